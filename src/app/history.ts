@@ -1,0 +1,37 @@
+import type { Tx } from '../db/db.js';
+
+export type HistoryKind =
+  | 'created'
+  | 'followup'
+  | 'note'
+  | 'status_changed'
+  | 'assigned'
+  | 'solution'
+  | 'approved'
+  | 'refused'
+  | 'closed'
+  | 'reopened'
+  | 'updated';
+
+export interface HistoryRow {
+  ticketId: number;
+  actorId: number | null;
+  kind: HistoryKind;
+  fromStatus?: string | null;
+  toStatus?: string | null;
+  followupId?: number | null;
+  data?: Record<string, unknown>;
+}
+
+/** Appends to the ticket's audit log, inside the caller's transaction. */
+export async function recordHistory(trx: Tx, row: HistoryRow): Promise<void> {
+  await trx('ticket_events').insert({
+    ticket_id: row.ticketId,
+    actor_id: row.actorId,
+    kind: row.kind,
+    from_status: row.fromStatus ?? null,
+    to_status: row.toStatus ?? null,
+    followup_id: row.followupId ?? null,
+    data: JSON.stringify(row.data ?? {}),
+  });
+}

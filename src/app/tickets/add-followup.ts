@@ -1,0 +1,76 @@
+import { AppError } from '../../domain/errors.js';
+import { type Actor, acceptsFollowups, isStaff, nextStatus } from '../../domain/ticket-status.js';
+import { actorId } from '../actor.js';
+import type { AppContext } from '../context.js';
+import { type FollowupInput, writeFollowup } from '../followup-writer.js';
+import { recordHistory } from '../history.js';
+import { writeOutbox } from '../outbox.js';
+import { lockTicket } from '../ticket-row.js';
+
+export interface AddFollowupInput extends FollowupInput {
+  ticketId: number;
+  /** Private notes are for staff only. */
+  visibility?: 'public' | 'private';
+}
+
+/**
+ * A comment and/or documents on an open ticket. A customer answering a ticket that waits for them
+ * puts it back to work.
+ */
+export async function addFollowup(
+  ctx: AppContext,
+  actor: Actor,
+  input: AddFollowupInput,
+): Promise<{ followupId: number; status: string }> {
+  const body = input.body.trim();
+  if (!body && !input.files?.length) {
+    throw new AppError('invalid', 'validation.followupEmpty', {
+      fields: { body: 'validation.followupEmpty' },
+    });
+  }
+  const visibility = input.visibility ?? 'public';
+  if (visibility === 'private' && !isStaff(actor)) throw new AppError('forbidden', 'errors.forbidden');
+
+  return ctx.db.transaction(async (trx) => {
+    const t = await lockTicket(trx, input.ticketId, actor);
+    if (!acceptsFollowups(t.status)) throw new AppError('conflict', 'errors.ticketClosed');
+    const by = actorId(actor);
+    const followupId = await writeFollowup(ctx, trx, {
+      ...input,
+      body,
+      ticketId: t.id,
+      authorId: by,
+      kind: visibility === 'private' ? 'note' : 'comment',
+      visibility,
+    });
+    const answersPending = t.status === 'pending' && !isStaff(actor) && visibility === 'public';
+    const status = answersPending
+      ? nextStatus('customer_reply', t.status, actor, { hasAssignee: t.assignee_id != null })
+      : t.status;
+    await trx('tickets').where({ id: t.id }).update({ status, updated_at: new Date() });
+    await recordHistory(trx, {
+      ticketId: t.id,
+      actorId: by,
+      kind: visibility === 'private' ? 'note' : 'followup',
+      fromStatus: t.status,
+      toStatus: status,
+      followupId,
+      data: { source: input.source ?? 'web' },
+    });
+    await writeOutbox(trx, [
+      {
+        event: 'ticket.followup',
+        ticketId: t.id,
+        actorId: by,
+        payload: {
+          followupId,
+          visibility,
+          fromStatus: t.status,
+          toStatus: status,
+          source: input.source ?? 'web',
+        },
+      },
+    ]);
+    return { followupId, status };
+  });
+}

@@ -1,0 +1,102 @@
+import { AppError } from '../../domain/errors.js';
+import { type Actor, isStaff } from '../../domain/ticket-status.js';
+import type { AppContext } from '../context.js';
+import type { FollowupInput } from '../followup-writer.js';
+import { requireText, runTransition, type TransitionResult } from '../transition.js';
+
+/** Support asks the customer for information: the ticket waits for them. */
+export const setPending = (ctx: AppContext, actor: Actor, ticketId: number, request: FollowupInput) =>
+  runTransition(ctx, actor, ticketId, {
+    action: 'set_pending',
+    history: 'status_changed',
+    event: 'ticket.pending',
+    followup: {
+      ...request,
+      body: requireText(request.body, 'body', 'validation.questionRequired'),
+      kind: 'info_request',
+    },
+  });
+
+/** An agent gives the solution; the customer is asked to approve it. */
+export const resolve = (ctx: AppContext, actor: Actor, ticketId: number, solution: FollowupInput) => {
+  const text = requireText(solution.body, 'solution', 'validation.solutionRequired');
+  return runTransition(ctx, actor, ticketId, {
+    action: 'resolve',
+    history: 'solution',
+    event: 'ticket.resolved',
+    followup: { ...solution, body: text, kind: 'solution' },
+    patch: (t) => ({
+      solution: text,
+      assignee_id: t.assignee_id ?? (actor.kind === 'user' ? actor.id : null),
+    }),
+  });
+};
+
+/** The customer accepts the solution (optional comment): the ticket is closed. */
+export const approveSolution = (ctx: AppContext, actor: Actor, ticketId: number, comment?: FollowupInput) =>
+  runTransition(ctx, actor, ticketId, {
+    action: 'approve_solution',
+    history: 'approved',
+    event: 'ticket.approved',
+    followup: comment?.body?.trim() ? { ...comment, body: comment.body.trim(), kind: 'approval' } : null,
+  });
+
+/** The customer refuses the solution (a reason is required): the ticket goes back to work. */
+export const refuseSolution = (ctx: AppContext, actor: Actor, ticketId: number, reason: FollowupInput) =>
+  runTransition(ctx, actor, ticketId, {
+    action: 'refuse_solution',
+    history: 'refused',
+    event: 'ticket.refused',
+    followup: {
+      ...reason,
+      body: requireText(reason.body, 'comment', 'validation.refusalReasonRequired'),
+      kind: 'refusal',
+    },
+    patch: () => ({ solution: null, resolved_at: null }),
+  });
+
+/** Staff closes a ticket, or the system does (automatic closing of resolved tickets). */
+export const close = (ctx: AppContext, actor: Actor, ticketId: number, data: { reason?: string } = {}) =>
+  runTransition(ctx, actor, ticketId, {
+    action: 'close',
+    history: 'closed',
+    event: 'ticket.closed',
+    data: data.reason ? { reason: data.reason } : {},
+  });
+
+/** Staff reopens a resolved or closed ticket. */
+export const reopen = (ctx: AppContext, actor: Actor, ticketId: number, comment?: FollowupInput) =>
+  runTransition(ctx, actor, ticketId, {
+    action: 'reopen',
+    history: 'reopened',
+    event: 'ticket.reopened',
+    followup: comment?.body?.trim() ? { ...comment, body: comment.body.trim(), kind: 'comment' } : null,
+    patch: () => ({ solution: null, resolved_at: null }),
+  });
+
+/** Staff assigns the ticket to an agent (themselves when no one is named). */
+export async function assign(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: number,
+  assigneeId?: number,
+): Promise<TransitionResult> {
+  const target = assigneeId ?? (actor.kind === 'user' ? actor.id : null);
+  if (target === null) throw new AppError('invalid', 'validation.assigneeRequired');
+  const agent = await ctx
+    .db('users')
+    .where({ id: target, active: true })
+    .whereIn('role', ['agent', 'admin'])
+    .first('id');
+  if (!agent || !isStaff(actor))
+    throw new AppError('invalid', 'validation.assigneeInvalid', {
+      fields: { assigneeId: 'validation.assigneeInvalid' },
+    });
+  return runTransition(ctx, actor, ticketId, {
+    action: 'assign',
+    history: 'assigned',
+    event: 'ticket.assigned',
+    patch: () => ({ assignee_id: target }),
+    data: { assigneeId: target },
+  });
+}

@@ -1,0 +1,83 @@
+import { createUser } from '../app/accounts/create-user.js';
+import { actorOf } from '../app/actor.js';
+import { addFollowup } from '../app/tickets/add-followup.js';
+import { assign, resolve, setPending } from '../app/tickets/lifecycle.js';
+import { openTicket } from '../app/tickets/open-ticket.js';
+import type { Services } from '../runtime/services.js';
+
+export const DEMO_PASSWORD = 'izardesk-demo-1';
+
+export const DEMO_USERS = {
+  admin: 'admin@izarlink.demo',
+  agent: 'agent@izarlink.demo',
+  customer: 'cliente@acme.demo',
+} as const;
+
+/** Demo data for a visitor: an ISP's agent and admin, a customer company with two connections, a few tickets. */
+export async function seedDemo(s: Services): Promise<Record<string, string>> {
+  const exists = await s.db('users').where({ email: DEMO_USERS.admin }).first('id');
+  if (!exists) {
+    const system = { kind: 'system' } as const;
+    const app = s.app;
+    await createUser(app, system, {
+      email: DEMO_USERS.admin,
+      name: 'Ana Admin',
+      role: 'admin',
+      password: DEMO_PASSWORD,
+    });
+    const { userId: agentId } = await createUser(app, system, {
+      email: DEMO_USERS.agent,
+      name: 'Javier Soporte',
+      role: 'agent',
+      password: DEMO_PASSWORD,
+    });
+    const { userId: customerId } = await createUser(app, system, {
+      email: DEMO_USERS.customer,
+      name: 'Lucía Martín',
+      role: 'customer',
+      companyName: 'ACME Logística S.L.',
+      password: DEMO_PASSWORD,
+      isCompanyManager: true,
+    });
+    const customer = await s.db('users').where({ id: customerId }).first();
+    const agent = actorOf(await s.db('users').where({ id: agentId }).first());
+    const [fiber, backup] = await s
+      .db('services')
+      .insert([
+        {
+          company_id: customer.company_id,
+          name: 'Fibra 1 Gbps — Sede central',
+          circuit_id: 'FTTH-28001-0042',
+        },
+        { company_id: customer.company_id, name: 'Radioenlace respaldo', circuit_id: 'RL-28001-0007' },
+      ])
+      .returning('id');
+    const c = actorOf(customer);
+    const t1 = await openTicket(app, c, {
+      draft: {
+        type: 'incident',
+        category: 'total_outage',
+        urgency: 'high',
+        serviceId: fiber.id,
+        title: 'Sin conexión en la sede central',
+        description: 'Desde las 9:00 no hay servicio. El router muestra la luz LOS en rojo.',
+      },
+    });
+    await assign(app, agent, t1.ticketId);
+    await setPending(app, agent, t1.ticketId, { body: '¿Puede confirmar si la ONT tiene alimentación?' });
+    await addFollowup(app, c, { ticketId: t1.ticketId, body: 'Sí, la ONT está encendida.' });
+    const t2 = await openTicket(app, c, {
+      draft: {
+        type: 'request',
+        category: 'administrative.billing',
+        serviceId: backup.id,
+        title: 'Factura de octubre duplicada',
+        description: 'Hemos recibido dos cargos por el mismo periodo.',
+      },
+    });
+    await resolve(app, agent, t2.ticketId, {
+      body: 'Hemos anulado el cargo duplicado; verá el abono en 3 días.',
+    });
+  }
+  return { ...DEMO_USERS, password: DEMO_PASSWORD };
+}

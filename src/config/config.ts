@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { type Catalog, DEFAULT_CATALOG, parseCatalog } from '../domain/catalog.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `a URL starting with ${protocols.join(' or ')}`,
+  );
+
+const LANGS = ['es', 'en', 'fr'] as const;
+export type Lang = (typeof LANGS)[number];
+export const LANGUAGES: readonly Lang[] = LANGS;
+
+/** Every environment variable the product reads, with its default; .env.example documents the same list. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/izardesk'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379/0'),
+  REDIS_PREFIX: z.string().min(1).default('izardesk'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+  SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  TICKET_PREFIX: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9]{1,9}$/, '2 to 10 capital letters or digits')
+    .default('IZL'),
+  DEFAULT_LANGUAGE: z.enum(LANGS).default('es'),
+  COMPANY_NAME: z.string().min(1).default('IzarLink'),
+  BRAND_COLOR: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0b5fff')
+    .default('#0b5fff'),
+  LOGO_URL: z.string().optional(),
+  CATALOG_FILE: z.string().optional(),
+  SUPPORT_ADDRESS: z.string().email().default('support@izardesk.local'),
+  SUPPORT_NAME: z.string().default('IzarLink Support'),
+  /** Where mail for agents goes when no agent is set (the shared mailbox). */
+  AGENTS_ADDRESS: z.string().email().optional(),
+  SUBADDRESS_SEPARATOR: z.string().max(1).default('+'),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  SMTP_MAX_PER_SECOND: z.coerce.number().positive().default(20),
+  MAIL_OUTBOX_DIR: z.string().default('var/mail-outbox'),
+  IMAP_HOST: z.string().optional(),
+  IMAP_PORT: z.coerce.number().int().positive().default(993),
+  IMAP_SECURE: bool.default(true),
+  IMAP_USER: z.string().optional(),
+  IMAP_PASSWORD: z.string().optional(),
+  IMAP_MAILBOXES: z.string().default('INBOX'),
+  IMAP_SENT_MAILBOX: z.string().optional(),
+  IMAP_PROCESSED_MAILBOX: z.string().optional(),
+  IMAP_POLL_SECONDS: z.coerce.number().positive().default(60),
+  MAIL_TRUSTED_AUTHSERV_ID: z.string().optional(),
+  MAIL_UNKNOWN_SENDER: z.enum(['reply', 'create_account']).default('reply'),
+  MAIL_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30 * 1024 * 1024),
+  MAIL_SENDER_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(20),
+  AUTO_CLOSE_DAYS: z.coerce.number().int().min(0).default(7),
+  NOTIFY_SELF: bool.default(false),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Omit<Env, 'SECRET' | 'IMAP_MAILBOXES'> {
+  SECRET: string;
+  IMAP_MAILBOXES: string[];
+  imapEnabled: boolean;
+  catalog: Catalog;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates the environment once. Throws a ConfigError whose message is one line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0]);
+      return `${key}: ${i.message}${key in cleaned ? ` (got "${String(cleaned[key]).slice(0, 60)}")` : ''}`;
+    });
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (!e.SECRET && e.NODE_ENV === 'production') {
+    throw new ConfigError('invalid configuration: SECRET: required in production (at least 32 characters)');
+  }
+  const imapEnabled = Boolean(e.IMAP_HOST && e.IMAP_USER);
+  if (e.IMAP_HOST && !e.IMAP_USER)
+    throw new ConfigError('invalid configuration: IMAP_USER: required with IMAP_HOST');
+  let catalog = DEFAULT_CATALOG;
+  if (e.CATALOG_FILE) {
+    try {
+      catalog = parseCatalog(JSON.parse(readFileSync(e.CATALOG_FILE, 'utf8')));
+    } catch (err) {
+      throw new ConfigError(`invalid configuration: CATALOG_FILE: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  return {
+    ...e,
+    // Development default only: production requires SECRET (checked above).
+    SECRET: e.SECRET ?? 'izardesk-development-secret-change-me-0000',
+    IMAP_MAILBOXES: e.IMAP_MAILBOXES.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    imapEnabled,
+    catalog,
+  };
+}

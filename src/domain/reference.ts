@@ -1,0 +1,34 @@
+/** Human ticket references: PREFIX-000123. The number is the ticket id; the prefix is per installation. */
+export function formatReference(prefix: string, id: number): string {
+  return `${prefix}-${String(id).padStart(6, '0')}`;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Reply/forward prefixes of the usual clients and languages (Re, AW, RV, SV, Fwd, WG, TR, R, Réf...). */
+const SUBJECT_PREFIX =
+  /^\s*(?:(?:re|aw|rv|r|sv|vs|ant|antw|odp|fw|fwd|fwd?|wg|tr|enc|rif|réf|ref|vb|reenv|doorst)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+/i;
+
+/** Removes reply/forward prefixes ("Re: Fwd: AW:") from a subject. */
+export const stripSubjectPrefixes = (subject: string): string => subject.replace(SUBJECT_PREFIX, '').trim();
+
+/**
+ * Finds a ticket id in a subject: `[IZL-000123]`, `IZL-000123`, `IZL 123`, `IZL#123`, `[#123]` or `Ticket #123`.
+ * Returns null when the subject names no ticket. The id is only a hint: callers check who is writing.
+ */
+export function parseReference(prefix: string, subject: string): number | null {
+  const p = escapeRe(prefix);
+  const patterns = [
+    new RegExp(`\\b${p}[-\\s#:]?0*(\\d{1,12})\\b`, 'i'),
+    /\[#0*(\d{1,12})\]/,
+    /\b(?:ticket|tique|ticke?t?s?|incidencia|incident|demande|solicitud|caso|case)\s*(?:n[º°o.]?\s*)?#\s*0*(\d{1,12})\b/i,
+  ];
+  for (const re of patterns) {
+    const m = re.exec(subject);
+    if (m?.[1]) {
+      const id = Number(m[1]);
+      if (Number.isSafeInteger(id) && id > 0) return id;
+    }
+  }
+  return null;
+}

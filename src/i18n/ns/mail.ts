@@ -1,0 +1,6 @@
+/** Strings of the mail area, per language. */
+export const mail = {
+  es: {},
+  en: {},
+  fr: {},
+};

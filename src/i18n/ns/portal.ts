@@ -1,0 +1,6 @@
+/** Strings of the portal area, per language. */
+export const portal = {
+  es: {},
+  en: {},
+  fr: {},
+};

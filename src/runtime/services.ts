@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import type { AppContext } from '../app/context.js';
+import type { Config } from '../config/config.js';
+import { createDb, type Db } from '../db/db.js';
+import type { Logger } from '../infra/logger.js';
+import { createRedis, probeRedis } from '../infra/redis.js';
+import { startupError } from './startup-error.js';
+
+/** The shared handles of one process: built once at boot, closed once at shutdown. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  redis: Redis;
+  app: AppContext;
+  close(): Promise<void>;
+}
+
+export async function connectServices(config: Config, logger: Logger): Promise<Services> {
+  const db = createDb(config.DATABASE_URL);
+  try {
+    await db.raw('select 1');
+  } catch (err) {
+    await db.destroy();
+    throw startupError('Postgres (DATABASE_URL)', config.DATABASE_URL, err);
+  }
+  try {
+    await probeRedis(config.REDIS_URL);
+  } catch (err) {
+    await db.destroy();
+    throw startupError('Redis (REDIS_URL)', config.REDIS_URL, err);
+  }
+  const redis = createRedis(config.REDIS_URL);
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    app: { db, catalog: config.catalog, ticketPrefix: config.TICKET_PREFIX },
+    async close() {
+      redis.disconnect();
+      await db.destroy();
+    },
+  };
+}
