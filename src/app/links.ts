@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { signActionToken, verifyActionToken } from '../domain/tokens.js';
+
+/**
+ * Links the mails carry and the web answers. Tokens are signed and expiring, and hold no secret in the
+ * database: a reset token is bound to the current password hash, so it is single-use by construction.
+ */
+export interface LinkUser {
+  id: number;
+  password_hash: string | null;
+}
+
+const HOUR = 3600_000;
+const fingerprint = (passwordHash: string | null) =>
+  createHash('sha256')
+    .update(passwordHash ?? '')
+    .digest('hex')
+    .slice(0, 12);
+const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
+const unhex = (s: string) => Buffer.from(s, 'hex').toString('utf8');
+
+export const resetToken = (secret: string, u: LinkUser, now = Date.now()) =>
+  signActionToken(secret, 'reset', [String(u.id), fingerprint(u.password_hash)], new Date(now + HOUR));
+
+/** The user id of a valid reset token; the caller must check `matchesPassword` against the stored hash. */
+export function readResetToken(secret: string, token: string): { userId: number; fp: string } | null {
+  const f = verifyActionToken(secret, 'reset', token);
+  return f && f.length === 2 ? { userId: Number(f[0]), fp: f[1] as string } : null;
+}
+export const matchesPassword = (fp: string, passwordHash: string | null) => fp === fingerprint(passwordHash);
+
+export const emailChangeToken = (secret: string, userId: number, newEmail: string, now = Date.now()) =>
+  signActionToken(secret, 'email', [String(userId), hex(newEmail)], new Date(now + 24 * HOUR));
+
+export function readEmailChangeToken(
+  secret: string,
+  token: string,
+): { userId: number; newEmail: string } | null {
+  const f = verifyActionToken(secret, 'email', token);
+  return f && f.length === 2 ? { userId: Number(f[0]), newEmail: unhex(f[1] as string) } : null;
+}
+
+/** Lets the customer approve or refuse a solution from the mail without typing a password (14 days). */
+export const approvalToken = (secret: string, ticketId: number, userId: number, now = Date.now()) =>
+  signActionToken(secret, 'approve', [String(ticketId), String(userId)], new Date(now + 14 * 24 * HOUR));
+
+export function readApprovalToken(
+  secret: string,
+  token: string,
+): { ticketId: number; userId: number } | null {
+  const f = verifyActionToken(secret, 'approve', token);
+  return f && f.length === 2 ? { ticketId: Number(f[0]), userId: Number(f[1]) } : null;
+}
+
+/** The URLs mails link to; the web serves exactly these paths. */
+export const urls = (publicUrl: string) => {
+  const base = publicUrl.replace(/\/+$/, '');
+  return {
+    login: () => `${base}/login`,
+    ticket: (id: number) => `${base}/tickets/${id}`,
+    approve: (token: string) => `${base}/approve/${token}`,
+    resetPassword: (token: string) => `${base}/password/reset/${token}`,
+    confirmEmail: (token: string) => `${base}/profile/email/confirm/${token}`,
+    agentTicket: (id: number) => `${base}/agent/tickets/${id}`,
+  };
+};
