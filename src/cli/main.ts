@@ -16,7 +16,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   if (err instanceof ConfigError || err instanceof StartupError) {
-    process.stderr.write(`izardesk: ${err.message}\n`);
+    for (const line of err.message.split('\n')) process.stderr.write(`izardesk: ${line}\n`);
     process.exit(1);
   }
   if (isAppError(err)) {
