@@ -5,12 +5,12 @@ import { adminUrl, dbUrl } from './pg-urls.js';
 
 /**
  * Migrates one template database per run; each test file clones it (fast) into its own database, named
- * after this run (`izt_<run>_...`) so that the cleanup drops this run's databases only: several runs share
- * the machine's Postgres at the same time.
+ * after this run (`izr_<run>_...`) so that the cleanup drops this run's databases only: several runs share
+ * the machine's Postgres at the same time. (Not `izt_`: older harnesses drop every `izt_%` database.)
  */
 export default async function setup(project: TestProject) {
   const run = randomBytes(4).toString('hex');
-  const template = `izt_tpl_${run}`;
+  const template = `izr_${run}_tpl`;
   const admin = createDb(adminUrl(), 1);
   await admin.raw(`create database ${template}`);
   const db = createDb(dbUrl(template), 1);
@@ -20,11 +20,10 @@ export default async function setup(project: TestProject) {
   project.provide('testRun', run);
   return async () => {
     const stale: { datname: string }[] = (
-      await admin.raw('select datname from pg_database where starts_with(datname, ?)', [`izt_${run}_`])
+      await admin.raw('select datname from pg_database where starts_with(datname, ?)', [`izr_${run}_`])
     ).rows;
     for (const { datname } of stale)
       await admin.raw(`drop database if exists ${datname} with (force)`).catch(() => {});
-    await admin.raw(`drop database if exists ${template} with (force)`);
     await admin.destroy();
   };
 }
