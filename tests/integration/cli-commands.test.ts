@@ -109,7 +109,7 @@ describe.concurrent('izardesk user', { timeout: 90_000 }, () => {
   });
 });
 
-describe('izardesk migrate', { timeout: 60_000 }, () => {
+describe('izardesk migrate', { timeout: 120_000 }, () => {
   const name = `izr_${inject('testRun')}_cli_migrate`;
   const admin = createDb(adminUrl(), 1);
   beforeAll(() => admin.raw(`create database ${name}`));

@@ -103,6 +103,28 @@ describe('createUser', () => {
     expect(rows[0]).toMatchObject({ actor_id: admin.id, ticket_id: null, payload: { userId: r.userId } });
   });
 
+  it('two creations of one address at the same time: one account, the other a conflict', async () => {
+    const input = { email: 'race@example.test', name: 'R', role: 'agent' as const };
+    const results = await Promise.allSettled([1, 2, 3].map(() => createUser(t.app, system, input)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results)
+      if (r.status === 'rejected')
+        expect(r.reason).toMatchObject({ code: 'conflict', fields: { email: 'validation.emailTaken' } });
+    expect(await t.db('users').where({ email: 'race@example.test' })).toHaveLength(1);
+  });
+
+  it('refuses a company that does not exist', async () => {
+    const e = await refused(() =>
+      createUser(t.app, system, {
+        email: 'nc@example.test',
+        name: 'N',
+        role: 'customer',
+        companyId: 999_999,
+      }),
+    );
+    expect(e).toMatchObject({ code: 'invalid', fields: { company: 'validation.companyRequired' } });
+  });
+
   it('refuses a taken address, whatever its case', async () => {
     await createUser(t.app, system, { email: 'dup@example.test', name: 'D', role: 'agent' });
     const e = await refused(() =>
