@@ -158,6 +158,21 @@ describe('izardesk serve', { timeout: 60_000 }, () => {
     expect(p.output()).toMatch(/"msg":"stopped"/);
   });
 
+  it('start (web and workers in one process) reports the ingest as off when no mailbox is configured', async () => {
+    const p = startIzardesk(['start'], { ...env, PORT: '0', LOG_LEVEL: 'info' });
+    try {
+      const line = await p.waitFor(/web server listening/);
+      const port = (JSON.parse(line) as { address: { port: number } }).address.port;
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const body = (await res.json()) as { components: Record<string, { ok: boolean; detail?: string }> };
+      expect(res.status).toBe(200);
+      expect(Object.keys(body.components)).toEqual(expect.arrayContaining(['postgres', 'redis', 'imap']));
+      expect(body.components.imap?.detail).toMatch(/^off/);
+    } finally {
+      expect(await p.stop()).toBe(0);
+    }
+  });
+
   it('a port already in use is one line naming PORT', async () => {
     const p = startIzardesk(['serve'], { ...env, PORT: '0', LOG_LEVEL: 'info' });
     try {
