@@ -18,7 +18,8 @@ export function izardesk(
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    // Generous: several test runs share this machine's two cores.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -53,7 +54,7 @@ export function startIzardesk(args: string[], env: Record<string, string>): Runn
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   return {
     output: () => stdout,
-    waitFor: (re, ms = 20_000) =>
+    waitFor: (re, ms = 90_000) =>
       new Promise((resolve, reject) => {
         const started = Date.now();
         const poll = () => {
@@ -67,7 +68,7 @@ export function startIzardesk(args: string[], env: Record<string, string>): Runn
       }),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       const code = await exited;
       clearTimeout(timer);
       return code;

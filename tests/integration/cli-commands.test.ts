@@ -13,7 +13,7 @@ beforeAll(async () => {
   env = { DATABASE_URL: t.url, REDIS_PREFIX: testRedisPrefix(), NODE_ENV: 'test' };
 });
 
-describe.concurrent('izardesk user', { timeout: 90_000 }, () => {
+describe.concurrent('izardesk user', { timeout: 150_000 }, () => {
   it('user create prints a generated password that must be changed', async () => {
     const r = await izardesk(
       [
@@ -109,7 +109,7 @@ describe.concurrent('izardesk user', { timeout: 90_000 }, () => {
   });
 });
 
-describe('izardesk migrate', { timeout: 120_000 }, () => {
+describe('izardesk migrate', { timeout: 150_000 }, () => {
   const name = `izr_${inject('testRun')}_cli_migrate`;
   const admin = createDb(adminUrl(), 1);
   beforeAll(() => admin.raw(`create database ${name}`));
@@ -134,7 +134,7 @@ describe('izardesk migrate', { timeout: 120_000 }, () => {
   });
 });
 
-describe('izardesk serve', { timeout: 60_000 }, () => {
+describe('izardesk serve', { timeout: 150_000 }, () => {
   it('answers GET /healthz 200 with the state of postgres, redis and imap (off when unconfigured)', async () => {
     const p = startIzardesk(['serve'], { ...env, PORT: '0', LOG_LEVEL: 'info' });
     try {

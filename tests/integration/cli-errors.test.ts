@@ -9,7 +9,7 @@ function oneLine(stderr: string): string {
   return lines[0] as string;
 }
 
-describe.concurrent('izardesk start-up errors', { timeout: 90_000 }, () => {
+describe.concurrent('izardesk start-up errors', { timeout: 150_000 }, () => {
   it.each([
     ['nobody listens', 'postgres://postgres@127.0.0.1:1/izardesk', /ECONNREFUSED/],
     [
