@@ -8,6 +8,7 @@ say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 as_postgres() { $SUDO su postgres -s /bin/sh -c "$1"; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Node is not taken from apt: Debian 12 ships 18, and Izardesk needs 20.19 or later.
 command -v node >/dev/null 2>&1 || die "Node.js 20.19 or later is required (https://nodejs.org or NodeSource)"
@@ -17,8 +18,10 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a
 need_apt=()
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
-command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# PostgreSQL and Redis already served on their ports (a container, another host forwarded) are used as they are.
+if ! listening 5432 && ! command -v pg_ctlcluster >/dev/null 2>&1; then need_apt+=(postgresql)
+elif ! command -v psql >/dev/null 2>&1; then need_apt+=(postgresql-client); fi
+listening 6379 || command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   say "installing ${need_apt[*]}"
   $SUDO apt-get update -qq
@@ -29,7 +32,7 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   fi
 fi
 
-if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+if ! listening 5432; then
   say "starting PostgreSQL"
   version="$(ls /etc/postgresql | sort -V | tail -n1)"
   [ -n "$version" ] || die "no PostgreSQL cluster in /etc/postgresql"
@@ -45,10 +48,10 @@ if [ -z "${DATABASE_URL:-}" ] && ! psql -h 127.0.0.1 -U postgres -d postgres -tA
   as_postgres "psql -qtAc 'select pg_reload_conf()'" >/dev/null
 fi
 
-if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+if ! listening 6379; then
   say "starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /tmp
-  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+  for _ in $(seq 1 30); do listening 6379 && break; sleep 1; done
 fi
 
 # Installed packages are compared with the lock file by version (not by date: a checkout touches the lock file).
