@@ -246,15 +246,13 @@ describe('customer ticket pages', () => {
     const b = await makeTicket(t.app, alice, 'To refuse');
     await resolve(t.app, agent.actor, a, { body: 'Router replaced.' });
     await resolve(t.app, agent.actor, b, { body: 'Rebooted.' });
-    await t
-      .db('followups')
-      .insert({
-        ticket_id: b,
-        author_id: agent.id,
-        kind: 'note',
-        visibility: 'private',
-        body: 'INTERNAL-NOTE',
-      });
+    await t.db('followups').insert({
+      ticket_id: b,
+      author_id: agent.id,
+      kind: 'note',
+      visibility: 'private',
+      body: 'INTERNAL-NOTE',
+    });
     const page = await c.get(`/tickets/${a}`);
     expect(page.text).toContain('Router replaced.');
     expect(page.text).toContain('Aprobar la solución');
