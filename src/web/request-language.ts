@@ -12,13 +12,15 @@ export async function requestLanguage(ctx: WebContext, next: Next): Promise<void
   if (typeof chosen === 'string' && isLang(chosen)) {
     ctx.cookies.set(LANG_COOKIE, chosen, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400_000 });
   }
-  const candidates = [
-    ctx.state.user?.language,
-    typeof chosen === 'string' ? chosen : undefined,
-    ctx.cookies.get(LANG_COOKIE),
-    ctx.acceptsLanguages([...LANGUAGES]) || undefined,
-  ];
-  const lang: Lang = (candidates.find(isLang) as Lang | undefined) ?? ctx.state.s.config.DEFAULT_LANGUAGE;
+  const fromVisitor = () =>
+    [
+      typeof chosen === 'string' ? chosen : undefined,
+      ctx.cookies.get(LANG_COOKIE),
+      ctx.acceptsLanguages([...LANGUAGES]),
+    ].find(isLang);
+  const lang: Lang =
+    (isLang(ctx.state.user?.language) ? ctx.state.user.language : fromVisitor()) ??
+    ctx.state.s.config.DEFAULT_LANGUAGE;
   ctx.state.lang = lang;
   ctx.state.t = pageTranslator(lang);
   return next();

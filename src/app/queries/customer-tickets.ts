@@ -22,7 +22,8 @@ export interface CustomerTicketRow {
   category: string;
   status: TicketStatus;
   updated_at: Date;
-  requester_name: string;
+  /** Only in a company manager's list. */
+  requester_name?: string;
 }
 
 const encodeCursor = (ts: string, id: number) => Buffer.from(`${ts}|${id}`).toString('base64url');
@@ -45,8 +46,8 @@ export async function listCustomerTickets(
   viewer: CustomerViewer,
   f: CustomerTicketFilter,
 ): Promise<{ rows: CustomerTicketRow[]; next: string | null }> {
+  const manager = viewer.isCompanyManager && viewer.companyId !== null;
   const q = db('tickets as t')
-    .join('users as u', 'u.id', 't.requester_id')
     .select(
       't.id',
       't.title',
@@ -55,13 +56,14 @@ export async function listCustomerTickets(
       't.status',
       't.updated_at',
       db.raw('t.updated_at::text as cursor_ts'),
-      'u.name as requester_name',
     )
     .orderBy([
       { column: 't.updated_at', order: 'desc' },
       { column: 't.id', order: 'desc' },
     ])
     .limit(f.pageSize + 1);
+  // Only a manager's list shows who asked; a customer's own list needs no join.
+  if (manager) q.join('users as u', 'u.id', 't.requester_id').select('u.name as requester_name');
   whereViewerMaySee(q, viewer);
   if (f.status === 'open') q.whereIn('t.status', OPEN_STATUSES as TicketStatus[]);
   else if (f.status) q.where('t.status', f.status);
