@@ -99,7 +99,7 @@ ${o.placeholder !== undefined ? html`<option value="">${o.placeholder}</option>`
 export function radioGroup(
   t: Translate,
   f: FormState,
-  o: FieldOptions & { options: readonly { value: string; label: string }[] },
+  o: FieldOptions & { options: readonly { value: string; label: string; attrs?: SafeHtml }[] },
 ): SafeHtml {
   const v = f.values[o.name] ?? '';
   const err = f.errors[o.name];
@@ -107,7 +107,7 @@ export function radioGroup(
   <legend>${o.label}${o.required ? html` <span class="req" aria-hidden="true">*</span>` : ''}</legend>
   ${o.options.map(
     (op, i) =>
-      html`<label class="radio"><input type="radio" name="${o.name}" value="${op.value}"${i === 0 ? html` id="f-${o.name}"` : ''}${op.value === v ? html` checked` : ''}> ${op.label}</label>`,
+      html`<label class="radio"${op.attrs ?? ''}><input type="radio" name="${o.name}" value="${op.value}"${i === 0 ? html` id="f-${o.name}"` : ''}${op.value === v ? html` checked` : ''}> ${op.label}</label>`,
   )}
   ${err ? html`<p class="field-error" id="f-${o.name}-error">${t(err)}</p>` : ''}
 </fieldset>`;

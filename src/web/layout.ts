@@ -6,11 +6,18 @@ import { assetUrl } from './static-files.js';
 export interface PageOptions {
   title: string;
   body: HtmlValue;
-  /** Which nav entry is current. */
-  nav?: 'new' | 'tickets' | 'profile';
+  /** Which nav entry is current (an href of the nav, or 'profile'). */
+  nav?: string;
+  /** Another area's own menu (e.g. the agent area); default: the customer menu. */
+  navLinks?: readonly NavLink[];
   status?: number;
   /** Narrow, centred card (login and password pages). */
   narrow?: boolean;
+}
+
+export interface NavLink {
+  href: string;
+  label: string;
 }
 
 /** The hidden CSRF field every POST form carries. */
@@ -21,12 +28,15 @@ export const csrfField = async (ctx: WebContext): Promise<SafeHtml> =>
 export async function renderPage(ctx: WebContext, o: PageOptions): Promise<void> {
   const { t, user, lang, s } = ctx.state;
   const flash = takeFlash(ctx);
-  const current = (n: PageOptions['nav']) => (o.nav === n ? html` aria-current="page"` : '');
+  const current = (n: string) => (o.nav === n ? html` aria-current="page"` : '');
+  const links: readonly NavLink[] = o.navLinks ?? [
+    { href: '/tickets/new', label: t('portal:layout.newTicket') },
+    { href: '/tickets', label: t('portal:layout.myTickets') },
+    ...(user && user.role !== 'customer' ? [{ href: '/agent', label: t('portal:layout.agentArea') }] : []),
+  ];
   const nav = user
     ? html`<nav class="nav" aria-label="${t('portal:layout.mainNav')}">
-        <a href="/tickets/new"${current('new')}>${t('portal:layout.newTicket')}</a>
-        <a href="/tickets"${current('tickets')}>${t('portal:layout.myTickets')}</a>
-        ${user.role !== 'customer' ? html`<a href="/agent">${t('portal:layout.agentArea')}</a>` : ''}
+        ${links.map((l) => html`<a href="${l.href}"${current(l.href)}>${l.label}</a>`)}
       </nav>
       <div class="account">
         <a class="account-name" href="/profile"${current('profile')}>${user.name}</a>

@@ -40,12 +40,23 @@ function setCookie(ctx: WebContext, id: string | null): void {
   });
 }
 
+/** Expired sessions are swept now and then by the requests themselves (about one request in 500). */
+function maybeSweep(ctx: WebContext): void {
+  if (Math.random() >= 0.002) return;
+  ctx.state.s
+    .db('sessions')
+    .where('expires_at', '<', new Date())
+    .del()
+    .catch((err: unknown) => ctx.state.s.logger.warn({ err }, 'session sweep failed'));
+}
+
 /** Loads the session and its user; saves changed session data after the response is built. */
 export async function sessionMiddleware(ctx: WebContext, next: Next): Promise<void> {
   const { db } = ctx.state.s;
   ctx.state.session = null;
   ctx.state.user = null;
   ctx.state.actor = null;
+  maybeSweep(ctx);
   const id = ctx.cookies.get(SESSION_COOKIE, { signed: true });
   if (id) {
     const row = await db('sessions as s')

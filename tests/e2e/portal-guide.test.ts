@@ -86,7 +86,7 @@ describe('customer guide in the browser', () => {
 
     // 3. An incident with urgency and an attachment.
     await page.getByRole('link', { name: 'Nuevo ticket' }).click();
-    await page.getByLabel('Incidencia').check();
+    await page.getByLabel('Incidencia', { exact: true }).check();
     expect(await page.getByRole('group', { name: /Urgencia/ }).isVisible()).toBe(true);
     await page
       .getByLabel('Servicio afectado')
@@ -115,7 +115,7 @@ describe('customer guide in the browser', () => {
 
     // 4. A request: the urgency field disappears.
     await page.getByRole('link', { name: 'Nuevo ticket' }).click();
-    await page.getByLabel('Solicitud').check();
+    await page.getByLabel('Solicitud', { exact: true }).check();
     expect(await page.getByRole('group', { name: /Urgencia/ }).isVisible()).toBe(false);
     const categoryOptions = await page.locator('#f-category option:not([hidden])').allTextContents();
     expect(categoryOptions.some((o) => o.includes('Corte total'))).toBe(false);

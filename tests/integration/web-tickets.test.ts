@@ -78,6 +78,19 @@ describe('customer ticket pages', () => {
     expect(await t.db('tickets').where({ title: 'Big file case' })).toHaveLength(0);
   });
 
+  it('answers an upload far over the limit with a 413 page that names the limit', async () => {
+    await c.get('/tickets/new');
+    const res = await c.postMultipart('/tickets/new', incident({ title: 'Huge file' }), {
+      field: 'attachment',
+      name: 'dump.bin',
+      type: 'application/octet-stream',
+      data: Buffer.alloc(5 * MB2, 3),
+    });
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('El archivo supera el límite de 2 MB.');
+    expect(await t.db('tickets').where({ title: 'Huge file' })).toHaveLength(0);
+  });
+
   it('opens an incident with an attachment of exactly 2 MB, and a request without urgency', async () => {
     await c.get('/tickets/new');
     const res = await c.postMultipart('/tickets/new', incident({ title: 'Exactly at the limit' }), {

@@ -87,6 +87,7 @@ export const portal = {
       submit: 'Enviar el ticket',
       created: 'Ticket {{reference}} creado. Le hemos enviado un correo de confirmación.',
       administrative: 'Administrativa',
+      noUrgency: 'No aplica (solicitudes)',
     },
     list: {
       title: 'Mis tickets',
@@ -262,6 +263,7 @@ export const portal = {
       submit: 'Send the ticket',
       created: 'Ticket {{reference}} created. We sent you a confirmation email.',
       administrative: 'Administrative',
+      noUrgency: 'Not applicable (requests)',
     },
     list: {
       title: 'My tickets',
@@ -439,6 +441,7 @@ export const portal = {
       submit: 'Envoyer le ticket',
       created: 'Ticket {{reference}} créé. Nous vous avons envoyé un e-mail de confirmation.',
       administrative: 'Administrative',
+      noUrgency: 'Sans objet (demandes)',
     },
     list: {
       title: 'Mes tickets',

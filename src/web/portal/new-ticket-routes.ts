@@ -43,7 +43,7 @@ async function newTicketPage(ctx: WebContext, f: FormState, status = 200): Promi
   if (!f.values.serviceId && services.length === 1) f.values.serviceId = String(services[0]?.id);
   await renderPage(ctx, {
     title: t('portal:ticketForm.title'),
-    nav: 'new',
+    nav: '/tickets/new',
     status,
     body: html`<div class="page-head"><h1>${t('portal:ticketForm.title')}</h1></div>
 <section class="card">
@@ -85,7 +85,11 @@ async function newTicketPage(ctx: WebContext, f: FormState, status = 200): Promi
       label: t('portal:ticketForm.urgency'),
       required: true,
       wrapAttrs: html` data-show-for="${urgencyTypes.join(' ')}"`,
-      options: urgencies.map((u) => ({ value: u, label: t(`urgency.${u}`) })),
+      options: [
+        ...urgencies.map((u) => ({ value: u, label: t(`urgency.${u}`) })),
+        // Without JavaScript the field stays visible: this lets a request go without urgency.
+        { value: '', label: t('portal:ticketForm.noUrgency'), attrs: html` data-nojs-only` },
+      ],
     })}
     ${textField(t, f, { name: 'title', label: t('portal:ticketForm.titleField'), required: true, maxlength: catalog.maxTitleLength })}
     ${textArea(t, f, { name: 'description', label: t('portal:ticketForm.description'), required: true, rows: 8 })}

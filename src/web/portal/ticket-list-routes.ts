@@ -40,7 +40,7 @@ async function listPage(ctx: WebContext): Promise<void> {
   const title = manager ? t('portal:list.companyTitle') : t('portal:list.title');
   await renderPage(ctx, {
     title,
-    nav: 'tickets',
+    nav: '/tickets',
     body: html`<div class="page-head"><h1>${title}</h1><a class="button primary" href="/tickets/new">${t('portal:list.newTicket')}</a></div>
 <form class="filters card" method="get" action="/tickets" role="search">
   <div class="field">

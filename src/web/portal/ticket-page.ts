@@ -121,7 +121,7 @@ export async function renderTicketPage(
     html`<a href="/tickets/${ticket.id}${name === 'followup' ? '?tab=followup' : ''}#tabs"${tab === name ? html` aria-current="page"` : ''}>${label}</a>`;
   await renderPage(ctx, {
     title: `${ref} · ${ticket.title}`,
-    nav: 'tickets',
+    nav: '/tickets',
     status: o.status,
     body: html`<section class="card ticket-head">
   <p class="ticket-ref">${ref}</p>

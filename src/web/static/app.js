@@ -28,6 +28,9 @@
     update();
   }
 
+  // Choices that only matter without JavaScript.
+  for (const el of document.querySelectorAll('[data-nojs-only]')) el.hidden = true;
+
   // File inputs: say at once when a file is over the limit (the server refuses it anyway).
   for (const input of document.querySelectorAll('input[type="file"][data-max-bytes]')) {
     input.addEventListener('change', () => {
