@@ -29,11 +29,16 @@ export async function renderPage(ctx: WebContext, o: PageOptions): Promise<void>
   const { t, user, lang, s } = ctx.state;
   const flash = takeFlash(ctx);
   const current = (n: string) => (o.nav === n ? html` aria-current="page"` : '');
-  const links: readonly NavLink[] = o.navLinks ?? [
-    { href: '/tickets/new', label: t('portal:layout.newTicket') },
-    { href: '/tickets', label: t('portal:layout.myTickets') },
-    ...(user && user.role !== 'customer' ? [{ href: '/agent', label: t('portal:layout.agentArea') }] : []),
-  ];
+  // Until a generated password is changed, no menu leads anywhere else.
+  const links: readonly NavLink[] = user?.must_change_password
+    ? []
+    : (o.navLinks ?? [
+        { href: '/tickets/new', label: t('portal:layout.newTicket') },
+        { href: '/tickets', label: t('portal:layout.myTickets') },
+        ...(user && user.role !== 'customer'
+          ? [{ href: '/agent', label: t('portal:layout.agentArea') }]
+          : []),
+      ]);
   const nav = user
     ? html`<nav class="nav" aria-label="${t('portal:layout.mainNav')}">
         ${links.map((l) => html`<a href="${l.href}"${current(l.href)}>${l.label}</a>`)}
