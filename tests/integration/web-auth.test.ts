@@ -89,6 +89,15 @@ describe('web foundation and sign-in', () => {
     expect(res.text).toContain('El formulario ha caducado');
     const wrong = await c.post('/logout', { _csrf: 'x'.repeat(43) });
     expect(wrong.status).toBe(403);
+    await c.get('/tickets/new');
+    const multipart = await c.postMultipart(
+      '/tickets/new',
+      { type: 'request', category: 'technical', title: 'No token', description: 'x' },
+      undefined,
+      null,
+    );
+    expect(multipart.status).toBe(403);
+    expect(await t.db('tickets').where({ title: 'No token' })).toHaveLength(0);
   });
 
   it('forces a generated password to be changed before anything else', async () => {

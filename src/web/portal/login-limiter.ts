@@ -1,4 +1,4 @@
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Services } from '../../runtime/services.js';
 
 /**
@@ -23,6 +23,8 @@ function limiters(s: Services): Limiters {
         points,
         duration: WINDOW_S,
         blockDuration: WINDOW_S,
+        // Redis down: count in this process rather than refuse every login.
+        insuranceLimiter: new RateLimiterMemory({ points, duration: WINDOW_S, blockDuration: WINDOW_S }),
       });
     l = { account: make('account', 5), ip: make('ip', 20) };
     cache.set(s, l);
