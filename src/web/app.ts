@@ -4,7 +4,8 @@
  *
  * Mounting another area (e.g. the agent helper's src/web/agent/routes.ts):
  *   export function mountAgentRoutes(router: Router<WebState>): void {
- *     router.get('/agent', requireRole('agent'), async (ctx) => renderPage(ctx, { title, body: html`...` }));
+ *     router.get('/agent', requireRole('agent'), async (ctx) =>
+ *       renderPage(ctx, { title, body: html`...`, navLinks: [{ href: '/agent', label }], nav: '/agent' }));
  *   }
  * then add one line below: `mountAgentRoutes(pages);`. Handlers get ctx.state.{s, user, actor, lang, t, session};
  * POST forms include `await csrfField(ctx)` (multipart too); read fields with field()/uploadedFile() from body.ts;
