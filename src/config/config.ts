@@ -71,6 +71,8 @@ const envSchema = z.object({
   MAIL_SENDER_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(20),
   AUTO_CLOSE_DAYS: z.coerce.number().int().min(0).default(7),
   NOTIFY_SELF: bool.default(false),
+  /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
 });
 

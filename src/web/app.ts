@@ -1,8 +1,10 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import { type HealthCheck, healthReport } from '../runtime/health.js';
+import type { HealthCheck } from '../runtime/health.js';
 import type { Services } from '../runtime/services.js';
 import { errorMiddleware } from './errors.js';
+import { httpMetrics } from './http-metrics.js';
+import { opsRoutes } from './ops-routes.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface WebOptions {
@@ -14,15 +16,12 @@ export function createWebApp(s: Services, options: WebOptions): Koa {
   const app = new Koa({ proxy: true });
   app.keys = [s.config.SECRET];
   const router = new Router();
+  const ops = opsRoutes(s, { health: options.health, metrics: s.config.METRICS_PORT === undefined });
 
-  router.get('/healthz', async (ctx) => {
-    const report = await healthReport(s, options.health);
-    ctx.status = report.ok ? 200 : 503;
-    ctx.body = report;
-  });
-
+  app.use(httpMetrics);
   app.use(errorMiddleware(s.logger));
   app.use(securityHeaders);
+  app.use(ops.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
