@@ -38,10 +38,12 @@ describe('/readyz', () => {
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    afterAll(() => redis.stop());
     smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-    afterAll(() => new Promise<void>((r) => smtp.close(() => r())));
+    afterAll(async () => {
+      await redis.stop();
+      await new Promise<void>((r) => smtp.close(() => r()));
+    });
     const smtpPort = (smtp.server.address() as AddressInfo).port;
     base = await serve({ REDIS_URL: redis.url, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
   });
