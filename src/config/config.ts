@@ -22,7 +22,7 @@ export type Lang = (typeof LANGS)[number];
 export const LANGUAGES: readonly Lang[] = LANGS;
 
 /** Every environment variable the product reads, with its default; .env.example documents the same list. */
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/izardesk'),
