@@ -20,9 +20,14 @@ afterAll(() => {
   for (const c of running) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-/** `izardesk serve` as an operator runs it, on a free port; resolves once it listens. */
-async function serve(t: TestDb, env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, ['bin/izardesk.js', 'serve'], {
+/** `izardesk <command>` as an operator runs it, on a free port; resolves once `listening` is logged. */
+async function serve(
+  t: TestDb,
+  env: Record<string, string>,
+  command = 'serve',
+  listening = 'web server listening',
+): Promise<Served> {
+  const child = spawn(process.execPath, ['bin/izardesk.js', command], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
@@ -47,10 +52,12 @@ async function serve(t: TestDb, env: Record<string, string>): Promise<Served> {
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /"msg":"web server listening"/.test(out) && /"port":(\d+)/.exec(out);
+      const m = out.includes(`"msg":"${listening}"`) && /"port":(\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
-    void exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening:\n${out}`)));
+    void exited.then(({ code }) =>
+      reject(new Error(`${command} exited (${code}) before listening:\n${out}`)),
+    );
   });
   return { child, port, base: `http://127.0.0.1:${port}`, exited, output: () => out };
 }
@@ -163,5 +170,20 @@ describe('graceful shutdown of `izardesk serve`', () => {
     expect(app.output()).toContain('second signal');
     expect(await inFlight).toBeNull();
     agent.destroy();
+  });
+
+  it('serves /metrics and /readyz of a worker on METRICS_PORT, and stops it on SIGTERM', async () => {
+    const app = await serve(t, { METRICS_PORT: '0' }, 'worker', 'metrics listener ready');
+    const metrics = await fetch(`${app.base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('# TYPE izardesk_queue_jobs gauge');
+    const ready = await fetch(`${app.base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(Object.keys(((await ready.json()) as { components: object }).components)).toEqual(
+      expect.arrayContaining(['postgres', 'redis', 'smtp', 'imap', 'process']),
+    );
+    app.child.kill('SIGTERM');
+    expect((await app.exited).code).toBe(0);
+    expect(await refused(`${app.base}/healthz`)).toBe(true);
   });
 });
