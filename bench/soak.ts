@@ -211,7 +211,8 @@ log(`portal pages: ${portal ? 'yes' : 'no'}; agent pages: ${agentPages ? 'yes' :
 const incidentCategories = DEFAULT_CATALOG.types.incident?.categories ?? [];
 const choose = (name: string, options: string[]) => {
   if (/type/i.test(name)) return options.includes('incident') ? 'incident' : options[0];
-  if (/categor/i.test(name)) return options.find((o) => incidentCategories.includes(o)) ?? options[0];
+  if (/categor/i.test(name))
+    return options.find((o) => incidentCategories.some((c) => o === c || o.endsWith(`:${c}`))) ?? options[0];
   if (/urgen/i.test(name)) return options.includes('medium') ? 'medium' : options[0];
   return options[0];
 };
