@@ -425,6 +425,8 @@ const finalMetrics = await (await fetch(`${base}/metrics`)).text();
 const ticketCount = (await db('tickets').count<{ n: number }[]>('* as n'))[0]?.n ?? 0;
 const followupCount = (await db('followups').count<{ n: number }[]>('* as n'))[0]?.n ?? 0;
 const outboxCount = (await db('outbox').count<{ n: number }[]>('* as n'))[0]?.n ?? 0;
+const emailFollowups =
+  (await db('followups').where({ source: 'email' }).count<{ n: number }[]>('* as n'))[0]?.n ?? 0;
 
 // Graceful stop of the whole process, as systemd or Docker would do it.
 const termAt = Date.now();
@@ -466,6 +468,11 @@ else if (appended > 0 && ingested === 0)
   notes.push(`${appended} replies were APPENDed to IMAP but none was ingested: the ingest is not active.`);
 else if (ingested < appended)
   allErrors.push(`only ${ingested} of ${appended} appended replies were ingested`);
+else if (emailFollowups !== appended)
+  notes.push(
+    `${appended} replies appended, ${emailFollowups} follow-ups from email: the difference went elsewhere ` +
+      '(a reply to a ticket closed meanwhile, a held message); check the inbound_mails outcomes.',
+  );
 if (pendingOutbox > 0) notes.push(`${pendingOutbox} outbox events were still not relayed after the load.`);
 if (minutes < 10) notes.push('A run this short shows start-up and warm-up, not a memory trend: run 30 min.');
 if (captured.length === 0)
@@ -495,6 +502,7 @@ const figures = {
   mailsCaptured: captured.length,
   repliesAppended: appended,
   inboundMailsIngested: ingested,
+  emailFollowups,
   shutdownMs: shutdown ? shutdown.at - termAt : null,
   shutdownExitCode: shutdown?.code ?? null,
 };
@@ -531,7 +539,7 @@ and agents assigning, asking for information or resolving.
 | Follow-ups | ${followupCount} |
 | Outbox events (pending after drain) | ${outboxCount} (${pendingOutbox}) |
 | Notification mails captured by SMTP | ${captured.length} |
-| Email replies appended / inbound mails recorded | ${appended} / ${ingested} |
+| Email replies appended / inbound mails recorded / follow-ups from email | ${appended} / ${ingested} / ${emailFollowups} |
 | Notifications sent (metric) | ${metricValue(finalMetrics, 'izardesk_notifications_total', 'result="sent"')} |
 | Mails ingested (metric) | ${metricValue(finalMetrics, 'izardesk_mails_ingested_total')} |
 

@@ -66,4 +66,12 @@ export async function runProcess(
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // A bug that escaped every handler: say so in the log (Node would only print it to stderr), then exit
+  // for the supervisor to restart; work in hand is safe (mail is acknowledged after commit, jobs come back).
+  const crash = (kind: string) => (err: unknown) => {
+    logger.fatal({ err }, kind);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash('uncaught exception'));
+  process.on('unhandledRejection', crash('unhandled promise rejection'));
 }
