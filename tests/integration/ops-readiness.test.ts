@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthReport } from '../../src/runtime/health.js';
@@ -84,3 +87,44 @@ describe('/readyz', () => {
     expect(body.components.smtp.detail).toContain('ECONNREFUSED');
   });
 });
+
+interface DovecotHelper {
+  startDovecot(): Promise<{ env: Record<string, string>; stop(): Promise<void> }>;
+}
+const dovecotHelper = join(import.meta.dirname, '..', 'helpers', 'dovecot.ts');
+
+describe.skipIf(!existsSync(dovecotHelper))('/readyz with a real IMAP mailbox', () => {
+  it('reports each watched folder, a missing one, and a server that is down', async () => {
+    const { startDovecot } = (await import(pathToFileURL(dovecotHelper).href)) as DovecotHelper;
+    const dovecot = await startDovecot();
+    try {
+      const good = await serve({ ...dovecot.env, IMAP_PROCESSED_MAILBOX: 'Processed' });
+      const ok = await readyz(good);
+      expect(ok.status).toBe(200);
+      expect(ok.body.components.imap).toMatchObject({
+        ok: true,
+        components: {
+          INBOX: { ok: true, detail: expect.stringMatching(/messages/) },
+          Processed: { ok: true },
+        },
+      });
+
+      const missing = await serve({ ...dovecot.env, IMAP_MAILBOXES: 'INBOX,Nonexistent' });
+      const bad = await readyz(missing);
+      expect(bad.status).toBe(503);
+      expect(bad.body.components.imap?.components?.INBOX?.ok).toBe(true);
+      expect(bad.body.components.imap?.components?.Nonexistent?.ok).toBe(false);
+    } finally {
+      await dovecot.stop();
+    }
+    const down = await readyz(await serve(dovecot.env));
+    expect(down.status).toBe(503);
+    expect(down.body.components.imap?.detail).toContain('ECONNREFUSED');
+  });
+});
+
+if (!existsSync(dovecotHelper)) {
+  process.stdout.write(
+    'ops-readiness: IMAP readiness skipped: tests/helpers/dovecot.ts (the ingest helper) is absent\n',
+  );
+}
