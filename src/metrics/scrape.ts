@@ -1,17 +1,12 @@
 import { Queue } from 'bullmq';
 import type { Db } from '../db/db.js';
 import { OPEN_STATUSES } from '../domain/ticket-status.js';
+import { withTimeout } from '../runtime/health.js';
 import type { Services } from '../runtime/services.js';
 import { outboxOldestSeconds, outboxPending, queueJobs, scrapeErrors, ticketsOpen } from './metrics.js';
 import { MONITORED_QUEUES, QUEUE_STATES } from './queues.js';
 
 const SCRAPE_TIMEOUT_MS = 2000;
-
-const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timeout after ${ms} ms`)), ms).unref()),
-  ]);
 
 async function readTickets(db: Db): Promise<void> {
   // One grouped query over the (status, …) index; closed tickets are the bulk and are skipped.

@@ -30,7 +30,7 @@ const errorText = (err: unknown): string => {
   return e.message || e.errors?.[0]?.message || e.code || String(err);
 };
 
-export async function check(fn: () => Promise<unknown>, ms = CHECK_TIMEOUT_MS): Promise<ComponentHealth> {
+async function check(fn: () => Promise<unknown>, ms = CHECK_TIMEOUT_MS): Promise<ComponentHealth> {
   try {
     await withTimeout(fn(), ms);
     return { ok: true };
