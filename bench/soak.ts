@@ -13,7 +13,7 @@ import { isAppError } from '../src/domain/errors.js';
 import { formatReference } from '../src/domain/reference.js';
 import { writeResult } from './lib/result.js';
 import { driver, makeSoakUser, SOAK_PASSWORD, type SoakUser } from './soak/driver.js';
-import { fillForm } from './soak/forms.js';
+import { type Form, fillForm } from './soak/forms.js';
 import { appendMail, type Mailbox, startMailbox } from './soak/mailbox.js';
 import { metricValue, percentile, slope } from './soak/stats.js';
 import { type Timed, WebSession } from './soak/web-client.js';
@@ -208,6 +208,26 @@ if (portal && agents[0]) {
 log(`portal pages: ${portal ? 'yes' : 'no'}; agent pages: ${agentPages ? 'yes' : 'no'}`);
 
 // ---- operations --------------------------------------------------------------------------------------
+/**
+ * The form whose action path matches, on the page or on one of the page's own tabs (links to the same path
+ * with a query, e.g. `?tab=followup`), as a person would click to it.
+ */
+async function findForm(s: WebSession, op: string, path: string, action: RegExp): Promise<Form | undefined> {
+  const page = await s.forms(op, path);
+  const match = (forms: Form[]) =>
+    forms.find((f) => f.method === 'post' && action.test(new URL(f.action).pathname));
+  const found = match(page.forms);
+  if (found) return found;
+  const tabs = [...page.html.matchAll(/href="([^"#]*)/g)]
+    .map((m) => (m[1] ?? '').replace(/&amp;/g, '&'))
+    .filter((href) => href.startsWith(`${path}?`));
+  for (const href of [...new Set(tabs)].slice(0, 3)) {
+    const tab = match((await s.forms(op, href)).forms);
+    if (tab) return tab;
+  }
+  return undefined;
+}
+
 const incidentCategories = DEFAULT_CATALOG.types.incident?.categories ?? [];
 const choose = (name: string, options: string[]) => {
   if (/type/i.test(name)) return options.includes('incident') ? 'incident' : options[0];
@@ -250,8 +270,14 @@ const openTicketsOf = async (requesterId: number | null, statuses: string[]) =>
       })
       .orderByRaw('random()')
       .limit(1)
-      .select('id', 'title')
-  )[0] as { id: number; title: string } | undefined;
+      .select('id', 'title', 'status')
+  )[0] as { id: number; title: string; status: string } | undefined;
+
+/** A form that should be on the page is not: expected only if someone moved the ticket meanwhile. */
+async function formMissing(op: string, ticketId: number, statusBefore: string): Promise<void> {
+  const now = (await db('tickets').where({ id: ticketId }).first('status')).status as string;
+  record({ op, ms: 0, ok: false, conflict: now !== statusBefore, detail: `form not found (status ${now})` });
+}
 
 async function browse(u: SoakUser): Promise<void> {
   const s = await sessionOf(u);
@@ -272,9 +298,8 @@ async function webFollowup(u: SoakUser): Promise<void> {
     return;
   }
   used('customer follow-up', 'web');
-  const page = await s.forms('web GET /tickets/:id', `/tickets/${t.id}`);
-  const form = page.forms.find((f) => /\/followups$/.test(new URL(f.action).pathname));
-  if (!form) return void record({ op: 'web POST followup', ms: 0, ok: false, detail: 'form not found' });
+  const form = await findForm(s, 'web GET /tickets/:id', `/tickets/${t.id}`, /\/followups$/);
+  if (!form) return formMissing('web POST followup', t.id, t.status);
   await s.post(
     'web POST /tickets/:id/followups',
     form,
@@ -303,10 +328,17 @@ async function emailReply(u: SoakUser): Promise<void> {
   if (ok !== null) appended++;
 }
 
+/** What the agent pages may call each action (the use case names first). */
+const AGENT_ACTION_NAMES = {
+  assign: ['assign'],
+  set_pending: ['set_pending', 'set-pending', 'pending', 'ask'],
+  resolve: ['resolve', 'solve'],
+} as const;
+
 async function agentAnswer(agent: SoakUser): Promise<void> {
   const t = await openTicketsOf(null, ['new', 'in_progress']);
   if (!t) return;
-  const status = (await db('tickets').where({ id: t.id }).first('status')).status as string;
+  const status = t.status;
   const action = status === 'new' ? 'assign' : Math.random() < 0.5 ? 'set_pending' : 'resolve';
   const body = action === 'resolve' ? 'Hemos cambiado el perfil de la línea.' : '¿Puede reiniciar la ONT?';
   const s = agentPages ? await sessionOf(agent) : null;
@@ -322,11 +354,16 @@ async function agentAnswer(agent: SoakUser): Promise<void> {
     return;
   }
   used('agent answer', 'web');
-  const page = await s.forms('web GET /agent/tickets/:id', `/agent/tickets/${t.id}`);
-  const form = page.forms.find((f) => new URL(f.action).pathname.endsWith(`/${action}`));
-  if (!form) return; // the action is not offered for this ticket now (another agent moved it)
+  const form = await findForm(
+    s,
+    'web GET /agent/tickets/:id',
+    `/agent/tickets/${t.id}`,
+    new RegExp(`/(${AGENT_ACTION_NAMES[action].join('|')})$`),
+  );
+  if (!form) return formMissing(`web POST agent ${action}`, t.id, status);
+  const name = new URL(form.action).pathname.split('/').pop();
   await s.post(
-    `web POST /agent/tickets/:id/${action}`,
+    `web POST /agent/tickets/:id/${name}`,
     form,
     fillForm(form, choose, () => body),
   );
@@ -342,8 +379,7 @@ async function approve(u: SoakUser): Promise<void> {
     return;
   }
   used('approve solution', 'web');
-  const page = await s.forms('web GET /tickets/:id', `/tickets/${t.id}`);
-  const form = page.forms.find((f) => /\/approve$/.test(new URL(f.action).pathname));
+  const form = await findForm(s, 'web GET /tickets/:id', `/tickets/${t.id}`, /\/approve$/);
   if (!form) return;
   await s.post(
     'web POST /tickets/:id/approve',
