@@ -88,7 +88,7 @@ const refused = (url: string) =>
   );
 
 // Each case starts a real process; on a busy machine that alone takes seconds.
-describe('graceful shutdown of `izardesk serve`', { timeout: 60_000 }, () => {
+describe('graceful shutdown of `izardesk serve`', { timeout: 120_000 }, () => {
   let t: TestDb;
   let silentImap: Server;
   const imapSockets = new Set<Socket>();
