@@ -19,11 +19,20 @@ export type HealthCheck = () => Promise<ComponentHealth>;
 
 const CHECK_TIMEOUT_MS = 2000;
 
-export const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timeout after ${ms} ms`)), ms).unref()),
-  ]);
+/** Rejects after `ms` unless `p` settles first; the timer is cleared either way. */
+export async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<T>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const errorText = (err: unknown): string => {
   const e = err as { message?: string; code?: string; errors?: { message?: string }[] };

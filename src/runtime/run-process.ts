@@ -8,6 +8,7 @@ import type { HealthCheck } from './health.js';
 import { startOpsServer } from './ops-server.js';
 import type { RunningPart } from './part.js';
 import { connectServices, type Services } from './services.js';
+import { listenError, StartupError } from './startup-error.js';
 
 export interface ProcessRoles {
   web: boolean;
@@ -39,8 +40,21 @@ export async function runProcess(
       if (part.health) health[`worker:${part.name}`] = part.health;
     }
   }
-  if (roles.web) parts.unshift(await startWeb(s, { health }));
-  if (config.METRICS_PORT !== undefined) parts.push(await startOpsServer(s, config.METRICS_PORT, health));
+  if (roles.web) {
+    const web = await startWeb(s, { health }).catch((err: unknown) => {
+      throw listenError(config.HOST, config.PORT, err);
+    });
+    parts.unshift(web);
+  }
+  if (config.METRICS_PORT !== undefined) {
+    const port = config.METRICS_PORT;
+    const ops = await startOpsServer(s, port, health).catch((err: unknown) => {
+      throw new StartupError(
+        `cannot listen on ${config.HOST}:${port} (HOST, METRICS_PORT): ${(err as Error).message}`,
+      );
+    });
+    parts.push(ops);
+  }
   if (afterStart) await afterStart(s);
 
   const shutdown = async (signal: string) => {
