@@ -38,7 +38,7 @@ export type Lang = (typeof LANGS)[number];
 export const LANGUAGES: readonly Lang[] = LANGS;
 
 /** Every environment variable the product reads, with its default; .env.example documents the same list. */
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/izardesk'),
@@ -83,6 +83,8 @@ const envSchema = z.object({
   MAIL_SENDER_LIMIT_PER_HOUR: int(1).default(20),
   AUTO_CLOSE_DAYS: int(0).default(7),
   NOTIFY_SELF: bool.default(false),
+  /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */
+  METRICS_PORT: int(0, 65535).optional(),
   SHUTDOWN_TIMEOUT_MS: int(1).default(15000),
 });
 

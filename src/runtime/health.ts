@@ -1,8 +1,12 @@
+import type { Redis } from 'ioredis';
+import { imapCheck, smtpCheck } from './mail-probes.js';
 import type { Services } from './services.js';
 
 export interface ComponentHealth {
   ok: boolean;
   detail?: string;
+  /** Sub-checks, e.g. each watched IMAP folder. */
+  components?: Record<string, ComponentHealth>;
 }
 
 export interface HealthReport {
@@ -13,7 +17,10 @@ export interface HealthReport {
 /** Extra checks registered by the parts of this process (ingest mailboxes, SMTP). */
 export type HealthCheck = () => Promise<ComponentHealth>;
 
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+const CHECK_TIMEOUT_MS = 2000;
+
+/** Rejects after `ms` unless `p` settles first; the timer is cleared either way. */
+export async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
@@ -27,22 +34,55 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-async function check(fn: () => Promise<unknown>): Promise<ComponentHealth> {
+const errorText = (err: unknown): string => {
+  const e = err as { message?: string; code?: string; errors?: { message?: string }[] };
+  return e.message || e.errors?.[0]?.message || e.code || String(err);
+};
+
+async function check(fn: () => Promise<unknown>, ms = CHECK_TIMEOUT_MS): Promise<ComponentHealth> {
   try {
-    await withTimeout(fn(), 2000);
+    await withTimeout(fn(), ms);
     return { ok: true };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message };
+    return { ok: false, detail: errorText(err) };
   }
 }
 
+const redisErrors = new WeakMap<Redis, string>();
+
+/** Remembers a client's last connection error, so readiness can say why Redis is not reachable. */
+export function watchRedis(redis: Redis): void {
+  redis.on('error', (err: Error) => redisErrors.set(redis, errorText(err)));
+  redis.on('ready', () => redisErrors.delete(redis));
+}
+
+async function redisCheck(redis: Redis): Promise<ComponentHealth> {
+  // This client queues commands while reconnecting (BullMQ needs that): once a reconnect has failed,
+  // a ping would only time out, so say why at once. While it is still connecting, let the ping wait.
+  const last = redisErrors.get(redis);
+  if (redis.status !== 'ready' && last)
+    return { ok: false, detail: `not connected (${redis.status}): ${last}` };
+  const result = await check(() => redis.ping());
+  return result.ok || redis.status === 'ready'
+    ? result
+    : { ok: false, detail: `not connected (${redis.status}): ${result.detail}` };
+}
+
+/**
+ * Readiness: Postgres, Redis, SMTP and each IMAP folder, plus the checks of this process's parts.
+ * Checks run in parallel; one that fails says why in `detail`.
+ */
 export async function healthReport(s: Services, extra: Record<string, HealthCheck>): Promise<HealthReport> {
-  const components: Record<string, ComponentHealth> = {
-    postgres: await check(() => s.db.raw('select 1')),
-    redis: await check(() => s.redis.ping()),
-  };
-  for (const [name, fn] of Object.entries(extra)) {
-    components[name] = await fn().catch((err: Error) => ({ ok: false, detail: err.message }));
-  }
-  return { ok: Object.values(components).every((c) => c.ok), components };
+  const checks: [string, HealthCheck][] = [
+    ['postgres', () => check(() => s.db.raw('select 1'))],
+    ['redis', () => redisCheck(s.redis)],
+    ['smtp', () => smtpCheck(s.config)],
+    ['imap', () => imapCheck(s.config)],
+    ...Object.entries(extra),
+  ];
+  const results = await Promise.all(
+    checks.map(([, fn]) => fn().catch((err: unknown) => ({ ok: false, detail: errorText(err) }))),
+  );
+  const components = Object.fromEntries(checks.map(([name], i) => [name, results[i] as ComponentHealth]));
+  return { ok: results.every((c) => c.ok), components };
 }

@@ -5,9 +5,10 @@ import { startIngest } from '../ingest/index.js';
 import { startOutbound } from '../outbound/index.js';
 import { startWeb } from '../web/server.js';
 import type { HealthCheck } from './health.js';
+import { startOpsServer } from './ops-server.js';
 import type { RunningPart } from './part.js';
 import { connectServices, type Services } from './services.js';
-import { listenError } from './startup-error.js';
+import { listenError, StartupError } from './startup-error.js';
 
 export interface ProcessRoles {
   web: boolean;
@@ -27,15 +28,17 @@ export async function runProcess(
     const done = await migrate(s.db);
     if (done.length) logger.info({ migrations: done }, 'migrations applied');
   }
+  let stopping = false;
   const parts: RunningPart[] = [];
-  const health: Record<string, HealthCheck> = {};
+  const health: Record<string, HealthCheck> = {
+    // Load balancers stop routing here as soon as shutdown begins.
+    process: async () => (stopping ? { ok: false, detail: 'shutting down' } : { ok: true }),
+  };
   if (roles.worker) {
     for (const part of [await startOutbound(s), await startIngest(s)]) {
       parts.push(part);
-      if (part.health) health[part.name] = part.health;
+      if (part.health) health[`worker:${part.name}`] = part.health;
     }
-  } else if (!config.imapEnabled) {
-    health.imap = async () => ({ ok: true, detail: 'off: no mailbox configured (IMAP_HOST, IMAP_USER)' });
   }
   if (roles.web) {
     const web = await startWeb(s, { health }).catch((err: unknown) => {
@@ -43,25 +46,46 @@ export async function runProcess(
     });
     parts.unshift(web);
   }
+  if (config.METRICS_PORT !== undefined) {
+    const port = config.METRICS_PORT;
+    const ops = await startOpsServer(s, port, health).catch((err: unknown) => {
+      throw new StartupError(
+        `cannot listen on ${config.HOST}:${port} (HOST, METRICS_PORT): ${(err as Error).message}`,
+      );
+    });
+    parts.push(ops);
+  }
   if (afterStart) await afterStart(s);
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal, exiting now');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
+    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down');
+    setTimeout(() => {
       logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out, exiting');
       process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    timer.unref();
-    for (const p of parts) {
-      await p.stop().catch((err: unknown) => logger.error({ err, part: p.name }, 'error while stopping'));
-    }
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    // Every part stops taking work at once and finishes (or hands back) what it holds.
+    await Promise.all(
+      parts.map((p) =>
+        p.stop().catch((err: unknown) => logger.error({ err, part: p.name }, 'error while stopping')),
+      ),
+    );
     await s.close();
     logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // A bug that escaped every handler: say so in the log (Node would only print it to stderr), then exit
+  // for the supervisor to restart; work in hand is safe (mail is acknowledged after commit, jobs come back).
+  const crash = (kind: string) => (err: unknown) => {
+    logger.fatal({ err }, kind);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash('uncaught exception'));
+  process.on('unhandledRejection', crash('unhandled promise rejection'));
 }

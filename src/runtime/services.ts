@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { createDb, type Db } from '../db/db.js';
 import type { Logger } from '../infra/logger.js';
 import { createRedis, probeRedis } from '../infra/redis.js';
+import { watchRedis } from './health.js';
 import { startupError } from './startup-error.js';
 
 /** The shared handles of one process: built once at boot, closed once at shutdown. */
@@ -32,6 +33,7 @@ export async function connectServices(config: Config, logger: Logger): Promise<S
   }
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  watchRedis(redis);
   return {
     config,
     logger,

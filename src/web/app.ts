@@ -14,10 +14,12 @@
  */
 import Router from '@koa/router';
 import Koa from 'koa';
-import { type HealthCheck, healthReport } from '../runtime/health.js';
+import type { HealthCheck } from '../runtime/health.js';
 import type { Services } from '../runtime/services.js';
 import type { WebState } from './context.js';
 import { errorMiddleware } from './errors.js';
+import { httpMetrics } from './http-metrics.js';
+import { opsRoutes } from './ops-routes.js';
 import { pageStack } from './page-stack.js';
 import { mountPortalRoutes } from './portal/routes.js';
 import { securityHeaders } from './security-headers.js';
@@ -31,19 +33,13 @@ export interface WebOptions {
 export function createWebApp(s: Services, options: WebOptions): Koa<WebState> {
   const app = new Koa<WebState>({ proxy: true });
   app.keys = [s.config.SECRET];
-  const router = new Router();
+  const ops = opsRoutes(s, { health: options.health, metrics: s.config.METRICS_PORT === undefined });
 
-  router.get('/healthz', async (ctx) => {
-    const report = await healthReport(s, options.health);
-    ctx.status = report.ok ? 200 : 503;
-    ctx.body = report;
-  });
-
+  app.use(httpMetrics);
   app.use(errorMiddleware(s.logger));
   app.use(securityHeaders);
+  app.use(ops.routes());
   app.use(serveStatic);
-  app.use(router.routes());
-  app.use(router.allowedMethods());
 
   const pages = new Router<WebState>();
   mountPortalRoutes(pages);

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { drainable } from '../runtime/http-drain.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
 import { createWebApp, type WebOptions } from './app.js';
@@ -12,13 +13,5 @@ export async function startWeb(s: Services, options: WebOptions): Promise<Runnin
   });
   const addr = server.address();
   s.logger.info({ address: addr }, 'web server listening');
-  return {
-    name: 'web',
-    server,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
-  };
+  return { name: 'web', server, stop: drainable(server) };
 }

@@ -135,13 +135,19 @@ describe('izardesk migrate', { timeout: 150_000 }, () => {
 });
 
 describe('izardesk serve', { timeout: 150_000 }, () => {
-  it('answers GET /healthz 200 with the state of postgres, redis and imap (off when unconfigured)', async () => {
+  it('answers /healthz 200 and /readyz 200, both with the state of postgres, redis and imap (off when unconfigured)', async () => {
     const p = startIzardesk(['serve'], { ...env, PORT: '0', LOG_LEVEL: 'info' });
     try {
       const line = await p.waitFor(/web server listening/);
       const port = (JSON.parse(line) as { address: { port: number } }).address.port;
       expect(port).toBeGreaterThan(0);
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      // /healthz is 200 while the process lives (issue 7) and shows each dependency (issue 2).
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      const alive = (await health.json()) as { ready: boolean; components: Record<string, { ok: boolean }> };
+      expect(alive.ready).toBe(true);
+      expect(Object.keys(alive.components)).toEqual(expect.arrayContaining(['postgres', 'redis', 'imap']));
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(res.status).toBe(200);
       const body = (await res.json()) as {
         ok: boolean;
@@ -163,7 +169,7 @@ describe('izardesk serve', { timeout: 150_000 }, () => {
     try {
       const line = await p.waitFor(/web server listening/);
       const port = (JSON.parse(line) as { address: { port: number } }).address.port;
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       const body = (await res.json()) as { components: Record<string, { ok: boolean; detail?: string }> };
       expect(res.status).toBe(200);
       expect(Object.keys(body.components)).toEqual(expect.arrayContaining(['postgres', 'redis', 'imap']));
