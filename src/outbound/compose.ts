@@ -1,0 +1,361 @@
+import type { TFunction } from 'i18next';
+import { generatePassword, hashPassword } from '../app/accounts/passwords.js';
+import { approvalToken, emailChangeToken, resetToken, urls } from '../app/links.js';
+import type { OutboxEvent } from '../app/outbox.js';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/db.js';
+import { formatReference, stripSubjectPrefixes } from '../domain/reference.js';
+import { translator } from '../i18n/i18n.js';
+import { formatBytes } from './format.js';
+import { escapeHtml, textToHtml } from './html.js';
+import { type Audience, type Person, type Recipient, resolveRecipients } from './recipients.js';
+import type { TemplateName } from './templates.js';
+
+export interface OutboxRecord {
+  id: number;
+  event: OutboxEvent;
+  ticket_id: number | null;
+  actor_id: number | null;
+  payload: Record<string, unknown>;
+}
+
+/** Everything needed to render and address one recipient's mail. */
+export interface MailPlan {
+  template: TemplateName;
+  lang: string;
+  subject: string;
+  fromName: string;
+  ticketId: number | null;
+  /** Signs the reply token (with ticketId); null for addresses that are no account. */
+  tokenUserId: number | null;
+  inReplyTo: string | null;
+  references: string[];
+  data: Record<string, unknown>;
+}
+
+export interface PlannedMail {
+  recipient: Recipient;
+  /** Builds the mail; may have effects that belong to sending (an invitation sets a fresh password). */
+  plan(): Promise<MailPlan>;
+}
+
+interface UserRow {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  language: string;
+  active: boolean;
+  bounced_at: Date | null;
+  password_hash: string | null;
+}
+
+interface TicketView {
+  id: number;
+  title: string;
+  status: string;
+  type: string;
+  category: string;
+  description: string;
+  solution: string | null;
+  requester_id: number;
+  assignee_id: number | null;
+  service_name: string | null;
+}
+
+const USER_COLUMNS = ['id', 'email', 'name', 'role', 'language', 'active', 'bounced_at', 'password_hash'];
+
+const person = (u: UserRow): Person => ({
+  userId: u.id,
+  email: u.email,
+  name: u.name,
+  language: u.language,
+  role: u.role,
+  bouncedAt: u.bounced_at,
+});
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Binds a translator to the mail namespace, as templates call it: it.t('created.intro', {...}). */
+const mailT = (tr: TFunction) => (key: string, opts?: Record<string, unknown>) =>
+  String(tr(`mail:${key}`, opts ?? {}));
+
+function summary(tr: TFunction, rows: [string, string][]): { html: string; text: string } {
+  const shown = rows.filter(([, v]) => v);
+  return {
+    html: `<table role="presentation">${shown
+      .map(
+        ([k, v]) =>
+          `<tr><td>${escapeHtml(String(tr(`mail:summary.${k}`)))}</td><td><strong>${escapeHtml(v)}</strong></td></tr>`,
+      )
+      .join('')}</table>`,
+    text: shown.map(([k, v]) => `${String(tr(`mail:summary.${k}`))}: ${v}`).join('\n'),
+  };
+}
+
+/**
+ * Loads what an outbox row is about and lists its mails. Pure reads: nothing is written until a mail's
+ * plan() is called by the sender.
+ */
+export async function planMails(db: Db, config: Config, row: OutboxRecord): Promise<PlannedMail[]> {
+  const p = row.payload;
+  const link = urls(config.PUBLIC_URL);
+  const users = async (ids: (number | null | undefined)[]): Promise<Map<number, UserRow>> => {
+    const wanted = [...new Set(ids.filter((i): i is number => typeof i === 'number'))];
+    const rows: UserRow[] = wanted.length ? await db('users').whereIn('id', wanted).select(USER_COLUMNS) : [];
+    return new Map(rows.map((u) => [u.id, u]));
+  };
+  const base = (lang: string, tr: TFunction) => ({
+    t: mailT(tr),
+    lang,
+    company: config.COMPANY_NAME,
+    loginUrl: link.login(),
+  });
+
+  if (row.event.startsWith('account.')) {
+    const userId = num(p.userId);
+    const byId = await users([userId, row.actor_id]);
+    const u = userId !== null ? byId.get(userId) : undefined;
+    if (!u?.active) return [];
+    const target: Person =
+      row.event === 'account.email_change'
+        ? { ...person(u), email: str(p.newEmail), bouncedAt: null }
+        : person(u);
+    if (!target.email) return [];
+    const recipients = resolveRecipients(row.event, {
+      facts: { payload: p, actorIsStaff: false },
+      actorId: row.actor_id,
+      notifySelf: config.NOTIFY_SELF,
+      resolve: (to) => (to === 'account' || to === 'new-email' ? [target] : []),
+    });
+    return recipients.map((r) => ({
+      recipient: r,
+      async plan() {
+        const tr = translator(r.language);
+        const data: Record<string, unknown> = { ...base(r.language, tr), name: u.name, email: u.email };
+        let subjectKey = 'invited.subject';
+        if (r.template === 'account-invited') {
+          // At send time: the mailed password is the one that works, and must be changed at first login.
+          const password = generatePassword();
+          await db('users')
+            .where({ id: u.id })
+            .update({
+              password_hash: await hashPassword(password),
+              must_change_password: true,
+              updated_at: new Date(),
+            });
+          data.password = password;
+        } else if (r.template === 'password-reset') {
+          subjectKey = 'reset.subject';
+          data.resetUrl = link.resetPassword(resetToken(config.SECRET, u));
+        } else {
+          subjectKey = 'emailChange.subject';
+          data.newEmail = target.email;
+          data.confirmUrl = link.confirmEmail(emailChangeToken(config.SECRET, u.id, target.email));
+        }
+        const subject = String(tr(`mail:${subjectKey}`, { company: config.COMPANY_NAME }));
+        return {
+          template: r.template,
+          lang: r.language,
+          subject,
+          fromName: config.SUPPORT_NAME,
+          ticketId: null,
+          tokenUserId: null,
+          inReplyTo: null,
+          references: [],
+          data: { ...data, subject, preview: subject, replyHint: 'noReplyHint' },
+        };
+      },
+    }));
+  }
+
+  const ticket: TicketView | null = row.ticket_id
+    ? ((await db('tickets as t')
+        .leftJoin('services as s', 's.id', 't.service_id')
+        .where('t.id', row.ticket_id)
+        .first(
+          't.id',
+          't.title',
+          't.status',
+          't.type',
+          't.category',
+          't.description',
+          't.solution',
+          't.requester_id',
+          't.assignee_id',
+          's.name as service_name',
+        )) ?? null)
+    : null;
+
+  if (row.event.startsWith('mail.')) {
+    const to = str(p.to);
+    if (!to) return [];
+    const userId = num(p.userId);
+    const byId = await users([userId]);
+    const u = userId !== null ? byId.get(userId) : undefined;
+    const language = str(p.language) || u?.language || config.DEFAULT_LANGUAGE;
+    const sender: Person = {
+      userId: u?.id ?? null,
+      email: to,
+      name: str(p.name) || u?.name || to,
+      language,
+      role: u?.role ?? 'external',
+      bouncedAt: null,
+    };
+    const recipients = resolveRecipients(row.event, {
+      facts: { payload: p, actorIsStaff: false },
+      actorId: row.actor_id,
+      notifySelf: config.NOTIFY_SELF,
+      resolve: (a) => (a === 'mail-sender' ? [sender] : []),
+    });
+    return recipients.map((r) => ({
+      recipient: r,
+      async plan() {
+        const tr = translator(r.language);
+        const original = stripSubjectPrefixes(str(p.subject)) || String(tr('mail:noSubject'));
+        const ref = ticket ? formatReference(config.TICKET_PREFIX, ticket.id) : '';
+        const subject = ticket ? `[${ref}] ${ticket.title}` : `Re: ${original}`;
+        const files = Array.isArray(p.files) ? (p.files as { name?: unknown; size?: unknown }[]) : [];
+        const fileLines = files.map((f) => `${str(f.name)} (${formatBytes(num(f.size) ?? 0)})`);
+        const limit = formatBytes(num(p.limit) ?? config.MAIL_MAX_MESSAGE_BYTES);
+        const inbound = str(p.inReplyTo) || null;
+        const tokenUserId = ticket && u ? u.id : null;
+        return {
+          template: r.template,
+          lang: r.language,
+          subject,
+          fromName: config.SUPPORT_NAME,
+          ticketId: ticket?.id ?? null,
+          tokenUserId,
+          inReplyTo: inbound,
+          references: inbound ? [inbound] : [],
+          data: {
+            ...base(r.language, tr),
+            subject,
+            preview: subject,
+            name: r.name,
+            email: r.email,
+            originalSubject: original,
+            reason: str(p.reason),
+            limit,
+            ref,
+            ticketUrl: ticket && u ? link.ticket(ticket.id) : '',
+            files_html: `<ul>${fileLines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+            files_text: fileLines.map((l) => `- ${l}`).join('\n'),
+            replyHint: 'noReplyHint',
+          },
+        };
+      },
+    }));
+  }
+
+  if (!ticket) return [];
+  const byId = await users([ticket.requester_id, ticket.assignee_id, row.actor_id]);
+  const followupId = num(p.followupId);
+  const followup: { body: string } | undefined = followupId
+    ? await db('followups').where({ id: followupId }).first('body')
+    : undefined;
+  const actor = row.actor_id ? byId.get(row.actor_id) : undefined;
+  const actorIsStaff = actor?.role === 'agent' || actor?.role === 'admin';
+  const active = (u: UserRow | undefined): Person[] => (u?.active ? [person(u)] : []);
+  let agentsCache: Person[] | null = null;
+  const agents = async (): Promise<Person[]> => {
+    const assignee = active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
+    if (assignee.length) return assignee;
+    if (config.AGENTS_ADDRESS) {
+      const name = String(translator(config.DEFAULT_LANGUAGE)('mail:team'));
+      return [
+        {
+          userId: null,
+          email: config.AGENTS_ADDRESS,
+          name,
+          language: config.DEFAULT_LANGUAGE,
+          role: 'team',
+          bouncedAt: null,
+        },
+      ];
+    }
+    for (const role of ['agent', 'admin']) {
+      const rows: UserRow[] = await db('users')
+        .where({ role, active: true })
+        .orderBy('id')
+        .select(USER_COLUMNS);
+      if (rows.length) return rows.map(person);
+    }
+    return [];
+  };
+  const needsAgents = ['ticket.created', 'ticket.followup', 'ticket.approved', 'ticket.refused'].includes(
+    row.event,
+  );
+  if (needsAgents && !ticket.assignee_id) agentsCache = await agents();
+  const resolve = (to: Audience): Person[] => {
+    if (to === 'requester') return active(byId.get(ticket.requester_id));
+    if (to === 'assignee') return active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
+    if (to === 'agents')
+      return agentsCache ?? active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
+    return [];
+  };
+  const recipients = resolveRecipients(row.event, {
+    facts: { payload: p, actorIsStaff },
+    actorId: row.actor_id,
+    notifySelf: config.NOTIFY_SELF,
+    resolve,
+  });
+  const ref = formatReference(config.TICKET_PREFIX, ticket.id);
+  const subject = `[${ref}] ${ticket.title}`;
+  const requester = byId.get(ticket.requester_id);
+  const body =
+    row.event === 'ticket.created'
+      ? ticket.description
+      : (followup?.body ?? (row.event === 'ticket.resolved' ? (ticket.solution ?? '') : ''));
+  return recipients.map((r) => ({
+    recipient: r,
+    async plan() {
+      const tr = translator(r.language);
+      const isStaffSide = r.role !== 'customer';
+      const status = (s: unknown) => (typeof s === 'string' && s ? String(tr(`status.${s}`)) : '');
+      const sum = summary(tr, [
+        ['reference', ref],
+        ['title', ticket.title],
+        ['status', status(ticket.status)],
+        ['category', `${String(tr(`type.${ticket.type}`))} · ${String(tr(`category.${ticket.category}`))}`],
+        ['service', ticket.service_name ?? ''],
+        ['requester', isStaffSide ? (requester?.name ?? '') : ''],
+      ]);
+      const approval = r.userId !== null ? approvalToken(config.SECRET, ticket.id, r.userId) : null;
+      return {
+        template: r.template,
+        lang: r.language,
+        subject,
+        fromName: actor && actorIsStaff ? `${actor.name} (${config.SUPPORT_NAME})` : config.SUPPORT_NAME,
+        ticketId: ticket.id,
+        tokenUserId: r.userId,
+        inReplyTo: null,
+        references: [],
+        data: {
+          ...base(r.language, tr),
+          subject,
+          preview: `${ref} · ${ticket.title}`,
+          name: r.name,
+          ref,
+          title: ticket.title,
+          ticketUrl: isStaffSide ? link.agentTicket(ticket.id) : link.ticket(ticket.id),
+          actorName: actor?.name ?? config.SUPPORT_NAME,
+          requesterName: requester?.name ?? '',
+          fromStatus: status(p.fromStatus),
+          toStatus: status(p.toStatus ?? ticket.status),
+          isPrivate: p.visibility === 'private',
+          body_html: textToHtml(body),
+          body_text: body.trim(),
+          summary_html: sum.html,
+          summary_text: sum.text,
+          approveUrl: approval ? link.approve(approval) : '',
+          refuseUrl: approval ? `${link.approve(approval)}?choice=refuse` : '',
+          autoCloseDays: config.AUTO_CLOSE_DAYS,
+          replyHint: 'replyHint',
+        },
+      };
+    },
+  }));
+}
