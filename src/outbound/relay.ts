@@ -48,7 +48,7 @@ export function startOutboxRelay(
         .select('id');
       if (rows.length === 0) return moved;
       await queue.addBulk(
-        rows.map((r) => ({ name: 'notify', data: { outboxId: r.id }, opts: { jobId: String(r.id) } })),
+        rows.map((r) => ({ name: 'notify', data: { outboxId: r.id }, opts: { jobId: outboxJobId(r.id) } })),
       );
       await db('outbox')
         .whereIn(
@@ -131,3 +131,6 @@ export function startOutboxRelay(
     },
   };
 }
+
+/** The job id of an outbox row (BullMQ refuses integer-like custom ids). */
+export const outboxJobId = (outboxId: number): string => `outbox-${outboxId}`;

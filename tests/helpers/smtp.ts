@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { Db } from '../../src/db/db.js';
 
 export interface CapturedMail {
   from: string;
@@ -112,3 +113,42 @@ export async function startCapturingSmtp(opts: { keepRaw?: boolean } = {}): Prom
     },
   };
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until(
+  check: () => Promise<boolean>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(30);
+  }
+}
+
+/** Waits until every outbox row is processed, then returns the mails captured since the previous call. */
+export function mailCollector(db: Db, smtp: CapturingSmtp) {
+  let seen = 0;
+  return async (): Promise<ParsedMail[]> => {
+    await until(
+      async () => Number((await db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n) === 0,
+      20_000,
+      'the outbox to be processed',
+    );
+    const fresh = smtp.messages.slice(seen);
+    seen = smtp.messages.length;
+    return Promise.all(fresh.map(parse));
+  };
+}
+
+export const toAddress = (m: ParsedMail): string => {
+  const to = Array.isArray(m.to) ? m.to[0] : m.to;
+  return to?.value[0]?.address ?? '';
+};
+
+export const header = (m: ParsedMail, name: string): string => {
+  const v = m.headers.get(name.toLowerCase());
+  return typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v);
+};
