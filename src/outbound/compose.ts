@@ -7,7 +7,7 @@ import type { Db } from '../db/db.js';
 import { formatReference, stripSubjectPrefixes } from '../domain/reference.js';
 import { translator } from '../i18n/i18n.js';
 import { formatBytes } from './format.js';
-import { escapeHtml, textToHtml } from './html.js';
+import { escapeHtml, LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { type Audience, type Person, type Recipient, resolveRecipients } from './recipients.js';
 import type { TemplateName } from './templates.js';
 
@@ -87,7 +87,7 @@ function summary(tr: TFunction, rows: [string, string][]): { html: string; text:
     html: `<table role="presentation">${shown
       .map(
         ([k, v]) =>
-          `<tr><td>${escapeHtml(String(tr(`mail:summary.${k}`)))}</td><td><strong>${escapeHtml(v)}</strong></td></tr>`,
+          `<tr><td style="${LABEL_STYLE}">${escapeHtml(String(tr(`mail:summary.${k}`)))}</td><td style="${VALUE_STYLE}"><strong>${escapeHtml(v)}</strong></td></tr>`,
       )
       .join('')}</table>`,
     text: shown.map(([k, v]) => `${String(tr(`mail:summary.${k}`))}: ${v}`).join('\n'),

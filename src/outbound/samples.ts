@@ -2,7 +2,7 @@ import { urls } from '../app/links.js';
 import type { Config } from '../config/config.js';
 import { formatReference } from '../domain/reference.js';
 import { translator } from '../i18n/i18n.js';
-import { textToHtml } from './html.js';
+import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import type { TemplateName } from './templates.js';
 
 const SAMPLE_BODY =
@@ -42,7 +42,7 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     isPrivate: false,
     body_html: textToHtml(SAMPLE_BODY),
     body_text: SAMPLE_BODY,
-    summary_html: `<table role="presentation">${rows.map(([k, v]) => `<tr><td>${label(k)}</td><td><strong>${v}</strong></td></tr>`).join('')}</table>`,
+    summary_html: `<table role="presentation">${rows.map(([k, v]) => `<tr><td style="${LABEL_STYLE}">${label(k)}</td><td style="${VALUE_STYLE}"><strong>${v}</strong></td></tr>`).join('')}</table>`,
     summary_text: rows.map(([k, v]) => `${label(k)}: ${v}`).join('\n'),
     approveUrl: link.approve('sample-token'),
     refuseUrl: `${link.approve('sample-token')}?choice=refuse`,

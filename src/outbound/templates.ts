@@ -57,10 +57,10 @@ function brandedLayout(config: Config, dir: string): string {
     ? `<mj-image src="${escapeHtml(config.LOGO_URL)}" alt="${company}" width="160px" align="left" padding="0" />`
     : `<mj-text font-size="20px" font-weight="700" color="${config.BRAND_COLOR}" padding="0">${company}</mj-text>`;
   return readFileSync(`${dir}_layout.mjml`, 'utf8')
+    .replace('%%HEADER%%', header)
     .replaceAll('%%BRAND_COLOR%%', config.BRAND_COLOR)
     .replaceAll('%%COMPANY%%', company)
-    .replaceAll('%%SUPPORT_ADDRESS%%', escapeHtml(config.SUPPORT_ADDRESS))
-    .replace('%%HEADER%%', header);
+    .replaceAll('%%SUPPORT_ADDRESS%%', escapeHtml(config.SUPPORT_ADDRESS));
 }
 
 /** Where a line of the combined document came from: the layout or the template. */
@@ -122,7 +122,7 @@ export async function compileTemplates(config: Config, dir = templatesDir()): Pr
     const file = `${dir}${name}.mjml`;
     if (!existsSync(file)) throw new StartupError(`mail template ${name}.mjml is missing in ${dir}`);
     const source = readFileSync(file, 'utf8').replace(/\n$/, '');
-    const doc = layout.replace(CONTENT, source);
+    const doc = layout.replace(CONTENT, source.replaceAll('%%BRAND_COLOR%%', config.BRAND_COLOR));
     let out: string;
     try {
       out = (await mjml2html(doc, { validationLevel: 'strict', keepComments: false })).html;

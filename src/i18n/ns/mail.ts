@@ -1,6 +1,16 @@
 /** Strings of the notification mails, per language. Placeholders are filled and escaped by the templates. */
 export const mail = {
   es: {
+    gallery: {
+      title: 'Correos enviados (desarrollo)',
+      folder: 'Sin SMTP_URL, los correos se guardan en {{dir}}.',
+      empty: 'Todavía no hay correos.',
+      date: 'Fecha',
+      to: 'Para',
+      subject: 'Asunto',
+      back: 'Volver a la lista',
+      text: 'Texto plano',
+    },
     hello: 'Hola, {{name}}:',
     team: 'equipo de soporte',
     viewTicket: 'Ver el ticket',
@@ -55,8 +65,8 @@ export const mail = {
       subject: 'Su acceso al soporte de {{company}}',
       intro:
         'Le hemos creado una cuenta en el portal de soporte de {{company}}. Estos son sus datos de acceso:',
-      login: 'Usuario',
-      password: 'Contraseña temporal',
+      login: 'Usuario:',
+      password: 'Contraseña temporal:',
       change: 'Por seguridad, deberá cambiar esta contraseña la primera vez que entre.',
       button: 'Entrar en el portal',
     },
@@ -93,6 +103,16 @@ export const mail = {
     },
   },
   en: {
+    gallery: {
+      title: 'Sent mail (development)',
+      folder: 'Without SMTP_URL, mails are kept in {{dir}}.',
+      empty: 'No mail yet.',
+      date: 'Date',
+      to: 'To',
+      subject: 'Subject',
+      back: 'Back to the list',
+      text: 'Plain text',
+    },
     hello: 'Hello {{name}},',
     team: 'support team',
     viewTicket: 'View the ticket',
@@ -146,8 +166,8 @@ export const mail = {
       subject: 'Your access to {{company}} support',
       intro:
         'We have created an account for you on the {{company}} support portal. Here are your credentials:',
-      login: 'Login',
-      password: 'Temporary password',
+      login: 'Login:',
+      password: 'Temporary password:',
       change: 'For your security, you will be asked to change this password the first time you sign in.',
       button: 'Sign in to the portal',
     },
@@ -183,6 +203,16 @@ export const mail = {
     },
   },
   fr: {
+    gallery: {
+      title: 'Courriels envoyés (développement)',
+      folder: 'Sans SMTP_URL, les courriels sont conservés dans {{dir}}.',
+      empty: 'Aucun courriel pour l’instant.',
+      date: 'Date',
+      to: 'À',
+      subject: 'Objet',
+      back: 'Retour à la liste',
+      text: 'Texte brut',
+    },
     hello: 'Bonjour {{name}},',
     team: 'équipe support',
     viewTicket: 'Voir le ticket',
@@ -235,8 +265,8 @@ export const mail = {
     invited: {
       subject: 'Votre accès au support {{company}}',
       intro: 'Nous vous avons créé un compte sur le portail support de {{company}}. Voici vos identifiants :',
-      login: 'Identifiant',
-      password: 'Mot de passe temporaire',
+      login: 'Identifiant :',
+      password: 'Mot de passe temporaire :',
       change: 'Par sécurité, vous devrez changer ce mot de passe à la première connexion.',
       button: 'Se connecter au portail',
     },
