@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Koa from 'koa';
 import { chromium } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LANGUAGES, loadConfig } from '../../src/config/config.js';
 import { startOutbound } from '../../src/outbound/index.js';
 import { mailGalleryRoutes } from '../../src/outbound/mail-gallery-routes.js';
@@ -126,40 +126,45 @@ describe('mail templates', () => {
   }, 60_000);
 });
 
+const t = await useIsolatedDb();
+const dir = mkdtempSync(join(tmpdir(), 'izd-outbox-'));
+const s = await useTestServices(t, { MAIL_OUTBOX_DIR: dir });
+
 describe('without SMTP_URL: .eml files and the development gallery', () => {
   it('mails are written to MAIL_OUTBOX_DIR, recorded, and shown safely at /dev/mails', async () => {
-    const t = await useIsolatedDb();
-    const dir = mkdtempSync(join(tmpdir(), 'izd-outbox-'));
-    const s = await useTestServices(t, { MAIL_OUTBOX_DIR: dir });
     const outbound = await startOutbound(s, { sweepMs: 200 });
-    afterAll(() => outbound.stop());
-    expect(await outbound.health?.()).toMatchObject({ ok: true });
-    const customer = await makeUser(s.app, 'customer', { language: 'en' });
-    await makeUser(s.app, 'agent');
-    const id = await makeTicket(s.app, customer, 'Router <b>dead</b>');
-    await until(async () => (await s.db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n === 0);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
-    expect(files).toHaveLength(2);
-    const rows = await s.db('deliveries').where({ ticket_id: id }).select();
-    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+    const stops: (() => Promise<unknown>)[] = [() => outbound.stop()];
+    try {
+      expect(await outbound.health?.()).toMatchObject({ ok: true });
+      const customer = await makeUser(s.app, 'customer', { language: 'en' });
+      await makeUser(s.app, 'agent');
+      const id = await makeTicket(s.app, customer, 'Router <b>dead</b>');
+      await until(async () => (await s.db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n === 0);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
+      expect(files).toHaveLength(2);
+      const rows = await s.db('deliveries').where({ ticket_id: id }).select();
+      expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
 
-    const app = new Koa();
-    app.use(securityHeaders);
-    app.use(mailGalleryRoutes(s.config).routes());
-    const { url, server } = await listen(app);
-    afterAll(() => new Promise((r) => server.close(r)));
-    const list = await (await fetch(`${url}/dev/mails`)).text();
-    expect(list).toContain('[IZL-');
-    expect(list).toContain('Router &lt;b&gt;dead&lt;/b&gt;');
-    const file = files[0] as string;
-    const detail = await (await fetch(`${url}/dev/mails/${file}`)).text();
-    expect(detail).toContain(`<iframe sandbox src="/dev/mails/${file}/html"`);
-    expect(detail).toContain('Message-ID');
-    const html = await fetch(`${url}/dev/mails/${file}/html`);
-    expect(html.headers.get('content-security-policy')).toMatch(/^sandbox;/);
-    expect(await html.text()).toContain('<html');
-    expect((await fetch(`${url}/dev/mails/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
-    expect((await fetch(`${url}/dev/mails/000000001-0000000000.eml`)).status).toBe(404);
+      const app = new Koa();
+      app.use(securityHeaders);
+      app.use(mailGalleryRoutes(s.config).routes());
+      const { url, server } = await listen(app);
+      stops.push(() => new Promise((r) => server.close(r)));
+      const list = await (await fetch(`${url}/dev/mails`)).text();
+      expect(list).toContain('[IZL-');
+      expect(list).toContain('Router &lt;b&gt;dead&lt;/b&gt;');
+      const file = files[0] as string;
+      const detail = await (await fetch(`${url}/dev/mails/${file}`)).text();
+      expect(detail).toContain(`<iframe sandbox src="/dev/mails/${file}/html"`);
+      expect(detail).toContain('Message-ID');
+      const html = await fetch(`${url}/dev/mails/${file}/html`);
+      expect(html.headers.get('content-security-policy')).toMatch(/^sandbox;/);
+      expect(await html.text()).toContain('<html');
+      expect((await fetch(`${url}/dev/mails/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+      expect((await fetch(`${url}/dev/mails/000000001-0000000000.eml`)).status).toBe(404);
+    } finally {
+      for (const stop of stops.reverse()) await stop();
+    }
   });
 
   it('the queue dashboard factory serves bull-board with the notifications queue', async () => {
