@@ -1,14 +1,14 @@
-import type { TFunction } from 'i18next';
 import { generatePassword, hashPassword } from '../app/accounts/passwords.js';
 import { approvalToken, emailChangeToken, resetToken, urls } from '../app/links.js';
 import type { OutboxEvent } from '../app/outbox.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import { formatReference, stripSubjectPrefixes } from '../domain/reference.js';
-import { translator } from '../i18n/i18n.js';
+import type { ReplyToken } from '../domain/tokens.js';
 import { formatBytes } from './format.js';
 import { escapeHtml, LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { type Audience, type Person, type Recipient, resolveRecipients } from './recipients.js';
+import { mailStrings, type Strings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
 
 export interface OutboxRecord {
@@ -17,6 +17,10 @@ export interface OutboxRecord {
   ticket_id: number | null;
   actor_id: number | null;
   payload: Record<string, unknown>;
+  done_at: Date | null;
+  /** The ticket and follow-up the event is about, loaded with the row. */
+  ticket: TicketView | null;
+  followup_body: string | null;
 }
 
 /** Everything needed to render and address one recipient's mail. */
@@ -26,8 +30,6 @@ export interface MailPlan {
   subject: string;
   fromName: string;
   ticketId: number | null;
-  /** Signs the reply token (with ticketId); null for addresses that are no account. */
-  tokenUserId: number | null;
   inReplyTo: string | null;
   references: string[];
   data: Record<string, unknown>;
@@ -35,6 +37,8 @@ export interface MailPlan {
 
 export interface PlannedMail {
   recipient: Recipient;
+  /** Ticket and recipient named by the reply token in Message-ID and Reply-To; null when no ticket or no account. */
+  replyToken: ReplyToken | null;
   /** Builds the mail; may have effects that belong to sending (an invitation sets a fresh password). */
   plan(): Promise<MailPlan>;
 }
@@ -50,7 +54,7 @@ interface UserRow {
   password_hash: string | null;
 }
 
-interface TicketView {
+export interface TicketView {
   id: number;
   title: string;
   status: string;
@@ -77,11 +81,7 @@ const person = (u: UserRow): Person => ({
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Binds a translator to the mail namespace, as templates call it: it.t('created.intro', {...}). */
-const mailT = (tr: TFunction) => (key: string, opts?: Record<string, unknown>) =>
-  String(tr(`mail:${key}`, opts ?? {}));
-
-function summary(tr: TFunction, rows: [string, string][]): { html: string; text: string } {
+function summary(tr: Strings, rows: [string, string][]): { html: string; text: string } {
   const shown = rows.filter(([, v]) => v);
   return {
     html: `<table role="presentation">${shown
@@ -91,6 +91,66 @@ function summary(tr: TFunction, rows: [string, string][]): { html: string; text:
       )
       .join('')}</table>`,
     text: shown.map(([k, v]) => `${String(tr(`mail:summary.${k}`))}: ${v}`).join('\n'),
+  };
+}
+
+/** An outbox row with its ticket and follow-up, in one query (this runs once per notification). */
+export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | null> {
+  const r = await db('outbox as o')
+    .leftJoin('tickets as t', 't.id', 'o.ticket_id')
+    .leftJoin('services as s', 's.id', 't.service_id')
+    .leftJoin('followups as f', function () {
+      this.on('f.ticket_id', 'o.ticket_id').andOn(
+        'f.id',
+        db.raw(
+          "case when jsonb_typeof(o.payload->'followupId') = 'number' then (o.payload->>'followupId')::bigint end",
+        ),
+      );
+    })
+    .where('o.id', id)
+    .first(
+      'o.id',
+      'o.event',
+      'o.ticket_id',
+      'o.actor_id',
+      'o.payload',
+      'o.done_at',
+      't.title',
+      't.status',
+      't.type',
+      't.category',
+      't.description',
+      't.solution',
+      't.requester_id',
+      't.assignee_id',
+      's.name as service_name',
+      'f.body as followup_body',
+    );
+  if (!r) return null;
+  const { title, status, type, category, description, solution, requester_id, assignee_id, service_name } = r;
+  return {
+    id: r.id,
+    event: r.event,
+    ticket_id: r.ticket_id,
+    actor_id: r.actor_id,
+    payload: r.payload,
+    done_at: r.done_at,
+    followup_body: r.followup_body,
+    ticket:
+      r.ticket_id && title !== null
+        ? {
+            id: r.ticket_id,
+            title,
+            status,
+            type,
+            category,
+            description,
+            solution,
+            requester_id,
+            assignee_id,
+            service_name,
+          }
+        : null,
   };
 }
 
@@ -106,8 +166,8 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
     const rows: UserRow[] = wanted.length ? await db('users').whereIn('id', wanted).select(USER_COLUMNS) : [];
     return new Map(rows.map((u) => [u.id, u]));
   };
-  const base = (lang: string, tr: TFunction) => ({
-    t: mailT(tr),
+  const base = (lang: string) => ({
+    t: mailStrings(lang),
     lang,
     company: config.COMPANY_NAME,
     loginUrl: link.login(),
@@ -131,9 +191,10 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
     });
     return recipients.map((r) => ({
       recipient: r,
+      replyToken: null,
       async plan() {
-        const tr = translator(r.language);
-        const data: Record<string, unknown> = { ...base(r.language, tr), name: u.name, email: u.email };
+        const tr = stringsFor(r.language);
+        const data: Record<string, unknown> = { ...base(r.language), name: u.name, email: u.email };
         let subjectKey = 'invited.subject';
         if (r.template === 'account-invited') {
           // At send time: the mailed password is the one that works, and must be changed at first login.
@@ -161,7 +222,6 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
           subject,
           fromName: config.SUPPORT_NAME,
           ticketId: null,
-          tokenUserId: null,
           inReplyTo: null,
           references: [],
           data: { ...data, subject, preview: subject, replyHint: 'noReplyHint' },
@@ -170,23 +230,7 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
     }));
   }
 
-  const ticket: TicketView | null = row.ticket_id
-    ? ((await db('tickets as t')
-        .leftJoin('services as s', 's.id', 't.service_id')
-        .where('t.id', row.ticket_id)
-        .first(
-          't.id',
-          't.title',
-          't.status',
-          't.type',
-          't.category',
-          't.description',
-          't.solution',
-          't.requester_id',
-          't.assignee_id',
-          's.name as service_name',
-        )) ?? null)
-    : null;
+  const ticket = row.ticket;
 
   if (row.event.startsWith('mail.')) {
     const to = str(p.to);
@@ -211,8 +255,9 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
     });
     return recipients.map((r) => ({
       recipient: r,
+      replyToken: ticket && u ? { ticketId: ticket.id, userId: u.id } : null,
       async plan() {
-        const tr = translator(r.language);
+        const tr = stringsFor(r.language);
         const original = stripSubjectPrefixes(str(p.subject)) || String(tr('mail:noSubject'));
         const ref = ticket ? formatReference(config.TICKET_PREFIX, ticket.id) : '';
         const subject = ticket ? `[${ref}] ${ticket.title}` : `Re: ${original}`;
@@ -220,18 +265,16 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
         const fileLines = files.map((f) => `${str(f.name)} (${formatBytes(num(f.size) ?? 0)})`);
         const limit = formatBytes(num(p.limit) ?? config.MAIL_MAX_MESSAGE_BYTES);
         const inbound = str(p.inReplyTo) || null;
-        const tokenUserId = ticket && u ? u.id : null;
         return {
           template: r.template,
           lang: r.language,
           subject,
           fromName: config.SUPPORT_NAME,
           ticketId: ticket?.id ?? null,
-          tokenUserId,
           inReplyTo: inbound,
           references: inbound ? [inbound] : [],
           data: {
-            ...base(r.language, tr),
+            ...base(r.language),
             subject,
             preview: subject,
             name: r.name,
@@ -252,10 +295,6 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
 
   if (!ticket) return [];
   const byId = await users([ticket.requester_id, ticket.assignee_id, row.actor_id]);
-  const followupId = num(p.followupId);
-  const followup: { body: string } | undefined = followupId
-    ? await db('followups').where({ id: followupId }).first('body')
-    : undefined;
   const actor = row.actor_id ? byId.get(row.actor_id) : undefined;
   const actorIsStaff = actor?.role === 'agent' || actor?.role === 'admin';
   const active = (u: UserRow | undefined): Person[] => (u?.active ? [person(u)] : []);
@@ -264,7 +303,7 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
     const assignee = active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
     if (assignee.length) return assignee;
     if (config.AGENTS_ADDRESS) {
-      const name = String(translator(config.DEFAULT_LANGUAGE)('mail:team'));
+      const name = stringsFor(config.DEFAULT_LANGUAGE)('mail:team');
       return [
         {
           userId: null,
@@ -308,11 +347,12 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
   const body =
     row.event === 'ticket.created'
       ? ticket.description
-      : (followup?.body ?? (row.event === 'ticket.resolved' ? (ticket.solution ?? '') : ''));
+      : (row.followup_body ?? (row.event === 'ticket.resolved' ? (ticket.solution ?? '') : ''));
   return recipients.map((r) => ({
     recipient: r,
+    replyToken: r.userId !== null ? { ticketId: ticket.id, userId: r.userId } : null,
     async plan() {
-      const tr = translator(r.language);
+      const tr = stringsFor(r.language);
       const isStaffSide = r.role !== 'customer';
       const status = (s: unknown) => (typeof s === 'string' && s ? String(tr(`status.${s}`)) : '');
       const sum = summary(tr, [
@@ -330,11 +370,10 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
         subject,
         fromName: actor && actorIsStaff ? `${actor.name} (${config.SUPPORT_NAME})` : config.SUPPORT_NAME,
         ticketId: ticket.id,
-        tokenUserId: r.userId,
         inReplyTo: null,
         references: [],
         data: {
-          ...base(r.language, tr),
+          ...base(r.language),
           subject,
           preview: `${ref} · ${ticket.title}`,
           name: r.name,

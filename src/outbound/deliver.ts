@@ -4,7 +4,7 @@ import type { Db } from '../db/db.js';
 import { signReplyToken } from '../domain/tokens.js';
 import type { Logger } from '../infra/logger.js';
 import { notifications } from '../metrics/metrics.js';
-import { type OutboxRecord, type PlannedMail, planMails } from './compose.js';
+import { loadOutbox, type OutboxRecord, type PlannedMail, planMails } from './compose.js';
 import { automaticHeaders, newMessageId, replyToAddress, threadRoot } from './headers.js';
 import type { Templates } from './templates.js';
 import { isPermanent, type MailTransport, mailKey } from './transport.js';
@@ -41,10 +41,7 @@ export class TemporaryFailure extends Error {
  * the remaining mails are recorded as failed.
  */
 export async function deliverOutbox(d: DeliverDeps, outboxId: number, lastAttempt: boolean): Promise<void> {
-  const row: (OutboxRecord & { done_at: Date | null }) | undefined = await d
-    .db('outbox')
-    .where({ id: outboxId })
-    .first('id', 'event', 'ticket_id', 'actor_id', 'payload', 'done_at');
+  const row = await loadOutbox(d.db, outboxId);
   if (!row || row.done_at) return;
   const mails = await planMails(d.db, d.config, row);
   let temporary: unknown = null;
@@ -82,11 +79,6 @@ export async function deliverOutbox(d: DeliverDeps, outboxId: number, lastAttemp
 
 async function deliverOne(d: DeliverDeps, row: OutboxRecord, mail: PlannedMail): Promise<void> {
   const r = mail.recipient;
-  const existing: DeliveryRow | undefined = await d
-    .db('deliveries')
-    .where({ outbox_id: row.id, recipient: r.email })
-    .first('id', 'status', 'message_id');
-  if (existing && existing.status !== 'sending') return;
   const record = {
     outbox_id: row.id,
     ticket_id: row.ticket_id,
@@ -94,8 +86,9 @@ async function deliverOne(d: DeliverDeps, row: OutboxRecord, mail: PlannedMail):
     recipient: r.email,
     event: row.event,
   };
+  const where = { outbox_id: row.id, recipient: r.email };
   if (r.skip === 'bounced') {
-    await d
+    const [skipped] = await d
       .db('deliveries')
       .insert({
         ...record,
@@ -104,24 +97,27 @@ async function deliverOne(d: DeliverDeps, row: OutboxRecord, mail: PlannedMail):
         error: `not sent: the address bounced on ${r.bouncedAt?.toISOString() ?? 'an earlier mail'}`,
       })
       .onConflict(['outbox_id', 'recipient'])
-      .ignore();
-    notifications.inc({ event: row.event, result: 'bounced' });
+      .ignore()
+      .returning('id');
+    if (skipped) notifications.inc({ event: row.event, result: 'bounced' });
     return;
   }
-  const plan = await mail.plan();
-  const token =
-    plan.ticketId !== null && plan.tokenUserId !== null
-      ? signReplyToken(d.config.SECRET, { ticketId: plan.ticketId, userId: plan.tokenUserId })
-      : null;
-  // A retry keeps the first attempt's Message-ID, so a mail that did go out is recognised as the same one.
-  const messageId = existing ? `<${existing.message_id}>` : newMessageId(d.config, token);
-  if (!existing) {
-    await d
-      .db('deliveries')
-      .insert({ ...record, message_id: bare(messageId), status: 'sending' })
-      .onConflict(['outbox_id', 'recipient'])
-      .ignore();
+  const token = mail.replyToken ? signReplyToken(d.config.SECRET, mail.replyToken) : null;
+  let messageId = newMessageId(d.config, token);
+  // Claim the (outbox row, recipient) pair; when it exists, a confirmed or refused mail is not sent again, and
+  // an unconfirmed one is retried under its first Message-ID, so a copy that did go out is recognised.
+  const [claimed] = await d
+    .db('deliveries')
+    .insert({ ...record, message_id: bare(messageId), status: 'sending' })
+    .onConflict(['outbox_id', 'recipient'])
+    .ignore()
+    .returning('id');
+  if (!claimed) {
+    const existing: DeliveryRow = await d.db('deliveries').where(where).first('id', 'status', 'message_id');
+    if (existing.status !== 'sending') return;
+    messageId = `<${existing.message_id}>`;
   }
+  const plan = await mail.plan();
   const { html, text } = d.templates.render(plan.template, plan.data);
   const root = plan.ticketId !== null ? threadRoot(d.config, plan.ticketId) : null;
   const references = [...plan.references, ...(root ? [root] : [])];
@@ -138,7 +134,6 @@ async function deliverOne(d: DeliverDeps, row: OutboxRecord, mail: PlannedMail):
     headers: automaticHeaders(d.config),
     envelope: { from: d.config.SUPPORT_ADDRESS, to: [r.email] },
   };
-  const where = { outbox_id: row.id, recipient: r.email };
   try {
     await d.transport.send(message, mailKey(row.id, r.email));
   } catch (err) {

@@ -1,8 +1,8 @@
 import { urls } from '../app/links.js';
 import type { Config } from '../config/config.js';
 import { formatReference } from '../domain/reference.js';
-import { translator } from '../i18n/i18n.js';
 import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
+import { mailStrings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
 
 const SAMPLE_BODY =
@@ -10,7 +10,7 @@ const SAMPLE_BODY =
 
 /** Realistic data for a template, for the preview gallery, screenshots and the benchmark. */
 export function sampleData(config: Config, name: TemplateName, lang: string): Record<string, unknown> {
-  const tr = translator(lang);
+  const tr = stringsFor(lang);
   const link = urls(config.PUBLIC_URL);
   const ref = formatReference(config.TICKET_PREFIX, 123);
   const title = 'Sin conexión en la sede de Valladolid';
@@ -24,7 +24,7 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
   ];
   const label = (k: string) => String(tr(`mail:summary.${k}`));
   return {
-    t: (key: string, opts?: Record<string, unknown>) => String(tr(`mail:${key}`, opts ?? {})),
+    t: mailStrings(lang),
     lang,
     company: config.COMPANY_NAME,
     loginUrl: link.login(),
