@@ -21,6 +21,8 @@ export interface OutboxRecord {
   /** The ticket and follow-up the event is about, loaded with the row. */
   ticket: TicketView | null;
   followup_body: string | null;
+  /** Requester, assignee and actor, when they exist. */
+  people: UserRow[];
 }
 
 /** Everything needed to render and address one recipient's mail. */
@@ -43,7 +45,7 @@ export interface PlannedMail {
   plan(): Promise<MailPlan>;
 }
 
-interface UserRow {
+export interface UserRow {
   id: number;
   email: string;
   name: string;
@@ -96,7 +98,8 @@ function summary(tr: Strings, rows: [string, string][]): { html: string; text: s
 
 /** An outbox row with its ticket and follow-up, in one query (this runs once per notification). */
 export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | null> {
-  const r = await db('outbox as o')
+  const who = ['req', 'asg', 'act'] as const;
+  const q = db('outbox as o')
     .leftJoin('tickets as t', 't.id', 'o.ticket_id')
     .leftJoin('services as s', 's.id', 't.service_id')
     .leftJoin('followups as f', function () {
@@ -107,6 +110,9 @@ export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | nul
         ),
       );
     })
+    .leftJoin('users as req', 'req.id', 't.requester_id')
+    .leftJoin('users as asg', 'asg.id', 't.assignee_id')
+    .leftJoin('users as act', 'act.id', 'o.actor_id')
     .where('o.id', id)
     .first(
       'o.id',
@@ -125,30 +131,38 @@ export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | nul
       't.assignee_id',
       's.name as service_name',
       'f.body as followup_body',
+      ...who.flatMap((w) => USER_COLUMNS.map((c) => `${w}.${c} as ${w}_${c}`)),
     );
+  const r: Record<string, unknown> | undefined = await q;
   if (!r) return null;
-  const { title, status, type, category, description, solution, requester_id, assignee_id, service_name } = r;
+  const people: UserRow[] = [];
+  for (const w of who) {
+    if (r[`${w}_id`] == null) continue;
+    people.push(Object.fromEntries(USER_COLUMNS.map((c) => [c, r[`${w}_${c}`]])) as unknown as UserRow);
+  }
+  const ticketId = r.ticket_id as number | null;
   return {
-    id: r.id,
-    event: r.event,
-    ticket_id: r.ticket_id,
-    actor_id: r.actor_id,
-    payload: r.payload,
-    done_at: r.done_at,
-    followup_body: r.followup_body,
+    id: r.id as number,
+    event: r.event as OutboxEvent,
+    ticket_id: ticketId,
+    actor_id: r.actor_id as number | null,
+    payload: r.payload as Record<string, unknown>,
+    done_at: r.done_at as Date | null,
+    followup_body: r.followup_body as string | null,
+    people,
     ticket:
-      r.ticket_id && title !== null
+      ticketId && r.title != null
         ? {
-            id: r.ticket_id,
-            title,
-            status,
-            type,
-            category,
-            description,
-            solution,
-            requester_id,
-            assignee_id,
-            service_name,
+            id: ticketId,
+            title: r.title as string,
+            status: r.status as string,
+            type: r.type as string,
+            category: r.category as string,
+            description: r.description as string,
+            solution: r.solution as string | null,
+            requester_id: r.requester_id as number,
+            assignee_id: r.assignee_id as number | null,
+            service_name: r.service_name as string | null,
           }
         : null,
   };
@@ -294,7 +308,7 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
   }
 
   if (!ticket) return [];
-  const byId = await users([ticket.requester_id, ticket.assignee_id, row.actor_id]);
+  const byId = new Map(row.people.map((u) => [u.id, u]));
   const actor = row.actor_id ? byId.get(row.actor_id) : undefined;
   const actorIsStaff = actor?.role === 'agent' || actor?.role === 'admin';
   const active = (u: UserRow | undefined): Person[] => (u?.active ? [person(u)] : []);

@@ -45,9 +45,11 @@ export async function deliverOutbox(d: DeliverDeps, outboxId: number, lastAttemp
   if (!row || row.done_at) return;
   const mails = await planMails(d.db, d.config, row);
   let temporary: unknown = null;
-  for (const mail of mails) {
+  let finished = false;
+  for (const [i, mail] of mails.entries()) {
     try {
-      await deliverOne(d, row, mail);
+      // The last mail of a job without failures confirms itself and the outbox row in one statement.
+      finished = await deliverOne(d, row, mail, i === mails.length - 1 && temporary === null);
     } catch (err) {
       if (!(err instanceof TemporaryFailure)) throw err;
       temporary ??= err;
@@ -60,6 +62,7 @@ export async function deliverOutbox(d: DeliverDeps, outboxId: number, lastAttemp
       .update({ attempts: d.db.raw('attempts + 1'), last_error: oneLine(temporary) });
     throw temporary;
   }
+  if (finished) return;
   if (temporary) {
     await d
       .db('deliveries')
@@ -77,7 +80,13 @@ export async function deliverOutbox(d: DeliverDeps, outboxId: number, lastAttemp
   if (temporary) throw temporary;
 }
 
-async function deliverOne(d: DeliverDeps, row: OutboxRecord, mail: PlannedMail): Promise<void> {
+/** Sends one mail unless already settled; returns true when it also marked the outbox row done (`last`). */
+async function deliverOne(
+  d: DeliverDeps,
+  row: OutboxRecord,
+  mail: PlannedMail,
+  last: boolean,
+): Promise<boolean> {
   const r = mail.recipient;
   const record = {
     outbox_id: row.id,
@@ -100,7 +109,7 @@ async function deliverOne(d: DeliverDeps, row: OutboxRecord, mail: PlannedMail):
       .ignore()
       .returning('id');
     if (skipped) notifications.inc({ event: row.event, result: 'bounced' });
-    return;
+    return false;
   }
   const token = mail.replyToken ? signReplyToken(d.config.SECRET, mail.replyToken) : null;
   let messageId = newMessageId(d.config, token);
@@ -114,7 +123,7 @@ async function deliverOne(d: DeliverDeps, row: OutboxRecord, mail: PlannedMail):
     .returning('id');
   if (!claimed) {
     const existing: DeliveryRow = await d.db('deliveries').where(where).first('id', 'status', 'message_id');
-    if (existing.status !== 'sending') return;
+    if (existing.status !== 'sending') return false;
     messageId = `<${existing.message_id}>`;
   }
   const plan = await mail.plan();
@@ -148,7 +157,7 @@ async function deliverOne(d: DeliverDeps, row: OutboxRecord, mail: PlannedMail):
         { outboxId: row.id, recipient: r.email, err: reason },
         'notification refused by the relay',
       );
-      return;
+      return false;
     }
     await d
       .db('deliveries')
@@ -157,6 +166,16 @@ async function deliverOne(d: DeliverDeps, row: OutboxRecord, mail: PlannedMail):
     notifications.inc({ event: row.event, result: 'retried' });
     throw new TemporaryFailure(oneLine(err));
   }
-  await d.db('deliveries').where(where).update({ status: 'sent', sent_at: new Date(), error: null });
   notifications.inc({ event: row.event, result: 'sent' });
+  if (!last) {
+    await d.db('deliveries').where(where).update({ status: 'sent', sent_at: new Date(), error: null });
+    return false;
+  }
+  await d.db.raw(
+    `with d as (update deliveries set status = 'sent', sent_at = now(), error = null
+       where outbox_id = ? and recipient = ? returning 1)
+     update outbox set done_at = now(), attempts = attempts + 1, last_error = null where id = ?`,
+    [row.id, r.email, row.id],
+  );
+  return true;
 }
