@@ -21,7 +21,11 @@ import {
 } from '../../src/app/tickets/lifecycle.js';
 import { formatReference } from '../../src/domain/reference.js';
 import { findReplyToken } from '../../src/domain/tokens.js';
+import { translator } from '../../src/i18n/i18n.js';
+import { loadOutbox, planMails } from '../../src/outbound/compose.js';
 import { startOutbound } from '../../src/outbound/index.js';
+import { type Audience, resolveRecipients } from '../../src/outbound/recipients.js';
+import { stringsFor } from '../../src/outbound/strings.js';
 import type { Services } from '../../src/runtime/services.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { useIsolatedDb } from '../helpers/isolated-db.js';
@@ -336,5 +340,69 @@ describe('answers to inbound mail', () => {
     expect(findReplyToken(s.config.SECRET, big.messageId ?? '')).toEqual({ ticketId, userId: customer.id });
     const rejected = one(mails, 'y@stranger.test');
     expect(rejected.text).toContain('supera el tamaño máximo');
+  });
+});
+
+describe('the rules table', () => {
+  const people = {
+    requester: { userId: 1, email: 'c@x.test', name: 'C', language: 'es', role: 'customer', bouncedAt: null },
+    assignee: { userId: 2, email: 'a@x.test', name: 'A', language: 'en', role: 'agent', bouncedAt: null },
+  };
+  const audiences = (actorId: number, notifySelf: boolean, payload: Record<string, unknown>) => ({
+    facts: { payload, actorIsStaff: actorId === 2 },
+    actorId,
+    notifySelf,
+    resolve: (to: Audience) =>
+      to === 'requester' ? [people.requester] : to === 'assignee' || to === 'agents' ? [people.assignee] : [],
+  });
+
+  it("a user's own action comes back to them only with NOTIFY_SELF", () => {
+    const followup = { visibility: 'public' };
+    expect(resolveRecipients('ticket.followup', audiences(2, false, followup)).map((r) => r.email)).toEqual([
+      'c@x.test',
+    ]);
+    expect(resolveRecipients('ticket.followup', audiences(2, true, followup)).map((r) => r.email)).toEqual([
+      'c@x.test',
+      'a@x.test',
+    ]);
+  });
+
+  it('a private note never reaches a customer, even one named by a rule', () => {
+    const rs = resolveRecipients('ticket.followup', audiences(1, true, { visibility: 'private' }));
+    expect(rs.map((r) => r.role)).toEqual(['agent']);
+  });
+
+  it('with AGENTS_ADDRESS, new tickets without an assignee go to the shared mailbox instead of every agent', async () => {
+    const id = await makeTicket(s.app, customer, 'Fibra caída en la sede');
+    await next();
+    const row = await s.db('outbox').where({ ticket_id: id, event: 'ticket.created' }).first('id');
+    const loaded = await loadOutbox(s.db, row.id);
+    if (!loaded) throw new Error('outbox row not found');
+    const planned = await planMails(s.db, { ...s.config, AGENTS_ADDRESS: 'equipo@izarlink.test' }, loaded);
+    expect(planned.map((p) => [p.recipient.email, p.recipient.template])).toEqual([
+      [customer.email, 'ticket-created'],
+      ['equipo@izarlink.test', 'ticket-new'],
+    ]);
+  });
+
+  it('strings read without i18next say exactly what i18next says', () => {
+    for (const lang of ['es', 'en', 'fr']) {
+      const fast = stringsFor(lang);
+      const slow = translator(lang);
+      for (const key of [
+        'mail:resolved.intro',
+        'mail:invited.subject',
+        'status.pending',
+        'category.slowness',
+      ]) {
+        const values = { name: 'Ana', ref: 'IZL-000001', company: 'IzarLink' };
+        expect(fast(key, values)).toBe(String(slow(key, values)));
+      }
+      for (const count of [0, 1, 2, 7]) {
+        expect(fast('mail:resolved.autoClose', { count })).toBe(
+          String(slow('mail:resolved.autoClose', { count })),
+        );
+      }
+    }
   });
 });
