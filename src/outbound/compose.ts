@@ -7,7 +7,7 @@ import { formatReference, stripSubjectPrefixes } from '../domain/reference.js';
 import type { ReplyToken } from '../domain/tokens.js';
 import { formatBytes } from './format.js';
 import { escapeHtml, LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
-import { type Audience, type Person, type Recipient, resolveRecipients } from './recipients.js';
+import { type Audience, audiencesOf, type Person, type Recipient, resolveRecipients } from './recipients.js';
 import { mailStrings, type Strings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
 
@@ -338,10 +338,8 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
     }
     return [];
   };
-  const needsAgents = ['ticket.created', 'ticket.followup', 'ticket.approved', 'ticket.refused'].includes(
-    row.event,
-  );
-  if (needsAgents && !ticket.assignee_id) agentsCache = await agents();
+  const facts = { payload: p, actorIsStaff };
+  if (!ticket.assignee_id && audiencesOf(row.event, facts).has('agents')) agentsCache = await agents();
   const resolve = (to: Audience): Person[] => {
     if (to === 'requester') return active(byId.get(ticket.requester_id));
     if (to === 'assignee') return active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
@@ -350,7 +348,7 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
     return [];
   };
   const recipients = resolveRecipients(row.event, {
-    facts: { payload: p, actorIsStaff },
+    facts,
     actorId: row.actor_id,
     notifySelf: config.NOTIFY_SELF,
     resolve,

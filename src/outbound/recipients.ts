@@ -115,6 +115,10 @@ export interface Audiences {
   resolve(to: Audience): Person[];
 }
 
+/** The audiences the rules of an event address, so only those are looked up. */
+export const audiencesOf = (event: OutboxEvent, facts: EventFacts): Set<Audience> =>
+  new Set(RULES.filter((r) => r.event === event && (!r.when || r.when(facts))).map((r) => r.to));
+
 const isCustomerSide = (p: Person) => p.role === 'customer' || p.role === 'external';
 
 /** Applies RULES to one event: the list of mails to send, in rule order, one per address. */
