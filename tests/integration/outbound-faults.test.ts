@@ -22,6 +22,8 @@ const s = await useTestServices(t, {
   SUPPORT_ADDRESS: 'support@izarlink.test',
   SMTP_MAX_PER_SECOND: '500',
 });
+// A second database for the relay-twice test, whose rows no running pipeline reads.
+const t2 = await useIsolatedDb();
 const outbound = await startOutbound(s, { sweepMs: 200, staleMs: 1500, retryBaseMs: 200, attempts: 12 });
 afterAll(async () => {
   await outbound.stop();
@@ -167,7 +169,6 @@ describe('outbound faults', () => {
 
   it('the relay run twice (or by two processes) adds each outbox row once', async () => {
     // Two relays over a database of their own and a queue no worker reads, so the jobs stay countable.
-    const t2 = await useIsolatedDb();
     const prefix = `${s.config.REDIS_PREFIX}-relay-twice`;
     const conn = createRedis(s.config.REDIS_URL);
     const queue = new Queue('notifications', { connection: conn, prefix });
