@@ -312,22 +312,13 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
   const actor = row.actor_id ? byId.get(row.actor_id) : undefined;
   const actorIsStaff = actor?.role === 'agent' || actor?.role === 'admin';
   const active = (u: UserRow | undefined): Person[] => (u?.active ? [person(u)] : []);
-  let agentsCache: Person[] | null = null;
-  const agents = async (): Promise<Person[]> => {
-    const assignee = active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
-    if (assignee.length) return assignee;
+  const assignee = active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
+  /** The team when nobody is assigned: the shared mailbox if configured, else every active agent (or admin). */
+  const team = async (): Promise<Person[]> => {
     if (config.AGENTS_ADDRESS) {
       const name = stringsFor(config.DEFAULT_LANGUAGE)('mail:team');
-      return [
-        {
-          userId: null,
-          email: config.AGENTS_ADDRESS,
-          name,
-          language: config.DEFAULT_LANGUAGE,
-          role: 'team',
-          bouncedAt: null,
-        },
-      ];
+      const language = config.DEFAULT_LANGUAGE;
+      return [{ userId: null, email: config.AGENTS_ADDRESS, name, language, role: 'team', bouncedAt: null }];
     }
     for (const role of ['agent', 'admin']) {
       const rows: UserRow[] = await db('users')
@@ -339,14 +330,15 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
     return [];
   };
   const facts = { payload: p, actorIsStaff };
-  if (!ticket.assignee_id && audiencesOf(row.event, facts).has('agents')) agentsCache = await agents();
-  const resolve = (to: Audience): Person[] => {
-    if (to === 'requester') return active(byId.get(ticket.requester_id));
-    if (to === 'assignee') return active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
-    if (to === 'agents')
-      return agentsCache ?? active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
-    return [];
-  };
+  const agents = assignee.length || !audiencesOf(row.event, facts).has('agents') ? assignee : await team();
+  const resolve = (to: Audience): Person[] =>
+    to === 'requester'
+      ? active(byId.get(ticket.requester_id))
+      : to === 'assignee'
+        ? assignee
+        : to === 'agents'
+          ? agents
+          : [];
   const recipients = resolveRecipients(row.event, {
     facts,
     actorId: row.actor_id,
