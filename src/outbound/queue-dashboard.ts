@@ -6,6 +6,9 @@ import type { Config } from '../config/config.js';
 import { createRedis } from '../infra/redis.js';
 import { notificationQueue } from './index.js';
 
+const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; base-uri 'self'; object-src 'none'; form-action 'self'; frame-ancestors 'none'";
+
 export interface QueueDashboard {
   /** Koa middleware serving the dashboard under basePath; mount it behind the admin login. */
   middleware: Middleware;
@@ -25,8 +28,14 @@ export function createQueueDashboard(config: Config, basePath = '/admin/queues')
     serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
     options: { uiConfig: { boardTitle: `${config.COMPANY_NAME} queues` } },
   });
+  const board = adapter.registerPlugin() as Middleware;
   return {
-    middleware: adapter.registerPlugin() as Middleware,
+    // bull-board needs a <base> and inline styles: a CSP of its own under basePath, scripts still 'self' only.
+    middleware: async (ctx, next) => {
+      if (ctx.path === basePath || ctx.path.startsWith(`${basePath}/`))
+        ctx.set('Content-Security-Policy', DASHBOARD_CSP);
+      await board(ctx, next);
+    },
     async close() {
       await queue.close();
       connection.disconnect();

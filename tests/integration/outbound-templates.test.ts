@@ -170,11 +170,15 @@ describe('without SMTP_URL: .eml files and the development gallery', () => {
   it('the queue dashboard factory serves bull-board with the notifications queue', async () => {
     const dashboard = createQueueDashboard(config);
     const app = new Koa();
+    app.use(securityHeaders);
     app.use(dashboard.middleware);
     const { url, server } = await listen(app);
     try {
       const page = await fetch(`${url}/admin/queues`);
       expect(page.status).toBe(200);
+      // Its own CSP (bull-board needs <base> and inline styles), scripts still from the app only.
+      expect(page.headers.get('content-security-policy')).toContain("base-uri 'self'");
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
       const api = (await (await fetch(`${url}/admin/queues/api/queues`)).json()) as {
         queues: { name: string }[];
       };
