@@ -96,10 +96,12 @@ function summary(tr: Strings, rows: [string, string][]): { html: string; text: s
   };
 }
 
-/** An outbox row with its ticket and follow-up, in one query (this runs once per notification). */
-export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | null> {
-  const who = ['req', 'asg', 'act'] as const;
-  const q = db('outbox as o')
+const WHO = ['req', 'asg', 'act'] as const;
+
+/** The query text, built once: no need to compile the same 40-column join for every notification. */
+let loadSql: string | null = null;
+const buildLoadSql = (db: Db): string =>
+  db('outbox as o')
     .leftJoin('tickets as t', 't.id', 'o.ticket_id')
     .leftJoin('services as s', 's.id', 't.service_id')
     .leftJoin('followups as f', function () {
@@ -113,8 +115,8 @@ export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | nul
     .leftJoin('users as req', 'req.id', 't.requester_id')
     .leftJoin('users as asg', 'asg.id', 't.assignee_id')
     .leftJoin('users as act', 'act.id', 'o.actor_id')
-    .where('o.id', id)
-    .first(
+    .whereRaw('o.id = ?', [0])
+    .select(
       'o.id',
       'o.event',
       'o.ticket_id',
@@ -131,12 +133,17 @@ export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | nul
       't.assignee_id',
       's.name as service_name',
       'f.body as followup_body',
-      ...who.flatMap((w) => USER_COLUMNS.map((c) => `${w}.${c} as ${w}_${c}`)),
-    );
-  const r: Record<string, unknown> | undefined = await q;
+      ...WHO.flatMap((w) => USER_COLUMNS.map((c) => `${w}.${c} as ${w}_${c}`)),
+    )
+    .toSQL().sql;
+
+/** An outbox row with its ticket and follow-up, in one query (this runs once per notification). */
+export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | null> {
+  loadSql ??= buildLoadSql(db);
+  const r: Record<string, unknown> | undefined = (await db.raw(loadSql, [id])).rows[0];
   if (!r) return null;
   const people: UserRow[] = [];
-  for (const w of who) {
+  for (const w of WHO) {
     if (r[`${w}_id`] == null) continue;
     people.push(Object.fromEntries(USER_COLUMNS.map((c) => [c, r[`${w}_${c}`]])) as unknown as UserRow);
   }
