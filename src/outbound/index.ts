@@ -1,8 +1,101 @@
+import { Queue, Worker } from 'bullmq';
+import type { Config } from '../config/config.js';
+import { createRedis } from '../infra/redis.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
+import { deliverOutbox } from './deliver.js';
+import { type OutboxRelay, type RelayOptions, startOutboxRelay } from './relay.js';
+import { compileTemplates } from './templates.js';
+import { createMailTransport } from './transport.js';
 
-/** Outbox relay and notification sender. */
-export async function startOutbound(s: Services): Promise<RunningPart> {
-  s.logger.info('outbound worker: not built yet');
-  return { name: 'outbound', stop: async () => {} };
+export const NOTIFY_QUEUE = 'notifications';
+
+export interface OutboundTuning extends RelayOptions {
+  /** First retry delay; doubles on each attempt (exponential backoff). */
+  retryBaseMs: number;
+  attempts: number;
+  concurrency: number;
+}
+
+/** About 17 hours of retries for a relay that stays down: 5 s, 10 s, 20 s... */
+const DEFAULTS: OutboundTuning = {
+  sweepMs: 5000,
+  staleMs: 120_000,
+  batch: 500,
+  retryBaseMs: 5000,
+  attempts: 15,
+  concurrency: 8,
+};
+
+/** The queue as the relay, the dashboard and tests see it. */
+export const notificationQueue = (config: Config, connection = createRedis(config.REDIS_URL)) =>
+  new Queue(NOTIFY_QUEUE, { connection, prefix: config.REDIS_PREFIX });
+
+export interface RunningOutbound extends RunningPart {
+  relay: OutboxRelay;
+  queue: Queue;
+}
+
+/** Outbox relay and notification sender. Templates are compiled first: a broken one stops start-up. */
+export async function startOutbound(
+  s: Services,
+  tuning: Partial<OutboundTuning> = {},
+): Promise<RunningOutbound> {
+  const o = { ...DEFAULTS, ...tuning };
+  const { config, logger } = s;
+  const templates = await compileTemplates(config);
+  const transport = createMailTransport(config);
+  const queueRedis = createRedis(config.REDIS_URL);
+  const workerRedis = createRedis(config.REDIS_URL);
+  for (const r of [queueRedis, workerRedis]) r.on('error', () => {});
+  const queue = new Queue(NOTIFY_QUEUE, {
+    connection: queueRedis,
+    prefix: config.REDIS_PREFIX,
+    defaultJobOptions: {
+      attempts: o.attempts,
+      backoff: { type: 'exponential', delay: o.retryBaseMs },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 14 * 24 * 3600 },
+    },
+  });
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
+  const deps = { db: s.db, config, logger, templates, transport };
+  const worker = new Worker<{ outboxId: number }>(
+    NOTIFY_QUEUE,
+    (job) => deliverOutbox(deps, job.data.outboxId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+    {
+      connection: workerRedis,
+      prefix: config.REDIS_PREFIX,
+      concurrency: o.concurrency,
+      limiter: { max: config.SMTP_MAX_PER_SECOND, duration: 1000 },
+    },
+  );
+  worker.on('error', (err) => logger.warn({ err: err.message }, 'notification worker error'));
+  worker.on('failed', (job, err) =>
+    logger.warn(
+      { outboxId: job?.data.outboxId, attempt: job?.attemptsMade, err: err.message },
+      'notification attempt failed',
+    ),
+  );
+  const relay = startOutboxRelay(
+    { db: s.db, databaseUrl: config.DATABASE_URL, queue, queueRedis, logger },
+    o,
+  );
+  logger.info({ smtp: Boolean(config.SMTP_URL) }, 'outbound worker started');
+
+  return {
+    name: 'outbound',
+    relay,
+    queue,
+    health: () => transport.health(),
+    async stop() {
+      await relay.stop();
+      // close() lets the jobs in hand finish: no mail is cut in the middle.
+      await worker.close();
+      await queue.close();
+      transport.close();
+      queueRedis.disconnect();
+      workerRedis.disconnect();
+    },
+  };
 }

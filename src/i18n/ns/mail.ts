@@ -1,6 +1,307 @@
-/** Strings of the mail area, per language. */
+/** Strings of the notification mails, per language. Placeholders are filled and escaped by the templates. */
 export const mail = {
-  es: {},
-  en: {},
-  fr: {},
+  es: {
+    gallery: {
+      title: 'Correos enviados (desarrollo)',
+      folder: 'Sin SMTP_URL, los correos se guardan en {{dir}}.',
+      empty: 'Todavía no hay correos.',
+      date: 'Fecha',
+      to: 'Para',
+      subject: 'Asunto',
+      back: 'Volver a la lista',
+      text: 'Texto plano',
+    },
+    hello: 'Hola, {{name}}:',
+    team: 'equipo de soporte',
+    viewTicket: 'Ver el ticket',
+    portal: 'Ir al portal de soporte',
+    replyHint: 'Puede responder a este correo: su respuesta se añade al ticket.',
+    noReplyHint: 'Este mensaje es automático.',
+    footer: 'Mensaje automático del soporte de {{company}}.',
+    noSubject: '(sin asunto)',
+    summary: {
+      reference: 'Referencia',
+      title: 'Título',
+      status: 'Estado',
+      category: 'Categoría',
+      service: 'Servicio',
+      requester: 'Solicitante',
+    },
+    created: {
+      intro:
+        'Hemos recibido su solicitud y la hemos registrado con la referencia {{ref}}. Le escribiremos en cuanto haya novedades.',
+    },
+    new: { intro: '{{name}} ha abierto el ticket {{ref}}:' },
+    followup: {
+      intro: '{{name}} ha añadido un comentario al ticket {{ref}}:',
+      privateIntro: '{{name}} ha añadido una nota interna al ticket {{ref}} (el cliente no la ve):',
+    },
+    pending: {
+      intro: '{{name}} necesita más información para seguir con el ticket {{ref}}:',
+      outro: 'El ticket queda en espera de su respuesta. Responda a este correo o desde el portal.',
+    },
+    status: { intro: 'El ticket {{ref}} ha pasado de «{{from}}» a «{{to}}».' },
+    assigned: { intro: 'Se le ha asignado el ticket {{ref}}.', by: 'Asignado por {{name}}.' },
+    resolved: {
+      intro: '{{name}} ha propuesto una solución para el ticket {{ref}}:',
+      ask: '¿Resuelve su problema? Apruebe la solución para cerrar el ticket, o recházela y díganos qué falta.',
+      approve: 'Aprobar la solución',
+      refuse: 'Rechazar la solución',
+      autoClose_one: 'Sin respuesta, el ticket se cerrará en {{count}} día.',
+      autoClose_other: 'Sin respuesta, el ticket se cerrará en {{count}} días.',
+      linkNote: 'Los botones abren una página de confirmación; nada cambia hasta que confirme.',
+    },
+    approved: { intro: '{{name}} ha aprobado la solución del ticket {{ref}}. El ticket está cerrado.' },
+    refused: {
+      intro:
+        '{{name}} ha rechazado la solución del ticket {{ref}}; el ticket vuelve a estar en curso. Motivo:',
+    },
+    closed: {
+      intro: 'El ticket {{ref}} está cerrado.',
+      outro: 'Si el problema vuelve, responda a este correo o abra un ticket nuevo.',
+    },
+    reopened: { intro: '{{name}} ha reabierto el ticket {{ref}}.' },
+    invited: {
+      subject: 'Su acceso al soporte de {{company}}',
+      intro:
+        'Le hemos creado una cuenta en el portal de soporte de {{company}}. Estos son sus datos de acceso:',
+      login: 'Usuario:',
+      password: 'Contraseña temporal:',
+      change: 'Por seguridad, deberá cambiar esta contraseña la primera vez que entre.',
+      button: 'Entrar en el portal',
+    },
+    reset: {
+      subject: 'Restablecer su contraseña de {{company}}',
+      intro:
+        'Hemos recibido una petición para restablecer la contraseña de su cuenta de soporte de {{company}}.',
+      button: 'Elegir una contraseña nueva',
+      expiry:
+        'El enlace caduca en una hora y sirve una sola vez. Si no lo ha pedido usted, ignore este correo.',
+    },
+    emailChange: {
+      subject: 'Confirme su nueva dirección de correo',
+      intro: 'Ha pedido usar {{email}} como dirección de su cuenta de soporte de {{company}}. Confírmelo:',
+      button: 'Confirmar la dirección',
+      expiry: 'El enlace caduca en 24 horas. Si no lo ha pedido usted, ignore este correo: nada cambiará.',
+    },
+    unknownSender: {
+      intro:
+        'Hemos recibido su mensaje «{{subject}}», pero {{email}} no es la dirección de ningún cliente registrado, así que no hemos abierto ningún ticket.',
+      next: 'Si es cliente de {{company}}, escríbanos desde la dirección de su cuenta o entre en el portal de soporte.',
+    },
+    tooBig: {
+      intro:
+        'Hemos recibido su mensaje «{{subject}}», pero estos archivos superan el límite de {{limit}} y no se han guardado:',
+      kept: 'El resto del mensaje sí se ha registrado.',
+      keptOnTicket: 'El resto del mensaje se ha añadido al ticket {{ref}}.',
+      next: 'Envíe archivos más pequeños (por ejemplo, comprimidos) o súbalos desde el portal.',
+    },
+    rejected: {
+      unreadable: 'No hemos podido leer su mensaje «{{subject}}».',
+      tooLarge: 'Su mensaje «{{subject}}» supera el tamaño máximo que aceptamos ({{limit}}).',
+      next: 'Lo hemos guardado para que nuestro equipo lo revise. Si es urgente, abra un ticket desde el portal.',
+    },
+  },
+  en: {
+    gallery: {
+      title: 'Sent mail (development)',
+      folder: 'Without SMTP_URL, mails are kept in {{dir}}.',
+      empty: 'No mail yet.',
+      date: 'Date',
+      to: 'To',
+      subject: 'Subject',
+      back: 'Back to the list',
+      text: 'Plain text',
+    },
+    hello: 'Hello {{name}},',
+    team: 'support team',
+    viewTicket: 'View the ticket',
+    portal: 'Go to the support portal',
+    replyHint: 'You can reply to this email: your answer is added to the ticket.',
+    noReplyHint: 'This is an automatic message.',
+    footer: 'Automatic message from {{company}} support.',
+    noSubject: '(no subject)',
+    summary: {
+      reference: 'Reference',
+      title: 'Title',
+      status: 'Status',
+      category: 'Category',
+      service: 'Service',
+      requester: 'Requester',
+    },
+    created: {
+      intro:
+        'We have received your request and registered it under reference {{ref}}. We will write to you as soon as there is news.',
+    },
+    new: { intro: '{{name}} opened ticket {{ref}}:' },
+    followup: {
+      intro: '{{name}} added a comment to ticket {{ref}}:',
+      privateIntro: '{{name}} added an internal note to ticket {{ref}} (the customer does not see it):',
+    },
+    pending: {
+      intro: '{{name}} needs more information to go on with ticket {{ref}}:',
+      outro: 'The ticket waits for your answer. Reply to this email or use the portal.',
+    },
+    status: { intro: 'Ticket {{ref}} went from “{{from}}” to “{{to}}”.' },
+    assigned: { intro: 'Ticket {{ref}} has been assigned to you.', by: 'Assigned by {{name}}.' },
+    resolved: {
+      intro: '{{name}} proposed a solution for ticket {{ref}}:',
+      ask: 'Does it solve your problem? Approve the solution to close the ticket, or refuse it and tell us what is missing.',
+      approve: 'Approve the solution',
+      refuse: 'Refuse the solution',
+      autoClose_one: 'Without an answer, the ticket closes in {{count}} day.',
+      autoClose_other: 'Without an answer, the ticket closes in {{count}} days.',
+      linkNote: 'The buttons open a confirmation page; nothing changes until you confirm.',
+    },
+    approved: { intro: '{{name}} approved the solution of ticket {{ref}}. The ticket is closed.' },
+    refused: {
+      intro: '{{name}} refused the solution of ticket {{ref}}; the ticket is back in progress. Reason:',
+    },
+    closed: {
+      intro: 'Ticket {{ref}} is closed.',
+      outro: 'If the problem comes back, reply to this email or open a new ticket.',
+    },
+    reopened: { intro: '{{name}} reopened ticket {{ref}}.' },
+    invited: {
+      subject: 'Your access to {{company}} support',
+      intro:
+        'We have created an account for you on the {{company}} support portal. Here are your credentials:',
+      login: 'Login:',
+      password: 'Temporary password:',
+      change: 'For your security, you will be asked to change this password the first time you sign in.',
+      button: 'Sign in to the portal',
+    },
+    reset: {
+      subject: 'Reset your {{company}} password',
+      intro: 'We received a request to reset the password of your {{company}} support account.',
+      button: 'Choose a new password',
+      expiry: 'The link expires in one hour and works once. If you did not ask for it, ignore this email.',
+    },
+    emailChange: {
+      subject: 'Confirm your new email address',
+      intro: 'You asked to use {{email}} as the address of your {{company}} support account. Please confirm:',
+      button: 'Confirm the address',
+      expiry:
+        'The link expires in 24 hours. If you did not ask for it, ignore this email: nothing will change.',
+    },
+    unknownSender: {
+      intro:
+        'We received your message “{{subject}}”, but {{email}} is not the address of a registered customer, so no ticket was opened.',
+      next: 'If you are a {{company}} customer, write from your account’s address or sign in to the support portal.',
+    },
+    tooBig: {
+      intro:
+        'We received your message “{{subject}}”, but these files are over the {{limit}} limit and were not kept:',
+      kept: 'The rest of the message was registered.',
+      keptOnTicket: 'The rest of the message was added to ticket {{ref}}.',
+      next: 'Send smaller files (compressed, for example) or upload them on the portal.',
+    },
+    rejected: {
+      unreadable: 'We could not read your message “{{subject}}”.',
+      tooLarge: 'Your message “{{subject}}” is over the largest size we accept ({{limit}}).',
+      next: 'We kept it for our team to review. If it is urgent, open a ticket on the portal.',
+    },
+  },
+  fr: {
+    gallery: {
+      title: 'Courriels envoyés (développement)',
+      folder: 'Sans SMTP_URL, les courriels sont conservés dans {{dir}}.',
+      empty: 'Aucun courriel pour l’instant.',
+      date: 'Date',
+      to: 'À',
+      subject: 'Objet',
+      back: 'Retour à la liste',
+      text: 'Texte brut',
+    },
+    hello: 'Bonjour {{name}},',
+    team: 'équipe support',
+    viewTicket: 'Voir le ticket',
+    portal: 'Aller au portail support',
+    replyHint: 'Vous pouvez répondre à ce message : votre réponse est ajoutée au ticket.',
+    noReplyHint: 'Ce message est automatique.',
+    footer: 'Message automatique du support {{company}}.',
+    noSubject: '(sans objet)',
+    summary: {
+      reference: 'Référence',
+      title: 'Titre',
+      status: 'État',
+      category: 'Catégorie',
+      service: 'Service',
+      requester: 'Demandeur',
+    },
+    created: {
+      intro:
+        'Nous avons bien reçu votre demande, enregistrée sous la référence {{ref}}. Nous vous écrirons dès qu’il y aura du nouveau.',
+    },
+    new: { intro: '{{name}} a ouvert le ticket {{ref}} :' },
+    followup: {
+      intro: '{{name}} a ajouté un commentaire au ticket {{ref}} :',
+      privateIntro: '{{name}} a ajouté une note interne au ticket {{ref}} (le client ne la voit pas) :',
+    },
+    pending: {
+      intro: '{{name}} a besoin de précisions pour avancer sur le ticket {{ref}} :',
+      outro: 'Le ticket attend votre réponse. Répondez à ce message ou passez par le portail.',
+    },
+    status: { intro: 'Le ticket {{ref}} est passé de « {{from}} » à « {{to}} ».' },
+    assigned: { intro: 'Le ticket {{ref}} vous a été attribué.', by: 'Attribué par {{name}}.' },
+    resolved: {
+      intro: '{{name}} a proposé une solution pour le ticket {{ref}} :',
+      ask: 'Votre problème est-il résolu ? Approuvez la solution pour clore le ticket, ou refusez-la et dites-nous ce qui manque.',
+      approve: 'Approuver la solution',
+      refuse: 'Refuser la solution',
+      autoClose_one: 'Sans réponse, le ticket sera clos dans {{count}} jour.',
+      autoClose_other: 'Sans réponse, le ticket sera clos dans {{count}} jours.',
+      linkNote: 'Les boutons ouvrent une page de confirmation ; rien ne change avant votre confirmation.',
+    },
+    approved: { intro: '{{name}} a approuvé la solution du ticket {{ref}}. Le ticket est clos.' },
+    refused: {
+      intro: '{{name}} a refusé la solution du ticket {{ref}} ; le ticket est de nouveau en cours. Motif :',
+    },
+    closed: {
+      intro: 'Le ticket {{ref}} est clos.',
+      outro: 'Si le problème revient, répondez à ce message ou ouvrez un nouveau ticket.',
+    },
+    reopened: { intro: '{{name}} a rouvert le ticket {{ref}}.' },
+    invited: {
+      subject: 'Votre accès au support {{company}}',
+      intro: 'Nous vous avons créé un compte sur le portail support de {{company}}. Voici vos identifiants :',
+      login: 'Identifiant :',
+      password: 'Mot de passe temporaire :',
+      change: 'Par sécurité, vous devrez changer ce mot de passe à la première connexion.',
+      button: 'Se connecter au portail',
+    },
+    reset: {
+      subject: 'Réinitialiser votre mot de passe {{company}}',
+      intro:
+        'Nous avons reçu une demande de réinitialisation du mot de passe de votre compte support {{company}}.',
+      button: 'Choisir un nouveau mot de passe',
+      expiry:
+        'Le lien expire dans une heure et ne sert qu’une fois. Si vous n’êtes pas à l’origine de la demande, ignorez ce message.',
+    },
+    emailChange: {
+      subject: 'Confirmez votre nouvelle adresse e-mail',
+      intro:
+        'Vous avez demandé à utiliser {{email}} pour votre compte support {{company}}. Merci de confirmer :',
+      button: 'Confirmer l’adresse',
+      expiry:
+        'Le lien expire dans 24 heures. Si vous n’êtes pas à l’origine de la demande, ignorez ce message : rien ne changera.',
+    },
+    unknownSender: {
+      intro:
+        'Nous avons reçu votre message « {{subject}} », mais {{email}} n’est l’adresse d’aucun client enregistré : aucun ticket n’a été ouvert.',
+      next: 'Si vous êtes client de {{company}}, écrivez depuis l’adresse de votre compte ou connectez-vous au portail support.',
+    },
+    tooBig: {
+      intro:
+        'Nous avons reçu votre message « {{subject}} », mais ces fichiers dépassent la limite de {{limit}} et n’ont pas été conservés :',
+      kept: 'Le reste du message a bien été enregistré.',
+      keptOnTicket: 'Le reste du message a été ajouté au ticket {{ref}}.',
+      next: 'Envoyez des fichiers plus petits (compressés par exemple) ou déposez-les sur le portail.',
+    },
+    rejected: {
+      unreadable: 'Nous n’avons pas pu lire votre message « {{subject}} ».',
+      tooLarge: 'Votre message « {{subject}} » dépasse la taille maximale acceptée ({{limit}}).',
+      next: 'Nous l’avons conservé pour examen par notre équipe. En cas d’urgence, ouvrez un ticket sur le portail.',
+    },
+  },
 };

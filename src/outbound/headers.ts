@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+
+/** `<{random}.{replyToken}@{support domain}>`: replies quoting it in In-Reply-To/References find the ticket. */
+export const newMessageId = (config: Config, replyToken: string | null): string =>
+  `<${randomBytes(9).toString('hex')}${replyToken ? `.${replyToken}` : ''}@${domainOf(config.SUPPORT_ADDRESS)}>`;
+
+/** support+TOKEN@domain when sub-addressing is on; the plain support address otherwise. */
+export function replyToAddress(config: Config, replyToken: string | null): string {
+  const addr = config.SUPPORT_ADDRESS;
+  if (!replyToken || !config.SUBADDRESS_SEPARATOR) return addr;
+  const at = addr.lastIndexOf('@');
+  return `${addr.slice(0, at)}${config.SUBADDRESS_SEPARATOR}${replyToken}${addr.slice(at)}`;
+}
+
+/** The stable id every mail of a ticket refers to, so mail clients show one thread per ticket. */
+export const threadRoot = (config: Config, ticketId: number): string =>
+  `<ticket-${ticketId}@${domainOf(config.SUPPORT_ADDRESS)}>`;
+
+/** RFC 3834 and loop-prevention headers on every automatic mail; no List-Unsubscribe on transactional mail. */
+export const automaticHeaders = (config: Config): Record<string, string> => ({
+  'Auto-Submitted': 'auto-generated',
+  'X-Auto-Response-Suppress': 'All',
+  'X-Loop': config.SUPPORT_ADDRESS,
+});

@@ -1,0 +1,136 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import pg from 'pg';
+import { OUTBOX_CHANNEL } from '../app/outbox.js';
+import type { Db } from '../db/db.js';
+import type { Logger } from '../infra/logger.js';
+
+export interface RelayOptions {
+  /** Periodic sweep besides LISTEN (a missed NOTIFY, Redis back after an outage). */
+  sweepMs: number;
+  /** A row enqueued this long ago and still not done is enqueued again: its job may have been lost with Redis. */
+  staleMs: number;
+  batch: number;
+}
+
+export interface OutboxRelay {
+  /** Moves waiting rows to the queue now; concurrent calls share one run. */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves outbox rows into BullMQ with jobId = outbox id, so running it twice (or in two processes) adds each
+ * job once. While Redis is unreachable rows simply wait in Postgres.
+ */
+export function startOutboxRelay(
+  deps: { db: Db; databaseUrl: string; queue: Queue; queueRedis: Redis; logger: Logger },
+  opts: RelayOptions,
+): OutboxRelay {
+  const { db, queue, queueRedis, logger } = deps;
+  let running: Promise<number> | null = null;
+  let again = false;
+  let stopped = false;
+
+  const runOnce = async (): Promise<number> => {
+    let moved = 0;
+    for (;;) {
+      if (queueRedis.status !== 'ready') return moved;
+      const rows: { id: number }[] = await db('outbox')
+        .whereNull('done_at')
+        .where((q) =>
+          q
+            .whereNull('enqueued_at')
+            .orWhere('enqueued_at', '<', db.raw(`now() - make_interval(secs => ?)`, [opts.staleMs / 1000])),
+        )
+        .orderBy('id')
+        .limit(opts.batch)
+        .select('id');
+      if (rows.length === 0) return moved;
+      await queue.addBulk(
+        rows.map((r) => ({ name: 'notify', data: { outboxId: r.id }, opts: { jobId: outboxJobId(r.id) } })),
+      );
+      await db('outbox')
+        .whereIn(
+          'id',
+          rows.map((r) => r.id),
+        )
+        .update({ enqueued_at: new Date() });
+      moved += rows.length;
+      if (rows.length < opts.batch) return moved;
+    }
+  };
+
+  const drain = (): Promise<number> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let total = 0;
+      do {
+        again = false;
+        total += await runOnce();
+      } while (again && !stopped);
+      return total;
+    })()
+      .catch((err: unknown) => {
+        logger.warn({ err: (err as Error).message }, 'outbox relay: will try again');
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+
+  let listener: pg.Client | null = null;
+  let reconnectTimer: NodeJS.Timeout | null = null;
+  const listen = async () => {
+    if (stopped) return;
+    const client = new pg.Client({ connectionString: deps.databaseUrl });
+    const retry = () => {
+      if (stopped || reconnectTimer) return;
+      client.end().catch(() => {});
+      if (listener === client) listener = null;
+      reconnectTimer = setTimeout(() => {
+        reconnectTimer = null;
+        void listen();
+      }, 2000);
+    };
+    client.on('error', (err) => {
+      logger.warn({ err: err.message }, 'outbox relay: LISTEN connection lost');
+      retry();
+    });
+    client.on('notification', () => void drain());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      listener = client;
+      if (stopped) await client.end();
+      else void drain();
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'outbox relay: cannot LISTEN yet');
+      retry();
+    }
+  };
+  void listen();
+  // Redis coming back is the moment to move what waited.
+  queueRedis.on('ready', () => void drain());
+  const sweep = setInterval(() => void drain(), opts.sweepMs);
+
+  return {
+    drain,
+    async stop() {
+      stopped = true;
+      clearInterval(sweep);
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      await listener?.end().catch(() => {});
+      listener = null;
+      if (running) await Promise.race([running, new Promise((r) => setTimeout(r, 2000))]);
+    },
+  };
+}
+
+/** The job id of an outbox row (BullMQ refuses integer-like custom ids). */
+export const outboxJobId = (outboxId: number): string => `outbox-${outboxId}`;
