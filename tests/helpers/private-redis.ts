@@ -13,6 +13,7 @@ export async function freePort(): Promise<number> {
 export interface PrivateRedis {
   port: number;
   url: string;
+  /** Kills the server like a crash (no persistence: its data is gone). */
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -46,7 +47,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     child = null;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
+      proc.kill('SIGKILL');
     });
   }
 

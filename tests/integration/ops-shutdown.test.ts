@@ -115,7 +115,8 @@ describe('graceful shutdown of `izardesk serve`', { timeout: 120_000 }, () => {
     const app = await serve(t, { ...imapEnv, SHUTDOWN_TIMEOUT_MS: '10000' });
     const idle = new Agent({ keepAlive: true });
     const busy = new Agent({ keepAlive: true });
-    expect((await get(idle, `${app.base}/healthz`)).connection).toBe('keep-alive');
+    // A page that touches no mailbox: /healthz would probe (and cache) the silent IMAP server.
+    expect((await get(idle, `${app.base}/login`)).connection).toBe('keep-alive');
     let idleClosedAt = 0;
     const idleSocket = Object.values(idle.freeSockets).flat()[0];
     expect(idleSocket).toBeDefined();

@@ -27,8 +27,8 @@ import { startOutbound } from '../../src/outbound/index.js';
 import { type Audience, resolveRecipients } from '../../src/outbound/recipients.js';
 import { stringsFor } from '../../src/outbound/strings.js';
 import type { Services } from '../../src/runtime/services.js';
+import { useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
-import { useIsolatedDb } from '../helpers/isolated-db.js';
 import { useTestServices } from '../helpers/services.js';
 import { type CapturingSmtp, header, mailCollector, startCapturingSmtp, toAddress } from '../helpers/smtp.js';
 
@@ -71,7 +71,7 @@ function expectTicketHeaders(m: ParsedMail, id: number, userId: number) {
   expect(m.text?.length).toBeGreaterThan(40);
 }
 
-const t = await useIsolatedDb();
+const t = await useTestDb();
 smtp = await startCapturingSmtp();
 s = await useTestServices(t, {
   SMTP_URL: smtp.url,

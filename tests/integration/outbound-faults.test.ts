@@ -7,13 +7,13 @@ import { startOutbound } from '../../src/outbound/index.js';
 import { startOutboxRelay } from '../../src/outbound/relay.js';
 import { compileTemplates } from '../../src/outbound/templates.js';
 import { createMailTransport } from '../../src/outbound/transport.js';
+import { useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
-import { useIsolatedDb } from '../helpers/isolated-db.js';
-import { startPrivateRedis } from '../helpers/redis-server.js';
+import { startPrivateRedis } from '../helpers/private-redis.js';
 import { useTestServices } from '../helpers/services.js';
 import { type CapturedMail, parse, sleep, startCapturingSmtp, until } from '../helpers/smtp.js';
 
-const t = await useIsolatedDb();
+const t = await useTestDb();
 const redis = await startPrivateRedis();
 const smtp = await startCapturingSmtp();
 const s = await useTestServices(t, {
@@ -23,7 +23,7 @@ const s = await useTestServices(t, {
   SMTP_MAX_PER_SECOND: '500',
 });
 // A second database for the relay-twice test, whose rows no running pipeline reads.
-const t2 = await useIsolatedDb();
+const t2 = await useTestDb();
 const outbound = await startOutbound(s, { sweepMs: 200, staleMs: 1500, retryBaseMs: 200, attempts: 12 });
 afterAll(async () => {
   await outbound.stop();

@@ -22,9 +22,8 @@ import { createQueueDashboard } from '../../src/outbound/queue-dashboard.js';
 import { sampleData } from '../../src/outbound/samples.js';
 import { compileTemplates, TEMPLATE_NAMES, templatesDir } from '../../src/outbound/templates.js';
 import { securityHeaders } from '../../src/web/security-headers.js';
-import { testRedisPrefix } from '../helpers/db.js';
+import { testRedisPrefix, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser } from '../helpers/fixtures.js';
-import { useIsolatedDb } from '../helpers/isolated-db.js';
 import { useTestServices } from '../helpers/services.js';
 import { until } from '../helpers/smtp.js';
 
@@ -126,7 +125,7 @@ describe('mail templates', () => {
   }, 60_000);
 });
 
-const t = await useIsolatedDb();
+const t = await useTestDb();
 const dir = mkdtempSync(join(tmpdir(), 'izd-outbox-'));
 const s = await useTestServices(t, { MAIL_OUTBOX_DIR: dir });
 
