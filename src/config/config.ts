@@ -69,6 +69,7 @@ const envSchema = z.object({
     .positive()
     .default(30 * 1024 * 1024),
   MAIL_SENDER_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(20),
+  MAIL_AUTO_ANSWER_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
   AUTO_CLOSE_DAYS: z.coerce.number().int().min(0).default(7),
   NOTIFY_SELF: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerIngestCommand } from './ingest-command.js';
 import { registerProcessCommands } from './process-commands.js';
 import { registerUserCommands } from './user-commands.js';
 
@@ -6,4 +7,5 @@ import { registerUserCommands } from './user-commands.js';
 export function registerCommands(program: Command): void {
   registerProcessCommands(program);
   registerUserCommands(program);
+  registerIngestCommand(program);
 }
