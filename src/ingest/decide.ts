@@ -130,35 +130,39 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
 
 const isStaffRow = (u: UserRow | undefined) => Boolean(u && u.role !== 'customer');
 
-async function filesOf(
-  ctx: DecideContext,
-  m: ParsedMail,
-  to: { ticketId: number | null; user: UserRow | null },
-) {
+function splitFiles(m: ParsedMail) {
   const accepted: UploadedFile[] = [];
   const refused: { name: string; size: number }[] = [];
   for (const a of m.attachments) {
     if (a.data) accepted.push({ filename: a.filename, contentType: a.contentType, data: a.data });
     else refused.push({ name: a.filename, size: a.size });
   }
-  let answered = false;
-  if (refused.length && m.from && (await mayAnswer(ctx, m.from.address))) {
-    await answerMailSender(ctx.trx, {
-      event: 'mail.attachment_too_big',
-      payload: {
-        to: m.from.address,
-        name: m.from.name,
-        subject: m.subject,
-        inReplyTo: m.messageId,
-        files: refused,
-        limit: ctx.config.catalog.maxAttachmentBytes,
-        ticketId: to.ticketId,
-        userId: to.user?.id ?? null,
-      },
-    });
-    answered = true;
-  }
-  return { accepted, refused, answered };
+  return { accepted, refused };
+}
+
+/** Tells the sender which files were too big and the limit (the rest of the message is kept). */
+async function answerTooBig(
+  ctx: DecideContext,
+  m: ParsedMail,
+  ticketId: number | null,
+  user: UserRow | null,
+) {
+  const { refused } = splitFiles(m);
+  if (!refused.length || !m.from || !(await mayAnswer(ctx, m.from.address))) return false;
+  await answerMailSender(ctx.trx, {
+    event: 'mail.attachment_too_big',
+    payload: {
+      to: m.from.address,
+      name: m.from.name,
+      subject: m.subject,
+      inReplyTo: m.messageId,
+      files: refused,
+      limit: ctx.config.catalog.maxAttachmentBytes,
+      ticketId,
+      userId: user?.id ?? null,
+    },
+  });
+  return true;
 }
 
 async function mayAnswer(ctx: DecideContext, address: string): Promise<boolean> {
@@ -186,7 +190,7 @@ async function customerMail(
       (match.token?.ticketId === t.id && match.token?.userId === user.id) ||
       canContributeToTicket(actor, { requesterId: t.requester_id, companyId: t.company_id });
     if (party && t.status !== 'closed') {
-      const files = await filesOf(ctx, m, { ticketId: t.id, user });
+      const files = splitFiles(m);
       const input = {
         body: reply,
         source: 'email' as const,
@@ -201,7 +205,7 @@ async function customerMail(
             effect: effect('reopen', 'refused_solution', `reply to the resolved ticket ${ref} reopens it`, {
               ticketId: t.id,
               followupId: r.value.followupId,
-              answered: files.answered,
+              answered: await answerTooBig(ctx, m, t.id, user),
             }),
             text: reply,
           };
@@ -216,7 +220,7 @@ async function customerMail(
             {
               ticketId: t.id,
               followupId: r.value.followupId,
-              answered: files.answered,
+              answered: await answerTooBig(ctx, m, t.id, user),
             },
           ),
           text: reply,
@@ -265,7 +269,7 @@ async function newTicket(
     services.length === 1
       ? services[0]
       : services.find((s) => (s.circuit_id && haystack.includes(s.circuit_id.toLowerCase())) || false);
-  const files = await filesOf(ctx, m, { ticketId: null, user });
+  const files = splitFiles(m);
   const title = (stripSubjectPrefixes(m.subject) || t('ingest:noSubject')).slice(0, catalog.maxTitleLength);
   const description = (text || t('ingest:noText')).slice(0, catalog.maxDescriptionLength);
   const r = await attempt(() =>
@@ -287,7 +291,7 @@ async function newTicket(
   return {
     effect: effect('new_ticket', code, 'a new ticket for the sender', {
       ticketId: r.value.ticketId,
-      answered: files.answered,
+      answered: await answerTooBig(ctx, m, r.value.ticketId, user),
     }),
     text,
   };
@@ -303,7 +307,7 @@ async function agentMail(
   const actor = actorOf(agent);
   const { commands, rest } = agentCommands(reply);
   const t = translator(agent.language);
-  const files = await filesOf(ctx, m, { ticketId, user: agent });
+  const files = splitFiles(m);
   const base = { source: 'email' as const, inboundMailId: ctx.recordId };
   let followupId: number | null = null;
   const writesText = !commands.includes('resolve') && !commands.includes('pending');
@@ -343,7 +347,7 @@ async function agentMail(
       {
         ticketId,
         followupId,
-        answered: files.answered,
+        answered: await answerTooBig(ctx, m, ticketId, agent),
       },
     ),
     text: rest,
@@ -420,7 +424,7 @@ async function unknownSender(
   }
   // One explanation a day per address: enough to tell a person, useless to a loop or a spam relay.
   const answeredToday = await recentCount(trx, from.address, new Date(Date.now() - 24 * HOUR), (q) => {
-    q.whereRaw("details->>'answered' = 'true'").where({ reason: 'unknown_sender' });
+    q.whereRaw("details->>'answered' = 'true' and details->>'code' = 'unknown_sender'");
   });
   const answered = answeredToday === 0 && (await mayAnswer(ctx, from.address));
   if (answered)

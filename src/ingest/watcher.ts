@@ -1,0 +1,259 @@
+import { ImapFlow } from 'imapflow';
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/db.js';
+import { ingestLagSeconds } from '../metrics/metrics.js';
+import { Lease } from './lease.js';
+import { type IngestDeps, ingestMessage } from './process-message.js';
+
+export type WatcherState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
+
+export interface MailboxStatus {
+  mailbox: string;
+  mode: 'inbox' | 'sent';
+  state: WatcherState;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  processed: number;
+}
+
+export interface Watcher {
+  status(): MailboxStatus;
+  stop(): Promise<void>;
+}
+
+const LEASE_TTL_MS = 6000;
+const BATCH_MESSAGES = 50;
+const BATCH_BYTES = 16 * 1024 * 1024;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+async function checkpoint(db: Db, mailbox: string, uidvalidity: number, uidNext: number): Promise<number> {
+  await db('ingest_checkpoints')
+    .insert({ mailbox, uidvalidity, last_uid: Math.max(0, uidNext - 1) })
+    .onConflict(['mailbox', 'uidvalidity'])
+    .ignore();
+  const row = await db('ingest_checkpoints').where({ mailbox, uidvalidity }).first('last_uid');
+  return Number(row.last_uid);
+}
+
+/**
+ * Watches one IMAP folder: catches up on what is unprocessed (unseen, or newer than the checkpoint), then IDLEs
+ * (maxIdleTime doubles as the poll fallback). Each connection is a new ImapFlow; drops reconnect with backoff.
+ * Only the holder of the folder's lease runs.
+ */
+export function watchMailbox(
+  d: IngestDeps & { redis: Redis },
+  mailbox: string,
+  mode: 'inbox' | 'sent',
+): Watcher {
+  const c = d.config;
+  const st: MailboxStatus = {
+    mailbox,
+    mode,
+    state: 'standby',
+    lastSyncAt: null,
+    lastError: null,
+    processed: 0,
+  };
+  const log = d.logger.child({ mailbox });
+  const lease = new Lease(
+    d.redis,
+    `${c.REDIS_PREFIX}:ingest:lease:${c.IMAP_USER}@${c.IMAP_HOST}:${mailbox}`,
+    LEASE_TTL_MS,
+  );
+  let stopped = false;
+  let client: ImapFlow | null = null;
+
+  async function session(): Promise<void> {
+    let lost = false;
+    const imap = new ImapFlow({
+      host: c.IMAP_HOST as string,
+      port: c.IMAP_PORT,
+      secure: c.IMAP_SECURE,
+      auth: { user: c.IMAP_USER as string, pass: c.IMAP_PASSWORD ?? '' },
+      logger: false,
+      maxIdleTime: Math.min(c.IMAP_POLL_SECONDS, 300) * 1000,
+    });
+    client = imap;
+    const renewer = setInterval(() => {
+      void lease.renew().then((ok) => {
+        if (!ok && !lost) {
+          lost = true;
+          log.warn('mailbox lease lost; another worker takes over');
+          imap.close();
+        }
+      });
+    }, LEASE_TTL_MS / 3);
+    let pending = true;
+    imap.on('error', (err: Error) => log.warn({ err: err.message }, 'imap connection error'));
+    imap.on('exists', () => {
+      pending = true;
+      if (imap.idling) imap.noop().catch(() => {});
+    });
+    const closed = new Promise<void>((r) => imap.once('close', () => r()));
+    try {
+      st.state = 'connecting';
+      await imap.connect();
+      if (c.IMAP_PROCESSED_MAILBOX && mode === 'inbox')
+        await imap.mailboxCreate(c.IMAP_PROCESSED_MAILBOX).catch(() => {});
+      const mb = await imap.mailboxOpen(mailbox);
+      const uidvalidity = Number(mb.uidValidity);
+      const since = await checkpoint(d.db, mailbox, uidvalidity, mb.uidNext);
+      while (!stopped && !lost && imap.usable) {
+        if (pending) {
+          pending = false;
+          st.state = 'syncing';
+          await sync(imap, uidvalidity, since, () => stopped || lost);
+          st.lastSyncAt = new Date().toISOString();
+          st.lastError = null;
+          continue;
+        }
+        st.state = 'idle';
+        await Promise.race([imap.idle(), closed]);
+        // IDLE ends on new mail (noop above), on maxIdleTime (the periodic poll) or on close.
+        if (!pending && imap.usable) pending = true;
+      }
+    } finally {
+      clearInterval(renewer);
+      client = null;
+      if (imap.usable) await imap.logout().catch(() => imap.close());
+      else imap.close();
+    }
+  }
+
+  async function sync(
+    imap: ImapFlow,
+    uidvalidity: number,
+    since: number,
+    halted: () => boolean,
+  ): Promise<void> {
+    const processedBox = mode === 'inbox' ? c.IMAP_PROCESSED_MAILBOX : undefined;
+    const query = processedBox
+      ? { all: true }
+      : mode === 'sent'
+        ? { uid: `${since + 1}:*` }
+        : { or: [{ uid: `${since + 1}:*` }, { seen: false }] };
+    const found = (await imap.search(query, { uid: true })) || [];
+    const cp = await d.db('ingest_checkpoints').where({ mailbox, uidvalidity }).first('last_uid');
+    const floor = mode === 'sent' ? Number(cp?.last_uid ?? since) : 0;
+    const uids = [...new Set(found)].filter((u) => mode !== 'sent' || u > floor).sort((a, b) => a - b);
+    if (!uids.length) {
+      ingestLagSeconds.set({ mailbox }, 0);
+      return;
+    }
+    const recorded = new Set<number>();
+    for (let i = 0; i < uids.length; i += 1000) {
+      const rows: { uid: number }[] = await d
+        .db('inbound_mails')
+        .where({ mailbox, uidvalidity })
+        .whereIn('uid', uids.slice(i, i + 1000))
+        .select('uid');
+      for (const r of rows) recorded.add(Number(r.uid));
+    }
+    const done = uids.filter((u) => recorded.has(u));
+    if (done.length && mode === 'inbox') await ack(imap, done, processedBox);
+    const todo = uids.filter((u) => !recorded.has(u));
+    // Sizes and dates first (collected, then acted on: no command inside a fetch loop, imapflow #159).
+    const meta = todo.length
+      ? await imap.fetchAll(todo.join(','), { uid: true, size: true, internalDate: true }, { uid: true })
+      : [];
+    meta.sort((a, b) => a.uid - b.uid);
+    const oldest = meta.reduce(
+      (m, x) => Math.min(m, x.internalDate ? new Date(x.internalDate).getTime() : Date.now()),
+      Date.now(),
+    );
+    ingestLagSeconds.set({ mailbox }, Math.max(0, (Date.now() - oldest) / 1000));
+    let i = 0;
+    while (i < meta.length && !halted()) {
+      const batch: typeof meta = [];
+      let bytes = 0;
+      while (
+        i < meta.length &&
+        batch.length < BATCH_MESSAGES &&
+        (batch.length === 0 || bytes + (meta[i]?.size ?? 0) <= BATCH_BYTES)
+      ) {
+        const m = meta[i++];
+        if (!m) break;
+        batch.push(m);
+        bytes += Math.min(m.size ?? 0, c.MAIL_MAX_MESSAGE_BYTES);
+      }
+      const small = batch.filter((m) => (m.size ?? 0) <= c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+      const big = batch.filter((m) => (m.size ?? 0) > c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+      const sources = new Map<number, Buffer>();
+      if (small.length)
+        for (const f of await imap.fetchAll(small.join(','), { uid: true, source: true }, { uid: true }))
+          if (f.source) sources.set(f.uid, f.source);
+      if (big.length)
+        for (const f of await imap.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true }))
+          if (f.headers) sources.set(f.uid, f.headers);
+      const acked: number[] = [];
+      for (const m of batch) {
+        if (halted()) break;
+        const raw = sources.get(m.uid);
+        if (!raw) continue; // expunged meanwhile
+        const r = await ingestMessage(
+          d,
+          {
+            raw,
+            mailbox,
+            uidvalidity,
+            uid: m.uid,
+            size: m.size ?? raw.length,
+            receivedAt: m.internalDate ? new Date(m.internalDate) : null,
+          },
+          { mode },
+        );
+        st.processed++;
+        log.debug({ uid: m.uid, action: r.action, reason: r.reason.code, ticket: r.ticket }, 'ingested');
+        acked.push(m.uid);
+      }
+      if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
+    }
+    ingestLagSeconds.set({ mailbox }, 0);
+  }
+
+  async function ack(imap: ImapFlow, uids: number[], processedBox: string | undefined): Promise<void> {
+    const range = uids.join(',');
+    if (processedBox) await imap.messageMove(range, processedBox, { uid: true });
+    else await imap.messageFlagsAdd(range, ['\\Seen'], { uid: true });
+  }
+
+  const loop = (async () => {
+    let backoff = 1000;
+    while (!stopped) {
+      let held = false;
+      try {
+        held = await lease.acquire();
+      } catch (err) {
+        st.lastError = `redis: ${(err as Error).message}`;
+      }
+      if (!held) {
+        st.state = 'standby';
+        await sleep(1000);
+        continue;
+      }
+      try {
+        await session();
+        backoff = 1000;
+      } catch (err) {
+        st.lastError = (err as Error).message;
+        log.warn({ err: st.lastError, backoffMs: backoff }, 'mailbox session failed; reconnecting');
+      } finally {
+        await lease.release();
+      }
+      if (stopped) break;
+      st.state = 'backoff';
+      await sleep(backoff + Math.random() * 500);
+      backoff = Math.min(backoff * 2, 60_000);
+    }
+    st.state = 'stopped';
+  })();
+
+  return {
+    status: () => ({ ...st }),
+    async stop() {
+      stopped = true;
+      client?.close();
+      await loop;
+    },
+  };
+}
