@@ -92,16 +92,14 @@ describe('mailbox watcher on a real Dovecot', () => {
   it('adds follow-ups by subject tag, by In-Reply-To and by reply token (from another address)', async () => {
     const ticketId = await makeTicket(t.app, customer);
     const ref = formatReference('IZL', ticketId);
-    await t
-      .db('deliveries')
-      .insert({
-        ticket_id: ticketId,
-        user_id: customer.id,
-        recipient: customer.email,
-        event: 'ticket.created',
-        message_id: 'notif1.x@izardesk.local',
-        status: 'sent',
-      });
+    await t.db('deliveries').insert({
+      ticket_id: ticketId,
+      user_id: customer.id,
+      recipient: customer.email,
+      event: 'ticket.created',
+      message_id: 'notif1.x@izardesk.local',
+      status: 'sent',
+    });
     const token = signReplyToken(SECRET, { ticketId, userId: customer.id });
     await appendRaw(dovecot, [
       buildMail({
@@ -138,6 +136,23 @@ describe('mailbox watcher on a real Dovecot', () => {
       expect(f.body).toBe(body);
       expect(f.source).toBe('email');
     }
+  });
+
+  it("treats another company's customer naming a ticket in the subject as a new conversation", async () => {
+    const ticketId = await makeTicket(t.app, customer);
+    await appendRaw(dovecot, [
+      buildMail({
+        from: stranger.email,
+        subject: `Re: [${formatReference('IZL', ticketId)}] x`,
+        text: 'Let me see it',
+        messageId: '<guess@example.test>',
+        headers: PASS,
+      }),
+    ]);
+    const rec = await record('guess@example.test');
+    expect(rec.outcome).toBe('new_ticket');
+    expect(rec.ticket_id).not.toBe(ticketId);
+    expect((await t.db('followups').where({ ticket_id: ticketId })).length).toBe(0);
   });
 
   it('reopens a resolved ticket when the customer replies', async () => {
@@ -199,16 +214,14 @@ describe('mailbox watcher on a real Dovecot', () => {
 
   it('ignores auto-replies and bounces without answering, and marks the bounced delivery', async () => {
     const ticketId = await makeTicket(t.app, customer);
-    await t
-      .db('deliveries')
-      .insert({
-        ticket_id: ticketId,
-        user_id: customer.id,
-        recipient: customer.email,
-        event: 'ticket.created',
-        message_id: 'bounced.1@izardesk.local',
-        status: 'sent',
-      });
+    await t.db('deliveries').insert({
+      ticket_id: ticketId,
+      user_id: customer.id,
+      recipient: customer.email,
+      event: 'ticket.created',
+      message_id: 'bounced.1@izardesk.local',
+      status: 'sent',
+    });
     const before = (await t.db('outbox').where('event', 'like', 'mail.%')).length;
     const bounce = [
       'From: Mail Delivery System <MAILER-DAEMON@mx.example.test>',
