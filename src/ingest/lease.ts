@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -16,7 +17,8 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
  * keeps two watchers from doing the same work.
  */
 export class Lease {
-  private readonly token = randomBytes(12).toString('hex');
+  /** Names the holder (host and pid) for operators: `redis-cli get <key>`. */
+  private readonly token = `${hostname()}:${process.pid}:${randomBytes(8).toString('hex')}`;
 
   constructor(
     private readonly redis: Redis,

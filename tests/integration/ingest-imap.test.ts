@@ -5,10 +5,11 @@ import { signReplyToken } from '../../src/domain/tokens.js';
 import { startIngest } from '../../src/ingest/index.js';
 import type { RunningPart } from '../../src/runtime/part.js';
 import type { Services } from '../../src/runtime/services.js';
-import { type TestDb, useTestDb } from '../helpers/db.js';
+import type { TestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail, mailboxState } from '../helpers/imap.js';
+import { useIngestDb } from '../helpers/ingest-db.js';
 import { useTestServices } from '../helpers/services.js';
 
 const MX = 'mx.izarlink.test';
@@ -44,7 +45,7 @@ const outbox = (event: string) => t.db('outbox').where({ event }).orderBy('id');
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  t = await useTestDb();
+  t = await useIngestDb();
   s = await useTestServices(t, {
     ...dovecot.env,
     IMAP_SENT_MAILBOX: 'Sent',
