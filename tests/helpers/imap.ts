@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { Dovecot } from './dovecot.js';
 
@@ -83,4 +85,15 @@ export function buildMail(m: MailSpec): string {
     ),
   ];
   return `${[...head, `Content-Type: multipart/mixed; boundary="${b}"`].join('\r\n')}\r\n\r\n${parts.join('')}--${b}--\r\n`;
+}
+
+/**
+ * The shared email corpora: `../shared/corpus` from the repository root (a checkout beside shared/), or one
+ * level further up for a git worktree under a sub-folder. Null when absent: callers skip and say so.
+ */
+export function corpusDir(): string | null {
+  const root = join(import.meta.dirname, '../..');
+  for (const dir of [join(root, '../shared/corpus'), join(root, '../../shared/corpus')])
+    if (existsSync(dir)) return dir;
+  return null;
 }
