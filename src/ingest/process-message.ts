@@ -60,16 +60,8 @@ function rawEnvelope(raw: Buffer): {
   return { from, subject: /^Subject:\s*(.*)$/im.exec(head)?.[1]?.slice(0, 500) ?? '', robot, messageId };
 }
 
-/**
- * Ingests one message exactly once: the record (mailbox, UIDVALIDITY, UID, Message-ID, outcome) and the effect
- * commit in one transaction. A second delivery of a recorded UID or Message-ID changes nothing. In a dry run the
- * same path runs and is rolled back.
- */
-export async function ingestMessage(
-  d: IngestDeps,
-  msg: InboundMessage,
-  opts: { mode: 'inbox' | 'sent'; dryRun?: boolean },
-): Promise<IngestReport> {
+/** Parses a message (CPU only, no I/O): what the commit step and the watcher's ordering need. */
+export async function prepareMessage(d: IngestDeps, msg: InboundMessage): Promise<Prepared> {
   const tooLarge = msg.size > d.config.MAIL_MAX_MESSAGE_BYTES;
   let parsed: ParsedMail | null = null;
   let parseError: string | null = null;
@@ -81,21 +73,31 @@ export async function ingestMessage(
     parseError = (err as Error).message.slice(0, 200);
   }
   const env = rawEnvelope(msg.raw);
-  const messageId = parsed ? parsed.messageId : env.messageId;
-  const from = parsed ? (parsed.from?.address ?? null) : env.from;
-  const subject = parsed ? parsed.subject : env.subject;
+  return {
+    parsed,
+    parseError,
+    tooLarge,
+    messageId: parsed ? parsed.messageId : env.messageId,
+    from: parsed ? (parsed.from?.address ?? null) : env.from,
+    subject: parsed ? parsed.subject : env.subject,
+    env,
+  };
+}
+
+/**
+ * Ingests one message exactly once: the record (mailbox, UIDVALIDITY, UID, Message-ID, outcome) and the effect
+ * commit in one transaction. A second delivery of a recorded UID or Message-ID changes nothing. In a dry run the
+ * same path runs and is rolled back.
+ */
+export async function ingestMessage(
+  d: IngestDeps,
+  msg: InboundMessage,
+  opts: { mode: 'inbox' | 'sent'; dryRun?: boolean },
+  prepared?: Prepared,
+): Promise<IngestReport> {
+  const p = prepared ?? (await prepareMessage(d, msg));
   const run = (fallback: string | null) =>
-    d.db.transaction((trx) =>
-      once(d, trx, msg, opts, {
-        parsed,
-        parseError: fallback ?? parseError,
-        tooLarge,
-        messageId,
-        from,
-        subject,
-        env,
-      }),
-    );
+    d.db.transaction((trx) => once(d, trx, msg, opts, { ...p, parseError: fallback ?? p.parseError }));
   let report: IngestReport;
   try {
     report = await run(null);
@@ -110,7 +112,7 @@ export async function ingestMessage(
       throw err;
     // A message that breaks the ingest is quarantined with the reason, so it cannot block the mailbox.
     d.logger.error(
-      { err, mailbox: msg.mailbox, uid: msg.uid, messageId },
+      { err, mailbox: msg.mailbox, uid: msg.uid, messageId: p.messageId },
       'ingest failed on a message; quarantined',
     );
     try {
@@ -124,7 +126,7 @@ export async function ingestMessage(
   return report;
 }
 
-interface Prepared {
+export interface Prepared {
   parsed: ParsedMail | null;
   parseError: string | null;
   tooLarge: boolean;
@@ -173,15 +175,6 @@ async function once(
       : await trx('inbound_mails')
           .where({ mailbox: msg.mailbox, uidvalidity: msg.uidvalidity, uid: msg.uid })
           .first('id', 'ticket_id', 'outcome');
-  const already = await recorded();
-  if (already)
-    return report(
-      effect('ignored', 'already_recorded', `this UID was already ingested (${already.outcome})`, {
-        ticketId: already.ticket_id,
-      }),
-      already.id,
-    );
-
   const [row] = await trx('inbound_mails')
     .insert({ ...base, message_id: p.messageId, outcome: 'processing' })
     .onConflict()
@@ -191,7 +184,7 @@ async function once(
     const raced = await recorded();
     if (raced)
       return report(
-        effect('ignored', 'already_recorded', 'this UID was ingested meanwhile', {
+        effect('ignored', 'already_recorded', `this UID was already ingested (${raced.outcome})`, {
           ticketId: raced.ticket_id,
         }),
         raced.id,
@@ -212,7 +205,6 @@ async function once(
         details: JSON.stringify({ duplicateOf: first?.id ?? null }),
       })
       .returning('id');
-    await advanceCheckpoint(trx, msg);
     return finish(opts, report(e, dup.id));
   }
   const recordId = row.id as number;
@@ -265,21 +257,10 @@ async function once(
         ...(keepRaw ? {} : { rawDropped: 'over 5 MB; attachments over the limit are not kept' }),
       }),
     });
-  await advanceCheckpoint(trx, msg);
   return finish(opts, report(e, recordId, dec));
 }
 
 function finish(opts: { dryRun?: boolean }, r: IngestReport): IngestReport {
   if (opts.dryRun) throw new DryRun(r);
   return r;
-}
-
-async function advanceCheckpoint(trx: Tx, msg: InboundMessage): Promise<void> {
-  if (msg.uid === null || msg.uidvalidity === null) return;
-  await trx.raw(
-    `insert into ingest_checkpoints (mailbox, uidvalidity, last_uid) values (?, ?, ?)
-     on conflict (mailbox, uidvalidity) do update
-       set last_uid = greatest(ingest_checkpoints.last_uid, excluded.last_uid), updated_at = now()`,
-    [msg.mailbox, msg.uidvalidity, msg.uid],
-  );
 }

@@ -1,6 +1,7 @@
 import EmailReplyParser from 'email-reply-parser';
 
-const WROTE = /(?:wrote|escribió|escribio|a écrit|a ecrit|schrieb|scrisse|skrev|schreef|написал[аи]?)\s*:?\s*$/i;
+const WROTE =
+  /(?:wrote|escribió|escribio|a écrit|a ecrit|schrieb|scrisse|skrev|schreef|написал[аи]?)\s*:?\s*$/i;
 
 /** Separators that start quoted history in clients email-reply-parser misses (Outlook, Yahoo, localized). */
 const HISTORY_START = [

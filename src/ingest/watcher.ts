@@ -2,8 +2,15 @@ import { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/db.js';
 import { ingestLagSeconds } from '../metrics/metrics.js';
+import { chains } from './chains.js';
 import { Lease } from './lease.js';
-import { type IngestDeps, ingestMessage } from './process-message.js';
+import {
+  type InboundMessage,
+  type IngestDeps,
+  ingestMessage,
+  type Prepared,
+  prepareMessage,
+} from './process-message.js';
 
 export type WatcherState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
 
@@ -24,6 +31,8 @@ export interface Watcher {
 const LEASE_TTL_MS = 6000;
 const BATCH_MESSAGES = 50;
 const BATCH_BYTES = 16 * 1024 * 1024;
+/** Chains of a batch committed at the same time (each its own database connection). */
+const LANES = 6;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 async function checkpoint(db: Db, mailbox: string, uidvalidity: number, uidNext: number): Promise<number> {
@@ -33,6 +42,16 @@ async function checkpoint(db: Db, mailbox: string, uidvalidity: number, uidNext:
     .ignore();
   const row = await db('ingest_checkpoints').where({ mailbox, uidvalidity }).first('last_uid');
   return Number(row.last_uid);
+}
+
+/** Where a fresh session of this folder starts (what is above it, or unseen, is looked at). */
+async function advanceCheckpoint(db: Db, mailbox: string, uidvalidity: number, uid: number): Promise<void> {
+  await db.raw(
+    `insert into ingest_checkpoints (mailbox, uidvalidity, last_uid) values (?, ?, ?)
+     on conflict (mailbox, uidvalidity) do update
+       set last_uid = greatest(ingest_checkpoints.last_uid, excluded.last_uid), updated_at = now()`,
+    [mailbox, uidvalidity, uid],
+  );
 }
 
 /**
@@ -185,27 +204,41 @@ export function watchMailbox(
       if (big.length)
         for (const f of await imap.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true }))
           if (f.headers) sources.set(f.uid, f.headers);
-      const acked: number[] = [];
+      const items: { uid: number; msg: InboundMessage; prepared: Prepared }[] = [];
       for (const m of batch) {
-        if (halted()) break;
         const raw = sources.get(m.uid);
         if (!raw) continue; // expunged meanwhile
-        const r = await ingestMessage(
-          d,
-          {
-            raw,
-            mailbox,
-            uidvalidity,
-            uid: m.uid,
-            size: m.size ?? raw.length,
-            receivedAt: m.internalDate ? new Date(m.internalDate) : null,
-          },
-          { mode },
-        );
-        st.processed++;
-        log.debug({ uid: m.uid, action: r.action, reason: r.reason.code, ticket: r.ticket }, 'ingested');
-        acked.push(m.uid);
+        const msg: InboundMessage = {
+          raw,
+          mailbox,
+          uidvalidity,
+          uid: m.uid,
+          size: m.size ?? raw.length,
+          receivedAt: m.internalDate ? new Date(m.internalDate) : null,
+        };
+        items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
       }
+      const acked: number[] = [];
+      // Independent chains commit side by side (database round trips overlap); each chain in mailbox order.
+      const queue = chains(items);
+      const lane = async () => {
+        for (let chain = queue.shift(); chain; chain = queue.shift()) {
+          for (const it of chain) {
+            if (halted()) return;
+            const r = await ingestMessage(d, it.msg, { mode }, it.prepared);
+            st.processed++;
+            log.debug({ uid: it.uid, action: r.action, reason: r.reason.code, ticket: r.ticket }, 'ingested');
+            acked.push(it.uid);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: LANES }, lane));
+      acked.sort((a, b) => a - b);
+      // The checkpoint only passes UIDs all committed: a chain halted midway leaves its messages above it.
+      const done = new Set(acked);
+      const prefix = items.findIndex((it) => !done.has(it.uid));
+      const upTo = prefix === -1 ? items.at(-1)?.uid : items[prefix - 1]?.uid;
+      if (upTo !== undefined) await advanceCheckpoint(d.db, mailbox, uidvalidity, upTo);
       if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
     }
     ingestLagSeconds.set({ mailbox }, 0);
