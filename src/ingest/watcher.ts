@@ -29,10 +29,10 @@ export interface Watcher {
 }
 
 const LEASE_TTL_MS = 6000;
-const BATCH_MESSAGES = 50;
+const BATCH_MESSAGES = 200;
 const BATCH_BYTES = 16 * 1024 * 1024;
 /** Chains of a batch committed at the same time (each its own database connection). */
-const LANES = 6;
+const LANES = 8;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 async function checkpoint(db: Db, mailbox: string, uidvalidity: number, uidNext: number): Promise<number> {
@@ -146,14 +146,15 @@ export function watchMailbox(
     halted: () => boolean,
   ): Promise<void> {
     const processedBox = mode === 'inbox' ? c.IMAP_PROCESSED_MAILBOX : undefined;
+    // The checkpoint as of now (it moves during a session), so a long session does not look at its past again.
+    const cp = await d.db('ingest_checkpoints').where({ mailbox, uidvalidity }).first('last_uid');
+    const floor = Math.max(since, Number(cp?.last_uid ?? 0));
     const query = processedBox
       ? { all: true }
       : mode === 'sent'
-        ? { uid: `${since + 1}:*` }
-        : { or: [{ uid: `${since + 1}:*` }, { seen: false }] };
+        ? { uid: `${floor + 1}:*` }
+        : { or: [{ uid: `${floor + 1}:*` }, { seen: false }] };
     const found = (await imap.search(query, { uid: true })) || [];
-    const cp = await d.db('ingest_checkpoints').where({ mailbox, uidvalidity }).first('last_uid');
-    const floor = mode === 'sent' ? Number(cp?.last_uid ?? since) : 0;
     const uids = [...new Set(found)].filter((u) => mode !== 'sent' || u > floor).sort((a, b) => a - b);
     if (!uids.length) {
       ingestLagSeconds.set({ mailbox }, 0);
