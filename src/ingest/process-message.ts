@@ -99,8 +99,9 @@ export async function ingestMessage(
   const run = (fallback: string | null) =>
     d.db.transaction((trx) => once(d, trx, msg, opts, { ...p, parseError: fallback ?? p.parseError }));
   let report: IngestReport;
+  const transient = (err: unknown) => ['40001', '40P01'].includes((err as { code?: string }).code ?? '');
   try {
-    report = await run(null);
+    report = await run(null).catch((err: unknown) => (transient(err) ? run(null) : Promise.reject(err)));
   } catch (err) {
     if (err instanceof DryRun) return err.report;
     if (
