@@ -21,13 +21,13 @@ function files(dir: string): string[] {
     .sort();
 }
 
+// Made at load time: a cleanup hook registered from inside beforeAll would never run.
+const t: TestDb = await useIngestDb();
 const EFFECTS = ['new_ticket', 'followup', 'reopen'];
 
 describe.skipIf(!CORPUS)('ingest over the real-world corpora in ../shared/corpus', () => {
-  let t: TestDb;
   let s: Services;
   beforeAll(async () => {
-    t = await useIngestDb();
     // Strangers' mail becomes accounts and tickets here, so every readable message has an effect to check.
     s = await useTestServices(t, {
       MAIL_UNKNOWN_SENDER: 'create_account',

@@ -29,7 +29,8 @@ async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, ms = 
 }
 
 let dovecot: Dovecot;
-let t: TestDb;
+// Made at load time: a cleanup hook registered from inside beforeAll would never run.
+const t: TestDb = await useIngestDb();
 let s: Services;
 let ingest: RunningPart;
 let customer: TestUser;
@@ -45,7 +46,6 @@ const outbox = (event: string) => t.db('outbox').where({ event }).orderBy('id');
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  t = await useIngestDb();
   s = await useTestServices(t, {
     ...dovecot.env,
     IMAP_SENT_MAILBOX: 'Sent',

@@ -7,7 +7,8 @@ import { buildMail } from '../helpers/imap.js';
 import { useIngestDb } from '../helpers/ingest-db.js';
 
 const run = promisify(execFile);
-let t: TestDb;
+// Made at load time: a cleanup hook registered from inside beforeAll would never run.
+const t: TestDb = await useIngestDb();
 let customer: TestUser;
 
 async function cli(args: string[], stdin?: string): Promise<string> {
@@ -26,7 +27,6 @@ async function cli(args: string[], stdin?: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await useIngestDb();
   customer = await makeUser(t.app, 'customer');
 });
 

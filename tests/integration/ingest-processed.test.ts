@@ -9,12 +9,12 @@ import { useIngestDb } from '../helpers/ingest-db.js';
 import { useTestServices } from '../helpers/services.js';
 
 let dovecot: Dovecot;
-let t: TestDb;
+// Made at load time: a cleanup hook registered from inside beforeAll would never run.
+const t: TestDb = await useIngestDb();
 let ingest: RunningPart | undefined;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  t = await useIngestDb();
 });
 afterAll(async () => {
   await ingest?.stop();

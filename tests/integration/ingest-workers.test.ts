@@ -12,7 +12,8 @@ import { useIngestDb } from '../helpers/ingest-db.js';
 
 /** Worker processes exactly as production runs them (`izardesk worker`), killed with SIGKILL at random points. */
 let dovecot: Dovecot;
-let t: TestDb;
+// Made at load time: a cleanup hook registered from inside beforeAll would never run.
+const t: TestDb = await useIngestDb();
 let prefix: string;
 let outDir: string;
 let customers: TestUser[];
@@ -91,7 +92,6 @@ async function expectExactlyOnce(total: number) {
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  t = await useIngestDb();
   prefix = testRedisPrefix();
   outDir = mkdtempSync(join(tmpdir(), 'izt-outbox-'));
   customers = [];
