@@ -227,14 +227,16 @@ async function customerMail(
         };
       return { effect: effect('held', 'effect_refused', r.key), text: reply };
     }
+    if (party) {
+      // A closed ticket takes no more follow-ups: the reply opens a new ticket that names the old one.
+      const ref = formatReference(ctx.config.TICKET_PREFIX, t.id);
+      const note = translator(user.language)('ingest:closedTicketReply', { ref });
+      return newTicket(ctx, m, user, `${note}\n\n${fullText}`, 'ticket_closed');
+    }
+    // Naming someone else's ticket (subject or thread) is only a hint: this sender gets their own ticket.
+    return newTicket(ctx, m, user, fullText, 'not_a_party');
   }
-  return newTicket(
-    ctx,
-    m,
-    user,
-    fullText,
-    match && !match.token ? 'not_a_party_or_closed' : 'new_conversation',
-  );
+  return newTicket(ctx, m, user, fullText, 'new_conversation');
 }
 
 async function newTicket(

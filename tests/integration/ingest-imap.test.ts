@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolve } from '../../src/app/tickets/lifecycle.js';
+import { close, resolve } from '../../src/app/tickets/lifecycle.js';
 import { formatReference } from '../../src/domain/reference.js';
 import { signReplyToken } from '../../src/domain/tokens.js';
 import { startIngest } from '../../src/ingest/index.js';
@@ -171,6 +171,27 @@ describe('mailbox watcher on a real Dovecot', () => {
     const rec = await record('reopen@example.test');
     expect(rec.outcome).toBe('reopen');
     expect((await t.db('tickets').where({ id: ticketId }).first()).status).not.toBe('resolved');
+  });
+
+  it('opens a new ticket naming the old one when the customer replies to a closed ticket', async () => {
+    const ticketId = await makeTicket(t.app, customer);
+    await close(t.app, agent.actor, ticketId);
+    const ref = formatReference('IZL', ticketId);
+    await appendRaw(dovecot, [
+      buildMail({
+        from: customer.email,
+        subject: `Re: [${ref}] x`,
+        text: 'Ha vuelto a pasar.',
+        messageId: '<closed@example.test>',
+        headers: PASS,
+      }),
+    ]);
+    const rec = await record('closed@example.test');
+    expect(rec.outcome).toBe('new_ticket');
+    expect(rec.ticket_id).not.toBe(ticketId);
+    const fresh = await t.db('tickets').where({ id: rec.ticket_id }).first();
+    expect(fresh.description).toContain(ref);
+    expect(fresh.description).toContain('Ha vuelto a pasar.');
   });
 
   it('records an agent reply as a public agent follow-up, and runs #commands', async () => {
