@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import * as initial from './20261124_001_initial.js';
+import * as ingestCheckpoints from './20261124_201_ingest_checkpoints.js';
 import * as outboxUndone from './20261124_301_outbox_undone.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124_001_initial': initial,
+  '20261124_201_ingest_checkpoints': ingestCheckpoints,
   '20261124_301_outbox_undone': outboxUndone,
 };

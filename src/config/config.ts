@@ -81,6 +81,7 @@ export const envSchema = z.object({
   MAIL_UNKNOWN_SENDER: z.enum(['reply', 'create_account']).default('reply'),
   MAIL_MAX_MESSAGE_BYTES: int(1).default(30 * 1024 * 1024),
   MAIL_SENDER_LIMIT_PER_HOUR: int(1).default(20),
+  MAIL_AUTO_ANSWER_LIMIT_PER_HOUR: int(1).default(5),
   AUTO_CLOSE_DAYS: int(0).default(7),
   NOTIFY_SELF: bool.default(false),
   /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */

@@ -12,6 +12,8 @@ export interface AddFollowupInput extends FollowupInput {
   ticketId: number;
   /** Private notes are for staff only. */
   visibility?: 'public' | 'private';
+  /** The text already reached the customer (an agent wrote it from the shared mailbox): notify no one by mail. */
+  alreadySent?: boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function addFollowup(
           fromStatus: t.status,
           toStatus: status,
           source: input.source ?? 'web',
+          ...(input.alreadySent ? { alreadySent: true } : {}),
         },
       },
     ]);

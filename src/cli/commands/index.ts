@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerIngestCommand } from './ingest-command.js';
 import { registerProcessCommands } from './process-commands.js';
 import { registerTemplatesCommand } from './templates-command.js';
 import { registerUserCommands } from './user-commands.js';
@@ -8,4 +9,5 @@ export function registerCommands(program: Command): void {
   registerProcessCommands(program);
   registerUserCommands(program);
   registerTemplatesCommand(program);
+  registerIngestCommand(program);
 }

@@ -1,0 +1,32 @@
+export type AgentCommand = 'resolve' | 'pending' | 'assign_me' | 'close';
+
+const COMMANDS: Record<string, AgentCommand> = {
+  '#resolve': 'resolve',
+  '#resolved': 'resolve',
+  '#resolver': 'resolve',
+  '#résoudre': 'resolve',
+  '#pending': 'pending',
+  '#pendiente': 'pending',
+  '#attente': 'pending',
+  '#assign me': 'assign_me',
+  '#asignarme': 'assign_me',
+  '#assigner moi': 'assign_me',
+  '#close': 'close',
+  '#cerrar': 'close',
+  '#fermer': 'close',
+};
+
+/** Agent commands on the first lines of a mail (`#resolve`, `#pending`, `#assign me`, `#close`) and the rest. */
+export function agentCommands(text: string): { commands: AgentCommand[]; rest: string } {
+  const lines = text.split('\n');
+  const commands: AgentCommand[] = [];
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
+    if (!line) continue;
+    const cmd = COMMANDS[line];
+    if (!cmd) break;
+    if (!commands.includes(cmd)) commands.push(cmd);
+  }
+  return { commands, rest: commands.length ? lines.slice(i).join('\n').trim() : text.trim() };
+}

@@ -1,0 +1,42 @@
+import type { Tx } from '../db/db.js';
+import { parseReference } from '../domain/reference.js';
+import { findReplyToken, type ReplyToken } from '../domain/tokens.js';
+import type { ParsedMail } from './parse.js';
+
+export interface TicketMatch {
+  ticketId: number;
+  by: 'token' | 'thread' | 'subject';
+  /** The signed reply token, when it names this ticket: its recipient may write on it from any address. */
+  token: ReplyToken | null;
+}
+
+const exists = async (trx: Tx, id: number) => Boolean(await trx('tickets').where({ id }).first('id'));
+
+/**
+ * The ticket a message belongs to, in the contract's order: a signed reply token (To/Cc/Delivered-To, In-Reply-To,
+ * References), then In-Reply-To/References against the Message-IDs we sent or received, then the subject reference.
+ */
+export async function matchTicket(
+  trx: Tx,
+  m: ParsedMail,
+  opts: { secret: string; ticketPrefix: string },
+): Promise<TicketMatch | null> {
+  const threadIds = [...(m.inReplyTo ? [m.inReplyTo] : []), ...m.references.slice().reverse()];
+  const token = findReplyToken(opts.secret, [...m.recipients, ...threadIds].join(' '));
+  if (token && (await exists(trx, token.ticketId))) return { ticketId: token.ticketId, by: 'token', token };
+  if (threadIds.length) {
+    const sent = await trx('deliveries')
+      .whereIn('message_id', threadIds)
+      .whereNotNull('ticket_id')
+      .first('ticket_id');
+    if (sent) return { ticketId: sent.ticket_id, by: 'thread', token: null };
+    const received = await trx('inbound_mails')
+      .whereIn('message_id', threadIds)
+      .whereNotNull('ticket_id')
+      .first('ticket_id');
+    if (received) return { ticketId: received.ticket_id, by: 'thread', token: null };
+  }
+  const ref = parseReference(opts.ticketPrefix, m.subject);
+  if (ref && (await exists(trx, ref))) return { ticketId: ref, by: 'subject', token: null };
+  return null;
+}

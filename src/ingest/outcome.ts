@@ -1,0 +1,43 @@
+export type IngestAction = 'new_ticket' | 'followup' | 'reopen' | 'ignored' | 'held' | 'rejected';
+
+/** What happened to one message; also the `--json` output of the pipe mode. */
+export interface IngestReport {
+  action: IngestAction;
+  reason: { code: string; text: string };
+  ticket: string | null;
+  sender: { address: string | null; role: 'customer' | 'agent' | 'unknown' };
+  text: string;
+  attachments: { name: string; size: number; accepted: boolean }[];
+  /** Id of the inbound_mails record (null in a dry run or for an already recorded UID). */
+  inboundMailId: number | null;
+  dryRun: boolean;
+}
+
+/** The effect part of an outcome, before it is written into the record. */
+export interface Effect {
+  action: IngestAction;
+  code: string;
+  text: string;
+  ticketId: number | null;
+  followupId: number | null;
+  /** Put in the quarantine agents see (quarantine_state = 'held'). */
+  quarantine: boolean;
+  /** An automatic answer was written for the sender (counts toward the per-sender answer limit). */
+  answered: boolean;
+}
+
+export const effect = (
+  action: IngestAction,
+  code: string,
+  text: string,
+  more: Partial<Omit<Effect, 'action' | 'code' | 'text'>> = {},
+): Effect => ({
+  action,
+  code,
+  text,
+  ticketId: null,
+  followupId: null,
+  quarantine: action === 'held',
+  answered: false,
+  ...more,
+});

@@ -1,0 +1,210 @@
+import { Readable } from 'node:stream';
+import { convert } from 'html-to-text';
+import {
+  type AttachmentStream,
+  type Headers,
+  type HeaderValue,
+  MailParser,
+  type MessageText,
+} from 'mailparser';
+import sanitizeHtml from 'sanitize-html';
+
+export interface ParsedAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  /** Null when the file is over the limit: it was counted, not kept. */
+  data: Buffer | null;
+  inline: boolean;
+}
+
+export interface ParsedMail {
+  messageId: string | null;
+  from: { address: string; name: string } | null;
+  subject: string;
+  /** Lower-cased addresses of To, Cc, Delivered-To, X-Original-To. */
+  recipients: string[];
+  inReplyTo: string | null;
+  references: string[];
+  date: Date | null;
+  /** Header name (lower case) → raw values, in order of appearance. */
+  headerLines: Map<string, string[]>;
+  contentType: string;
+  text: string;
+  /** Sanitised HTML (allow-list), or null. */
+  html: string | null;
+  attachments: ParsedAttachment[];
+}
+
+export interface ParseLimits {
+  maxAttachmentBytes: number;
+  /** HTML longer than this is not turned into text by the parser (bounded cost on spam HTML). */
+  maxHtmlLength?: number;
+  timeoutMs?: number;
+}
+
+const MAX_HTML = 2 * 1024 * 1024;
+const MAX_TEXT = 1024 * 1024;
+
+const stripAngles = (v: string) => v.trim().replace(/^<|>$/g, '').trim();
+const idList = (v: HeaderValue | undefined): string[] => {
+  const s = Array.isArray(v) ? v.join(' ') : typeof v === 'string' ? v : '';
+  return (s.match(/<[^<>\s]+>/g) ?? (s.trim() ? s.trim().split(/\s+/) : [])).map(stripAngles).filter(Boolean);
+};
+
+function addresses(v: HeaderValue | undefined): { address: string; name: string }[] {
+  const list = Array.isArray(v) ? v : v ? [v] : [];
+  const out: { address: string; name: string }[] = [];
+  for (const item of list) {
+    if (typeof item !== 'object' || item === null || !('value' in item) || !Array.isArray(item.value))
+      continue;
+    for (const a of item.value) {
+      for (const one of a.group ?? [a]) {
+        if (one.address) out.push({ address: one.address.toLowerCase(), name: one.name ?? '' });
+      }
+    }
+  }
+  return out;
+}
+
+function rawHeaderLines(lines: readonly { key: string; line: string }[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const { key, line } of lines) {
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
+    const list = map.get(key) ?? [];
+    list.push(value);
+    map.set(key, list);
+  }
+  return map;
+}
+
+export const htmlToText = (html: string): string =>
+  convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+    ],
+  }).trim();
+
+export const sanitize = (html: string): string =>
+  sanitizeHtml(html, {
+    allowedTags: sanitizeHtml.defaults.allowedTags.filter((t) => t !== 'a').concat(['a', 'img']),
+    allowedAttributes: { a: ['href', 'title'], img: ['alt', 'title'], td: ['colspan', 'rowspan'] },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    disallowedTagsMode: 'discard',
+  });
+
+/** Drains an attachment, keeping its bytes only while within the limit (memory stays bounded). */
+function collect(att: AttachmentStream, limit: number): Promise<ParsedAttachment> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    att.content.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+      else chunks.length = 0;
+    });
+    att.content.once('error', reject);
+    att.content.once('end', () => {
+      att.release?.();
+      resolve({
+        filename: att.filename ?? (att.contentType === 'message/rfc822' ? 'message.eml' : 'attachment'),
+        contentType: att.contentType,
+        size,
+        data: size <= limit ? Buffer.concat(chunks) : null,
+        inline: att.contentDisposition === 'inline' || Boolean(att.related),
+      });
+    });
+  });
+}
+
+/**
+ * Streams a raw message through mailparser with bounds: no text-to-HTML linkify, HTML conversion capped,
+ * attachments over the limit counted but not kept, and a time limit. Throws on a message it cannot read.
+ */
+export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
+  const parser = new MailParser({
+    skipTextToHtml: true,
+    skipTextLinks: true,
+    skipImageLinks: true,
+    skipHtmlToText: true,
+    maxHtmlLengthToParse: limits.maxHtmlLength ?? MAX_HTML,
+    checksumAlgo: false,
+    keepDeliveryStatus: true,
+  });
+  let headers: Headers = new Map();
+  let lines: Map<string, string[]> = new Map();
+  let body: MessageText = { type: 'text' };
+  const attachments: Promise<ParsedAttachment>[] = [];
+  parser.on('headers', (h: Headers) => {
+    headers = h;
+  });
+  parser.on('headerLines', (l: readonly { key: string; line: string }[]) => {
+    lines = rawHeaderLines(l);
+  });
+  parser.on('data', (d: AttachmentStream | MessageText) => {
+    if (d.type === 'text') body = d;
+    else attachments.push(collect(d, limits.maxAttachmentBytes));
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    parser.once('end', () => resolve());
+    parser.once('error', reject);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      parser.destroy();
+      reject(new Error('parse timeout'));
+    }, limits.timeoutMs ?? 10_000);
+  });
+  try {
+    Readable.from([raw]).pipe(parser);
+    await Promise.race([done, timeout]);
+    const files = await Promise.race([Promise.all(attachments), timeout]);
+    return build(headers, lines, body, files);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function build(
+  headers: Headers,
+  lines: Map<string, string[]>,
+  body: MessageText,
+  attachments: ParsedAttachment[],
+): ParsedMail {
+  const from = addresses(headers.get('from'))[0] ?? null;
+  const recipients = [
+    ...addresses(headers.get('to')),
+    ...addresses(headers.get('cc')),
+    ...(lines.get('delivered-to') ?? []).map((a) => ({ address: stripAngles(a).toLowerCase(), name: '' })),
+    ...(lines.get('x-original-to') ?? []).map((a) => ({ address: stripAngles(a).toLowerCase(), name: '' })),
+  ].map((a) => a.address);
+  const html = typeof body.html === 'string' && body.html ? sanitize(body.html.slice(0, MAX_HTML)) : null;
+  let text = typeof body.text === 'string' ? body.text : '';
+  if (!text.trim() && html) text = htmlToText(html);
+  const ct = headers.get('content-type');
+  const messageId = headers.get('message-id');
+  const subject = headers.get('subject');
+  const date = headers.get('date');
+  return {
+    messageId:
+      typeof messageId === 'string' && stripAngles(messageId) ? stripAngles(messageId).slice(0, 500) : null,
+    from,
+    subject: typeof subject === 'string' ? subject.slice(0, 1000) : '',
+    recipients,
+    inReplyTo: idList(headers.get('in-reply-to'))[0] ?? null,
+    references: idList(headers.get('references')).slice(-50),
+    date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null,
+    headerLines: lines,
+    contentType:
+      typeof ct === 'object' && ct !== null && 'value' in ct ? String(ct.value).toLowerCase() : 'text/plain',
+    text: text.replace(/\r\n/g, '\n').slice(0, MAX_TEXT),
+    html,
+    attachments,
+  };
+}

@@ -1,0 +1,267 @@
+import type { AppContext } from '../app/context.js';
+import { answerMailSender } from '../app/mail-answers.js';
+import type { Config } from '../config/config.js';
+import type { Db, Tx } from '../db/db.js';
+import { formatReference } from '../domain/reference.js';
+import type { Logger } from '../infra/logger.js';
+import { mailsIngested } from '../metrics/metrics.js';
+import { type Decision, decide } from './decide.js';
+import { type Effect, effect, type IngestReport } from './outcome.js';
+import { type ParsedMail, parseMail } from './parse.js';
+
+export interface InboundMessage {
+  /** The whole message, or only its header block when it is over MAIL_MAX_MESSAGE_BYTES. */
+  raw: Buffer;
+  /** The IMAP folder, or `pipe` for the command line. */
+  mailbox: string;
+  uidvalidity: number | null;
+  uid: number | null;
+  /** RFC822.SIZE (the raw length in pipe mode). */
+  size: number;
+  receivedAt: Date | null;
+}
+
+export interface IngestDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  app: AppContext;
+}
+
+/** Raw messages up to this size stay on the record with the outcome; bigger ones only when quarantined. */
+const KEEP_RAW_MAX = 5 * 1024 * 1024;
+
+class DryRun extends Error {
+  constructor(readonly report: IngestReport) {
+    super('dry run');
+  }
+}
+
+const headerBlock = (raw: Buffer) => {
+  const text = raw.subarray(0, 256 * 1024).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  return end < 0 ? text : text.slice(0, end);
+};
+
+/** The sender and robot markers of a message mailparser could not read, from its raw header block. */
+function rawEnvelope(raw: Buffer): {
+  from: string | null;
+  subject: string;
+  robot: boolean;
+  messageId: string | null;
+} {
+  const head = headerBlock(raw).replace(/\r?\n[ \t]+/g, ' ');
+  const from = /^From:.*?<?([^\s<>"]+@[^\s<>"]+)>?\s*$/im.exec(head)?.[1]?.toLowerCase() ?? null;
+  const robot =
+    /^(?:auto-submitted:\s*(?!no\b)\S|precedence:\s*(?:bulk|junk|list)|list-id:|x-autoreply:|x-autorespond:|return-path:\s*<\s*>)/im.test(
+      head,
+    ) || /^(?:mailer-daemon|postmaster)@/i.test(from ?? '');
+  const messageId = /^Message-ID:\s*<?([^\s<>]+)>?/im.exec(head)?.[1] ?? null;
+  return { from, subject: /^Subject:\s*(.*)$/im.exec(head)?.[1]?.slice(0, 500) ?? '', robot, messageId };
+}
+
+/** Parses a message (CPU only, no I/O): what the commit step and the watcher's ordering need. */
+export async function prepareMessage(d: IngestDeps, msg: InboundMessage): Promise<Prepared> {
+  const tooLarge = msg.size > d.config.MAIL_MAX_MESSAGE_BYTES;
+  let parsed: ParsedMail | null = null;
+  let parseError: string | null = null;
+  try {
+    parsed = await parseMail(tooLarge ? Buffer.from(`${headerBlock(msg.raw)}\r\n\r\n`, 'latin1') : msg.raw, {
+      maxAttachmentBytes: d.config.catalog.maxAttachmentBytes,
+    });
+  } catch (err) {
+    parseError = (err as Error).message.slice(0, 200);
+  }
+  const env = rawEnvelope(msg.raw);
+  return {
+    parsed,
+    parseError,
+    tooLarge,
+    messageId: parsed ? parsed.messageId : env.messageId,
+    from: parsed ? (parsed.from?.address ?? null) : env.from,
+    subject: parsed ? parsed.subject : env.subject,
+    env,
+  };
+}
+
+/**
+ * Ingests one message exactly once: the record (mailbox, UIDVALIDITY, UID, Message-ID, outcome) and the effect
+ * commit in one transaction. A second delivery of a recorded UID or Message-ID changes nothing. In a dry run the
+ * same path runs and is rolled back.
+ */
+export async function ingestMessage(
+  d: IngestDeps,
+  msg: InboundMessage,
+  opts: { mode: 'inbox' | 'sent'; dryRun?: boolean },
+  prepared?: Prepared,
+): Promise<IngestReport> {
+  const p = prepared ?? (await prepareMessage(d, msg));
+  const run = (fallback: string | null) =>
+    d.db.transaction((trx) => once(d, trx, msg, opts, { ...p, parseError: fallback ?? p.parseError }));
+  let report: IngestReport;
+  const transient = (err: unknown) => ['40001', '40P01'].includes((err as { code?: string }).code ?? '');
+  try {
+    report = await run(null).catch((err: unknown) => (transient(err) ? run(null) : Promise.reject(err)));
+  } catch (err) {
+    if (err instanceof DryRun) return err.report;
+    if (
+      !(await d.db.raw('select 1').then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw err;
+    // A message that breaks the ingest is quarantined with the reason, so it cannot block the mailbox.
+    d.logger.error(
+      { err, mailbox: msg.mailbox, uid: msg.uid, messageId: p.messageId },
+      'ingest failed on a message; quarantined',
+    );
+    try {
+      report = await run(`internal error: ${(err as Error).message.slice(0, 150)}`);
+    } catch (again) {
+      if (again instanceof DryRun) return again.report;
+      throw again;
+    }
+  }
+  mailsIngested.inc({ mailbox: msg.mailbox, outcome: report.action });
+  return report;
+}
+
+export interface Prepared {
+  parsed: ParsedMail | null;
+  parseError: string | null;
+  tooLarge: boolean;
+  messageId: string | null;
+  from: string | null;
+  subject: string;
+  env: { robot: boolean };
+}
+
+async function once(
+  d: IngestDeps,
+  trx: Tx,
+  msg: InboundMessage,
+  opts: { mode: 'inbox' | 'sent'; dryRun?: boolean },
+  p: Prepared,
+): Promise<IngestReport> {
+  const base = {
+    mailbox: msg.mailbox,
+    uidvalidity: msg.uidvalidity,
+    uid: msg.uid,
+    from_address: p.from,
+    subject: p.subject,
+    size: msg.size,
+    received_at: msg.receivedAt,
+  };
+  const report = (e: Effect, id: number | null, dec?: Decision): IngestReport => ({
+    action: e.action,
+    reason: { code: e.code, text: e.text },
+    ticket:
+      e.ticketId && !(opts.dryRun && e.action === 'new_ticket')
+        ? formatReference(d.config.TICKET_PREFIX, e.ticketId)
+        : null,
+    sender: { address: p.from, role: dec?.role ?? 'unknown' },
+    text: dec?.text ?? p.parsed?.text.trim() ?? '',
+    attachments: (p.parsed?.attachments ?? []).map((a) => ({
+      name: a.filename,
+      size: a.size,
+      accepted: a.data !== null,
+    })),
+    inboundMailId: opts.dryRun ? null : id,
+    dryRun: Boolean(opts.dryRun),
+  });
+  const recorded = async () =>
+    msg.uid === null
+      ? undefined
+      : await trx('inbound_mails')
+          .where({ mailbox: msg.mailbox, uidvalidity: msg.uidvalidity, uid: msg.uid })
+          .first('id', 'ticket_id', 'outcome');
+  const [row] = await trx('inbound_mails')
+    .insert({ ...base, message_id: p.messageId, outcome: 'processing' })
+    .onConflict()
+    .ignore()
+    .returning('id');
+  if (!row) {
+    const raced = await recorded();
+    if (raced)
+      return report(
+        effect('ignored', 'already_recorded', `this UID was already ingested (${raced.outcome})`, {
+          ticketId: raced.ticket_id,
+        }),
+        raced.id,
+      );
+    const first = await trx('inbound_mails').where({ message_id: p.messageId }).first('id', 'ticket_id');
+    const e = effect(
+      'ignored',
+      'duplicate',
+      `same Message-ID as record ${first?.id ?? '?'}: one effect only`,
+      { ticketId: first?.ticket_id ?? null },
+    );
+    const [dup] = await trx('inbound_mails')
+      .insert({
+        ...base,
+        message_id: null,
+        outcome: 'ignored',
+        reason: `duplicate: ${e.text}`,
+        details: JSON.stringify({ duplicateOf: first?.id ?? null }),
+      })
+      .returning('id');
+    return finish(opts, report(e, dup.id));
+  }
+  const recordId = row.id as number;
+
+  let e: Effect;
+  let dec: Decision | undefined;
+  if (p.tooLarge || p.parseError || !p.parsed) {
+    const reason = p.tooLarge ? 'too_large' : 'unreadable';
+    let answered = false;
+    if (p.from && !p.env.robot) {
+      await answerMailSender(trx, {
+        event: 'mail.rejected',
+        payload: { to: p.from, subject: p.subject, inReplyTo: p.messageId, reason, inboundMailId: recordId },
+      });
+      answered = true;
+    }
+    e = effect(
+      'rejected',
+      reason,
+      p.tooLarge ? `message of ${msg.size} bytes is over the limit` : `unreadable: ${p.parseError}`,
+      {
+        quarantine: true,
+        answered,
+      },
+    );
+  } else {
+    const app: AppContext = { ...d.app, db: trx };
+    dec = await decide({ trx, app, config: d.config, mode: opts.mode, recordId, raw: msg.raw }, p.parsed);
+    e = dec.effect;
+  }
+  const keepRaw = e.quarantine || msg.raw.length <= KEEP_RAW_MAX;
+  await trx('inbound_mails')
+    .where({ id: recordId })
+    .update({
+      outcome: e.action,
+      reason: `${e.code}: ${e.text}`.slice(0, 1000),
+      ticket_id: e.ticketId,
+      followup_id: e.followupId,
+      quarantine_state: e.quarantine ? 'held' : null,
+      raw: keepRaw ? msg.raw : null,
+      details: JSON.stringify({
+        code: e.code,
+        answered: e.answered,
+        role: dec?.role ?? 'unknown',
+        attachments: (p.parsed?.attachments ?? []).map((a) => ({
+          name: a.filename,
+          size: a.size,
+          accepted: a.data !== null,
+        })),
+        ...(keepRaw ? {} : { rawDropped: 'over 5 MB; attachments over the limit are not kept' }),
+      }),
+    });
+  return finish(opts, report(e, recordId, dec));
+}
+
+function finish(opts: { dryRun?: boolean }, r: IngestReport): IngestReport {
+  if (opts.dryRun) throw new DryRun(r);
+  return r;
+}

@@ -1,0 +1,303 @@
+import { ImapFlow } from 'imapflow';
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/db.js';
+import { ingestLagSeconds } from '../metrics/metrics.js';
+import { chains } from './chains.js';
+import { Lease } from './lease.js';
+import {
+  type InboundMessage,
+  type IngestDeps,
+  ingestMessage,
+  type Prepared,
+  prepareMessage,
+} from './process-message.js';
+
+export type WatcherState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
+
+export interface MailboxStatus {
+  mailbox: string;
+  mode: 'inbox' | 'sent';
+  state: WatcherState;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  processed: number;
+}
+
+export interface Watcher {
+  status(): MailboxStatus;
+  stop(): Promise<void>;
+}
+
+const LEASE_TTL_MS = 6000;
+const BATCH_MESSAGES = 200;
+const BATCH_BYTES = 16 * 1024 * 1024;
+/** Chains of a batch committed at the same time (each its own database connection). */
+const LANES = 8;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+async function checkpoint(db: Db, mailbox: string, uidvalidity: number, uidNext: number): Promise<number> {
+  await db('ingest_checkpoints')
+    .insert({ mailbox, uidvalidity, last_uid: Math.max(0, uidNext - 1) })
+    .onConflict(['mailbox', 'uidvalidity'])
+    .ignore();
+  const row = await db('ingest_checkpoints').where({ mailbox, uidvalidity }).first('last_uid');
+  return Number(row.last_uid);
+}
+
+/** Where a fresh session of this folder starts (what is above it, or unseen, is looked at). */
+async function advanceCheckpoint(db: Db, mailbox: string, uidvalidity: number, uid: number): Promise<void> {
+  await db.raw(
+    `insert into ingest_checkpoints (mailbox, uidvalidity, last_uid) values (?, ?, ?)
+     on conflict (mailbox, uidvalidity) do update
+       set last_uid = greatest(ingest_checkpoints.last_uid, excluded.last_uid), updated_at = now()`,
+    [mailbox, uidvalidity, uid],
+  );
+}
+
+/**
+ * Watches one IMAP folder: catches up on what is unprocessed (unseen, or newer than the checkpoint), then IDLEs
+ * (maxIdleTime doubles as the poll fallback). Each connection is a new ImapFlow; drops reconnect with backoff.
+ * Only the holder of the folder's lease runs.
+ */
+export function watchMailbox(
+  d: IngestDeps & { redis: Redis },
+  mailbox: string,
+  mode: 'inbox' | 'sent',
+): Watcher {
+  const c = d.config;
+  const st: MailboxStatus = {
+    mailbox,
+    mode,
+    state: 'standby',
+    lastSyncAt: null,
+    lastError: null,
+    processed: 0,
+  };
+  const log = d.logger.child({ mailbox });
+  const lease = new Lease(
+    d.redis,
+    `${c.REDIS_PREFIX}:ingest:lease:${c.IMAP_USER}@${c.IMAP_HOST}:${mailbox}`,
+    LEASE_TTL_MS,
+  );
+  let stopped = false;
+  let client: ImapFlow | null = null;
+
+  async function session(): Promise<void> {
+    let lost = false;
+    const imap = new ImapFlow({
+      host: c.IMAP_HOST as string,
+      port: c.IMAP_PORT,
+      secure: c.IMAP_SECURE,
+      auth: { user: c.IMAP_USER as string, pass: c.IMAP_PASSWORD ?? '' },
+      logger: false,
+      maxIdleTime: Math.min(c.IMAP_POLL_SECONDS, 300) * 1000,
+    });
+    client = imap;
+    const renewer = setInterval(() => {
+      void lease.renew().then((ok) => {
+        if (!ok && !lost) {
+          lost = true;
+          log.warn('mailbox lease lost; another worker takes over');
+          imap.close();
+        }
+      });
+    }, LEASE_TTL_MS / 3);
+    let pending = true;
+    imap.on('error', (err: Error) => log.warn({ err: err.message }, 'imap connection error'));
+    imap.on('exists', () => {
+      pending = true;
+      if (imap.idling) imap.noop().catch(() => {});
+    });
+    const closed = new Promise<void>((r) => imap.once('close', () => r()));
+    try {
+      st.state = 'connecting';
+      await imap.connect();
+      if (c.IMAP_PROCESSED_MAILBOX && mode === 'inbox')
+        await imap.mailboxCreate(c.IMAP_PROCESSED_MAILBOX).catch(() => {});
+      const mb = await imap.mailboxOpen(mailbox);
+      const uidvalidity = Number(mb.uidValidity);
+      const since = await checkpoint(d.db, mailbox, uidvalidity, mb.uidNext);
+      while (!stopped && !lost && imap.usable) {
+        if (pending) {
+          pending = false;
+          st.state = 'syncing';
+          await sync(imap, uidvalidity, since, () => stopped || lost);
+          st.lastSyncAt = new Date().toISOString();
+          st.lastError = null;
+          continue;
+        }
+        st.state = 'idle';
+        await Promise.race([imap.idle(), closed]);
+        // IDLE ends on new mail (noop above), on maxIdleTime (the periodic poll) or on close.
+        if (!pending && imap.usable) pending = true;
+      }
+    } finally {
+      clearInterval(renewer);
+      client = null;
+      if (imap.usable) await imap.logout().catch(() => imap.close());
+      else imap.close();
+    }
+  }
+
+  async function sync(
+    imap: ImapFlow,
+    uidvalidity: number,
+    since: number,
+    halted: () => boolean,
+  ): Promise<void> {
+    const processedBox = mode === 'inbox' ? c.IMAP_PROCESSED_MAILBOX : undefined;
+    // The checkpoint as of now (it moves during a session), so a long session does not look at its past again.
+    const cp = await d.db('ingest_checkpoints').where({ mailbox, uidvalidity }).first('last_uid');
+    const floor = Math.max(since, Number(cp?.last_uid ?? 0));
+    const query = processedBox
+      ? { all: true }
+      : mode === 'sent'
+        ? { uid: `${floor + 1}:*` }
+        : { or: [{ uid: `${floor + 1}:*` }, { seen: false }] };
+    const found = (await imap.search(query, { uid: true })) || [];
+    const uids = [...new Set(found)].filter((u) => mode !== 'sent' || u > floor).sort((a, b) => a - b);
+    if (!uids.length) {
+      ingestLagSeconds.set({ mailbox }, 0);
+      return;
+    }
+    const recorded = new Set<number>();
+    for (let i = 0; i < uids.length; i += 1000) {
+      const rows: { uid: number }[] = await d
+        .db('inbound_mails')
+        .where({ mailbox, uidvalidity })
+        .whereIn('uid', uids.slice(i, i + 1000))
+        .select('uid');
+      for (const r of rows) recorded.add(Number(r.uid));
+    }
+    const done = uids.filter((u) => recorded.has(u));
+    if (done.length && mode === 'inbox') await ack(imap, done, processedBox);
+    const todo = uids.filter((u) => !recorded.has(u));
+    // Sizes and dates first (collected, then acted on: no command inside a fetch loop, imapflow #159).
+    const meta = todo.length
+      ? await imap.fetchAll(todo.join(','), { uid: true, size: true, internalDate: true }, { uid: true })
+      : [];
+    meta.sort((a, b) => a.uid - b.uid);
+    const oldest = meta.reduce(
+      (m, x) => Math.min(m, x.internalDate ? new Date(x.internalDate).getTime() : Date.now()),
+      Date.now(),
+    );
+    ingestLagSeconds.set({ mailbox }, Math.max(0, (Date.now() - oldest) / 1000));
+    let i = 0;
+    while (i < meta.length && !halted()) {
+      const batch: typeof meta = [];
+      let bytes = 0;
+      while (
+        i < meta.length &&
+        batch.length < BATCH_MESSAGES &&
+        (batch.length === 0 || bytes + (meta[i]?.size ?? 0) <= BATCH_BYTES)
+      ) {
+        const m = meta[i++];
+        if (!m) break;
+        batch.push(m);
+        bytes += Math.min(m.size ?? 0, c.MAIL_MAX_MESSAGE_BYTES);
+      }
+      const small = batch.filter((m) => (m.size ?? 0) <= c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+      const big = batch.filter((m) => (m.size ?? 0) > c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+      const sources = new Map<number, Buffer>();
+      if (small.length)
+        for (const f of await imap.fetchAll(small.join(','), { uid: true, source: true }, { uid: true }))
+          if (f.source) sources.set(f.uid, f.source);
+      if (big.length)
+        for (const f of await imap.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true }))
+          if (f.headers) sources.set(f.uid, f.headers);
+      const items: { uid: number; msg: InboundMessage; prepared: Prepared }[] = [];
+      for (const m of batch) {
+        const raw = sources.get(m.uid);
+        if (!raw) continue; // expunged meanwhile
+        const msg: InboundMessage = {
+          raw,
+          mailbox,
+          uidvalidity,
+          uid: m.uid,
+          size: m.size ?? raw.length,
+          receivedAt: m.internalDate ? new Date(m.internalDate) : null,
+        };
+        items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
+      }
+      const acked: number[] = [];
+      // Independent chains commit side by side (database round trips overlap); each chain in mailbox order.
+      const queue = chains(items);
+      // A chain commits as one transaction (one WAL flush instead of one per message); each message keeps its
+      // own savepoint, and nothing of the chain is acknowledged in IMAP before that commit.
+      const lane = async () => {
+        for (let chain = queue.shift(); chain && !halted(); chain = queue.shift()) {
+          const done: number[] = [];
+          await d.db.transaction(async (trx) => {
+            const inTx = { ...d, db: trx, app: { ...d.app, db: trx } };
+            for (const it of chain) {
+              if (halted()) return;
+              const r = await ingestMessage(inTx, it.msg, { mode }, it.prepared);
+              log.debug(
+                { uid: it.uid, action: r.action, reason: r.reason.code, ticket: r.ticket },
+                'ingested',
+              );
+              done.push(it.uid);
+            }
+          });
+          st.processed += done.length;
+          acked.push(...done);
+        }
+      };
+      await Promise.all(Array.from({ length: LANES }, lane));
+      acked.sort((a, b) => a - b);
+      // The checkpoint only passes UIDs all committed: a chain halted midway leaves its messages above it.
+      const done = new Set(acked);
+      const prefix = items.findIndex((it) => !done.has(it.uid));
+      const upTo = prefix === -1 ? items.at(-1)?.uid : items[prefix - 1]?.uid;
+      if (upTo !== undefined) await advanceCheckpoint(d.db, mailbox, uidvalidity, upTo);
+      if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
+    }
+    ingestLagSeconds.set({ mailbox }, 0);
+  }
+
+  async function ack(imap: ImapFlow, uids: number[], processedBox: string | undefined): Promise<void> {
+    const range = uids.join(',');
+    if (processedBox) await imap.messageMove(range, processedBox, { uid: true });
+    else await imap.messageFlagsAdd(range, ['\\Seen'], { uid: true });
+  }
+
+  const loop = (async () => {
+    let backoff = 1000;
+    while (!stopped) {
+      let held = false;
+      try {
+        held = await lease.acquire();
+      } catch (err) {
+        st.lastError = `redis: ${(err as Error).message}`;
+      }
+      if (!held) {
+        st.state = 'standby';
+        await sleep(1000);
+        continue;
+      }
+      try {
+        await session();
+        backoff = 1000;
+      } catch (err) {
+        st.lastError = (err as Error).message;
+        log.warn({ err: st.lastError, backoffMs: backoff }, 'mailbox session failed; reconnecting');
+      } finally {
+        await lease.release();
+      }
+      if (stopped) break;
+      st.state = 'backoff';
+      await sleep(backoff + Math.random() * 500);
+      backoff = Math.min(backoff * 2, 60_000);
+    }
+    st.state = 'stopped';
+  })();
+
+  return {
+    status: () => ({ ...st }),
+    async stop() {
+      stopped = true;
+      client?.close();
+      await loop;
+    },
+  };
+}
