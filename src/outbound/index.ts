@@ -1,14 +1,13 @@
 import { Queue, Worker } from 'bullmq';
 import type { Config } from '../config/config.js';
 import { createRedis } from '../infra/redis.js';
+import { NOTIFICATIONS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
 import { deliverOutbox } from './deliver.js';
 import { type OutboxRelay, type RelayOptions, startOutboxRelay } from './relay.js';
 import { compileTemplates } from './templates.js';
 import { createMailTransport } from './transport.js';
-
-export const NOTIFY_QUEUE = 'notifications';
 
 export interface OutboundTuning extends RelayOptions {
   /** First retry delay; doubles on each attempt (exponential backoff). */
@@ -29,7 +28,7 @@ const DEFAULTS: OutboundTuning = {
 
 /** The queue as the relay, the dashboard and tests see it. */
 export const notificationQueue = (config: Config, connection = createRedis(config.REDIS_URL)) =>
-  new Queue(NOTIFY_QUEUE, { connection, prefix: config.REDIS_PREFIX });
+  new Queue(NOTIFICATIONS_QUEUE, { connection, prefix: config.REDIS_PREFIX });
 
 export interface RunningOutbound extends RunningPart {
   relay: OutboxRelay;
@@ -48,7 +47,7 @@ export async function startOutbound(
   const queueRedis = createRedis(config.REDIS_URL);
   const workerRedis = createRedis(config.REDIS_URL);
   for (const r of [queueRedis, workerRedis]) r.on('error', () => {});
-  const queue = new Queue(NOTIFY_QUEUE, {
+  const queue = new Queue(NOTIFICATIONS_QUEUE, {
     connection: queueRedis,
     prefix: config.REDIS_PREFIX,
     defaultJobOptions: {
@@ -61,7 +60,7 @@ export async function startOutbound(
   queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
   const deps = { db: s.db, config, logger, templates, transport };
   const worker = new Worker<{ outboxId: number }>(
-    NOTIFY_QUEUE,
+    NOTIFICATIONS_QUEUE,
     (job) => deliverOutbox(deps, job.data.outboxId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
     {
       connection: workerRedis,

@@ -1,9 +1,9 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
+import type { Redis } from 'ioredis';
 import type { Middleware } from 'koa';
 import type { Config } from '../config/config.js';
-import { createRedis } from '../infra/redis.js';
 import { notificationQueue } from './index.js';
 
 const DASHBOARD_CSP =
@@ -15,10 +15,15 @@ export interface QueueDashboard {
   close(): Promise<void>;
 }
 
-/** bull-board over the notification queue (waiting, delayed, failed jobs; retry from the UI). */
-export function createQueueDashboard(config: Config, basePath = '/admin/queues'): QueueDashboard {
-  const connection = createRedis(config.REDIS_URL);
-  connection.on('error', () => {});
+/**
+ * bull-board over the notification queue (waiting, delayed, failed jobs; retry from the UI), on the process's
+ * own Redis connection, which stays the caller's to close.
+ */
+export function createQueueDashboard(
+  config: Config,
+  connection: Redis,
+  basePath = '/admin/queues',
+): QueueDashboard {
   const queue = notificationQueue(config, connection);
   const adapter = new KoaAdapter();
   adapter.setBasePath(basePath);
@@ -36,9 +41,6 @@ export function createQueueDashboard(config: Config, basePath = '/admin/queues')
         ctx.set('Content-Security-Policy', DASHBOARD_CSP);
       await board(ctx, next);
     },
-    async close() {
-      await queue.close();
-      connection.disconnect();
-    },
+    close: () => queue.close(),
   };
 }

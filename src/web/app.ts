@@ -13,9 +13,12 @@
  * errors.ts renders them as pages with the right status.
  */
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
+import { mailGalleryRoutes } from '../outbound/mail-gallery-routes.js';
+import { createQueueDashboard } from '../outbound/queue-dashboard.js';
 import type { HealthCheck } from '../runtime/health.js';
 import type { Services } from '../runtime/services.js';
+import { requireRole } from './auth.js';
 import type { WebState } from './context.js';
 import { errorMiddleware } from './errors.js';
 import { httpMetrics } from './http-metrics.js';
@@ -44,7 +47,27 @@ export function createWebApp(s: Services, options: WebOptions): Koa<WebState> {
   const pages = new Router<WebState>();
   mountPortalRoutes(pages);
   for (const m of pageStack(s)) app.use(m);
+  mountStaffTools(app, s);
   app.use(pages.routes());
   app.use(pages.allowedMethods());
   return app;
+}
+
+/**
+ * Staff-only tools after the page stack (they need the session): the queue dashboard for admins, and the
+ * gallery of mails written to disk when no SMTP relay is configured (they hold passwords and links).
+ */
+function mountStaffTools(app: Koa<WebState>, s: Services): void {
+  const under =
+    (prefix: string, guard: Middleware<WebState>): Middleware<WebState> =>
+    async (ctx, next) =>
+      ctx.path === prefix || ctx.path.startsWith(`${prefix}/`) ? guard(ctx, next) : next();
+  const dashboard = createQueueDashboard(s.config, s.redis, '/admin/queues');
+  app.use(under('/admin/queues', requireRole('admin')));
+  app.use(dashboard.middleware);
+  if (!s.config.SMTP_URL) {
+    const gallery = mailGalleryRoutes(s.config, '/dev/mails');
+    app.use(under('/dev/mails', requireRole('agent')));
+    app.use(gallery.routes());
+  }
 }

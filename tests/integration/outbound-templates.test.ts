@@ -16,6 +16,7 @@ import Koa from 'koa';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, loadConfig } from '../../src/config/config.js';
+import { createRedis } from '../../src/infra/redis.js';
 import { startOutbound } from '../../src/outbound/index.js';
 import { mailGalleryRoutes } from '../../src/outbound/mail-gallery-routes.js';
 import { createQueueDashboard } from '../../src/outbound/queue-dashboard.js';
@@ -167,7 +168,8 @@ describe('without SMTP_URL: .eml files and the development gallery', () => {
   });
 
   it('the queue dashboard factory serves bull-board with the notifications queue', async () => {
-    const dashboard = createQueueDashboard(config);
+    const connection = createRedis(config.REDIS_URL);
+    const dashboard = createQueueDashboard(config, connection);
     const app = new Koa();
     app.use(securityHeaders);
     app.use(dashboard.middleware);
@@ -185,6 +187,7 @@ describe('without SMTP_URL: .eml files and the development gallery', () => {
     } finally {
       await new Promise((r) => server.close(r));
       await dashboard.close();
+      connection.disconnect();
     }
   });
 });
