@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import { type AddressObject, simpleParser } from 'mailparser';
 import type { Config } from '../config/config.js';
 import { translator } from '../i18n/i18n.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../infra/escape-html.js';
 
 /** Names the file sender writes (see transport.ts mailKey); anything else is refused, so no path tricks. */
 const EML = /^\d{9}-[0-9a-f]{10}\.eml$/;

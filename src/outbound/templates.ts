@@ -4,8 +4,8 @@ import { Eta } from 'eta';
 import { convert } from 'html-to-text';
 import mjml2html from 'mjml';
 import type { Config } from '../config/config.js';
+import { escapeHtml } from '../infra/escape-html.js';
 import { StartupError } from '../runtime/startup-error.js';
-import { escapeHtml } from './html.js';
 
 /** One MJML file per mail in templates/, each filled into templates/_layout.mjml. */
 export const TEMPLATE_NAMES = [

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../infra/escape-html.js';
+
 /** HTML built from tagged templates: every interpolated value is escaped unless it is already SafeHtml. */
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -5,16 +7,6 @@ export class SafeHtml {
     return this.value;
   }
 }
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 
 /** Values a template accepts: text is escaped, SafeHtml kept, arrays joined, null/undefined/false dropped. */
 export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll } from 'vitest';
 
-/** Debian's Chromium, headless, with the flags the machine needs; closed after the file. */
-export async function useBrowser(): Promise<Browser> {
-  const browser = await chromium.launch({
+/** Debian's Chromium, headless, with the flags the machine needs; the caller closes it. */
+export const launchChromium = (): Promise<Browser> =>
+  chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--headless',
@@ -16,6 +16,10 @@ export async function useBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+
+/** Debian's Chromium for a whole test file, closed after it. */
+export async function useBrowser(): Promise<Browser> {
+  const browser = await launchChromium();
   afterAll(() => browser.close());
   return browser;
 }

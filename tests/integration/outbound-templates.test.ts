@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Koa from 'koa';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, loadConfig } from '../../src/config/config.js';
 import { createRedis } from '../../src/infra/redis.js';
@@ -23,6 +22,7 @@ import { createQueueDashboard } from '../../src/outbound/queue-dashboard.js';
 import { sampleData } from '../../src/outbound/samples.js';
 import { compileTemplates, TEMPLATE_NAMES, templatesDir } from '../../src/outbound/templates.js';
 import { securityHeaders } from '../../src/web/security-headers.js';
+import { launchChromium } from '../helpers/browser.js';
 import { testRedisPrefix, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser } from '../helpers/fixtures.js';
 import { useTestServices } from '../helpers/services.js';
@@ -90,17 +90,7 @@ describe('mail templates', () => {
     const templates = await compileTemplates(config);
     const outDir = join(root, 'out', 'mail-screenshots');
     mkdirSync(outDir, { recursive: true });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const shots: [(typeof TEMPLATE_NAMES)[number], string][] = [
         ['ticket-resolved', 'es'],

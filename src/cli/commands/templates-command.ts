@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LANGUAGES, loadConfig } from '../../config/config.js';
-import { escapeHtml } from '../../outbound/html.js';
+import { escapeHtml } from '../../infra/escape-html.js';
 import { sampleData } from '../../outbound/samples.js';
 import { compileTemplates, TEMPLATE_NAMES } from '../../outbound/templates.js';
 
