@@ -2,6 +2,7 @@ import { loadConfig } from '../config/config.js';
 import { migrate } from '../db/db.js';
 import { createLogger } from '../infra/logger.js';
 import { startIngest } from '../ingest/index.js';
+import { startJobs } from '../jobs/scheduler.js';
 import { startOutbound } from '../outbound/index.js';
 import { startWeb } from '../web/server.js';
 import type { HealthCheck } from './health.js';
@@ -29,7 +30,7 @@ export async function runProcess(
   const parts: RunningPart[] = [];
   const health: Record<string, HealthCheck> = {};
   if (roles.worker) {
-    for (const part of [await startOutbound(s), await startIngest(s)]) {
+    for (const part of [await startOutbound(s), await startIngest(s), await startJobs(s)]) {
       parts.push(part);
       if (part.health) health[part.name] = part.health;
     }
