@@ -1,6 +1,9 @@
 import type { Context, Next } from 'koa';
 import { type AppErrorCode, isAppError } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
+import type { WebContext } from './context.js';
+import { html } from './html.js';
+import { renderPage } from './layout.js';
 
 /** The one mapping from expected failures to HTTP statuses. */
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
@@ -13,23 +16,56 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   too_large: 413,
 };
 
+/** Message keys for HTTP errors that are not AppErrors (a malformed request, a wrong method). */
+const HTTP_MESSAGE: Record<number, string> = {
+  400: 'portal:errors.badRequest',
+  404: 'portal:errors.pageNotFound',
+  405: 'portal:errors.badRequest',
+  413: 'portal:errors.tooLarge',
+  500: 'portal:errors.internal',
+};
+
+/** A friendly error page in the visitor's language, with a way back. */
+async function renderErrorPage(
+  ctx: WebContext,
+  status: number,
+  key: string,
+  params: Record<string, string | number> = {},
+): Promise<void> {
+  const { t, user } = ctx.state;
+  await renderPage(ctx, {
+    status,
+    title: t(`portal:errors.title${status}`, { defaultValue: t('portal:errors.title') }),
+    narrow: true,
+    body: html`<section class="card error-page">
+  <h1>${t(`portal:errors.title${status}`, { defaultValue: t('portal:errors.title') })}</h1>
+  <p>${t(key, params)}</p>
+  <p><a class="button" href="${user ? '/' : '/login'}">${user ? t('portal:errors.backHome') : t('portal:login.title')}</a></p>
+</section>`,
+  });
+}
+
 /**
- * Expected errors become their status with a short body (pages render their own forms before this);
- * anything else is logged with its context and answered 500 without details.
+ * Expected errors become their status: an HTML page once the page stack has set the language, a short JSON
+ * body otherwise (health, metrics). Forms catch their own validation errors before this and re-render.
+ * Anything else is logged with its context and answered 500 without details.
  */
 export const errorMiddleware = (logger: Logger) => async (ctx: Context, next: Next) => {
+  const page = ctx as WebContext;
   try {
     await next();
   } catch (err) {
+    const isPage = Boolean(page.state.t);
     if (isAppError(err)) {
-      ctx.status = HTTP_STATUS[err.code];
-      ctx.body = ctx.state.renderError
-        ? ctx.state.renderError(err)
-        : { error: err.code, message: err.messageKey };
+      const status = HTTP_STATUS[err.code];
+      if (isPage) return renderErrorPage(page, status, err.messageKey, err.params);
+      ctx.status = status;
+      ctx.body = { error: err.code, message: err.messageKey };
       return;
     }
-    const status = (err as { status?: number; expose?: boolean }).status;
+    const status = (err as { status?: number }).status;
     if (status && status < 500) {
+      if (isPage) return renderErrorPage(page, status, HTTP_MESSAGE[status] ?? 'portal:errors.badRequest');
       ctx.status = status;
       ctx.body = { error: (err as Error).message };
       return;
@@ -38,7 +74,22 @@ export const errorMiddleware = (logger: Logger) => async (ctx: Context, next: Ne
       { err, method: ctx.method, path: ctx.path, user: ctx.state.user?.id },
       'unhandled web error',
     );
+    if (isPage) {
+      try {
+        return await renderErrorPage(page, 500, HTTP_MESSAGE[500] as string);
+      } catch (renderErr) {
+        logger.error({ err: renderErr }, 'error page failed');
+      }
+    }
     ctx.status = 500;
     ctx.body = { error: 'internal' };
   }
 };
+
+/** Answers unmatched page routes with the 404 page. */
+export async function notFound(ctx: WebContext, next: Next): Promise<void> {
+  await next();
+  if (ctx.status === 404 && ctx.body == null) {
+    await renderErrorPage(ctx, 404, HTTP_MESSAGE[404] as string);
+  }
+}

@@ -1,0 +1,118 @@
+import type Router from '@koa/router';
+import { type ActorRow, actorOf } from '../../app/actor.js';
+import { readApprovalToken } from '../../app/links.js';
+import { type CustomerTicket, customerTicket } from '../../app/queries/ticket-timeline.js';
+import { approveSolution, refuseSolution } from '../../app/tickets/lifecycle.js';
+import { AppError, isAppError } from '../../domain/errors.js';
+import { translator } from '../../i18n/i18n.js';
+import { field } from '../body.js';
+import type { WebContext, WebState } from '../context.js';
+import { emptyForm, errorSummary, type FormState, formFromError, textArea } from '../forms.js';
+import { html, multiline, type SafeHtml } from '../html.js';
+import { csrfField, renderPage } from '../layout.js';
+import { reference, statusBadge } from './format.js';
+
+type TokenUser = ActorRow & { language: string };
+
+/**
+ * The link of the resolution mail: the token names the ticket and its customer, so they can answer without a
+ * password. A GET only shows the question; the POST acts, as the token's user.
+ */
+async function loadFromToken(ctx: WebContext): Promise<{ user: TokenUser; ticket: CustomerTicket }> {
+  const { s } = ctx.state;
+  const tok = readApprovalToken(s.config.SECRET, ctx.params.token ?? '');
+  const user: TokenUser | undefined = tok
+    ? await s
+        .db('users')
+        .where({ id: tok.userId, active: true })
+        .first('id', 'role', 'company_id', 'is_company_manager', 'language')
+    : undefined;
+  const ticket =
+    tok && user
+      ? await customerTicket(
+          s.db,
+          { id: user.id, companyId: user.company_id, isCompanyManager: user.is_company_manager },
+          tok.ticketId,
+        )
+      : null;
+  if (!user || !ticket) throw new AppError('not_found', 'portal:approval.linkInvalid');
+  // A visitor who is not signed in reads the page in the customer's language.
+  if (!ctx.state.user) {
+    ctx.state.lang = user.language as WebContext['state']['lang'];
+    ctx.state.t = translator(user.language);
+  }
+  return { user, ticket };
+}
+
+async function approvalPage(
+  ctx: WebContext,
+  ticket: CustomerTicket,
+  f: FormState,
+  status = 200,
+  done?: string,
+) {
+  const { t } = ctx.state;
+  const ref = reference(ctx, ticket.id);
+  const viewLink = html`<a class="button" href="/tickets/${ticket.id}">${t('portal:approval.viewTicket')}</a>`;
+  let body: SafeHtml;
+  if (done) body = html`<p class="notice success" role="status">${t(done)}</p><p>${viewLink}</p>`;
+  else if (ticket.status !== 'resolved')
+    body = html`<p class="notice info">${t('portal:approval.notResolved', { status: t(`status.${ticket.status}`) })}</p><p>${viewLink}</p>`;
+  else
+    body = html`<p>${t('portal:approval.intro')}</p>
+  <h2>${t('portal:ticket.solutionTitle')}</h2>
+  <div class="solution-text">${multiline(ticket.solution ?? '')}</div>
+  ${errorSummary(t, f)}
+  <form method="post" action="/approve/${ctx.params.token ?? ''}" novalidate>
+    ${await csrfField(ctx)}
+    ${textArea(t, f, { name: 'comment', label: t('portal:approval.comment'), rows: 4 })}
+    <div class="actions">
+      <button class="button primary" type="submit" name="decision" value="approve">${t('portal:ticket.approve')}</button>
+      <button class="button danger" type="submit" name="decision" value="refuse">${t('portal:ticket.refuse')}</button>
+    </div>
+  </form>`;
+  await renderPage(ctx, {
+    title: t('portal:approval.title', { reference: ref }),
+    status,
+    body: html`<section class="card solution">
+  <p class="ticket-ref">${ref} ${statusBadge(ctx, ticket.status)}</p>
+  <h1>${ticket.title}</h1>
+  ${body}
+</section>`,
+  });
+}
+
+export function mountApprovalRoutes(r: Router<WebState>): void {
+  r.get('/approve/:token', async (ctx) => {
+    const { ticket } = await loadFromToken(ctx);
+    await approvalPage(ctx, ticket, emptyForm());
+  });
+
+  r.post('/approve/:token', async (ctx) => {
+    const { user, ticket } = await loadFromToken(ctx);
+    const values = { comment: field(ctx, 'comment') };
+    const approve = field(ctx, 'decision') === 'approve';
+    const actor = actorOf(user);
+    try {
+      if (approve)
+        await approveSolution(ctx.state.s.app, actor, ticket.id, { body: values.comment, source: 'web' });
+      else await refuseSolution(ctx.state.s.app, actor, ticket.id, { body: values.comment, source: 'web' });
+    } catch (err) {
+      if (isAppError(err) && err.code === 'invalid')
+        return approvalPage(ctx, ticket, formFromError(err, values), 422);
+      throw err;
+    }
+    const updated = (await customerTicket(
+      ctx.state.s.db,
+      { id: user.id, companyId: user.company_id, isCompanyManager: user.is_company_manager },
+      ticket.id,
+    )) as CustomerTicket;
+    await approvalPage(
+      ctx,
+      updated,
+      emptyForm(),
+      200,
+      approve ? 'portal:ticket.approved' : 'portal:ticket.refused',
+    );
+  });
+}

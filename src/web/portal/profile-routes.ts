@@ -1,0 +1,155 @@
+import type Router from '@koa/router';
+import { changePassword } from '../../app/accounts/change-password.js';
+import {
+  confirmEmailChange,
+  PAGE_SIZES,
+  timeZones,
+  updatePreferences,
+  updateProfile,
+} from '../../app/accounts/profile.js';
+import { LANGUAGES } from '../../config/config.js';
+import { isAppError } from '../../domain/errors.js';
+import { requireUser } from '../auth.js';
+import { field } from '../body.js';
+import type { WebContext, WebState } from '../context.js';
+import { emptyForm, errorSummary, type FormState, formFromError, selectField, textField } from '../forms.js';
+import { html, type SafeHtml } from '../html.js';
+import { csrfField, renderPage } from '../layout.js';
+import { endOtherSessions, setFlash } from '../session.js';
+
+type Tab = 'main' | 'password' | 'personalization';
+const TABS: readonly Tab[] = ['main', 'password', 'personalization'];
+
+async function profilePage(ctx: WebContext, tab: Tab, given?: FormState, status = 200): Promise<void> {
+  const { t, user } = ctx.state;
+  const u = user!;
+  const tabs = html`<nav class="tabs" aria-label="${t('portal:profile.tabs')}">${TABS.map(
+    (k) =>
+      html`<a href="/profile?tab=${k}"${k === tab ? html` aria-current="page"` : ''}>${t(`portal:profile.${k}`)}</a>`,
+  )}</nav>`;
+  let form: SafeHtml;
+  if (tab === 'main') {
+    const f = given ?? emptyForm({ name: u.name, email: u.email, phone: u.phone ?? '' });
+    form = html`<form method="post" action="/profile/main" novalidate>
+    ${await csrfField(ctx)}
+    ${errorSummary(t, f)}
+    ${textField(t, f, { name: 'name', label: t('portal:fields.name'), required: true, autocomplete: 'name' })}
+    ${textField(t, f, { name: 'email', label: t('portal:fields.email'), type: 'email', required: true, autocomplete: 'email' })}
+    ${textField(t, f, { name: 'phone', label: t('portal:fields.phone'), type: 'tel', autocomplete: 'tel' })}
+    <div class="actions"><button class="button primary" type="submit">${t('portal:profile.save')}</button></div>
+  </form>`;
+  } else if (tab === 'password') {
+    const f = given ?? emptyForm();
+    form = html`<form method="post" action="/profile/password" novalidate>
+    ${await csrfField(ctx)}
+    ${errorSummary(t, f)}
+    ${textField(t, f, { name: 'current', label: t('portal:password.current'), type: 'password', required: true, autocomplete: 'current-password' })}
+    ${textField(t, f, { name: 'password', label: t('portal:password.new'), type: 'password', required: true, autocomplete: 'new-password', hint: t('portal:password.rules') })}
+    ${textField(t, f, { name: 'confirm', label: t('portal:password.confirm'), type: 'password', required: true, autocomplete: 'new-password' })}
+    <div class="actions"><button class="button primary" type="submit">${t('portal:password.save')}</button></div>
+  </form>`;
+  } else {
+    const f =
+      given ?? emptyForm({ language: u.language, timeZone: u.time_zone, pageSize: String(u.page_size) });
+    form = html`<form method="post" action="/profile/personalization" novalidate>
+    ${await csrfField(ctx)}
+    ${errorSummary(t, f)}
+    ${selectField(t, f, {
+      name: 'language',
+      label: t('portal:profile.language'),
+      options: LANGUAGES.map((l) => ({
+        value: l,
+        label: t(`portal:languages.${l}`),
+        attrs: html` lang="${l}"`,
+      })),
+    })}
+    ${selectField(t, f, {
+      name: 'timeZone',
+      label: t('portal:profile.timeZone'),
+      options: timeZones().map((z) => ({ value: z, label: z.replace(/_/g, ' ') })),
+    })}
+    ${selectField(t, f, {
+      name: 'pageSize',
+      label: t('portal:profile.pageSize'),
+      options: PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) })),
+    })}
+    <div class="actions"><button class="button primary" type="submit">${t('portal:profile.save')}</button></div>
+  </form>`;
+  }
+  await renderPage(ctx, {
+    title: t('portal:profile.title'),
+    nav: 'profile',
+    status,
+    body: html`<div class="page-head"><h1>${t('portal:profile.title')}</h1></div>
+${tabs}
+<section class="card">${form}</section>`,
+  });
+}
+
+async function saving(ctx: WebContext, tab: Tab, values: Record<string, string>, act: () => Promise<void>) {
+  try {
+    await act();
+  } catch (err) {
+    if (isAppError(err) && err.code === 'invalid')
+      return profilePage(ctx, tab, formFromError(err, values), 422);
+    throw err;
+  }
+  ctx.redirect(`/profile?tab=${tab}`);
+}
+
+export function mountProfileRoutes(r: Router<WebState>): void {
+  r.get('/profile', requireUser, (ctx) => {
+    const tab = (TABS as readonly string[]).includes(String(ctx.query.tab)) ? (ctx.query.tab as Tab) : 'main';
+    return profilePage(ctx, tab);
+  });
+
+  r.post('/profile/main', requireUser, (ctx) => {
+    const values = { name: field(ctx, 'name'), email: field(ctx, 'email'), phone: field(ctx, 'phone') };
+    return saving(ctx, 'main', values, async () => {
+      const { pendingEmail } = await updateProfile(ctx.state.s.app, ctx.state.user!.id, values);
+      if (pendingEmail) setFlash(ctx, 'portal:profile.emailPending', { email: pendingEmail });
+      else setFlash(ctx, 'portal:profile.saved');
+    });
+  });
+
+  r.post('/profile/password', requireUser, (ctx) =>
+    saving(ctx, 'password', {}, async () => {
+      const id = ctx.state.user!.id;
+      await changePassword(ctx.state.s.app, id, {
+        current: field(ctx, 'current'),
+        password: field(ctx, 'password'),
+        confirm: field(ctx, 'confirm'),
+      });
+      await endOtherSessions(ctx, id);
+      setFlash(ctx, 'portal:password.changed');
+    }),
+  );
+
+  r.post('/profile/personalization', requireUser, (ctx) => {
+    const values = {
+      language: field(ctx, 'language'),
+      timeZone: field(ctx, 'timeZone'),
+      pageSize: field(ctx, 'pageSize'),
+    };
+    return saving(ctx, 'personalization', values, async () => {
+      await updatePreferences(ctx.state.s.app, ctx.state.user!.id, values);
+      setFlash(ctx, 'portal:profile.saved');
+    });
+  });
+
+  // Works signed in or not: the link in the mail is the proof.
+  r.get('/profile/email/confirm/:token', async (ctx) => {
+    const { s } = ctx.state;
+    await confirmEmailChange(s.app, s.config.SECRET, ctx.params.token ?? '');
+    if (ctx.state.user) {
+      setFlash(ctx, 'portal:profile.emailConfirmed');
+      return ctx.redirect('/profile');
+    }
+    const { t } = ctx.state;
+    await renderPage(ctx, {
+      title: t('portal:profile.emailConfirmed'),
+      narrow: true,
+      body: html`<section class="card"><p class="notice success" role="status">${t('portal:profile.emailConfirmed')}</p><p><a class="button primary" href="/login">${t('portal:login.title')}</a></p></section>`,
+    });
+  });
+}

@@ -1,0 +1,19 @@
+import type Router from '@koa/router';
+import type { WebState } from '../context.js';
+import { mountApprovalRoutes } from './approval-routes.js';
+import { mountAuthRoutes } from './auth-routes.js';
+import { mountNewTicketRoutes } from './new-ticket-routes.js';
+import { mountProfileRoutes } from './profile-routes.js';
+import { mountTicketListRoutes } from './ticket-list-routes.js';
+import { mountTicketRoutes } from './ticket-routes.js';
+
+/** Every page of the customer portal; the landing page after login is the new ticket form. */
+export function mountPortalRoutes(r: Router<WebState>): void {
+  mountAuthRoutes(r);
+  r.get('/', (ctx) => ctx.redirect(ctx.state.user ? '/tickets/new' : '/login'));
+  mountNewTicketRoutes(r);
+  mountTicketListRoutes(r);
+  mountTicketRoutes(r);
+  mountApprovalRoutes(r);
+  mountProfileRoutes(r);
+}

@@ -1,0 +1,98 @@
+import type Router from '@koa/router';
+import type { CustomerViewer } from '../../app/queries/customer-scope.js';
+import {
+  listCustomerTickets,
+  STATUS_FILTERS,
+  type StatusFilter,
+} from '../../app/queries/customer-tickets.js';
+import { requireUser } from '../auth.js';
+import type { WebContext, WebState } from '../context.js';
+import { html } from '../html.js';
+import { renderPage } from '../layout.js';
+import { dateTime, reference, statusBadge } from './format.js';
+
+export const viewerOf = (ctx: WebContext): CustomerViewer => {
+  const u = ctx.state.user!;
+  return { id: u.id, companyId: u.company_id, isCompanyManager: u.is_company_manager };
+};
+
+const queryString = (params: Record<string, string | null>) => {
+  const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+async function listPage(ctx: WebContext): Promise<void> {
+  const { t, s, user } = ctx.state;
+  const statusParam = typeof ctx.query.status === 'string' ? ctx.query.status : '';
+  const status = (STATUS_FILTERS as readonly string[]).includes(statusParam)
+    ? (statusParam as StatusFilter)
+    : null;
+  const search = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
+  const after = typeof ctx.query.after === 'string' ? ctx.query.after : null;
+  const manager = user!.is_company_manager && user!.company_id !== null;
+  const { rows, next } = await listCustomerTickets(s.db, s.config.TICKET_PREFIX, viewerOf(ctx), {
+    status,
+    search,
+    after,
+    pageSize: Math.min(100, Math.max(5, user!.page_size)),
+  });
+  const title = manager ? t('portal:list.companyTitle') : t('portal:list.title');
+  await renderPage(ctx, {
+    title,
+    nav: 'tickets',
+    body: html`<div class="page-head"><h1>${title}</h1><a class="button primary" href="/tickets/new">${t('portal:list.newTicket')}</a></div>
+<form class="filters card" method="get" action="/tickets" role="search">
+  <div class="field">
+    <label for="f-status">${t('portal:list.status')}</label>
+    <select id="f-status" name="status">
+      <option value="">${t('portal:list.all')}</option>
+      ${STATUS_FILTERS.map((st) => html`<option value="${st}"${st === status ? html` selected` : ''}>${t(`status.${st}`)}</option>`)}
+    </select>
+  </div>
+  <div class="field grow">
+    <label for="f-q">${t('portal:list.search')}</label>
+    <input id="f-q" type="search" name="q" value="${search}" placeholder="${t('portal:list.searchHint')}">
+  </div>
+  <button class="button" type="submit">${t('portal:list.filter')}</button>
+</form>
+${
+  rows.length === 0
+    ? html`<p class="card empty">${t('portal:list.empty')}</p>`
+    : html`<div class="table-wrap card">
+<table class="tickets">
+  <thead><tr>
+    <th scope="col">${t('portal:list.reference')}</th>
+    <th scope="col">${t('portal:list.titleCol')}</th>
+    <th scope="col" class="hide-sm">${t('portal:list.type')}</th>
+    <th scope="col" class="hide-sm">${t('portal:list.category')}</th>
+    ${manager ? html`<th scope="col" class="hide-sm">${t('portal:list.requester')}</th>` : ''}
+    <th scope="col">${t('portal:list.status')}</th>
+    <th scope="col" class="hide-sm">${t('portal:list.updated')}</th>
+  </tr></thead>
+  <tbody>
+  ${rows.map(
+    (r) => html`<tr>
+    <td class="ref"><a href="/tickets/${r.id}">${reference(ctx, r.id)}</a></td>
+    <td><a href="/tickets/${r.id}">${r.title}</a></td>
+    <td class="hide-sm">${t(`type.${r.type}`)}</td>
+    <td class="hide-sm">${t(`category.${r.category}`)}</td>
+    ${manager ? html`<td class="hide-sm">${r.requester_name}</td>` : ''}
+    <td>${statusBadge(ctx, r.status)}</td>
+    <td class="hide-sm nowrap">${dateTime(ctx, r.updated_at)}</td>
+  </tr>`,
+  )}
+  </tbody>
+</table>
+</div>`
+}
+<nav class="pager" aria-label="${t('portal:list.title')}">
+  ${after ? html`<a class="button" href="/tickets${queryString({ status, q: search })}">${t('portal:list.first')}</a>` : ''}
+  ${next ? html`<a class="button" rel="next" href="/tickets${queryString({ status, q: search, after: next })}">${t('portal:list.next')} →</a>` : ''}
+</nav>`,
+  });
+}
+
+export function mountTicketListRoutes(r: Router<WebState>): void {
+  r.get('/tickets', requireUser, listPage);
+}

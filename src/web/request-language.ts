@@ -1,0 +1,24 @@
+import type { Next } from 'koa';
+import { LANGUAGES, type Lang } from '../config/config.js';
+import { isLang, translator } from '../i18n/i18n.js';
+import type { WebContext } from './context.js';
+
+export const LANG_COOKIE = 'izd_lang';
+
+/** The page language: the user's setting, else the visitor's choice (cookie), else the browser's, else the default. */
+export async function requestLanguage(ctx: WebContext, next: Next): Promise<void> {
+  const chosen = ctx.query.lang;
+  if (typeof chosen === 'string' && isLang(chosen)) {
+    ctx.cookies.set(LANG_COOKIE, chosen, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400_000 });
+  }
+  const candidates = [
+    ctx.state.user?.language,
+    typeof chosen === 'string' ? chosen : undefined,
+    ctx.cookies.get(LANG_COOKIE),
+    ctx.acceptsLanguages([...LANGUAGES]) || undefined,
+  ];
+  const lang: Lang = (candidates.find(isLang) as Lang | undefined) ?? ctx.state.s.config.DEFAULT_LANGUAGE;
+  ctx.state.lang = lang;
+  ctx.state.t = translator(lang);
+  return next();
+}

@@ -1,0 +1,95 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll } from 'vitest';
+import type { Services } from '../../src/runtime/services.js';
+import { createWebApp } from '../../src/web/app.js';
+import { TEST_PASSWORD } from './fixtures.js';
+
+/** The Koa app of these services on a random port, closed after the file. Returns its base URL. */
+export async function startTestWeb(s: Services): Promise<string> {
+  const server = createWebApp(s, { health: {} }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export interface WebResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  location: string | null;
+}
+
+/** A browser-like client: keeps cookies, does not follow redirects, and finds the CSRF token of the last page. */
+export class WebClient {
+  private cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(readonly base: string) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private async send(path: string, init: RequestInit): Promise<WebResponse> {
+    const res = await fetch(this.base + path, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers ?? {}), cookie: this.cookieHeader() },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = (pair ?? '').indexOf('=');
+      const name = (pair ?? '').slice(0, eq);
+      const value = (pair ?? '').slice(eq + 1);
+      if (value) this.cookies.set(name, value);
+      else this.cookies.delete(name);
+    }
+    const text = await res.text();
+    const m = /name="_csrf" value="([^"]+)"/.exec(text);
+    if (m?.[1]) this.csrf = m[1];
+    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+  }
+
+  get(path: string): Promise<WebResponse> {
+    return this.send(path, { method: 'GET' });
+  }
+
+  /** Posts a urlencoded form; the CSRF token is added unless `_csrf` is given (null = send none). */
+  post(path: string, fields: Record<string, string>, csrf: string | null = this.csrf): Promise<WebResponse> {
+    const body = new URLSearchParams(fields);
+    if (csrf !== null && !('_csrf' in fields)) body.set('_csrf', csrf);
+    return this.send(path, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+
+  /** Posts a multipart form with an optional file. */
+  postMultipart(
+    path: string,
+    fields: Record<string, string>,
+    file?: { field: string; name: string; type: string; data: Buffer },
+    csrf: string | null = this.csrf,
+  ): Promise<WebResponse> {
+    const fd = new FormData();
+    if (csrf !== null) fd.set('_csrf', csrf);
+    for (const [k, v] of Object.entries(fields)) fd.set(k, v);
+    if (file) fd.set(file.field, new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
+    return this.send(path, { method: 'POST', body: fd });
+  }
+
+  /** Signs in through the login form. */
+  async login(email: string, password = TEST_PASSWORD): Promise<WebResponse> {
+    await this.get('/login');
+    const res = await this.post('/login', { email, password });
+    if (res.status !== 302) throw new Error(`login failed with ${res.status}`);
+    return res;
+  }
+}
