@@ -15,6 +15,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { type HealthCheck, healthReport } from '../runtime/health.js';
 import type { Services } from '../runtime/services.js';
+import { mountAgentRoutes } from './agent/routes.js';
 import type { WebState } from './context.js';
 import { errorMiddleware } from './errors.js';
 import { pageStack } from './page-stack.js';
@@ -46,6 +47,7 @@ export function createWebApp(s: Services, options: WebOptions): Koa<WebState> {
 
   const pages = new Router<WebState>();
   mountPortalRoutes(pages);
+  mountAgentRoutes(pages);
   for (const m of pageStack(s)) app.use(m);
   app.use(pages.routes());
   app.use(pages.allowedMethods());

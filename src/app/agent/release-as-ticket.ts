@@ -10,6 +10,10 @@ import type { ReleaseProcessor } from './quarantine.js';
  * sender's account, through openTicket, with the catalog's e-mail defaults. Attachments over the limit are
  * left out (the raw message keeps them).
  */
+/** The ingest's default for mail: medium when the type asks for urgency. */
+const defaultUrgency = (u: readonly string[]) =>
+  u.length ? (u.includes('medium') ? 'medium' : (u[0] ?? null)) : null;
+
 export const releaseAsTicket: ReleaseProcessor = async (ctx, mail) => {
   if (!mail.raw) throw new AppError('conflict', 'agent:quarantine.noSource');
   const parsed = await simpleParser(mail.raw);
@@ -37,7 +41,7 @@ export const releaseAsTicket: ReleaseProcessor = async (ctx, mail) => {
       draft: {
         type: ctx.catalog.defaultEmailType,
         category: ctx.catalog.defaultEmailCategory,
-        urgency: ctx.catalog.types[ctx.catalog.defaultEmailType]?.urgencies.at(-1) ?? null,
+        urgency: defaultUrgency(ctx.catalog.types[ctx.catalog.defaultEmailType]?.urgencies ?? []),
         serviceId: null,
         title: title || '(sin asunto)',
         description: (text || title || '-').slice(0, ctx.catalog.maxDescriptionLength),

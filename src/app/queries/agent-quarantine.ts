@@ -44,7 +44,7 @@ export async function heldMails(
 export async function heldMailSource(
   db: Db,
   id: number,
-): Promise<(HeldMail & { raw: Buffer | null }) | null> {
+): Promise<(HeldMail & { raw: Buffer | null; quarantine_state: string | null }) | null> {
   return (
     (await db('inbound_mails')
       .where({ id })
