@@ -12,7 +12,7 @@ export type TicketAction = 'reply' | 'note' | 'ask' | 'assign' | 'classify' | 's
 /** Form states by action, for re-rendering one form with what was typed and its errors. */
 export type ActionForms = Partial<Record<TicketAction, FormState>>;
 
-function fileList(ctx: WebContext, ticketId: number, files: AgentTicketView['attachments']): SafeHtml | '' {
+function fileList(ticketId: number, files: AgentTicketView['attachments']): SafeHtml | '' {
   if (!files.length) return '';
   return html`<ul class="files">${files.map(
     (f) =>
@@ -28,7 +28,7 @@ function followupItem(ctx: WebContext, v: AgentTicketView, f: TimelineFollowup):
     .join(' ');
   return html`<li class="${cls}" id="f${f.id}" data-followup-kind="${f.followupKind}">
   <div class="meta">${f.visibility === 'private' ? html`<span class="private-label">${t('agent:ticket.privateNote')}</span>` : ''}<span class="kind">${t(`agent:followupKind.${f.followupKind}`)}</span> · <strong>${f.authorName ?? t('agent:ticket.system')}</strong>${f.source === 'email' ? html` · ${t('agent:ticket.byEmail')}` : ''} · <time datetime="${new Date(f.at).toISOString()}">${when(ctx, f.at)}</time></div>
-  <div class="body">${multiline(f.body)}${fileList(ctx, v.ticket.id, f.attachments)}</div>
+  <div class="body">${multiline(f.body)}${fileList(v.ticket.id, f.attachments)}</div>
 </li>`;
 }
 
@@ -199,7 +199,7 @@ ${assignForm}${classifyForm}${reopenForm}
 ${quick}
 <h2>${t('agent:ticket.description')}</h2>
 <div class="body">${multiline(tk.description)}</div>
-${fileList(ctx, tk.id, v.attachments)}
+${fileList(tk.id, v.attachments)}
 ${tk.solution ? html`<div class="solution card"><h2>${t('agent:ticket.solution')}</h2><div class="solution-text">${multiline(tk.solution)}</div></div>` : ''}
 </div>`;
 
