@@ -88,7 +88,29 @@ export async function agentQueue(
   filters: QueueFilters,
   page: { limit: number; after?: string; ticketPrefix: string },
 ): Promise<QueuePage> {
-  const limit = Math.min(Math.max(page.limit, 1), 100);
+  const limit = clampLimit(page.limit);
+  const rows: (QueueRow & { created_us: number })[] = await queueQuery(db, filters, page);
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown.at(-1);
+  return {
+    rows: shown.map(({ created_us: _, ...r }) => r),
+    next:
+      more && last
+        ? encodeCursor({ priority: last.priority, createdUs: last.created_us, id: last.id })
+        : null,
+  };
+}
+
+const clampLimit = (n: number) => Math.min(Math.max(n, 1), 100);
+
+/** The queue's SQL (one row more than the page, to know whether there is a next one); exported for EXPLAIN. */
+export function queueQuery(
+  db: Db,
+  filters: QueueFilters,
+  page: { limit: number; after?: string; ticketPrefix: string },
+): Knex.QueryBuilder {
+  const limit = clampLimit(page.limit);
   const q = db('tickets as t')
     .leftJoin('users as r', 'r.id', 't.requester_id')
     .leftJoin('companies as c', 'c.id', 't.company_id')
@@ -140,17 +162,7 @@ export async function agentQueue(
       [cursor.priority, cursor.createdUs, cursor.id],
     );
   }
-  const rows: (QueueRow & { created_us: number })[] = await q;
-  const more = rows.length > limit;
-  const shown = more ? rows.slice(0, limit) : rows;
-  const last = shown.at(-1);
-  return {
-    rows: shown.map(({ created_us: _, ...r }) => r),
-    next:
-      more && last
-        ? encodeCursor({ priority: last.priority, createdUs: last.created_us, id: last.id })
-        : null,
-  };
+  return q;
 }
 
 /** Counts beyond this are shown as an estimate: counting a million closed tickets per page view is waste. */
