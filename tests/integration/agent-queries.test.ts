@@ -76,6 +76,16 @@ describe('agent queue search', () => {
     expect(await found('moroso')).toEqual([ids.fr]);
     expect(await found('nothingmatchesthis')).toEqual([]);
   });
+
+  it('follows renamed customers and companies', async () => {
+    await t.db('users').where({ id: c1.id }).update({ name: 'Íñigo Zubizarreta' });
+    await t
+      .db('companies')
+      .where({ id: c2.companyId as number })
+      .update({ name: 'Bodegas Txakolí' });
+    expect(await found('inigo')).toEqual([ids.es, ids.plain].sort());
+    expect(await found('txakoli')).toEqual([ids.fr, ids.en].sort());
+  });
 });
 
 describe('agent queue filters and order', () => {

@@ -60,23 +60,14 @@ function decodeCursor(s: string | undefined): Cursor | null {
   return m ? { priority: Number(m[1]), createdUs: Number(m[2]), id: Number(m[3]) } : null;
 }
 
-/** The ids a search matches: tickets by text or reference, follow-ups by body, customers by name. */
-function searchHits(db: Db, q: string, prefix: string): Knex.QueryBuilder {
+/** A search: words over the ticket's search vector (text, follow-ups, customer names), or its reference. */
+function applySearch(q: Knex.QueryBuilder, text: string, prefix: string): void {
   const ref =
-    parseReference(prefix, q) ?? (/^#?\d{1,12}$/.test(q.trim()) ? Number(q.replace('#', '')) : null);
-  const byText = db('tickets')
-    .select('id')
-    .whereRaw("izd_tsv(title || ' ' || description) @@ izd_tsq(?)", [q]);
-  const byFollowup = db('followups').select('ticket_id as id').whereRaw('izd_tsv(body) @@ izd_tsq(?)', [q]);
-  const byCustomer = db('tickets')
-    .select('id')
-    .whereIn('requester_id', db('users').select('id').whereRaw('izd_tsv(name) @@ izd_tsq(?)', [q]));
-  const byCompany = db('tickets')
-    .select('id')
-    .whereIn('company_id', db('companies').select('id').whereRaw('izd_tsv(name) @@ izd_tsq(?)', [q]));
-  const parts = [byText, byFollowup, byCustomer, byCompany];
-  if (ref !== null) parts.push(db('tickets').select('id').where({ id: ref }));
-  return db.union(parts);
+    parseReference(prefix, text) ?? (/^#?\d{1,12}$/.test(text) ? Number(text.replace('#', '')) : null);
+  q.where((w) => {
+    w.whereRaw('t.search @@ izd_tsq(?)', [text]);
+    if (ref !== null) w.orWhere('t.id', ref);
+  });
 }
 
 /**
@@ -154,7 +145,7 @@ export function queueQuery(
   if (filters.unassigned) q.whereNull('t.assignee_id');
   else if (filters.assigneeId) q.where('t.assignee_id', filters.assigneeId);
   const text = filters.q?.trim();
-  if (text) q.whereIn('t.id', searchHits(db, text.slice(0, 200), page.ticketPrefix));
+  if (text) applySearch(q, text.slice(0, 200), page.ticketPrefix);
   const cursor = decodeCursor(page.after);
   if (cursor) {
     q.whereRaw(
