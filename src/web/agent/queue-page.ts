@@ -7,6 +7,7 @@ import { html } from '../html.js';
 import { age, number, ref, when } from './format.js';
 import { intParam, staffOnly } from './guard.js';
 import { agentPage } from './page.js';
+import { shortCache } from './short-cache.js';
 
 const STATUS_FILTERS = ['open', 'all', ...TICKET_STATUSES] as const;
 
@@ -81,8 +82,8 @@ export function mountQueue(r: Router<WebState>): void {
         after,
         ticketPrefix: s.config.TICKET_PREFIX,
       }),
-      statusCounts(s.db),
-      queueFilterOptions(s.db),
+      shortCache(`counts:${s.config.DATABASE_URL}`, 5_000, () => statusCounts(s.db)),
+      shortCache(`options:${s.config.DATABASE_URL}`, 30_000, () => queueFilterOptions(s.db)),
     ]);
     const { catalog } = s.config;
     const currentStatus = filters.waiting ? 'pending' : (filters.status ?? 'open');
