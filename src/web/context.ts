@@ -1,8 +1,8 @@
-import type { TFunction } from 'i18next';
 import type { ParameterizedContext } from 'koa';
 import type { Lang } from '../config/config.js';
 import type { Actor, Role } from '../domain/ticket-status.js';
 import type { Services } from '../runtime/services.js';
+import type { Translate } from './translate.js';
 
 /** The signed-in user as the pages need it (loaded with the session in one query). */
 export interface WebUser {
@@ -39,7 +39,7 @@ export interface WebState {
   user: WebUser | null;
   actor: Actor | null;
   lang: Lang;
-  t: TFunction;
+  t: Translate;
 }
 
 export type WebContext = ParameterizedContext<WebState>;

@@ -1,6 +1,6 @@
-import type { TFunction } from 'i18next';
 import type { AppError } from '../domain/errors.js';
 import { type HtmlValue, html, type SafeHtml } from './html.js';
+import type { Translate } from './translate.js';
 
 /** What a form re-renders with: the values typed and the field errors (i18n keys). */
 export interface FormState {
@@ -19,7 +19,7 @@ export const formFromError = (err: AppError, values: Record<string, string>): Fo
 });
 
 /** The summary at the top of a form with errors (announced to screen readers). */
-export function errorSummary(t: TFunction, f: FormState): SafeHtml | '' {
+export function errorSummary(t: Translate, f: FormState): SafeHtml | '' {
   if (!f.message) return '';
   return html`<div class="notice error" role="alert" tabindex="-1" id="form-errors">${t(f.message.key, f.message.params)}</div>`;
 }
@@ -33,7 +33,7 @@ interface FieldOptions {
   wrapAttrs?: SafeHtml;
 }
 
-function wrap(t: TFunction, f: FormState, o: FieldOptions, control: SafeHtml): SafeHtml {
+function wrap(t: Translate, f: FormState, o: FieldOptions, control: SafeHtml): SafeHtml {
   const err = f.errors[o.name];
   return html`<div class="field${err ? ' has-error' : ''}"${o.wrapAttrs ?? ''}>
   <label for="f-${o.name}">${o.label}${o.required ? html` <span class="req" aria-hidden="true">*</span>` : ''}</label>
@@ -52,7 +52,7 @@ const describedBy = (f: FormState, o: FieldOptions) => {
 const invalid = (f: FormState, name: string) => (f.errors[name] ? html` aria-invalid="true"` : '');
 
 export function textField(
-  t: TFunction,
+  t: Translate,
   f: FormState,
   o: FieldOptions & { type?: string; autocomplete?: string; maxlength?: number },
 ): SafeHtml {
@@ -65,7 +65,7 @@ export function textField(
   );
 }
 
-export function textArea(t: TFunction, f: FormState, o: FieldOptions & { rows?: number }): SafeHtml {
+export function textArea(t: Translate, f: FormState, o: FieldOptions & { rows?: number }): SafeHtml {
   return wrap(
     t,
     f,
@@ -75,7 +75,7 @@ export function textArea(t: TFunction, f: FormState, o: FieldOptions & { rows?: 
 }
 
 export function selectField(
-  t: TFunction,
+  t: Translate,
   f: FormState,
   o: FieldOptions & {
     options: readonly { value: string; label: string; group?: string; attrs?: SafeHtml }[];
@@ -97,7 +97,7 @@ ${o.placeholder !== undefined ? html`<option value="">${o.placeholder}</option>`
 }
 
 export function radioGroup(
-  t: TFunction,
+  t: Translate,
   f: FormState,
   o: FieldOptions & { options: readonly { value: string; label: string }[] },
 ): SafeHtml {
@@ -115,7 +115,7 @@ export function radioGroup(
 
 /** A file input; `data-max-bytes` lets the script warn before a too-big upload (the server checks anyway). */
 export function fileField(
-  t: TFunction,
+  t: Translate,
   f: FormState,
   o: FieldOptions & { maxBytes: number; tooLarge: string },
 ): SafeHtml {

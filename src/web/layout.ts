@@ -47,6 +47,7 @@ export async function renderPage(ctx: WebContext, o: PageOptions): Promise<void>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} · ${s.config.COMPANY_NAME} ${t('portal:layout.support')}</title>
+<link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${assetUrl('app.css')}">
 <script src="${assetUrl('app.js')}" defer></script>
 </head>

@@ -1,7 +1,8 @@
 import type { Next } from 'koa';
 import { LANGUAGES, type Lang } from '../config/config.js';
-import { isLang, translator } from '../i18n/i18n.js';
+import { isLang } from '../i18n/i18n.js';
 import type { WebContext } from './context.js';
+import { pageTranslator } from './translate.js';
 
 export const LANG_COOKIE = 'izd_lang';
 
@@ -19,6 +20,6 @@ export async function requestLanguage(ctx: WebContext, next: Next): Promise<void
   ];
   const lang: Lang = (candidates.find(isLang) as Lang | undefined) ?? ctx.state.s.config.DEFAULT_LANGUAGE;
   ctx.state.lang = lang;
-  ctx.state.t = translator(lang);
+  ctx.state.t = pageTranslator(lang);
   return next();
 }

@@ -4,12 +4,12 @@ import { readApprovalToken } from '../../app/links.js';
 import { type CustomerTicket, customerTicket } from '../../app/queries/ticket-timeline.js';
 import { approveSolution, refuseSolution } from '../../app/tickets/lifecycle.js';
 import { AppError, isAppError } from '../../domain/errors.js';
-import { translator } from '../../i18n/i18n.js';
 import { field } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
 import { emptyForm, errorSummary, type FormState, formFromError, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
 import { csrfField, renderPage } from '../layout.js';
+import { pageTranslator } from '../translate.js';
 import { reference, statusBadge } from './format.js';
 
 type TokenUser = ActorRow & { language: string };
@@ -39,7 +39,7 @@ async function loadFromToken(ctx: WebContext): Promise<{ user: TokenUser; ticket
   // A visitor who is not signed in reads the page in the customer's language.
   if (!ctx.state.user) {
     ctx.state.lang = user.language as WebContext['state']['lang'];
-    ctx.state.t = translator(user.language);
+    ctx.state.t = pageTranslator(user.language);
   }
   return { user, ticket };
 }

@@ -19,7 +19,7 @@ function files(ticketId: number, list: TimelineFile[]): SafeHtml | '' {
   if (list.length === 0) return '';
   return html`<ul class="files">${list.map(
     (f) =>
-      html`<li><a href="/tickets/${ticketId}/attachments/${f.id}" download>📎 ${f.filename} <span class="size">(${size(f.size)})</span></a></li>`,
+      html`<li><a href="/tickets/${ticketId}/attachments/${f.id}" download>${f.filename} <span class="size">(${size(f.size)})</span></a></li>`,
   )}</ul>`;
 }
 

@@ -1,0 +1,192 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadConfig } from '../src/config/config.js';
+import { createDb } from '../src/db/db.js';
+import { createLogger } from '../src/infra/logger.js';
+import { connectServices } from '../src/runtime/services.js';
+import { createWebApp } from '../src/web/app.js';
+import {
+  BENCH_CUSTOMER,
+  BENCH_CUSTOMER_TICKETS,
+  BENCH_PASSWORD,
+  ensureMillionDb,
+} from './lib/seed-million.js';
+
+/**
+ * The customer's ticket list page (2,000 tickets of theirs in a 1,000,000-ticket database) under 50 concurrent
+ * connections, against a bare route of the same server as the ceiling. The server runs in a child process so
+ * the load generator does not share its event loop. Targets: p99 < 50 ms and >= 1/3 of the bare throughput.
+ */
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+const BARE = '/__bench/bare';
+
+// The child: the real web app on the bench database, plus one bare route in front of it.
+if (process.env.PORTAL_BENCH_CHILD) {
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: process.env.PORTAL_BENCH_CHILD,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+    SECRET: 'bench-secret-bench-secret-bench-secret-00',
+    REDIS_PREFIX: `izbench:${process.pid}`,
+  });
+  const s = await connectServices(config, createLogger('silent'));
+  const app = createWebApp(s, { health: {} });
+  app.middleware.unshift(async (ctx, next) => {
+    if (ctx.path !== BARE) return next();
+    ctx.body = 'ok';
+  });
+  process.once('SIGTERM', () => process.exit(0));
+  const server = app.listen(0, '127.0.0.1', () => {
+    const addr = server.address();
+    process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0 });
+  });
+}
+
+interface RunFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(url: string, cookie: string): Promise<RunFigures> {
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    headers: { cookie },
+  });
+  return {
+    requestsPerSecond: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+async function login(base: string): Promise<string> {
+  const page = await fetch(`${base}/login`);
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: BENCH_CUSTOMER, password: BENCH_PASSWORD }),
+  });
+  if (res.status !== 302) throw new Error(`bench login failed: ${res.status}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** EXPLAIN ANALYZE of the list queries as the page issues them (captured from knex). */
+async function explainList(url: string, customerId: number) {
+  const { listCustomerTickets } = await import('../src/app/queries/customer-tickets.js');
+  const db = createDb(url, 1);
+  try {
+    const captured: { sql: string; bindings: readonly unknown[] }[] = [];
+    db.on('query', (q: { sql: string; bindings: readonly unknown[] }) => captured.push(q));
+    const viewer = { id: customerId, companyId: null, isCompanyManager: false };
+    const first = await listCustomerTickets(db, 'IZL', viewer, {
+      status: null,
+      search: '',
+      after: null,
+      pageSize: 20,
+    });
+    await listCustomerTickets(db, 'IZL', viewer, {
+      status: 'open',
+      search: '',
+      after: first.next,
+      pageSize: 20,
+    });
+    await listCustomerTickets(db, 'IZL', viewer, {
+      status: 'resolved',
+      search: '',
+      after: null,
+      pageSize: 20,
+    });
+    db.removeAllListeners('query');
+    const plans: Record<string, { indexes: string[]; seqScans: string[]; executionMs: number }> = {};
+    const names = ['all_first_page', 'open_second_page', 'resolved_first_page'];
+    // The captured SQL has pg's $n placeholders: run it through pg itself.
+    const pgc = new pg.Client({ connectionString: url });
+    await pgc.connect();
+    try {
+      for (const [i, q] of captured.entries()) {
+        const res = await pgc.query(`explain (analyze, format json) ${q.sql}`, [...q.bindings]);
+        const plan = res.rows[0]['QUERY PLAN'][0];
+        const nodes: { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string }[] = [];
+        const walk = (n: { Plans?: unknown[] } & (typeof nodes)[number]) => {
+          nodes.push(n);
+          for (const c of n.Plans ?? []) walk(c as typeof n);
+        };
+        walk(plan.Plan);
+        plans[names[i] ?? `q${i}`] = {
+          indexes: [...new Set(nodes.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])))],
+          seqScans: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? ''),
+          executionMs: plan['Execution Time'],
+        };
+      }
+    } finally {
+      await pgc.end();
+    }
+    return plans;
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const million = await ensureMillionDb((l) => process.stdout.write(`  ${l}\n`));
+  const child: ChildProcess = fork(import.meta.filename, [], {
+    env: { ...process.env, PORTAL_BENCH_CHILD: million.url },
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m: { port: number }) => resolve(m.port));
+      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const cookie = await login(base);
+    const check = await fetch(`${base}/tickets`, { headers: { cookie } });
+    const html = await check.text();
+    const rowsOnPage = (html.match(/class="ref"/g) ?? []).length;
+    if (check.status !== 200 || rowsOnPage !== 20)
+      throw new Error(`list page not as expected: ${check.status}, ${rowsOnPage} rows`);
+    // Warm up both routes (JIT, pools, plan cache) before measuring.
+    await autocannon({ url: `${base}/tickets`, connections: 10, amount: 500, headers: { cookie } });
+    await autocannon({ url: `${base}${BARE}`, connections: 10, amount: 500 });
+    const list = await load(`${base}/tickets`, cookie);
+    const bare = await load(`${base}${BARE}`, cookie);
+    const ratio = +(list.requestsPerSecond / bare.requestsPerSecond).toFixed(3);
+    return {
+      ticketsInDatabase: 1_000_000,
+      customerTickets: BENCH_CUSTOMER_TICKETS,
+      pageSize: 20,
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_S,
+      seedSeconds: million.built ? million.seconds : 'reused',
+      ticketList: list,
+      bareRoute: bare,
+      throughputRatio: ratio,
+      targets: { p99Under50ms: list.p99Ms < 50, atLeastThirdOfBare: ratio >= 1 / 3 },
+      explain: await explainList(million.url, million.customerId),
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
