@@ -14,7 +14,7 @@ export interface TestDb {
 
 /** A fresh migrated database for this test file, dropped after it. */
 export async function useTestDb(): Promise<TestDb> {
-  const name = `izt_${randomBytes(5).toString('hex')}`;
+  const name = `izr_${inject('testRun')}_${randomBytes(5).toString('hex')}`;
   const admin = createDb(adminUrl(), 1);
   for (let attempt = 0; ; attempt++) {
     try {

@@ -61,24 +61,24 @@ describe('automatic closing', () => {
   });
 });
 
-const RAW = (from: string) =>
+const RAW = (from: string, subject: string, tag: string) =>
   Buffer.from(
-    `From: Held Sender <${from}>\r\nTo: support@izardesk.local\r\nSubject: Re: Cortes intermitentes\r\nMessage-ID: <held-${from}@example.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nLa línea se corta cada noche.\r\n`,
+    `From: Held Sender <${from}>\r\nTo: support@izardesk.local\r\nSubject: ${subject}\r\nMessage-ID: <held-${tag}-${from}@example.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nLa línea se corta cada noche.\r\n`,
   );
 
-const hold = async (from: string) =>
+const hold = async (from: string, subject = 'Re: Cortes intermitentes', tag = 'new') =>
   (
     await t
       .db('inbound_mails')
       .insert({
         mailbox: 'INBOX',
         from_address: from,
-        subject: 'Re: Cortes intermitentes',
+        subject,
         outcome: 'held',
         reason: 'spoof_suspected',
         quarantine_state: 'held',
-        raw: RAW(from),
-        size: RAW(from).length,
+        raw: RAW(from, subject, tag),
+        size: RAW(from, subject, tag).length,
       })
       .returning('id')
   )[0].id as number;
@@ -102,6 +102,17 @@ describe('mail quarantine', () => {
     await expect(releaseMail(t.app, agent.actor, a, releaseAsTicket)).rejects.toMatchObject({
       code: 'conflict',
     });
+
+    // A reply naming the customer's open ticket becomes a follow-up on it.
+    const c = await hold(
+      'held.sender@example.test',
+      `Re: [IZL-${String(ticketId).padStart(6, '0')}] Cortes`,
+      'reply',
+    );
+    const out = await releaseMail(t.app, agent.actor, c, releaseAsTicket);
+    expect(out.ticketId).toBe(ticketId);
+    const fu = await t.db('followups').where({ ticket_id: ticketId, inbound_mail_id: c }).first();
+    expect(fu).toMatchObject({ author_id: customer.id, source: 'email', visibility: 'public' });
 
     // Unknown sender: the release fails clearly and the mail stays held.
     await expect(releaseMail(t.app, agent.actor, b, releaseAsTicket)).rejects.toMatchObject({

@@ -212,6 +212,8 @@ export const agent = {
       notHeld: 'Ese mensaje ya no está retenido.',
       noSource: 'No se guardó el mensaje original: no se puede procesar.',
       unknownSender: 'El remitente no tiene cuenta: cree antes su usuario y vuelva a liberar el mensaje.',
+      staffWithoutTicket:
+        'Un técnico escribió sin indicar un ticket: responda desde el ticket o descarte el mensaje.',
       reasons: {
         unreadable: 'Ilegible',
         too_large: 'Demasiado grande',
@@ -449,6 +451,8 @@ export const agent = {
       notHeld: 'That message is no longer held.',
       noSource: 'The original message was not kept: it cannot be processed.',
       unknownSender: 'The sender has no account: create their user first, then release the message again.',
+      staffWithoutTicket:
+        'An agent wrote without naming a ticket: answer from the ticket or discard the message.',
       reasons: {
         unreadable: 'Unreadable',
         too_large: 'Too large',
@@ -688,6 +692,8 @@ export const agent = {
       noSource: 'Le message d’origine n’a pas été conservé : impossible de le traiter.',
       unknownSender:
         'L’expéditeur n’a pas de compte : créez d’abord son utilisateur, puis libérez à nouveau le message.',
+      staffWithoutTicket:
+        'Un technicien a écrit sans indiquer de ticket : répondez depuis le ticket ou écartez le message.',
       reasons: {
         unreadable: 'Illisible',
         too_large: 'Trop volumineux',
