@@ -253,7 +253,7 @@ export async function seedQueue(db: Db, tickets: number): Promise<SeedFigures> {
            ${phrase('12 + g % 14')} as description,
            ${phrase('8 + g % 10')} as followup
     from generate_series(1, ${tickets}) g
-    join users u on u.role = 'customer' and u.id = (select min(id) from users where role = 'customer') + (g * 7919) % 10000`);
+    join users u on u.role = 'customer' and u.id = (select min(id) from users where role = 'customer') + ((g::bigint * 7919) % 10000)::int`);
   // The long tail real text has: the connection's circuit id, an equipment serial now and then.
   await db.raw(`update seed set description = description || ' ' || s.circuit_id ||
       case when g % 5 = 0 then ' serie SN' || (g * 7) % 200000 else '' end

@@ -119,7 +119,10 @@ export async function userById(db: Db, userId: number): Promise<UserRow> {
   return u;
 }
 
-/** Options for the queue's filter lists. */
+/** Above this many customers the queue offers no customer list (search by name, or follow a customer's link). */
+export const CUSTOMER_LIST_MAX = 200;
+
+/** Options for the queue's filter lists (companies empty when there are too many for a list). */
 export async function queueFilterOptions(db: Db): Promise<{
   agents: { id: number; name: string }[];
   companies: { id: number; name: string }[];
@@ -130,7 +133,11 @@ export async function queueFilterOptions(db: Db): Promise<{
       .where({ active: true })
       .orderBy('name')
       .select('id', 'name'),
-    db('companies').where({ active: true }).orderBy('name').limit(500).select('id', 'name'),
+    db('companies')
+      .where({ active: true })
+      .orderBy('name')
+      .limit(CUSTOMER_LIST_MAX + 1)
+      .select('id', 'name'),
   ]);
-  return { agents, companies };
+  return { agents, companies: companies.length > CUSTOMER_LIST_MAX ? [] : companies };
 }

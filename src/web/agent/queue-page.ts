@@ -127,11 +127,17 @@ ${counts.map(
     { value: 'none', label: t('agent:queue.unassigned') },
     ...options.agents.map((a) => ({ value: String(a.id), label: a.name })),
   ])}
-  ${select(
-    'customer',
-    t('agent:ticket.customer'),
-    options.companies.map((c) => ({ value: String(c.id), label: c.name })),
-  )}
+  ${
+    options.companies.length
+      ? select(
+          'customer',
+          t('agent:ticket.customer'),
+          options.companies.map((c) => ({ value: String(c.id), label: c.name })),
+        )
+      : values.customer
+        ? html`<input type="hidden" name="customer" value="${values.customer}">`
+        : ''
+  }
   ${values.service ? html`<input type="hidden" name="service" value="${values.service}">` : ''}
   ${values.requester ? html`<input type="hidden" name="requester" value="${values.requester}">` : ''}
   <div class="field checks"><label><input type="checkbox" name="waiting" value="1"${values.waiting ? html` checked` : ''}> ${t('agent:queue.waiting')}</label></div>
