@@ -186,6 +186,12 @@ export async function run(): Promise<Record<string, unknown>> {
           "select substring(description from 'SN[0-9]+') as sn from tickets where status <> 'closed' and description like '%SN%' order by id limit 1",
         )
       ).rows[0]?.sn ?? 'SN0';
+    const circuit =
+      (
+        await s.db.raw(
+          "select s.circuit_id from tickets t join services s on s.id = t.service_id where t.status <> 'closed' order by t.id limit 1",
+        )
+      ).rows[0]?.circuit_id ?? 'FTTH-0';
     const searches: Record<string, string> = {
       // a common Spanish word typed without its accent (in about a tenth of the tickets)
       commonWordNoAccent: 'instalacion',
@@ -195,6 +201,8 @@ export async function run(): Promise<Record<string, unknown>> {
       lessFrequentWord: 'excavadora',
       // an equipment serial from a description (a handful of tickets)
       serial,
+      // a connection's circuit id (the tickets of one service)
+      circuit,
       // a customer's surname (every ticket of one eighth of the customers)
       customerName: 'zubizarreta',
     };
@@ -229,6 +237,7 @@ export async function run(): Promise<Record<string, unknown>> {
       unassigned: await plan({ unassigned: true }),
       allStatusesSearch: await plan({ status: 'all', q: 'excavadora' }),
       allStatusesSerial: await plan({ status: 'all', q: serial }),
+      circuit: await plan({ status: 'all', q: circuit }),
       statusCountClosed: await explain(
         s.db,
         "select count(*) from (select 1 from tickets where status = 'closed' limit 10001) x",
@@ -254,6 +263,7 @@ export async function run(): Promise<Record<string, unknown>> {
         (x) => (x as { meetsTarget: boolean }).meetsTarget,
       ),
       allPlansUseIndexes: Object.values(plans).every((p) => p.usesIndexes),
+      slowestPlanMs: Math.max(...Object.values(plans).map((p) => p.executionMs)),
       scenarios,
       matchingTickets: counts,
       plans,
