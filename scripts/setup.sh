@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Installs and starts what Izardesk needs on a fresh Debian machine: Node packages, Dovecot and Chromium
-# (for the tests), and the local PostgreSQL and Redis when they are installed but not running.
+# (for the tests), and the local PostgreSQL and Redis. Idempotent: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+as_postgres() { $SUDO su postgres -s /bin/sh -c "$1"; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Node is not taken from apt: Debian 12 ships 18, and Izardesk needs 20.19 or later.
+command -v node >/dev/null 2>&1 || die "Node.js 20.19 or later is required (https://nodejs.org or NodeSource)"
+node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' \
+  || die "Node.js 20.19 or later is required, found $(node --version)"
+
 need_apt=()
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-command -v psql >/dev/null 2>&1 || need_apt+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# PostgreSQL and Redis already served on their ports (a container, another host forwarded) are used as they are.
+if ! listening 5432 && ! command -v pg_ctlcluster >/dev/null 2>&1; then need_apt+=(postgresql)
+elif ! command -v psql >/dev/null 2>&1; then need_apt+=(postgresql-client); fi
+listening 6379 || command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ "${#need_apt[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   say "installing ${need_apt[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
@@ -21,19 +32,35 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   fi
 fi
 
-if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+if ! listening 5432; then
   say "starting PostgreSQL"
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+  version="$(ls /etc/postgresql | sort -V | tail -n1)"
+  [ -n "$version" ] || die "no PostgreSQL cluster in /etc/postgresql"
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
-if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  say "starting Redis"
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /tmp
-  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+# Debian's default asks for a password on 127.0.0.1; the local defaults connect as postgres without one.
+if [ -z "${DATABASE_URL:-}" ] && ! psql -h 127.0.0.1 -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+  hba="$(as_postgres "psql -tAc 'show hba_file'" 2>/dev/null || true)"
+  [ -n "$hba" ] || die "cannot connect to PostgreSQL on 127.0.0.1:5432 as postgres"
+  say "letting the local postgres user connect on 127.0.0.1 without a password ($hba)"
+  $SUDO sed -i '1i host all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust' "$hba"
+  as_postgres "psql -qtAc 'select pg_reload_conf()'" >/dev/null
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing Node packages"
-  npm ci --no-audit --no-fund --loglevel=error
+if ! listening 6379; then
+  say "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /tmp
+  for _ in $(seq 1 30); do listening 6379 && break; sleep 1; done
+fi
+
+# Installed packages are compared with the lock file by version (not by date: a checkout touches the lock file).
+if ! node scripts/lock-matches.cjs; then
+  if [ -L node_modules ]; then
+    say "node_modules is a link to a shared install that differs from package-lock.json; not touching it"
+  else
+    say "installing Node packages"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
 fi
 say "ready"

@@ -27,14 +27,19 @@ export interface TicketRow {
 
 /**
  * Loads and row-locks a ticket the actor may act on. A ticket the actor may not see is "not found",
- * whatever the id tried, so ids cannot be probed.
+ * whatever the id tried, so ids cannot be probed. `contribute` also lets colleagues of the requester's
+ * company in (follow-ups by mail); every other action needs a ticket the actor may see.
  */
-export async function lockTicket(trx: Tx, ticketId: number, actor: Actor): Promise<TicketRow> {
+export async function lockTicket(
+  trx: Tx,
+  ticketId: number,
+  actor: Actor,
+  access: 'see' | 'contribute' = 'see',
+): Promise<TicketRow> {
   const t: TicketRow | undefined = await trx('tickets').where({ id: ticketId }).forUpdate().first();
   if (!t) throw new AppError('not_found', 'errors.ticketNotFound');
   const owner = { requesterId: t.requester_id, companyId: t.company_id };
-  if (!canSeeTicket(actor, owner) && !canContributeToTicket(actor, owner)) {
-    throw new AppError('not_found', 'errors.ticketNotFound');
-  }
+  const allowed = access === 'see' ? canSeeTicket(actor, owner) : canContributeToTicket(actor, owner);
+  if (!allowed) throw new AppError('not_found', 'errors.ticketNotFound');
   return t;
 }

@@ -4,9 +4,11 @@ import { isAppError } from '../domain/errors.js';
 import { StartupError } from '../runtime/startup-error.js';
 import { registerCommands } from './commands/index.js';
 
+// Commander's own error output is replaced by one line below; help asked for with --help still goes to stdout.
 const program = new Command('izardesk')
   .description('Izardesk: email-first ticketing for an internet provider')
   .exitOverride()
+  .configureOutput({ writeErr: () => {} })
   .showHelpAfterError(false);
 registerCommands(program);
 
@@ -14,9 +16,16 @@ registerCommands(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof CommanderError) {
+    if (err.exitCode !== 0) {
+      const why =
+        err.code === 'commander.help' ? 'a command is missing' : err.message.replace(/^error: /, '');
+      process.stderr.write(`izardesk: ${why} (see izardesk --help)\n`);
+    }
+    process.exit(err.exitCode);
+  }
   if (err instanceof ConfigError || err instanceof StartupError) {
-    process.stderr.write(`izardesk: ${err.message}\n`);
+    for (const line of err.message.split('\n')) process.stderr.write(`izardesk: ${line}\n`);
     process.exit(1);
   }
   if (isAppError(err)) {

@@ -17,6 +17,22 @@ const url = (protocols: string[]) =>
     `a URL starting with ${protocols.join(' or ')}`,
   );
 
+/** A whole number written in decimal ("0x10", "3.5" and "-1" are refused, not coerced). */
+function int(min: number, max?: number) {
+  const expected =
+    max === undefined ? `a whole number, at least ${min}` : `a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, expected)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, expected)
+        .max(max ?? Number.MAX_SAFE_INTEGER, expected),
+    );
+}
+
 const LANGS = ['es', 'en', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
 export const LANGUAGES: readonly Lang[] = LANGS;
@@ -28,7 +44,7 @@ const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/izardesk'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379/0'),
   REDIS_PREFIX: z.string().min(1).default('izardesk'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: int(0, 65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
   SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -53,7 +69,7 @@ const envSchema = z.object({
   SMTP_MAX_PER_SECOND: z.coerce.number().positive().default(20),
   MAIL_OUTBOX_DIR: z.string().default('var/mail-outbox'),
   IMAP_HOST: z.string().optional(),
-  IMAP_PORT: z.coerce.number().int().positive().default(993),
+  IMAP_PORT: int(1, 65535).default(993),
   IMAP_SECURE: bool.default(true),
   IMAP_USER: z.string().optional(),
   IMAP_PASSWORD: z.string().optional(),
@@ -63,15 +79,11 @@ const envSchema = z.object({
   IMAP_POLL_SECONDS: z.coerce.number().positive().default(60),
   MAIL_TRUSTED_AUTHSERV_ID: z.string().optional(),
   MAIL_UNKNOWN_SENDER: z.enum(['reply', 'create_account']).default('reply'),
-  MAIL_MAX_MESSAGE_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(30 * 1024 * 1024),
-  MAIL_SENDER_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(20),
-  AUTO_CLOSE_DAYS: z.coerce.number().int().min(0).default(7),
+  MAIL_MAX_MESSAGE_BYTES: int(1).default(30 * 1024 * 1024),
+  MAIL_SENDER_LIMIT_PER_HOUR: int(1).default(20),
+  AUTO_CLOSE_DAYS: int(0).default(7),
   NOTIFY_SELF: bool.default(false),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+  SHUTDOWN_TIMEOUT_MS: int(1).default(15000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -87,16 +99,34 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parses and validates the environment once. Throws a ConfigError whose message is one line per problem. */
+/** The value as it may be shown back: secrets hidden, URL passwords masked. */
+function shown(key: string, value: string): string {
+  if (/SECRET|PASSWORD/.test(key)) return 'hidden';
+  return `"${value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@').slice(0, 60)}"`;
+}
+
+/**
+ * Parses and validates the environment once. Throws a ConfigError whose message is one line per problem,
+ * each naming the variable. Empty or blank values count as unset.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''),
+  );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
+    const seen = new Set<string>();
+    const lines: string[] = [];
+    for (const i of parsed.error.issues) {
       const key = String(i.path[0]);
-      return `${key}: ${i.message}${key in cleaned ? ` (got "${String(cleaned[key]).slice(0, 60)}")` : ''}`;
-    });
-    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const got = cleaned[key];
+      lines.push(
+        `invalid configuration: ${key}: ${i.message}${got === undefined ? '' : ` (got ${shown(key, got)})`}`,
+      );
+    }
+    throw new ConfigError(lines.join('\n'));
   }
   const e = parsed.data;
   if (!e.SECRET && e.NODE_ENV === 'production') {
@@ -110,7 +140,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     try {
       catalog = parseCatalog(JSON.parse(readFileSync(e.CATALOG_FILE, 'utf8')));
     } catch (err) {
-      throw new ConfigError(`invalid configuration: CATALOG_FILE: ${(err as Error).message.split('\n')[0]}`);
+      const why =
+        err instanceof z.ZodError
+          ? err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join(', ')
+          : (err as Error).message.split('\n')[0];
+      throw new ConfigError(`invalid configuration: CATALOG_FILE: ${why}`);
     }
   }
   return {

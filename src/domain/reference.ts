@@ -5,9 +5,12 @@ export function formatReference(prefix: string, id: number): string {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Reply/forward prefixes of the usual clients and languages (Re, AW, RV, SV, Fwd, WG, TR, R, Réf...). */
+/**
+ * Reply/forward prefixes of the usual clients and languages (Re, AW, RV, SV, Fwd, WG, TR, R, RES, Réf., 回复...),
+ * with an optional counter ("RE[2]:") and the French space before the colon.
+ */
 const SUBJECT_PREFIX =
-  /^\s*(?:(?:re|aw|rv|r|sv|vs|ant|antw|odp|fw|fwd|fwd?|wg|tr|enc|rif|réf|ref|vb|reenv|doorst)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+/i;
+  /^\s*(?:(?:re|aw|rv|r|res|sv|vs|vl|ant|antw|odp|fw|fwd|wg|tr|enc|rif|réf|ref|vb|reenv|doorst|回复|答复|转发|回覆|轉寄)\.?\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+/i;
 
 /** Removes reply/forward prefixes ("Re: Fwd: AW:") from a subject. */
 export const stripSubjectPrefixes = (subject: string): string => subject.replace(SUBJECT_PREFIX, '').trim();

@@ -13,11 +13,19 @@ export interface HealthReport {
 /** Extra checks registered by the parts of this process (ingest mailboxes, SMTP). */
 export type HealthCheck = () => Promise<ComponentHealth>;
 
-const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timeout after ${ms} ms`)), ms)),
-  ]);
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<T>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function check(fn: () => Promise<unknown>): Promise<ComponentHealth> {
   try {

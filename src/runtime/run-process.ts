@@ -8,6 +8,7 @@ import { startWeb } from '../web/server.js';
 import type { HealthCheck } from './health.js';
 import type { RunningPart } from './part.js';
 import { connectServices, type Services } from './services.js';
+import { listenError } from './startup-error.js';
 
 export interface ProcessRoles {
   web: boolean;
@@ -37,7 +38,12 @@ export async function runProcess(
   } else if (!config.imapEnabled) {
     health.imap = async () => ({ ok: true, detail: 'off: no mailbox configured (IMAP_HOST, IMAP_USER)' });
   }
-  if (roles.web) parts.unshift(await startWeb(s, { health }));
+  if (roles.web) {
+    const web = await startWeb(s, { health }).catch((err: unknown) => {
+      throw listenError(config.HOST, config.PORT, err);
+    });
+    parts.unshift(web);
+  }
   if (afterStart) await afterStart(s);
 
   let stopping = false;

@@ -3,9 +3,10 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
+/** The reason in words ('database "x" does not exist', 'connect ECONNREFUSED 127.0.0.1:5432'), else the code. */
 const describe = (err: unknown): string => {
   const e = err as { code?: string; message?: string; errors?: { message?: string }[] };
-  return e.code ?? e.errors?.[0]?.message ?? e.message?.split('\n')[0] ?? String(err);
+  return e.message?.split('\n')[0] || e.errors?.[0]?.message || e.code || String(err);
 };
 
 /** "postgres://user:secret@host/db" without the password, for messages. */
@@ -21,3 +22,6 @@ export const redactUrl = (u: string): string => {
 
 export const startupError = (what: string, url: string, err: unknown): StartupError =>
   new StartupError(`cannot connect to ${what} at ${redactUrl(url)}: ${describe(err)}`);
+
+export const listenError = (host: string, port: number, err: unknown): StartupError =>
+  new StartupError(`cannot listen on ${host}:${port} (HOST, PORT): ${describe(err)}`);

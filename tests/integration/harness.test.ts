@@ -9,6 +9,6 @@ describe('test harness', () => {
     const id = await makeTicket(t.app, customer);
     const row = await t.db('tickets').where({ id }).first();
     expect(row.status).toBe('new');
-    expect(t.name).toMatch(/^izt_/);
+    expect(t.name).toMatch(/^izr_/);
   });
 });

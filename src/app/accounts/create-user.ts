@@ -51,38 +51,49 @@ export async function createUser(
 
   const generated = input.password ? null : generatePassword();
   const passwordHash = await hashPassword(input.password ?? (generated as string));
-  return ctx.db.transaction(async (trx) => {
-    const taken = await trx('users').whereRaw('lower(email) = ?', [email.data]).first('id');
-    if (taken)
-      throw new AppError('conflict', 'validation.emailTaken', { fields: { email: 'validation.emailTaken' } });
-    let companyId = input.companyId ?? null;
-    if (!companyId && input.companyName) {
-      const existing = await trx('companies').where({ name: input.companyName.trim() }).first('id');
-      companyId = existing
-        ? (existing.id as number)
-        : ((await trx('companies').insert({ name: input.companyName.trim() }).returning('id'))[0]
-            .id as number);
-    }
-    const [row] = await trx('users')
-      .insert({
-        email: email.data,
-        name,
-        role: input.role,
-        company_id: companyId,
-        phone: input.phone ?? null,
-        language: input.language ?? 'es',
-        is_company_manager: input.isCompanyManager ?? false,
-        password_hash: passwordHash,
-        must_change_password: generated !== null,
-      })
-      .returning('id');
-    const userId = row.id as number;
-    if (input.invite) {
-      // The mail is rendered by the outbound worker; it issues a fresh password (or link) at send time.
-      await writeOutbox(trx, [
-        { event: 'account.invited', actorId: actor.kind === 'user' ? actor.id : null, payload: { userId } },
-      ]);
-    }
-    return { userId, generatedPassword: input.invite ? null : generated };
-  });
+  const emailTaken = () =>
+    new AppError('conflict', 'validation.emailTaken', { fields: { email: 'validation.emailTaken' } });
+  return ctx.db
+    .transaction(async (trx) => {
+      const taken = await trx('users').whereRaw('lower(email) = ?', [email.data]).first('id');
+      if (taken) throw emailTaken();
+      let companyId = input.companyId ?? null;
+      if (companyId && !(await trx('companies').where({ id: companyId }).first('id')))
+        throw new AppError('invalid', 'validation.fixFields', {
+          fields: { company: 'validation.companyRequired' },
+        });
+      if (!companyId && input.companyName) {
+        const existing = await trx('companies').where({ name: input.companyName.trim() }).first('id');
+        companyId = existing
+          ? (existing.id as number)
+          : ((await trx('companies').insert({ name: input.companyName.trim() }).returning('id'))[0]
+              .id as number);
+      }
+      const [row] = await trx('users')
+        .insert({
+          email: email.data,
+          name,
+          role: input.role,
+          company_id: companyId,
+          phone: input.phone ?? null,
+          language: input.language ?? 'es',
+          is_company_manager: input.isCompanyManager ?? false,
+          password_hash: passwordHash,
+          must_change_password: generated !== null,
+        })
+        .returning('id');
+      const userId = row.id as number;
+      if (input.invite) {
+        // The mail is rendered by the outbound worker; it issues a fresh password (or link) at send time.
+        await writeOutbox(trx, [
+          { event: 'account.invited', actorId: actor.kind === 'user' ? actor.id : null, payload: { userId } },
+        ]);
+      }
+      return { userId, generatedPassword: input.invite ? null : generated };
+    })
+    .catch((err: unknown) => {
+      // Two creations of the same address at once: the unique index decides, with the same answer.
+      if ((err as { constraint?: string }).constraint === 'users_email_unique') throw emailTaken();
+      throw err;
+    });
 }

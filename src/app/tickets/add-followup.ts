@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/errors.js';
+import { canSeePrivateNotes } from '../../domain/permissions.js';
 import { type Actor, acceptsFollowups, isStaff, nextStatus } from '../../domain/ticket-status.js';
 import { actorId } from '../actor.js';
 import type { AppContext } from '../context.js';
@@ -29,10 +30,11 @@ export async function addFollowup(
     });
   }
   const visibility = input.visibility ?? 'public';
-  if (visibility === 'private' && !isStaff(actor)) throw new AppError('forbidden', 'errors.forbidden');
+  if (visibility === 'private' && !canSeePrivateNotes(actor))
+    throw new AppError('forbidden', 'errors.forbidden');
 
   return ctx.db.transaction(async (trx) => {
-    const t = await lockTicket(trx, input.ticketId, actor);
+    const t = await lockTicket(trx, input.ticketId, actor, 'contribute');
     if (!acceptsFollowups(t.status)) throw new AppError('conflict', 'errors.ticketClosed');
     const by = actorId(actor);
     const followupId = await writeFollowup(ctx, trx, {

@@ -5,7 +5,7 @@ import type { FollowupInput } from '../followup-writer.js';
 import { requireText, runTransition, type TransitionResult } from '../transition.js';
 
 /** Support asks the customer for information: the ticket waits for them. */
-export const setPending = (ctx: AppContext, actor: Actor, ticketId: number, request: FollowupInput) =>
+export const setPending = async (ctx: AppContext, actor: Actor, ticketId: number, request: FollowupInput) =>
   runTransition(ctx, actor, ticketId, {
     action: 'set_pending',
     history: 'status_changed',
@@ -18,7 +18,7 @@ export const setPending = (ctx: AppContext, actor: Actor, ticketId: number, requ
   });
 
 /** An agent gives the solution; the customer is asked to approve it. */
-export const resolve = (ctx: AppContext, actor: Actor, ticketId: number, solution: FollowupInput) => {
+export const resolve = async (ctx: AppContext, actor: Actor, ticketId: number, solution: FollowupInput) => {
   const text = requireText(solution.body, 'solution', 'validation.solutionRequired');
   return runTransition(ctx, actor, ticketId, {
     action: 'resolve',
@@ -33,7 +33,12 @@ export const resolve = (ctx: AppContext, actor: Actor, ticketId: number, solutio
 };
 
 /** The customer accepts the solution (optional comment): the ticket is closed. */
-export const approveSolution = (ctx: AppContext, actor: Actor, ticketId: number, comment?: FollowupInput) =>
+export const approveSolution = async (
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: number,
+  comment?: FollowupInput,
+) =>
   runTransition(ctx, actor, ticketId, {
     action: 'approve_solution',
     history: 'approved',
@@ -42,7 +47,12 @@ export const approveSolution = (ctx: AppContext, actor: Actor, ticketId: number,
   });
 
 /** The customer refuses the solution (a reason is required): the ticket goes back to work. */
-export const refuseSolution = (ctx: AppContext, actor: Actor, ticketId: number, reason: FollowupInput) =>
+export const refuseSolution = async (
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: number,
+  reason: FollowupInput,
+) =>
   runTransition(ctx, actor, ticketId, {
     action: 'refuse_solution',
     history: 'refused',
@@ -56,7 +66,12 @@ export const refuseSolution = (ctx: AppContext, actor: Actor, ticketId: number, 
   });
 
 /** Staff closes a ticket, or the system does (automatic closing of resolved tickets). */
-export const close = (ctx: AppContext, actor: Actor, ticketId: number, data: { reason?: string } = {}) =>
+export const close = async (
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: number,
+  data: { reason?: string } = {},
+) =>
   runTransition(ctx, actor, ticketId, {
     action: 'close',
     history: 'closed',
@@ -65,7 +80,7 @@ export const close = (ctx: AppContext, actor: Actor, ticketId: number, data: { r
   });
 
 /** Staff reopens a resolved or closed ticket. */
-export const reopen = (ctx: AppContext, actor: Actor, ticketId: number, comment?: FollowupInput) =>
+export const reopen = async (ctx: AppContext, actor: Actor, ticketId: number, comment?: FollowupInput) =>
   runTransition(ctx, actor, ticketId, {
     action: 'reopen',
     history: 'reopened',
@@ -83,15 +98,18 @@ export async function assign(
 ): Promise<TransitionResult> {
   const target = assigneeId ?? (actor.kind === 'user' ? actor.id : null);
   if (target === null) throw new AppError('invalid', 'validation.assigneeRequired');
-  const agent = await ctx
-    .db('users')
-    .where({ id: target, active: true })
-    .whereIn('role', ['agent', 'admin'])
-    .first('id');
-  if (!agent || !isStaff(actor))
-    throw new AppError('invalid', 'validation.assigneeInvalid', {
-      fields: { assigneeId: 'validation.assigneeInvalid' },
-    });
+  // Others get "not found" or "forbidden" from the transition itself, before anything about the assignee.
+  if (isStaff(actor)) {
+    const agent = await ctx
+      .db('users')
+      .where({ id: target, active: true })
+      .whereIn('role', ['agent', 'admin'])
+      .first('id');
+    if (!agent)
+      throw new AppError('invalid', 'validation.assigneeInvalid', {
+        fields: { assigneeId: 'validation.assigneeInvalid' },
+      });
+  }
   return runTransition(ctx, actor, ticketId, {
     action: 'assign',
     history: 'assigned',
