@@ -146,6 +146,12 @@ describe('agent pages', () => {
     expect(res.text).toContain('Sin conexión desde el lunes');
     expect(res.text).toMatch(/class="counters"/);
     expect((await web.get('/agent?q=zzzznothing')).text).not.toContain('Sin conexión desde el lunes');
+    const byPerson = await web.get(`/agent?requester=${customer.id}&status=all`);
+    expect(byPerson.text).toContain('class="chip"');
+    expect(byPerson.text).toContain('Sin conexión desde el lunes');
+    expect((await web.get(`/agent?requester=${agent.id}&status=all`)).text).not.toContain(
+      'Sin conexión desde el lunes',
+    );
     const page = await web.get(`/agent/tickets/${ticketId}`);
     expect(page.text).toContain('&lt;b&gt;en rojo&lt;/b&gt;');
     expect(page.text).not.toContain('<b>en rojo</b>');

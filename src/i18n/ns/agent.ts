@@ -29,6 +29,10 @@ export const agent = {
       nextPage: 'Siguiente »',
       prevPage: '« Anterior',
       age: 'Antigüedad',
+      linked_customer: 'Empresa',
+      linked_requester: 'Solicitante',
+      linked_service: 'Servicio',
+      removeFilter: 'Quitar este filtro',
     },
     ticket: {
       reference: 'Referencia',
@@ -268,6 +272,10 @@ export const agent = {
       nextPage: 'Next »',
       prevPage: '« Previous',
       age: 'Age',
+      linked_customer: 'Company',
+      linked_requester: 'Requester',
+      linked_service: 'Service',
+      removeFilter: 'Remove this filter',
     },
     ticket: {
       reference: 'Reference',
@@ -507,6 +515,10 @@ export const agent = {
       nextPage: 'Suivante »',
       prevPage: '« Précédente',
       age: 'Ancienneté',
+      linked_customer: 'Société',
+      linked_requester: 'Demandeur',
+      linked_service: 'Service',
+      removeFilter: 'Retirer ce filtre',
     },
     ticket: {
       reference: 'Référence',

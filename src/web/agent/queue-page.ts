@@ -142,6 +142,16 @@ ${counts.map(
   ${values.requester ? html`<input type="hidden" name="requester" value="${values.requester}">` : ''}
   <div class="field checks"><label><input type="checkbox" name="waiting" value="1"${values.waiting ? html` checked` : ''}> ${t('agent:queue.waiting')}</label></div>
 </form>`;
+    // Filters set by a link (a customer's, a person's or a service's tickets) that the form shows no list for.
+    const linked = (['customer', 'requester', 'service'] as const).filter(
+      (k) => values[k] && !(k === 'customer' && options.companies.length),
+    );
+    const chips = linked.length
+      ? html`<p class="filter-chips">${linked.map(
+          (k) =>
+            html`<a class="chip" href="${queryString(values, { [k]: null, after: null })}">${t(`agent:queue.linked_${k}`)} #${values[k] ?? ''} <span aria-hidden="true">✕</span><span class="visually-hidden">${t('agent:queue.removeFilter')}</span></a> `,
+        )}</p>`
+      : '';
     const rows = page.rows.map(
       (row) => html`<tr>
   <td><span class="prio prio-${row.priority}" title="${t('agent:ticket.priority')}">P${row.priority}</span></td>
@@ -166,7 +176,7 @@ ${page.next ? html`<a class="button" rel="next" href="${queryString(values, { af
     await agentPage(ctx, {
       title: t('agent:queue.title'),
       section: 'queue',
-      body: html`<div class="page-head"><h1>${t('agent:queue.title')}</h1></div>${counters}${form}${table}${pager}`,
+      body: html`<div class="page-head"><h1>${t('agent:queue.title')}</h1></div>${counters}${form}${chips}${table}${pager}`,
     });
   });
 }
