@@ -1,3 +1,6 @@
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
@@ -146,5 +149,43 @@ describe("an agent's day in the browser", () => {
     const deliveries = await t.db('deliveries').where({ ticket_id: ticketId, user_id: customer.id });
     for (const d of deliveries) expect(d.event).not.toBe('ticket.followup.private');
     expect(errors).toEqual([]);
+  });
+
+  it('imports customers from a CSV file and shows the report of rejected lines', {
+    timeout: 60_000,
+  }, async () => {
+    const admin = await makeUser(t.app, 'admin', { email: 'ana@izarlink.test' });
+    const lines = [
+      'name;code',
+      ...Array.from({ length: 120 }, (_, i) => `Cliente ${i};CSV-${i}`),
+      ';SIN-NOMBRE',
+      'Cliente 7;OTRO',
+    ];
+    const file = join(tmpdir(), `clientes-${process.pid}.csv`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
+    const page = await ctx.newPage();
+    await login(page, admin.email);
+    await page.goto(`${base}/agent/admin/import`);
+    await page.getByLabel('Qué importa').selectOption('customers');
+    await page.setInputFiles('input[name="file"]', file);
+    await Promise.all([
+      page.waitForURL(/\/agent\/admin\/import\/[0-9a-f]{24}$/),
+      page.getByRole('button', { name: 'Importar' }).click(),
+    ]);
+    // The page reloads itself (Refresh header) until the report is there.
+    await page.locator('#import-summary').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#import-summary').textContent()).toContain(
+      '120 de 122 líneas importadas; 2 rechazadas',
+    );
+    const rejected = await page.locator('table.rejected tbody tr').allTextContents();
+    expect(rejected[0]).toContain('122');
+    expect(rejected[0]).toContain('El nombre es obligatorio.');
+    expect(rejected[1]).toContain('Ya existe una empresa con ese nombre.');
+    await screenshot(page, 'agent-06-import-report');
+    unlinkSync(file);
+    await page.goto(`${base}/agent/customers?q=cliente`);
+    expect(await page.locator('table.data tbody tr').count()).toBe(50);
+    await screenshot(page, 'agent-07-customers');
   });
 });
