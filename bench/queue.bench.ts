@@ -1,12 +1,13 @@
-import type { AddressInfo } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { hashPassword } from '../src/app/accounts/passwords.js';
 import { type QueueFilters, queueQuery } from '../src/app/queries/agent-queue.js';
 import { loadConfig } from '../src/config/config.js';
 import { createDb, type Db, migrate } from '../src/db/db.js';
 import { createLogger } from '../src/infra/logger.js';
 import { connectServices } from '../src/runtime/services.js';
-import { createWebApp } from '../src/web/app.js';
 import { seedQueue } from './lib/seed-queue.js';
 
 /**
@@ -89,6 +90,27 @@ async function explain(db: Db, sql: string, bindings: readonly unknown[]) {
   };
 }
 
+async function freePort(): Promise<number> {
+  const srv = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => srv.once('listening', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+async function waitForHealth(base: string, web: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (web.exitCode !== null) throw new Error(`web server exited with ${web.exitCode}`);
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('web server did not start');
+}
+
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
@@ -102,10 +124,28 @@ export async function run(): Promise<Record<string, unknown>> {
     SECRET: 'bench-secret-bench-secret-bench-secret-0',
   });
   const s = await connectServices(config, createLogger('silent'));
-  const server = createWebApp(s, { health: {} }).listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The web server runs as its own process (`izardesk serve`), as in production; this process is the client.
+  const port = await freePort();
+  const web = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli', 'main.ts'), 'serve'],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: dbUrl(),
+        REDIS_PREFIX: config.REDIS_PREFIX,
+        SECRET: config.SECRET,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const base = `http://127.0.0.1:${port}`;
   try {
+    await waitForHealth(base, web);
     await s.db('users').where({ email: AGENT }).delete();
     await s.db('users').insert({
       email: AGENT,
@@ -284,10 +324,11 @@ export async function run(): Promise<Record<string, unknown>> {
       plans,
     };
   } finally {
-    await new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    });
+    if (web.exitCode === null) {
+      const exited = new Promise((r) => web.once('exit', r));
+      web.kill('SIGTERM');
+      await exited;
+    }
     await s.close();
   }
 }
