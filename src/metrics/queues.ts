@@ -4,7 +4,9 @@
  */
 export const NOTIFICATIONS_QUEUE = 'notifications';
 
-export const MONITORED_QUEUES: readonly string[] = [NOTIFICATIONS_QUEUE];
+export const JOBS_QUEUE = 'scheduled-jobs';
+
+export const MONITORED_QUEUES: readonly string[] = [NOTIFICATIONS_QUEUE, JOBS_QUEUE];
 
 /** BullMQ job states counted per queue. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;

@@ -2,6 +2,7 @@ import { loadConfig } from '../config/config.js';
 import { migrate } from '../db/db.js';
 import { createLogger } from '../infra/logger.js';
 import { startIngest } from '../ingest/index.js';
+import { startJobs } from '../jobs/scheduler.js';
 import { startOutbound } from '../outbound/index.js';
 import { startWeb } from '../web/server.js';
 import type { HealthCheck } from './health.js';
@@ -35,7 +36,7 @@ export async function runProcess(
     process: async () => (stopping ? { ok: false, detail: 'shutting down' } : { ok: true }),
   };
   if (roles.worker) {
-    for (const part of [await startOutbound(s), await startIngest(s)]) {
+    for (const part of [await startOutbound(s), await startIngest(s), await startJobs(s)]) {
       parts.push(part);
       if (part.health) health[`worker:${part.name}`] = part.health;
     }

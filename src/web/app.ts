@@ -18,6 +18,7 @@ import { mailGalleryRoutes } from '../outbound/mail-gallery-routes.js';
 import { createQueueDashboard } from '../outbound/queue-dashboard.js';
 import type { HealthCheck } from '../runtime/health.js';
 import type { Services } from '../runtime/services.js';
+import { mountAgentRoutes } from './agent/routes.js';
 import { requireRole } from './auth.js';
 import type { WebState } from './context.js';
 import { errorMiddleware } from './errors.js';
@@ -46,6 +47,7 @@ export function createWebApp(s: Services, options: WebOptions): Koa<WebState> {
 
   const pages = new Router<WebState>();
   mountPortalRoutes(pages);
+  mountAgentRoutes(pages);
   for (const m of pageStack(s)) app.use(m);
   mountStaffTools(app, s);
   app.use(pages.routes());

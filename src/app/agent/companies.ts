@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { AppError, type FieldErrors } from '../../domain/errors.js';
+import type { Actor } from '../../domain/ticket-status.js';
+import type { AppContext } from '../context.js';
+import { requireAccountManager } from './guards.js';
+
+export interface CompanyInput {
+  name: string;
+  /** The customer's code in the ISP's other systems (unique when given). */
+  code?: string | null;
+  active?: boolean;
+}
+
+const clean = (v: string | null | undefined) => {
+  const s = (v ?? '').trim();
+  return s ? s : null;
+};
+
+function check(input: CompanyInput): { name: string; code: string | null } {
+  const fields: FieldErrors = {};
+  const name = input.name.trim();
+  if (!name) fields.name = 'validation.nameRequired';
+  else if (name.length > 200) fields.name = 'agent:validation.tooLong';
+  const code = clean(input.code);
+  if (code && code.length > 60) fields.code = 'agent:validation.tooLong';
+  if (Object.keys(fields).length) throw new AppError('invalid', 'validation.fixFields', { fields });
+  return { name, code };
+}
+
+const codeTaken = () =>
+  new AppError('conflict', 'agent:validation.codeTaken', { fields: { code: 'agent:validation.codeTaken' } });
+
+export async function createCompany(ctx: AppContext, actor: Actor, input: CompanyInput): Promise<number> {
+  requireAccountManager(actor);
+  const v = check(input);
+  return ctx.db.transaction(async (trx) => {
+    if (v.code && (await trx('companies').where({ code: v.code }).first('id'))) throw codeTaken();
+    const [row] = await trx('companies')
+      .insert({ name: v.name, code: v.code, active: input.active ?? true })
+      .returning('id');
+    return row.id as number;
+  });
+}
+
+export async function updateCompany(
+  ctx: AppContext,
+  actor: Actor,
+  companyId: number,
+  input: CompanyInput,
+): Promise<void> {
+  requireAccountManager(actor);
+  const v = check(input);
+  await ctx.db.transaction(async (trx) => {
+    const c = await trx('companies').where({ id: companyId }).forUpdate().first('id');
+    if (!c) throw new AppError('not_found', 'agent:errors.companyNotFound');
+    if (v.code && (await trx('companies').where({ code: v.code }).whereNot({ id: companyId }).first('id')))
+      throw codeTaken();
+    await trx('companies')
+      .where({ id: companyId })
+      .update({ name: v.name, code: v.code, active: input.active ?? true, updated_at: new Date() });
+  });
+}
+
+export interface ServiceInput {
+  name: string;
+  circuitId?: string | null;
+  address?: string | null;
+  active?: boolean;
+}
+
+const idSchema = z.number().int().positive();
+
+function checkService(input: ServiceInput) {
+  const name = input.name.trim();
+  if (!name)
+    throw new AppError('invalid', 'validation.fixFields', { fields: { name: 'validation.nameRequired' } });
+  return {
+    name,
+    circuit_id: clean(input.circuitId),
+    address: clean(input.address),
+    active: input.active ?? true,
+  };
+}
+
+/** A connection (service) of a customer company. */
+export async function createService(
+  ctx: AppContext,
+  actor: Actor,
+  companyId: number,
+  input: ServiceInput,
+): Promise<number> {
+  requireAccountManager(actor);
+  const v = checkService(input);
+  if (!idSchema.safeParse(companyId).success) throw new AppError('not_found', 'agent:errors.companyNotFound');
+  return ctx.db.transaction(async (trx) => {
+    if (!(await trx('companies').where({ id: companyId }).first('id')))
+      throw new AppError('not_found', 'agent:errors.companyNotFound');
+    const [row] = await trx('services')
+      .insert({ company_id: companyId, ...v })
+      .returning('id');
+    return row.id as number;
+  });
+}
+
+/** Edits a service; a service is deactivated rather than deleted, so its tickets keep it. */
+export async function updateService(
+  ctx: AppContext,
+  actor: Actor,
+  serviceId: number,
+  input: ServiceInput,
+): Promise<void> {
+  requireAccountManager(actor);
+  const v = checkService(input);
+  const n = await ctx
+    .db('services')
+    .where({ id: serviceId })
+    .update({ ...v, updated_at: new Date() });
+  if (!n) throw new AppError('not_found', 'agent:errors.serviceNotFound');
+}

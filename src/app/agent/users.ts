@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../../config/config.js';
+import { AppError, type FieldErrors } from '../../domain/errors.js';
+import { isAdmin } from '../../domain/permissions.js';
+import type { Actor, Role } from '../../domain/ticket-status.js';
+import type { AppContext } from '../context.js';
+import { writeOutbox } from '../outbox.js';
+import { requireAccountManager } from './guards.js';
+
+export interface UserEdit {
+  name: string;
+  email: string;
+  phone?: string | null;
+  language: string;
+  role: Role;
+  companyId: number | null;
+  isCompanyManager: boolean;
+}
+
+const emailSchema = z.string().trim().toLowerCase().email();
+
+/** Staff accounts (and making someone staff) are for admins; agents manage customers. */
+function checkMayEdit(actor: Actor, currentRole: Role, nextRole: Role): void {
+  requireAccountManager(actor);
+  if ((currentRole !== 'customer' || nextRole !== 'customer') && !isAdmin(actor))
+    throw new AppError('forbidden', 'errors.forbidden');
+}
+
+export async function updateUser(
+  ctx: AppContext,
+  actor: Actor,
+  userId: number,
+  input: UserEdit,
+): Promise<void> {
+  const fields: FieldErrors = {};
+  const name = input.name.trim();
+  if (!name) fields.name = 'validation.nameRequired';
+  const email = emailSchema.safeParse(input.email);
+  if (!email.success) fields.email = 'validation.emailInvalid';
+  if (!(LANGUAGES as readonly string[]).includes(input.language))
+    fields.language = 'agent:validation.languageInvalid';
+  if (input.role === 'customer' && !input.companyId) fields.company = 'validation.companyRequired';
+  if (Object.keys(fields).length || !email.success)
+    throw new AppError('invalid', 'validation.fixFields', { fields });
+  await ctx.db.transaction(async (trx) => {
+    const u = await trx('users').where({ id: userId }).forUpdate().first('id', 'role');
+    if (!u) throw new AppError('not_found', 'agent:errors.userNotFound');
+    checkMayEdit(actor, u.role, input.role);
+    if (actor.kind === 'user' && actor.id === userId && input.role !== u.role)
+      throw new AppError('conflict', 'agent:errors.notYourself');
+    const taken = await trx('users')
+      .whereRaw('lower(email) = ?', [email.data])
+      .whereNot({ id: userId })
+      .first('id');
+    if (taken)
+      throw new AppError('conflict', 'validation.emailTaken', { fields: { email: 'validation.emailTaken' } });
+    if (input.companyId && !(await trx('companies').where({ id: input.companyId }).first('id')))
+      throw new AppError('invalid', 'validation.fixFields', {
+        fields: { company: 'validation.companyRequired' },
+      });
+    await trx('users')
+      .where({ id: userId })
+      .update({
+        name,
+        email: email.data,
+        phone: input.phone?.trim() || null,
+        language: input.language,
+        role: input.role,
+        company_id: input.role === 'customer' ? input.companyId : null,
+        is_company_manager: input.role === 'customer' && input.isCompanyManager,
+        updated_at: new Date(),
+      });
+  });
+}
+
+/**
+ * Deactivates (or reactivates) an account. Nothing is deleted: the user's tickets, follow-ups and history stay;
+ * they just cannot sign in any more (their sessions end now) and get no mail.
+ */
+export async function setUserActive(
+  ctx: AppContext,
+  actor: Actor,
+  userId: number,
+  active: boolean,
+): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    const u = await trx('users').where({ id: userId }).forUpdate().first('id', 'role');
+    if (!u) throw new AppError('not_found', 'agent:errors.userNotFound');
+    checkMayEdit(actor, u.role, u.role);
+    if (actor.kind === 'user' && actor.id === userId)
+      throw new AppError('conflict', 'agent:errors.notYourself');
+    await trx('users').where({ id: userId }).update({ active, updated_at: new Date() });
+    if (!active) await trx('sessions').where({ user_id: userId }).delete();
+  });
+}
+
+/** Sends the invitation again (new temporary password, made by the mail worker at send time). */
+export async function reinviteUser(ctx: AppContext, actor: Actor, userId: number): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    const u = await trx('users').where({ id: userId }).first('id', 'role', 'active');
+    if (!u) throw new AppError('not_found', 'agent:errors.userNotFound');
+    checkMayEdit(actor, u.role, u.role);
+    if (!u.active) throw new AppError('conflict', 'agent:errors.userInactive');
+    await writeOutbox(trx, [
+      { event: 'account.invited', actorId: actor.kind === 'user' ? actor.id : null, payload: { userId } },
+    ]);
+  });
+}

@@ -1,0 +1,200 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../db/db.js';
+import { parseReference } from '../../domain/reference.js';
+import { TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.js';
+
+/** What the queue can be narrowed by. `status` 'open' (the default) is every ticket not closed. */
+export interface QueueFilters {
+  status?: TicketStatus | 'open' | 'all';
+  type?: string;
+  category?: string;
+  urgency?: string;
+  serviceId?: number;
+  assigneeId?: number;
+  /** The customer company. */
+  companyId?: number;
+  requesterId?: number;
+  unassigned?: boolean;
+  /** Waiting for the customer (status pending). */
+  waiting?: boolean;
+  /** Full-text search over reference, title, description, follow-up bodies and customer names. */
+  q?: string;
+}
+
+export interface QueueRow {
+  id: number;
+  title: string;
+  status: TicketStatus;
+  type: string;
+  category: string;
+  urgency: string | null;
+  priority: number;
+  created_at: Date;
+  updated_at: Date;
+  requester_id: number;
+  requester_name: string;
+  company_name: string | null;
+  assignee_id: number | null;
+  assignee_name: string | null;
+  service_name: string | null;
+}
+
+export interface QueuePage {
+  rows: QueueRow[];
+  /** Opaque cursor of the next page, or null on the last one. */
+  next: string | null;
+}
+
+interface Cursor {
+  priority: number;
+  createdUs: number;
+  id: number;
+}
+
+const encodeCursor = (c: Cursor) =>
+  Buffer.from(`${c.priority}.${c.createdUs}.${c.id}`, 'utf8').toString('base64url');
+
+function decodeCursor(s: string | undefined): Cursor | null {
+  if (!s) return null;
+  const m = /^(\d{1,2})\.(\d{1,17})\.(\d{1,15})$/.exec(Buffer.from(s, 'base64url').toString('utf8'));
+  return m ? { priority: Number(m[1]), createdUs: Number(m[2]), id: Number(m[3]) } : null;
+}
+
+/** A search: words over the ticket's search vector (text, follow-ups, customer names), or its reference. */
+function applySearch(q: Knex.QueryBuilder, text: string, prefix: string): void {
+  const ref =
+    parseReference(prefix, text) ?? (/^#?\d{1,12}$/.test(text) ? Number(text.replace('#', '')) : null);
+  q.where((w) => {
+    w.whereRaw('t.search @@ izd_tsq(?)', [text]);
+    if (ref !== null) w.orWhere('t.id', ref);
+  });
+}
+
+/**
+ * One page of the agent queue, by priority (1 first) then age (oldest first), with keyset pagination so
+ * page 1000 costs what page 1 does. The default view walks the partial index tickets_open_queue.
+ */
+export async function agentQueue(
+  db: Db,
+  filters: QueueFilters,
+  page: { limit: number; after?: string; ticketPrefix: string },
+): Promise<QueuePage> {
+  const limit = clampLimit(page.limit);
+  const rows: (QueueRow & { created_us: number })[] = await queueQuery(db, filters, page);
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown.at(-1);
+  return {
+    rows: shown.map(({ created_us: _, ...r }) => r),
+    next:
+      more && last
+        ? encodeCursor({ priority: last.priority, createdUs: last.created_us, id: last.id })
+        : null,
+  };
+}
+
+const clampLimit = (n: number) => Math.min(Math.max(n, 1), 100);
+
+/** The queue's SQL (one row more than the page, to know whether there is a next one); exported for EXPLAIN. */
+export function queueQuery(
+  db: Db,
+  filters: QueueFilters,
+  page: { limit: number; after?: string; ticketPrefix: string },
+): Knex.QueryBuilder {
+  const limit = clampLimit(page.limit);
+  const q = db('tickets as t')
+    .leftJoin('users as r', 'r.id', 't.requester_id')
+    .leftJoin('companies as c', 'c.id', 't.company_id')
+    .leftJoin('users as a', 'a.id', 't.assignee_id')
+    .leftJoin('services as s', 's.id', 't.service_id')
+    .select(
+      't.id',
+      't.title',
+      't.status',
+      't.type',
+      't.category',
+      't.urgency',
+      't.priority',
+      't.created_at',
+      't.updated_at',
+      't.requester_id',
+      'r.name as requester_name',
+      'c.name as company_name',
+      't.assignee_id',
+      'a.name as assignee_name',
+      's.name as service_name',
+      db.raw('(extract(epoch from t.created_at) * 1000000)::bigint as created_us'),
+    )
+    .orderBy([
+      { column: 't.priority', order: 'asc' },
+      { column: 't.created_at', order: 'asc' },
+      { column: 't.id', order: 'asc' },
+    ])
+    .limit(limit + 1);
+
+  const status = filters.waiting ? 'pending' : (filters.status ?? 'open');
+  if (status === 'open') q.whereRaw("t.status <> 'closed'");
+  else if (status !== 'all' && (TICKET_STATUSES as readonly string[]).includes(status))
+    q.where('t.status', status);
+  if (filters.type) q.where('t.type', filters.type);
+  if (filters.category) q.where('t.category', filters.category);
+  if (filters.urgency) q.where('t.urgency', filters.urgency);
+  if (filters.serviceId) q.where('t.service_id', filters.serviceId);
+  if (filters.companyId) q.where('t.company_id', filters.companyId);
+  if (filters.requesterId) q.where('t.requester_id', filters.requesterId);
+  if (filters.unassigned) q.whereNull('t.assignee_id');
+  else if (filters.assigneeId) q.where('t.assignee_id', filters.assigneeId);
+  const text = filters.q?.trim();
+  if (text) applySearch(q, text.slice(0, 200), page.ticketPrefix);
+  const cursor = decodeCursor(page.after);
+  if (cursor) {
+    q.whereRaw(
+      "(t.priority, t.created_at, t.id) > (?, timestamptz 'epoch' + ? * interval '1 microsecond', ?)",
+      [cursor.priority, cursor.createdUs, cursor.id],
+    );
+  }
+  return q;
+}
+
+/** Counts beyond this are shown as an estimate: counting a million closed tickets per page view is waste. */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+export interface StatusCount {
+  status: TicketStatus;
+  count: number;
+  /** True when the figure is the planner's estimate (over EXACT_COUNT_LIMIT). */
+  estimated: boolean;
+}
+
+/**
+ * Tickets per status: exact up to EXACT_COUNT_LIMIT (a bounded index-only scan each), otherwise the
+ * statistics' estimate, so the cost stays flat however many tickets there are.
+ */
+export async function statusCounts(db: Db): Promise<StatusCount[]> {
+  const parts = TICKET_STATUSES.map(
+    (s) =>
+      `select '${s}'::text as status, (select count(*) from (select 1 from tickets where status = '${s}' limit ${EXACT_COUNT_LIMIT + 1}) x)::int as n`,
+  );
+  const exact: { status: TicketStatus; n: number }[] = (await db.raw(parts.join(' union all '))).rows;
+  const over = exact.filter((e) => e.n > EXACT_COUNT_LIMIT);
+  const estimates = new Map<string, number>();
+  if (over.length) {
+    const stats = await db.raw(
+      `select s.most_common_vals::text::text[] as vals, s.most_common_freqs as freqs, c.reltuples
+         from pg_class c left join pg_stats s
+           on s.tablename = 'tickets' and s.attname = 'status' and s.schemaname = current_schema()
+        where c.oid = 'tickets'::regclass`,
+    );
+    const row = stats.rows[0] as
+      | { vals: string[] | null; freqs: number[] | null; reltuples: number }
+      | undefined;
+    row?.vals?.forEach((v, i) => {
+      estimates.set(v, Math.round((row.freqs?.[i] ?? 0) * Math.max(row.reltuples, 0)));
+    });
+  }
+  return exact.map((e) =>
+    e.n > EXACT_COUNT_LIMIT
+      ? { status: e.status, count: Math.max(estimates.get(e.status) ?? 0, e.n), estimated: true }
+      : { status: e.status, count: e.n, estimated: false },
+  );
+}

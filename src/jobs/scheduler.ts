@@ -1,0 +1,46 @@
+import { Queue, Worker } from 'bullmq';
+import { JOBS_QUEUE } from '../metrics/queues.js';
+import type { RunningPart } from '../runtime/part.js';
+import type { Services } from '../runtime/services.js';
+import { autoCloseResolved } from './auto-close.js';
+
+/** How often the automatic closing runs; it closes what has waited AUTO_CLOSE_DAYS, so hourly is plenty. */
+const AUTO_CLOSE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Scheduled jobs of the worker role. A BullMQ job scheduler makes one job per period in Redis, so with several
+ * workers running only one of them runs each occurrence.
+ */
+export async function startJobs(s: Services): Promise<RunningPart> {
+  const connection = { url: s.config.REDIS_URL, maxRetriesPerRequest: null };
+  const prefix = s.config.REDIS_PREFIX;
+  const queue = new Queue(JOBS_QUEUE, { connection, prefix });
+  if (s.config.AUTO_CLOSE_DAYS > 0) {
+    await queue.upsertJobScheduler(
+      'auto-close',
+      { every: AUTO_CLOSE_EVERY_MS },
+      { name: 'auto-close', opts: { removeOnComplete: 50, removeOnFail: 200 } },
+    );
+  } else {
+    await queue.removeJobScheduler('auto-close');
+  }
+  const worker = new Worker(
+    JOBS_QUEUE,
+    async (job) => {
+      if (job.name !== 'auto-close') return null;
+      const out = await autoCloseResolved(s.app, s.config.AUTO_CLOSE_DAYS);
+      if (out.closed || out.skipped) s.logger.info(out, 'automatic closing of resolved tickets');
+      return out;
+    },
+    { connection, prefix, concurrency: 1 },
+  );
+  worker.on('failed', (job, err) => s.logger.error({ err, job: job?.name }, 'scheduled job failed'));
+  s.logger.info({ autoCloseDays: s.config.AUTO_CLOSE_DAYS }, 'scheduled jobs started');
+  return {
+    name: 'jobs',
+    stop: async () => {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,377 @@
+import type Router from '@koa/router';
+import { createUser } from '../../app/accounts/create-user.js';
+import { createCompany, createService, updateCompany, updateService } from '../../app/agent/companies.js';
+import { reinviteUser, setUserActive, updateUser } from '../../app/agent/users.js';
+import { companyDetail, listCompanies, userById } from '../../app/queries/agent-accounts.js';
+import { AppError, isAppError } from '../../domain/errors.js';
+import type { Role } from '../../domain/ticket-status.js';
+import { field } from '../body.js';
+import type { WebContext, WebState } from '../context.js';
+import { emptyForm, errorSummary, type FormState, formFromError, selectField, textField } from '../forms.js';
+import { html, type SafeHtml } from '../html.js';
+import { csrfField } from '../layout.js';
+import { setFlash } from '../session.js';
+import { checkbox, languageOptions } from './fields.js';
+import { idParam, intParam, staffActor, staffOnly } from './guard.js';
+import { agentPage } from './page.js';
+
+const values = (ctx: WebContext, names: string[]) => Object.fromEntries(names.map((n) => [n, field(ctx, n)]));
+
+const redirect = (ctx: WebContext, to: string, flash: string) => {
+  setFlash(ctx, flash);
+  ctx.redirect(to);
+  ctx.status = 303;
+};
+
+/** Runs a use case from a form: expected errors re-render the form with what was typed (422/409). */
+async function submit(
+  ctx: WebContext,
+  run: () => Promise<void>,
+  rerender: (form: FormState, status: number) => Promise<void>,
+  names: string[],
+): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!isAppError(err) || !['invalid', 'conflict', 'too_large'].includes(err.code)) throw err;
+    await rerender(formFromError(err, values(ctx, names)), err.code === 'conflict' ? 409 : 422);
+  }
+}
+
+const COMPANY_FIELDS = ['name', 'code', 'active'];
+const SERVICE_FIELDS = ['name', 'circuitId', 'address', 'active'];
+const USER_FIELDS = ['email', 'name', 'phone', 'language', 'manager', 'invite', 'role', 'companyId'];
+
+export async function companyForm(
+  ctx: WebContext,
+  f: FormState,
+  action: string,
+  submitLabel: string,
+): Promise<SafeHtml> {
+  const { t } = ctx.state;
+  return html`<form method="post" action="${action}" novalidate>${await csrfField(ctx)}${errorSummary(t, f)}
+<div class="grid-2">
+${textField(t, f, { name: 'name', label: t('agent:accounts.companyName'), required: true, maxlength: 200 })}
+${textField(t, f, { name: 'code', label: t('agent:accounts.code'), hint: t('agent:accounts.codeHint'), maxlength: 60 })}
+</div>${checkbox(f, 'active', t('agent:accounts.active'))}
+<div class="actions"><button class="button primary" type="submit">${submitLabel}</button></div></form>`;
+}
+
+async function serviceForm(
+  ctx: WebContext,
+  f: FormState,
+  action: string,
+  submitLabel: string,
+): Promise<SafeHtml> {
+  const { t } = ctx.state;
+  return html`<form method="post" action="${action}" novalidate>${await csrfField(ctx)}${errorSummary(t, f)}
+<div class="grid-2">
+${textField(t, f, { name: 'name', label: t('agent:accounts.serviceName'), required: true })}
+${textField(t, f, { name: 'circuitId', label: t('agent:accounts.circuitId') })}
+</div>
+${textField(t, f, { name: 'address', label: t('agent:accounts.address') })}
+${checkbox(f, 'active', t('agent:accounts.active'))}
+<div class="actions"><button class="button primary" type="submit">${submitLabel}</button></div></form>`;
+}
+
+/** New-user form: customers of a company, or (admins) staff. */
+export async function userForm(
+  ctx: WebContext,
+  f: FormState,
+  o: { action: string; submitLabel: string; roles: Role[]; invite: boolean },
+): Promise<SafeHtml> {
+  const { t } = ctx.state;
+  return html`<form method="post" action="${o.action}" novalidate>${await csrfField(ctx)}${errorSummary(t, f)}
+<div class="grid-2">
+${textField(t, f, { name: 'name', label: t('agent:accounts.name'), required: true })}
+${textField(t, f, { name: 'email', label: t('agent:accounts.email'), type: 'email', required: true })}
+${textField(t, f, { name: 'phone', label: t('agent:accounts.phone'), type: 'tel' })}
+${selectField(t, f, { name: 'language', label: t('agent:accounts.language'), options: languageOptions(t) })}
+${
+  o.roles.length > 1
+    ? selectField(t, f, {
+        name: 'role',
+        label: t('agent:accounts.role'),
+        options: o.roles.map((r) => ({ value: r, label: t(`agent:roles.${r}`) })),
+      })
+    : html`<input type="hidden" name="role" value="${o.roles[0] ?? 'customer'}">`
+}
+</div>
+${o.roles.includes('customer') ? checkbox(f, 'manager', t('agent:accounts.manager')) : ''}
+${o.invite ? checkbox(f, 'invite', t('agent:accounts.invite')) : ''}
+<div class="actions"><button class="button primary" type="submit">${o.submitLabel}</button></div></form>`;
+}
+
+async function renderList(ctx: WebContext) {
+  const { t, s } = ctx.state;
+  const q = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
+  const page = intParam(ctx.query.page) ?? 1;
+  const { rows, hasMore } = await listCompanies(s.db, { q, page, pageSize: 50 });
+  const link = (p: number) => `/agent/customers?${new URLSearchParams({ q, page: String(p) })}`;
+  await agentPage(ctx, {
+    title: t('agent:accounts.customers'),
+    section: 'customers',
+    body: html`<div class="page-head"><h1>${t('agent:accounts.customers')}</h1><a class="button primary" href="/agent/customers/new">${t('agent:accounts.newCustomer')}</a></div>
+<form class="filters" method="get" action="/agent/customers" role="search"><div class="field grow"><label for="c-q">${t('agent:accounts.searchCustomers')}</label><input id="c-q" type="search" name="q" value="${q}"></div><button class="button" type="submit">${t('agent:queue.apply')}</button></form>
+${
+  rows.length
+    ? html`<div class="table-wrap"><table class="data"><thead><tr><th>${t('agent:accounts.companyName')}</th><th>${t('agent:accounts.code')}</th><th>${t('agent:accounts.users')}</th><th>${t('agent:accounts.services')}</th></tr></thead><tbody>
+${rows.map((c) => html`<tr class="${c.active ? '' : 'inactive'}"><td><a href="/agent/customers/${c.id}">${c.name}</a></td><td>${c.code ?? ''}</td><td>${c.users}</td><td>${c.services}</td></tr>`)}
+</tbody></table></div>`
+    : html`<p class="empty card">${t('agent:accounts.noCustomers')}</p>`
+}
+<nav class="pager">${page > 1 ? html`<a class="button" href="${link(page - 1)}">${t('agent:queue.prevPage')}</a>` : ''}${hasMore ? html`<a class="button" href="${link(page + 1)}">${t('agent:queue.nextPage')}</a>` : ''}</nav>`,
+  });
+}
+
+type DetailForms = { company?: FormState; service?: FormState; user?: FormState };
+
+async function renderDetail(ctx: WebContext, id: number, forms: DetailForms = {}, status = 200) {
+  const { t, s } = ctx.state;
+  const d = await companyDetail(s.db, id);
+  const csrf = await csrfField(ctx);
+  const companyState =
+    forms.company ??
+    emptyForm({ name: d.company.name, code: d.company.code ?? '', active: d.company.active ? '1' : '' });
+  await agentPage(ctx, {
+    title: d.company.name,
+    section: 'customers',
+    status,
+    body: html`<p><a href="/agent/customers">← ${t('agent:accounts.customers')}</a></p>
+<div class="page-head"><h1>${d.company.name}</h1><a class="button" href="/agent?customer=${id}&amp;status=all">${t('agent:accounts.companyTickets')}</a></div>
+<section class="card"><h2>${t('agent:accounts.editCustomer')}</h2>${await companyForm(ctx, companyState, `/agent/customers/${id}`, t('agent:accounts.save'))}</section>
+<section class="card"><h2>${t('agent:accounts.services')}</h2>
+${
+  d.services.length
+    ? html`<table class="data"><thead><tr><th>${t('agent:accounts.serviceName')}</th><th>${t('agent:accounts.circuitId')}</th><th>${t('agent:accounts.address')}</th></tr></thead><tbody>
+${d.services.map((sv) => html`<tr class="${sv.active ? '' : 'inactive'}"><td><a href="/agent/services/${sv.id}">${sv.name}</a></td><td>${sv.circuit_id ?? ''}</td><td>${sv.address ?? ''}</td></tr>`)}</tbody></table>`
+    : html`<p class="empty">${t('agent:accounts.noServices')}</p>`
+}
+<details${forms.service ? html` open` : ''}><summary>${t('agent:accounts.addService')}</summary>
+${await serviceForm(ctx, forms.service ?? emptyForm({ active: '1' }), `/agent/customers/${id}/services`, t('agent:accounts.addService'))}</details>
+</section>
+<section class="card"><h2>${t('agent:accounts.users')}</h2>
+${
+  d.users.length
+    ? html`<table class="data"><thead><tr><th>${t('agent:accounts.name')}</th><th>${t('agent:accounts.email')}</th><th>${t('agent:accounts.tickets')}</th><th>${t('agent:accounts.state')}</th><th></th></tr></thead><tbody>
+${d.users.map(
+  (
+    u,
+  ) => html`<tr class="${u.active ? '' : 'inactive'}"><td><a href="/agent/users/${u.id}">${u.name}</a>${u.is_company_manager ? html` <small>(${t('agent:accounts.managerShort')})</small>` : ''}</td><td>${u.email}</td>
+<td><a href="/agent?requester=${u.id}&amp;status=all">${u.tickets}</a></td>
+<td>${u.active ? (u.must_change_password ? t('agent:accounts.invited') : t('agent:accounts.active')) : t('agent:accounts.inactive')}</td>
+<td><form class="inline-form" method="post" action="/agent/users/${u.id}/active">${csrf}<input type="hidden" name="active" value="${u.active ? '0' : '1'}"><button class="button${u.active ? ' danger' : ''}" type="submit">${u.active ? t('agent:accounts.deactivate') : t('agent:accounts.reactivate')}</button></form></td></tr>`,
+)}</tbody></table>`
+    : html`<p class="empty">${t('agent:accounts.noUsers')}</p>`
+}
+<details${forms.user ? html` open` : ''}><summary>${t('agent:accounts.addUser')}</summary>
+${await userForm(ctx, forms.user ?? emptyForm({ language: s.config.DEFAULT_LANGUAGE, invite: '1' }), {
+  action: `/agent/customers/${id}/users`,
+  submitLabel: t('agent:accounts.addUser'),
+  roles: ['customer'],
+  invite: true,
+})}</details>
+</section>`,
+  });
+}
+
+async function renderUser(ctx: WebContext, id: number, form?: FormState, status = 200) {
+  const { t, s, user: me } = ctx.state;
+  const u = await userById(s.db, id);
+  if (u.role !== 'customer' && me?.role !== 'admin') throw new AppError('forbidden', 'errors.forbidden');
+  const f =
+    form ??
+    emptyForm({
+      name: u.name,
+      email: u.email,
+      phone: u.phone ?? '',
+      language: u.language,
+      role: u.role,
+      companyId: String(u.company_id ?? ''),
+      manager: u.is_company_manager ? '1' : '',
+    });
+  const csrf = await csrfField(ctx);
+  const roles: Role[] = me?.role === 'admin' ? ['customer', 'agent', 'admin'] : ['customer'];
+  await agentPage(ctx, {
+    title: u.name,
+    section: u.role === 'customer' ? 'customers' : 'staff',
+    status,
+    body: html`<p>${u.company_id ? html`<a href="/agent/customers/${u.company_id}">← ${t('agent:accounts.company')}</a>` : html`<a href="/agent/admin/staff">← ${t('agent:nav.staff')}</a>`}</p>
+<div class="page-head"><h1>${u.name}</h1><span class="badge">${u.active ? t('agent:accounts.active') : t('agent:accounts.inactive')}</span></div>
+<section class="card">${await userForm(ctx, f, { action: `/agent/users/${id}`, submitLabel: t('agent:accounts.save'), roles, invite: false })}
+</section>
+<section class="card"><div class="quick-actions">
+<form method="post" action="/agent/users/${id}/active">${csrf}<input type="hidden" name="active" value="${u.active ? '0' : '1'}"><button class="button${u.active ? ' danger' : ''}" type="submit">${u.active ? t('agent:accounts.deactivate') : t('agent:accounts.reactivate')}</button></form>
+${u.active ? html`<form method="post" action="/agent/users/${id}/invite">${csrf}<button class="button" type="submit">${t('agent:accounts.reinvite')}</button></form>` : ''}
+</div><p class="hint">${t('agent:accounts.deactivateHint')}</p></section>`,
+  });
+}
+
+const userEdit = (ctx: WebContext, companyId: number | null) => ({
+  name: field(ctx, 'name'),
+  email: field(ctx, 'email'),
+  phone: field(ctx, 'phone') || null,
+  language: field(ctx, 'language') || 'es',
+  role: (field(ctx, 'role') || 'customer') as Role,
+  companyId,
+  isCompanyManager: field(ctx, 'manager') === '1',
+});
+
+export function mountCustomers(r: Router<WebState>): void {
+  r.get('/agent/customers', staffOnly, renderList);
+
+  const renderNew = async (ctx: WebContext, f: FormState, status = 200) =>
+    agentPage(ctx, {
+      title: ctx.state.t('agent:accounts.newCustomer'),
+      section: 'customers',
+      status,
+      body: html`<h1>${ctx.state.t('agent:accounts.newCustomer')}</h1><section class="card">${await companyForm(ctx, f, '/agent/customers', ctx.state.t('agent:accounts.create'))}</section>`,
+    });
+  r.get('/agent/customers/new', staffOnly, (ctx) => renderNew(ctx, emptyForm({ active: '1' })));
+  r.post('/agent/customers', staffOnly, (ctx) =>
+    submit(
+      ctx,
+      async () => {
+        const id = await createCompany(ctx.state.s.app, staffActor(ctx), {
+          name: field(ctx, 'name'),
+          code: field(ctx, 'code'),
+          active: field(ctx, 'active') === '1',
+        });
+        redirect(ctx, `/agent/customers/${id}`, 'agent:flash.saved');
+      },
+      (f, st) => renderNew(ctx, f, st),
+      COMPANY_FIELDS,
+    ),
+  );
+
+  r.get('/agent/customers/:id', staffOnly, (ctx) => renderDetail(ctx, idParam(ctx.params.id)));
+  r.post('/agent/customers/:id', staffOnly, (ctx) => {
+    const id = idParam(ctx.params.id);
+    return submit(
+      ctx,
+      async () => {
+        await updateCompany(ctx.state.s.app, staffActor(ctx), id, {
+          name: field(ctx, 'name'),
+          code: field(ctx, 'code'),
+          active: field(ctx, 'active') === '1',
+        });
+        redirect(ctx, `/agent/customers/${id}`, 'agent:flash.saved');
+      },
+      (f, st) => renderDetail(ctx, id, { company: f }, st),
+      COMPANY_FIELDS,
+    );
+  });
+  r.post('/agent/customers/:id/services', staffOnly, (ctx) => {
+    const id = idParam(ctx.params.id);
+    return submit(
+      ctx,
+      async () => {
+        await createService(ctx.state.s.app, staffActor(ctx), id, {
+          name: field(ctx, 'name'),
+          circuitId: field(ctx, 'circuitId'),
+          address: field(ctx, 'address'),
+          active: field(ctx, 'active') === '1',
+        });
+        redirect(ctx, `/agent/customers/${id}`, 'agent:flash.saved');
+      },
+      (f, st) => renderDetail(ctx, id, { service: f }, st),
+      SERVICE_FIELDS,
+    );
+  });
+  r.post('/agent/customers/:id/users', staffOnly, (ctx) => {
+    const id = idParam(ctx.params.id);
+    return submit(
+      ctx,
+      async () => {
+        const e = userEdit(ctx, id);
+        await createUser(ctx.state.s.app, staffActor(ctx), {
+          ...e,
+          role: 'customer',
+          invite: field(ctx, 'invite') === '1',
+        });
+        redirect(
+          ctx,
+          `/agent/customers/${id}`,
+          field(ctx, 'invite') === '1' ? 'agent:flash.invited' : 'agent:flash.saved',
+        );
+      },
+      (f, st) => renderDetail(ctx, id, { user: f }, st),
+      USER_FIELDS,
+    );
+  });
+
+  const renderService = async (ctx: WebContext, id: number, form?: FormState, status = 200) => {
+    const { t, s } = ctx.state;
+    const sv = await s.db('services').where({ id }).first();
+    if (!sv) throw new AppError('not_found', 'agent:errors.serviceNotFound');
+    const f =
+      form ??
+      emptyForm({
+        name: sv.name,
+        circuitId: sv.circuit_id ?? '',
+        address: sv.address ?? '',
+        active: sv.active ? '1' : '',
+      });
+    await agentPage(ctx, {
+      title: sv.name,
+      section: 'customers',
+      status,
+      body: html`<p><a href="/agent/customers/${sv.company_id}">← ${t('agent:accounts.company')}</a></p><h1>${sv.name}</h1>
+<section class="card">${await serviceForm(ctx, f, `/agent/services/${id}`, t('agent:accounts.save'))}<p class="hint">${t('agent:accounts.serviceHint')}</p></section>`,
+    });
+  };
+  r.get('/agent/services/:id', staffOnly, (ctx) => renderService(ctx, idParam(ctx.params.id)));
+  r.post('/agent/services/:id', staffOnly, (ctx) => {
+    const id = idParam(ctx.params.id);
+    return submit(
+      ctx,
+      async () => {
+        await updateService(ctx.state.s.app, staffActor(ctx), id, {
+          name: field(ctx, 'name'),
+          circuitId: field(ctx, 'circuitId'),
+          address: field(ctx, 'address'),
+          active: field(ctx, 'active') === '1',
+        });
+        const sv = await ctx.state.s.db('services').where({ id }).first('company_id');
+        redirect(ctx, `/agent/customers/${sv.company_id}`, 'agent:flash.saved');
+      },
+      (f, st) => renderService(ctx, id, f, st),
+      SERVICE_FIELDS,
+    );
+  });
+
+  r.get('/agent/users/:id', staffOnly, (ctx) => renderUser(ctx, idParam(ctx.params.id)));
+  r.post('/agent/users/:id', staffOnly, (ctx) => {
+    const id = idParam(ctx.params.id);
+    return submit(
+      ctx,
+      async () => {
+        const current = await userById(ctx.state.s.db, id);
+        const role = (field(ctx, 'role') || current.role) as Role;
+        await updateUser(ctx.state.s.app, staffActor(ctx), id, {
+          ...userEdit(ctx, role === 'customer' ? current.company_id : null),
+          role,
+        });
+        redirect(ctx, `/agent/users/${id}`, 'agent:flash.saved');
+      },
+      (f, st) => renderUser(ctx, id, f, st),
+      USER_FIELDS,
+    );
+  });
+  r.post('/agent/users/:id/active', staffOnly, async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const active = field(ctx, 'active') === '1';
+    await setUserActive(ctx.state.s.app, staffActor(ctx), id, active);
+    const u = await userById(ctx.state.s.db, id);
+    redirect(
+      ctx,
+      u.company_id ? `/agent/customers/${u.company_id}` : `/agent/users/${id}`,
+      active ? 'agent:flash.reactivated' : 'agent:flash.deactivated',
+    );
+  });
+  r.post('/agent/users/:id/invite', staffOnly, async (ctx) => {
+    const id = idParam(ctx.params.id);
+    await reinviteUser(ctx.state.s.app, staffActor(ctx), id);
+    redirect(ctx, `/agent/users/${id}`, 'agent:flash.invited');
+  });
+}

@@ -1,0 +1,11 @@
+import { LANGUAGES } from '../../config/config.js';
+import type { FormState } from '../forms.js';
+import { html, type SafeHtml } from '../html.js';
+import type { Translate } from '../translate.js';
+
+/** A checkbox bound to a form state ('1' when checked). */
+export const checkbox = (f: FormState, name: string, label: string): SafeHtml =>
+  html`<div class="field"><label class="radio"><input type="checkbox" name="${name}" value="1"${f.values[name] === '1' ? html` checked` : ''}> ${label}</label></div>`;
+
+export const languageOptions = (t: Translate) =>
+  LANGUAGES.map((l) => ({ value: l, label: t(`agent:languages.${l}`) }));

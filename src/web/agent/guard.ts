@@ -1,0 +1,36 @@
+import type { Next } from 'koa';
+import { AppError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/ticket-status.js';
+import { requireRole } from '../auth.js';
+import type { WebContext } from '../context.js';
+
+/** Every agent page: agents and admins; a customer is told the page does not exist (404). */
+export const staffOnly = requireRole('agent');
+
+/** Admin pages: customers get 404 (as for every agent page), agents a plain 403. */
+export const adminOnly = (ctx: WebContext, next: Next) =>
+  staffOnly(ctx, async () => {
+    if (ctx.state.user?.role !== 'admin') throw new AppError('forbidden', 'errors.forbidden');
+    return next();
+  });
+
+/** The signed-in staff member (the guards above ran). */
+export const staffActor = (ctx: WebContext): Actor => {
+  if (!ctx.state.actor) throw new AppError('unauthorized', 'portal:errors.signedOut');
+  return ctx.state.actor;
+};
+
+/** A positive integer from a path or query parameter, else null. */
+export function intParam(v: unknown): number | null {
+  const s = Array.isArray(v) ? v[0] : v;
+  if (typeof s !== 'string' || !/^\d{1,15}$/.test(s)) return null;
+  const n = Number(s);
+  return n > 0 ? n : null;
+}
+
+/** A path id that must exist: otherwise the page is "not found". */
+export function idParam(v: unknown): number {
+  const n = intParam(v);
+  if (n === null) throw new AppError('not_found', 'portal:errors.pageNotFound');
+  return n;
+}

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from 'koa';
+import type { WebContext } from '../context.js';
+import { type HtmlValue, html } from '../html.js';
+import { renderPage } from '../layout.js';
+
+export type AgentSection = 'queue' | 'customers' | 'quarantine' | 'staff' | 'import';
+
+// Next to this module under tsx; the compiled build reads it from the source tree.
+const cssFile = [
+  join(import.meta.dirname, 'agent.css'),
+  join(process.cwd(), 'src', 'web', 'agent', 'agent.css'),
+].find((f) => existsSync(f));
+const css = cssFile ? readFileSync(cssFile) : Buffer.from('');
+const cssHash = createHash('sha256').update(css).digest('hex').slice(0, 12);
+export const AGENT_CSS_PATH = '/agent/assets/agent.css';
+
+/** The agent area's own stylesheet (served by this area, so the portal's static folder stays the portal's). */
+export function serveAgentCss(ctx: Context): void {
+  ctx.type = 'text/css; charset=utf-8';
+  ctx.set(
+    'Cache-Control',
+    ctx.query.v === cssHash ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+  );
+  ctx.body = css;
+}
+
+/** A page of the agent area: the portal's layout, the area's sub-navigation and stylesheet. */
+export async function agentPage(
+  ctx: WebContext,
+  o: { title: string; section: AgentSection; body: HtmlValue; status?: number },
+): Promise<void> {
+  const { t, user } = ctx.state;
+  const link = (section: AgentSection, href: string, label: string) =>
+    html`<a href="${href}"${o.section === section ? html` aria-current="page"` : ''}>${label}</a>`;
+  const admin = user?.role === 'admin';
+  await renderPage(ctx, {
+    title: o.title,
+    status: o.status,
+    body: html`<link rel="stylesheet" href="${AGENT_CSS_PATH}?v=${cssHash}">
+<nav class="agent-nav" aria-label="${t('agent:nav.label')}">
+  ${link('queue', '/agent', t('agent:nav.queue'))}
+  ${link('customers', '/agent/customers', t('agent:nav.customers'))}
+  ${link('quarantine', '/agent/quarantine', t('agent:nav.quarantine'))}
+  ${admin ? link('staff', '/agent/admin/staff', t('agent:nav.staff')) : ''}
+  ${admin ? link('import', '/agent/admin/import', t('agent:nav.import')) : ''}
+</nav>
+${o.body}`,
+  });
+}

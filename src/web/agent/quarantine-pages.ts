@@ -1,0 +1,91 @@
+import type Router from '@koa/router';
+import { discardMail, releaseMail } from '../../app/agent/quarantine.js';
+import { releaseAsTicket } from '../../app/agent/release-as-ticket.js';
+import { heldMailSource, heldMails } from '../../app/queries/agent-quarantine.js';
+import { AppError } from '../../domain/errors.js';
+import type { WebState } from '../context.js';
+import { html } from '../html.js';
+import { csrfField } from '../layout.js';
+import { setFlash } from '../session.js';
+import { bytes, when } from './format.js';
+import { idParam, intParam, staffActor, staffOnly } from './guard.js';
+import { agentPage } from './page.js';
+
+/** "code: detail" as the ingest records it, with the code translated. */
+const reasonText = (
+  t: (k: string, o?: Record<string, unknown>) => string,
+  reason: string | null,
+  outcome: string,
+) => {
+  const [code = outcome, ...rest] = (reason ?? outcome).split(':');
+  const label = t(`agent:quarantine.reasons.${code.trim()}`, { defaultValue: code.trim() });
+  return rest.length ? `${label} — ${rest.join(':').trim()}` : label;
+};
+
+/** Shown of a held message's source: enough to judge it, never rendered as HTML. */
+const SOURCE_PREVIEW_BYTES = 64 * 1024;
+
+export function mountQuarantine(r: Router<WebState>): void {
+  r.get('/agent/quarantine', staffOnly, async (ctx) => {
+    const { t, s } = ctx.state;
+    const page = intParam(ctx.query.page) ?? 1;
+    const { rows, hasMore } = await heldMails(s.db, { page, pageSize: 50 });
+    const csrf = await csrfField(ctx);
+    await agentPage(ctx, {
+      title: t('agent:quarantine.title'),
+      section: 'quarantine',
+      body: html`<h1>${t('agent:quarantine.title')}</h1><p class="lead">${t('agent:quarantine.intro')}</p>
+${
+  rows.length
+    ? html`<div class="table-wrap"><table class="data"><thead><tr><th>${t('agent:quarantine.received')}</th><th>${t('agent:quarantine.from')}</th><th>${t('agent:quarantine.subject')}</th><th>${t('agent:quarantine.reason')}</th><th></th></tr></thead><tbody>
+${rows.map(
+  (m) => html`<tr><td>${when(ctx, m.received_at ?? m.created_at)}</td><td>${m.from_address ?? '—'}</td>
+<td><a href="/agent/quarantine/${m.id}">${m.subject || t('agent:quarantine.noSubject')}</a>${m.size ? html` <small>${bytes(m.size)}</small>` : ''}</td>
+<td>${reasonText(t, m.reason, m.outcome)}</td>
+<td class="nowrap"><form class="inline-form" method="post" action="/agent/quarantine/${m.id}/release">${csrf}<button class="button primary" type="submit">${t('agent:quarantine.release')}</button></form>
+<form class="inline-form" method="post" action="/agent/quarantine/${m.id}/discard">${csrf}<button class="button danger" type="submit">${t('agent:quarantine.discard')}</button></form></td></tr>`,
+)}</tbody></table></div>`
+    : html`<p class="empty card">${t('agent:quarantine.empty')}</p>`
+}
+<nav class="pager">${page > 1 ? html`<a class="button" href="/agent/quarantine?page=${page - 1}">${t('agent:queue.prevPage')}</a>` : ''}${hasMore ? html`<a class="button" href="/agent/quarantine?page=${page + 1}">${t('agent:queue.nextPage')}</a>` : ''}</nav>`,
+    });
+  });
+
+  r.get('/agent/quarantine/:id', staffOnly, async (ctx) => {
+    const { t, s } = ctx.state;
+    const m = await heldMailSource(s.db, idParam(ctx.params.id));
+    if (!m) throw new AppError('not_found', 'portal:errors.pageNotFound');
+    const csrf = await csrfField(ctx);
+    const source = m.raw ? m.raw.subarray(0, SOURCE_PREVIEW_BYTES).toString('utf8') : '';
+    await agentPage(ctx, {
+      title: m.subject || t('agent:quarantine.noSubject'),
+      section: 'quarantine',
+      body: html`<p><a href="/agent/quarantine">← ${t('agent:quarantine.title')}</a></p>
+<h1>${m.subject || t('agent:quarantine.noSubject')}</h1>
+<dl class="facts"><div><dt>${t('agent:quarantine.from')}</dt><dd>${m.from_address ?? '—'}</dd></div>
+<div><dt>${t('agent:quarantine.reason')}</dt><dd>${reasonText(t, m.reason, m.outcome)}</dd></div>
+<div><dt>${t('agent:quarantine.received')}</dt><dd>${when(ctx, m.received_at ?? m.created_at)}</dd></div>
+<div><dt>${t('agent:quarantine.state')}</dt><dd>${m.quarantine_state ?? ''}</dd></div></dl>
+${
+  m.quarantine_state === 'held'
+    ? html`<div class="quick-actions"><form method="post" action="/agent/quarantine/${m.id}/release">${csrf}<button class="button primary" type="submit">${t('agent:quarantine.release')}</button></form>
+<form method="post" action="/agent/quarantine/${m.id}/discard">${csrf}<button class="button danger" type="submit">${t('agent:quarantine.discard')}</button></form></div>`
+    : ''
+}
+<h2>${t('agent:quarantine.source')}</h2><pre class="source">${source}${m.raw && m.raw.length > SOURCE_PREVIEW_BYTES ? '\n…' : ''}</pre>`,
+    });
+  });
+
+  r.post('/agent/quarantine/:id/release', staffOnly, async (ctx) => {
+    const out = await releaseMail(ctx.state.s.app, staffActor(ctx), idParam(ctx.params.id), releaseAsTicket);
+    setFlash(ctx, 'agent:flash.released');
+    ctx.redirect(out.ticketId ? `/agent/tickets/${out.ticketId}` : '/agent/quarantine');
+    ctx.status = 303;
+  });
+  r.post('/agent/quarantine/:id/discard', staffOnly, async (ctx) => {
+    await discardMail(ctx.state.s.app, staffActor(ctx), idParam(ctx.params.id));
+    setFlash(ctx, 'agent:flash.discarded');
+    ctx.redirect('/agent/quarantine');
+    ctx.status = 303;
+  });
+}

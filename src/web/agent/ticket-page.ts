@@ -1,0 +1,220 @@
+import type { AgentTicketView, TimelineEvent, TimelineFollowup } from '../../app/queries/agent-ticket.js';
+import { canTransition, type TicketStatus } from '../../domain/ticket-status.js';
+import type { WebContext } from '../context.js';
+import { emptyForm, errorSummary, type FormState, fileField, selectField, textArea } from '../forms.js';
+import { html, multiline, type SafeHtml } from '../html.js';
+import { csrfField } from '../layout.js';
+import { bytes, ref, when } from './format.js';
+import { agentPage } from './page.js';
+
+export type TicketAction = 'reply' | 'note' | 'ask' | 'assign' | 'classify' | 'solve' | 'close' | 'reopen';
+
+/** Form states by action, for re-rendering one form with what was typed and its errors. */
+export type ActionForms = Partial<Record<TicketAction, FormState>>;
+
+function fileList(ticketId: number, files: AgentTicketView['attachments']): SafeHtml | '' {
+  if (!files.length) return '';
+  return html`<ul class="files">${files.map(
+    (f) =>
+      html`<li><a href="/agent/tickets/${ticketId}/attachments/${f.id}">📎 ${f.filename} <span class="size">${bytes(f.size)}</span></a></li>`,
+  )}</ul>`;
+}
+
+function followupItem(ctx: WebContext, v: AgentTicketView, f: TimelineFollowup): SafeHtml {
+  const { t } = ctx.state;
+  const staff = f.authorRole === 'agent' || f.authorRole === 'admin';
+  const cls = [f.visibility === 'private' ? 'private' : '', staff ? 'from-support' : '']
+    .filter(Boolean)
+    .join(' ');
+  return html`<li class="${cls}" id="f${f.id}" data-followup-kind="${f.followupKind}">
+  <div class="meta">${f.visibility === 'private' ? html`<span class="private-label">${t('agent:ticket.privateNote')}</span>` : ''}<span class="kind">${t(`agent:followupKind.${f.followupKind}`)}</span> · <strong>${f.authorName ?? t('agent:ticket.system')}</strong>${f.source === 'email' ? html` · ${t('agent:ticket.byEmail')}` : ''} · <time datetime="${new Date(f.at).toISOString()}">${when(ctx, f.at)}</time></div>
+  <div class="body">${multiline(f.body)}${fileList(v.ticket.id, f.attachments)}</div>
+</li>`;
+}
+
+function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
+  const { t } = ctx.state;
+  const st = (s: TicketStatus | null) => (s ? t(`status.${s}`) : '');
+  let text: string = t(`agent:event.${e.event}`, { defaultValue: e.event });
+  if (e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus)
+    text += ` (${st(e.fromStatus)} → ${st(e.toStatus)})`;
+  if (e.event === 'updated' && e.data.changes && typeof e.data.changes === 'object')
+    text += `: ${Object.keys(e.data.changes)
+      .map((k) => t(`agent:field.${k}`, { defaultValue: k }))
+      .join(', ')}`;
+  if (e.data.reason === 'auto_close') text += ` — ${t('agent:event.autoClose')}`;
+  return html`<li class="event"><div class="meta">${text} · ${e.actorName ?? t('agent:ticket.system')} · <time datetime="${new Date(e.at).toISOString()}">${when(ctx, e.at)}</time></div></li>`;
+}
+
+export async function renderAgentTicket(
+  ctx: WebContext,
+  v: AgentTicketView,
+  forms: ActionForms = {},
+  status = 200,
+): Promise<void> {
+  const { t, s, actor, user } = ctx.state;
+  const tk = v.ticket;
+  const { catalog } = s.config;
+  const max = catalog.maxAttachmentBytes;
+  const csrf = await csrfField(ctx);
+  const can = (a: Parameters<typeof canTransition>[0]) =>
+    actor ? canTransition(a, tk.status, actor, { hasAssignee: tk.assignee_id != null }) : false;
+  const open = tk.status !== 'closed';
+  const f = (a: TicketAction) => forms[a] ?? emptyForm();
+  const isOpen = (a: TicketAction) => (forms[a] ? html` open` : '');
+  const post = (a: TicketAction) => `/agent/tickets/${tk.id}/${a}`;
+
+  const textForm = (
+    a: 'reply' | 'note' | 'ask' | 'solve',
+    label: string,
+    withFile: boolean,
+    extraClass = '',
+  ) =>
+    html`<details class="${extraClass}"${isOpen(a)}><summary>${label}</summary>
+<form method="post" action="${post(a)}" enctype="multipart/form-data" novalidate>${csrf}
+${errorSummary(t, f(a))}
+${textArea(t, f(a), { name: 'body', label: t(`agent:actions.${a}Label`), required: true, rows: 5 })}
+${
+  withFile
+    ? fileField(t, f(a), {
+        name: 'attachment',
+        label: t('agent:actions.attachment'),
+        maxBytes: max,
+        tooLarge: t('validation.attachmentTooLarge', { limit: bytes(max) }),
+      })
+    : ''
+}
+<div class="actions"><button class="button primary" type="submit">${t(`agent:actions.${a}Submit`)}</button></div>
+</form></details>`;
+
+  const quick = html`<div class="quick-actions">
+${
+  can('assign') && tk.assignee_id !== user?.id
+    ? html`<form method="post" action="${post('assign')}">${csrf}<button class="button primary" type="submit">${t('agent:actions.take')}</button></form>`
+    : ''
+}
+${can('close') ? html`<form method="post" action="${post('close')}">${csrf}<button class="button danger" type="submit">${t('agent:actions.close')}</button></form>` : ''}
+</div>`;
+
+  const assignForm = can('assign')
+    ? html`<details${isOpen('assign')}><summary>${t('agent:actions.assign')}</summary>
+<form method="post" action="${post('assign')}">${csrf}${errorSummary(t, f('assign'))}
+${selectField(t, forms.assign ?? emptyForm({ assigneeId: String(tk.assignee_id ?? '') }), {
+  name: 'assigneeId',
+  label: t('agent:ticket.assignee'),
+  options: v.agents.map((a) => ({ value: String(a.id), label: a.name })),
+})}
+<div class="actions"><button class="button primary" type="submit">${t('agent:actions.assignSubmit')}</button></div></form></details>`
+    : '';
+
+  const classifyValues = forms.classify ?? {
+    ...emptyForm({
+      type: tk.type,
+      category: tk.category,
+      urgency: tk.urgency ?? '',
+      serviceId: String(tk.service_id ?? ''),
+    }),
+  };
+  const allUrgencies = [...new Set(Object.values(catalog.types).flatMap((x) => x.urgencies))];
+  const classifyForm = open
+    ? html`<details${isOpen('classify')}><summary>${t('agent:actions.classify')}</summary>
+<form method="post" action="${post('classify')}">${csrf}${errorSummary(t, classifyValues)}
+${selectField(t, classifyValues, {
+  name: 'type',
+  label: t('agent:ticket.type'),
+  options: Object.keys(catalog.types).map((x) => ({ value: x, label: t(`type.${x}`) })),
+})}
+${selectField(t, classifyValues, {
+  name: 'category',
+  label: t('agent:ticket.category'),
+  options: Object.entries(catalog.types).flatMap(([type, def]) =>
+    def.categories.map((c) => ({ value: c, label: `${t(`type.${type}`)} — ${t(`category.${c}`)}` })),
+  ),
+})}
+${selectField(t, classifyValues, {
+  name: 'urgency',
+  label: t('agent:ticket.urgency'),
+  hint: t('agent:actions.urgencyHint'),
+  placeholder: '—',
+  options: allUrgencies.map((u) => ({ value: u, label: t(`urgency.${u}`) })),
+})}
+${selectField(t, classifyValues, {
+  name: 'serviceId',
+  label: t('agent:ticket.service'),
+  placeholder: '—',
+  options: v.services.map((sv) => ({
+    value: String(sv.id),
+    label: sv.circuit_id ? `${sv.name} (${sv.circuit_id})` : sv.name,
+  })),
+})}
+<div class="actions"><button class="button primary" type="submit">${t('agent:actions.classifySubmit')}</button></div></form></details>`
+    : '';
+
+  const reopenForm = can('reopen')
+    ? html`<details${isOpen('reopen')}><summary>${t('agent:actions.reopen')}</summary>
+<form method="post" action="${post('reopen')}">${csrf}${errorSummary(t, f('reopen'))}
+${textArea(t, f('reopen'), { name: 'body', label: t('agent:actions.reopenLabel'), rows: 3 })}
+<div class="actions"><button class="button primary" type="submit">${t('agent:actions.reopenSubmit')}</button></div></form></details>`
+    : '';
+
+  const actions = html`<section class="action-forms" aria-label="${t('agent:actions.title')}">
+${forms.close ? errorSummary(t, forms.close) : ''}
+${open ? textForm('reply', t('agent:actions.reply'), true) : ''}
+${open ? textForm('note', t('agent:actions.note'), true, 'note-form') : ''}
+${can('set_pending') ? textForm('ask', t('agent:actions.ask'), true) : ''}
+${can('resolve') ? textForm('solve', t('agent:actions.solve'), false) : ''}
+${assignForm}${classifyForm}${reopenForm}
+</section>`;
+
+  const side = html`<aside class="side">
+<section class="card"><h2>${t('agent:ticket.customer')}</h2><dl>
+  <dt>${t('agent:ticket.requester')}</dt><dd><a href="/agent?requester=${v.requester.id}&amp;status=all">${v.requester.name}</a>${v.requester.active ? '' : html` <em>(${t('agent:accounts.inactive')})</em>`}</dd>
+  <dt>${t('agent:accounts.email')}</dt><dd><a href="mailto:${v.requester.email}">${v.requester.email}</a></dd>
+  ${v.requester.phone ? html`<dt>${t('agent:accounts.phone')}</dt><dd><a href="tel:${v.requester.phone}">${v.requester.phone}</a></dd>` : ''}
+  ${v.company ? html`<dt>${t('agent:accounts.company')}</dt><dd><a href="/agent/customers/${v.company.id}">${v.company.name}</a>${v.company.code ? ` (${v.company.code})` : ''}</dd>` : ''}
+  <dt>${t('agent:accounts.services')}</dt><dd>${
+    v.services.length
+      ? html`<ul>${v.services.map(
+          (sv) =>
+            html`<li class="${sv.active ? '' : 'inactive'}">${sv.id === tk.service_id ? html`<strong>${sv.name}</strong>` : sv.name}${sv.circuit_id ? html` <small>${sv.circuit_id}</small>` : ''}${sv.address ? html`<br><small>${sv.address}</small>` : ''}</li>`,
+        )}</ul>`
+      : '—'
+  }</dd>
+</dl></section>
+</aside>`;
+
+  const head = html`<div class="card ticket-head">
+<p class="ticket-ref">${ref(ctx, tk.id)}</p>
+<h1>${tk.title}</h1>
+<span class="badge status-${tk.status}">${t(`status.${tk.status}`)}</span>
+<dl class="facts">
+  <div><dt>${t('agent:ticket.type')}</dt><dd>${t(`type.${tk.type}`)}</dd></div>
+  <div><dt>${t('agent:ticket.category')}</dt><dd>${t(`category.${tk.category}`)}</dd></div>
+  <div><dt>${t('agent:ticket.urgency')}</dt><dd>${tk.urgency ? t(`urgency.${tk.urgency}`) : '—'}</dd></div>
+  <div><dt>${t('agent:ticket.priority')}</dt><dd><span class="prio prio-${tk.priority}">P${tk.priority}</span></dd></div>
+  <div><dt>${t('agent:ticket.assignee')}</dt><dd>${v.assignee?.name ?? t('agent:queue.unassigned')}</dd></div>
+  <div><dt>${t('agent:ticket.created')}</dt><dd>${when(ctx, tk.created_at)}</dd></div>
+  <div><dt>${t('agent:ticket.source')}</dt><dd>${t(`agent:ticket.source_${tk.source}`)}</dd></div>
+</dl>
+${quick}
+<h2>${t('agent:ticket.description')}</h2>
+<div class="body">${multiline(tk.description)}</div>
+${fileList(tk.id, v.attachments)}
+${tk.solution ? html`<div class="solution card"><h2>${t('agent:ticket.solution')}</h2><div class="solution-text">${multiline(tk.solution)}</div></div>` : ''}
+</div>`;
+
+  const timeline = html`<section aria-labelledby="tl-title"><h2 id="tl-title">${t('agent:ticket.timeline')}</h2>
+${
+  v.timeline.length
+    ? html`<ol class="timeline">${v.timeline.map((e) => (e.kind === 'followup' ? followupItem(ctx, v, e) : eventItem(ctx, e)))}</ol>`
+    : html`<p class="empty">${t('agent:ticket.noFollowups')}</p>`
+}</section>`;
+
+  await agentPage(ctx, {
+    title: `${ref(ctx, tk.id)} ${tk.title}`,
+    section: 'queue',
+    status,
+    body: html`<p><a href="/agent">← ${t('agent:queue.title')}</a></p>
+<div class="ticket-layout"><div>${head}${timeline}${actions}</div>${side}</div>`,
+  });
+}
