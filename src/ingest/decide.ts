@@ -28,6 +28,12 @@ export interface DecideContext {
   mode: 'inbox' | 'sent';
   recordId: number;
   raw: Buffer;
+  /**
+   * An agent released this held message: the checks that hold mail (sender authentication, the unknown-sender
+   * answer, the per-sender rate limit) are skipped because a person decided. Robots, loops, permissions on the
+   * matched ticket and the attachment limit still apply.
+   */
+  released?: boolean;
 }
 
 interface UserRow {
@@ -98,9 +104,10 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
     return { ...(await fromSentFolder(ctx, m, user, match, reply)), role: roleOf(user) };
 
   const trusted = config.MAIL_TRUSTED_AUTHSERV_ID;
-  const auth = trusted
-    ? senderAuthenticated(m.headerLines.get('authentication-results') ?? [], trusted, sender)
-    : { ok: true, why: 'no authentication check configured' };
+  const auth =
+    trusted && !ctx.released
+      ? senderAuthenticated(m.headerLines.get('authentication-results') ?? [], trusted, sender)
+      : { ok: true, why: ctx.released ? 'released by an agent' : 'no authentication check configured' };
 
   // A valid reply token speaks for its recipient, whatever address the reply comes from.
   let author = user;
@@ -251,7 +258,7 @@ async function newTicket(
   const opened = await recentCount(trx, user.email.toLowerCase(), new Date(Date.now() - HOUR), (q) => {
     q.where({ outcome: 'new_ticket' });
   });
-  if (opened >= limit)
+  if (!ctx.released && opened >= limit)
     return {
       effect: effect('held', 'rate_limited', `more than ${limit} new tickets by mail in an hour`),
       text,
@@ -424,6 +431,8 @@ async function unknownSender(
     const user: UserRow = await trx('users').where({ id: r.value.userId }).first(USER_COLS);
     return newTicket(ctx, m, user, text, 'account_created');
   }
+  if (ctx.released)
+    return { effect: effect('rejected', 'unknown_sender', 'no account for this address'), text };
   // One explanation a day per address: enough to tell a person, useless to a loop or a spam relay.
   const answeredToday = await recentCount(trx, from.address, new Date(Date.now() - 24 * HOUR), (q) => {
     q.whereRaw("details->>'answered' = 'true' and details->>'code' = 'unknown_sender'");

@@ -1,3 +1,5 @@
+import type { ParsedAttachment } from './parse.js';
+
 export type IngestAction = 'new_ticket' | 'followup' | 'reopen' | 'ignored' | 'held' | 'rejected';
 
 /** What happened to one message; also the `--json` output of the pipe mode. */
@@ -40,4 +42,21 @@ export const effect = (
   quarantine: action === 'held',
   answered: false,
   ...more,
+});
+
+/** What the record and the report say of each attachment. */
+export const attachmentSummary = (files: readonly ParsedAttachment[]) =>
+  files.map((a) => ({ name: a.filename, size: a.size, accepted: a.data !== null }));
+
+/** The outcome columns of an inbound_mails record, written the same way by the ingest and by a release. */
+export const outcomeColumns = (
+  e: Effect,
+  role: IngestReport['sender']['role'],
+  files: readonly ParsedAttachment[],
+) => ({
+  outcome: e.action,
+  reason: `${e.code}: ${e.text}`.slice(0, 1000),
+  ticket_id: e.ticketId,
+  followup_id: e.followupId,
+  details: { code: e.code, answered: e.answered, role, attachments: attachmentSummary(files) },
 });

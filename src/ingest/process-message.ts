@@ -6,7 +6,7 @@ import { formatReference } from '../domain/reference.js';
 import type { Logger } from '../infra/logger.js';
 import { mailsIngested } from '../metrics/metrics.js';
 import { type Decision, decide } from './decide.js';
-import { type Effect, effect, type IngestReport } from './outcome.js';
+import { attachmentSummary, type Effect, effect, type IngestReport, outcomeColumns } from './outcome.js';
 import { type ParsedMail, parseMail } from './parse.js';
 
 export interface InboundMessage {
@@ -162,11 +162,7 @@ async function once(
         : null,
     sender: { address: p.from, role: dec?.role ?? 'unknown' },
     text: dec?.text ?? p.parsed?.text.trim() ?? '',
-    attachments: (p.parsed?.attachments ?? []).map((a) => ({
-      name: a.filename,
-      size: a.size,
-      accepted: a.data !== null,
-    })),
+    attachments: attachmentSummary(p.parsed?.attachments ?? []),
     inboundMailId: opts.dryRun ? null : id,
     dryRun: Boolean(opts.dryRun),
   });
@@ -237,24 +233,15 @@ async function once(
     e = dec.effect;
   }
   const keepRaw = e.quarantine || msg.raw.length <= KEEP_RAW_MAX;
+  const { details, ...columns } = outcomeColumns(e, dec?.role ?? 'unknown', p.parsed?.attachments ?? []);
   await trx('inbound_mails')
     .where({ id: recordId })
     .update({
-      outcome: e.action,
-      reason: `${e.code}: ${e.text}`.slice(0, 1000),
-      ticket_id: e.ticketId,
-      followup_id: e.followupId,
+      ...columns,
       quarantine_state: e.quarantine ? 'held' : null,
       raw: keepRaw ? msg.raw : null,
       details: JSON.stringify({
-        code: e.code,
-        answered: e.answered,
-        role: dec?.role ?? 'unknown',
-        attachments: (p.parsed?.attachments ?? []).map((a) => ({
-          name: a.filename,
-          size: a.size,
-          accepted: a.data !== null,
-        })),
+        ...details,
         ...(keepRaw ? {} : { rawDropped: 'over 5 MB; attachments over the limit are not kept' }),
       }),
     });

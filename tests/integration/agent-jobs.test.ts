@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { discardMail, releaseMail } from '../../src/app/agent/quarantine.js';
-import { releaseAsTicket } from '../../src/app/agent/release-as-ticket.js';
 import { heldMails } from '../../src/app/queries/agent-quarantine.js';
 import { approveSolution, resolve } from '../../src/app/tickets/lifecycle.js';
+import { releaseProcessor } from '../../src/ingest/release.js';
 import { autoCloseResolved } from '../../src/jobs/auto-close.js';
 import { startJobs } from '../../src/jobs/scheduler.js';
 import { JOBS_QUEUE } from '../../src/metrics/queues.js';
@@ -86,6 +86,7 @@ const hold = async (from: string, subject = 'Re: Cortes intermitentes', tag = 'n
 
 describe('mail quarantine', () => {
   it('lists held mail; release opens a ticket once; discard keeps the record', async () => {
+    const releaseAsTicket = releaseProcessor((await useTestServices(t)).config);
     const a = await hold('held.sender@example.test');
     const b = await hold('nobody@example.test');
     const list = await heldMails(t.db, { page: 1, pageSize: 20 });

@@ -12,7 +12,10 @@ export interface HeldMailRow {
   raw: Buffer | null;
 }
 
-/** Processes a released message as the ingest would (new ticket or follow-up); returns where it went. */
+/**
+ * Processes a released message as the ingest would (new ticket or follow-up), inside the release's transaction
+ * (ctx.db); writes its outcome on the held record and returns where it went. Throws an AppError to refuse.
+ */
 export type ReleaseProcessor = (
   ctx: AppContext,
   mail: HeldMailRow,
@@ -37,7 +40,8 @@ export async function discardMail(ctx: AppContext, actor: Actor, mailId: number)
 
 /**
  * An agent releases a held message: it is claimed (so two agents cannot release it twice), processed, then
- * marked released with the ticket it landed on. If processing fails the message goes back to held.
+ * marked released with the ticket it landed on, all in one transaction: the processor runs on it (ctx.db is
+ * the transaction), so a failure leaves the message held and nothing of its effect behind.
  */
 export async function releaseMail(
   ctx: AppContext,
@@ -46,29 +50,24 @@ export async function releaseMail(
   process: ReleaseProcessor,
 ): Promise<{ ticketId: number | null }> {
   requireStaff(actor);
-  const claimed: HeldMailRow[] = await ctx
-    .db('inbound_mails')
-    .where({ id: mailId, quarantine_state: 'held' })
-    .update({ quarantine_state: 'releasing' })
-    .returning(['id', 'mailbox', 'from_address', 'subject', 'raw']);
-  const mail = claimed[0];
-  if (!mail) throw notHeld();
-  try {
-    const out = await process(ctx, mail);
-    await ctx
-      .db('inbound_mails')
+  return ctx.db.transaction(async (trx) => {
+    const claimed: HeldMailRow[] = await trx('inbound_mails')
+      .where({ id: mailId, quarantine_state: 'held' })
+      .update({ quarantine_state: 'releasing' })
+      .returning(['id', 'mailbox', 'from_address', 'subject', 'raw']);
+    const mail = claimed[0];
+    if (!mail) throw notHeld();
+    const out = await process({ ...ctx, db: trx }, mail);
+    await trx('inbound_mails')
       .where({ id: mailId })
       .update({
         quarantine_state: 'released',
         ticket_id: out.ticketId,
         followup_id: out.followupId ?? null,
-        details: ctx.db.raw("details || jsonb_build_object('decidedBy', ?::bigint, 'decidedAt', now())", [
+        details: trx.raw("details || jsonb_build_object('decidedBy', ?::bigint, 'decidedAt', now())", [
           actorId(actor),
         ]),
       });
     return { ticketId: out.ticketId };
-  } catch (err) {
-    await ctx.db('inbound_mails').where({ id: mailId }).update({ quarantine_state: 'held' });
-    throw err;
-  }
+  });
 }

@@ -1,8 +1,8 @@
 import type Router from '@koa/router';
 import { discardMail, releaseMail } from '../../app/agent/quarantine.js';
-import { releaseAsTicket } from '../../app/agent/release-as-ticket.js';
 import { heldMailSource, heldMails } from '../../app/queries/agent-quarantine.js';
 import { AppError } from '../../domain/errors.js';
+import { releaseProcessor } from '../../ingest/release.js';
 import type { WebState } from '../context.js';
 import { html } from '../html.js';
 import { csrfField } from '../layout.js';
@@ -77,7 +77,8 @@ ${
   });
 
   r.post('/agent/quarantine/:id/release', staffOnly, async (ctx) => {
-    const out = await releaseMail(ctx.state.s.app, staffActor(ctx), idParam(ctx.params.id), releaseAsTicket);
+    const { s } = ctx.state;
+    const out = await releaseMail(s.app, staffActor(ctx), idParam(ctx.params.id), releaseProcessor(s.config));
     setFlash(ctx, 'agent:flash.released');
     ctx.redirect(out.ticketId ? `/agent/tickets/${out.ticketId}` : '/agent/quarantine');
     ctx.status = 303;
