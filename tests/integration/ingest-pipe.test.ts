@@ -30,7 +30,8 @@ beforeAll(async () => {
   customer = await makeUser(t.app, 'customer');
 });
 
-describe('izardesk ingest (pipe mode)', () => {
+// Each case spawns the CLI (a few seconds each on a busy machine).
+describe('izardesk ingest (pipe mode)', { timeout: 120_000 }, () => {
   it('--dry-run --json tells what would happen and writes nothing', async () => {
     const ticketId = await makeTicket(t.app, customer);
     const mail = buildMail({
