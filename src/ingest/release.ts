@@ -19,7 +19,7 @@ function refusal(e: Effect): AppError {
 /**
  * The ingest's processing of a held message an agent releases: its stored raw message goes through the same
  * parse → decide path as new mail, the release overriding the checks that held it (DecideContext.released).
- * The outcome is written on the held record itself. Robots and loops are recorded as ignored: no ticket.
+ * The outcome is written on the held record itself. Robots and loops are refused: they stay held to be discarded.
  */
 export const releaseProcessor =
   (config: Config): ReleaseProcessor =>
@@ -44,6 +44,8 @@ export const releaseProcessor =
       const dec = await decide({ trx, app, config, mode, recordId: mail.id, raw, released: true }, parsed);
       const e = dec.effect;
       if (e.action === 'held' || e.action === 'rejected') throw refusal(e);
+      // A robot's mail never becomes a ticket, released or not: it stays held for the agent to discard.
+      if (e.action === 'ignored') throw new AppError('conflict', 'agent:quarantine.robot');
       const { details, ...columns } = outcomeColumns(e, dec.role, parsed.attachments);
       await trx('inbound_mails')
         .where({ id: mail.id })

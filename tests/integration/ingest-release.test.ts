@@ -187,7 +187,7 @@ describe('releasing held mail through the ingest', () => {
     expect((await record(id)).quarantine_state).toBe('released');
   });
 
-  it('a robot message stays out: recorded as ignored, no ticket, no answer', async () => {
+  it('a robot message stays out: the release is refused, the mail stays held, no ticket, no answer', async () => {
     const customer = await makeUser(t.app, 'customer');
     const raw = buildMail({
       from: customer.email,
@@ -198,13 +198,8 @@ describe('releasing held mail through the ingest', () => {
     const id = await hold(raw, customer.email, 'robot@example.test', 'not_authenticated: dmarc fail');
     const outbox = await t.db('outbox').count<{ n: number }[]>('id as n');
 
-    expect(await release(id)).toEqual({ ticketId: null });
-    expect(await record(id)).toMatchObject({
-      outcome: 'ignored',
-      quarantine_state: 'released',
-      ticket_id: null,
-    });
-    expect((await record(id)).reason).toMatch(/^auto_reply/);
+    await expect(release(id)).rejects.toMatchObject({ messageKey: 'agent:quarantine.robot' });
+    expect(await record(id)).toMatchObject({ quarantine_state: 'held', ticket_id: null });
     expect(await t.db('tickets').where({ requester_id: customer.id })).toEqual([]);
     expect(await t.db('outbox').count<{ n: number }[]>('id as n')).toEqual(outbox);
   });

@@ -215,6 +215,7 @@ export const agent = {
       discard: 'Descartar',
       notHeld: 'Ese mensaje ya no está retenido.',
       noSource: 'No se guardó el mensaje original: no se puede procesar.',
+      robot: 'Es un mensaje automático (respuesta automática, rebote o lista): no abre tickets. Descártelo.',
       unknownSender: 'El remitente no tiene cuenta: cree antes su usuario y vuelva a liberar el mensaje.',
       staffWithoutTicket:
         'Un técnico escribió sin indicar un ticket: responda desde el ticket o descarte el mensaje.',
@@ -458,6 +459,8 @@ export const agent = {
       discard: 'Discard',
       notHeld: 'That message is no longer held.',
       noSource: 'The original message was not kept: it cannot be processed.',
+      robot:
+        'This is an automatic message (auto-reply, bounce or list mail): it opens no ticket. Discard it.',
       unknownSender: 'The sender has no account: create their user first, then release the message again.',
       staffWithoutTicket:
         'An agent wrote without naming a ticket: answer from the ticket or discard the message.',
@@ -702,6 +705,8 @@ export const agent = {
       discard: 'Écarter',
       notHeld: 'Ce message n’est plus retenu.',
       noSource: 'Le message d’origine n’a pas été conservé : impossible de le traiter.',
+      robot:
+        'C’est un message automatique (réponse automatique, rebond ou liste) : il n’ouvre pas de ticket. Écartez-le.',
       unknownSender:
         'L’expéditeur n’a pas de compte : créez d’abord son utilisateur, puis libérez à nouveau le message.',
       staffWithoutTicket:
