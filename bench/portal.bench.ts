@@ -7,6 +7,7 @@ import { createDb } from '../src/db/db.js';
 import { createLogger } from '../src/infra/logger.js';
 import { connectServices } from '../src/runtime/services.js';
 import { createWebApp } from '../src/web/app.js';
+import { securityHeaders } from '../src/web/security-headers.js';
 import {
   BENCH_CUSTOMER,
   BENCH_CUSTOMER_TICKETS,
@@ -23,7 +24,7 @@ const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const BARE = '/__bench/bare';
 
-// The child: the real web app on the bench database, plus one bare route in front of it.
+// The child: the real web app on the bench database, plus one bare route.
 if (process.env.PORTAL_BENCH_CHILD) {
   const config = loadConfig({
     ...process.env,
@@ -35,7 +36,11 @@ if (process.env.PORTAL_BENCH_CHILD) {
   });
   const s = await connectServices(config, createLogger('silent'));
   const app = createWebApp(s, { health: {} });
-  app.middleware.unshift(async (ctx, next) => {
+  // Mounted where the server's own bare routes (/healthz) are: after the middlewares every response goes
+  // through (timing, errors, security headers), before the page stack (session, language, body).
+  const at = app.middleware.indexOf(securityHeaders as (typeof app.middleware)[number]) + 1;
+  if (at === 0) throw new Error('bench: securityHeaders not found in the middleware stack');
+  app.middleware.splice(at, 0, async (ctx, next) => {
     if (ctx.path !== BARE) return next();
     ctx.body = 'ok';
   });
@@ -179,7 +184,12 @@ export async function run(): Promise<Record<string, unknown>> {
   const million = await ensureMillionDb((l) => process.stdout.write(`  ${l}\n`));
   const child: ChildProcess = fork(import.meta.filename, [], {
     env: { ...process.env, PORTAL_BENCH_CHILD: million.url },
-    execArgv: ['--import', 'tsx'],
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server child there (node --cpu-prof).
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
