@@ -48,7 +48,7 @@ if (process.env.PORTAL_BENCH_CHILD) {
   // The parent asks for the server's CPU time around each run.
   process.on('message', () => {
     const u = process.cpuUsage();
-    process.send?.({ cpuMicros: u.user + u.system });
+    process.send?.({ cpuMicros: u.user + u.system, systemMicros: u.system });
   });
   const server = app.listen(0, '127.0.0.1', () => {
     const addr = server.address();
@@ -60,6 +60,8 @@ interface RunFigures {
   requestsPerSecond: number;
   /** CPU time the server process spent per request (user + system). */
   serverCpuMsPerRequest?: number;
+  /** The kernel's part of it (socket reads and writes). */
+  serverSystemCpuMsPerRequest?: number;
   p50Ms: number;
   p99Ms: number;
   requests: number;
@@ -84,12 +86,12 @@ async function load(url: string, cookie: string): Promise<RunFigures> {
   };
 }
 
-function serverCpuMicros(child: ChildProcess): Promise<number> {
+function serverCpuMicros(child: ChildProcess): Promise<{ cpuMicros: number; systemMicros: number }> {
   return new Promise((resolve) => {
-    const on = (m: { cpuMicros?: number }) => {
+    const on = (m: { cpuMicros?: number; systemMicros?: number }) => {
       if (m.cpuMicros === undefined) return;
       child.off('message', on);
-      resolve(m.cpuMicros);
+      resolve({ cpuMicros: m.cpuMicros, systemMicros: m.systemMicros ?? 0 });
     };
     child.on('message', on);
     child.send({ cpu: true });
@@ -99,8 +101,13 @@ function serverCpuMicros(child: ChildProcess): Promise<number> {
 async function measured(child: ChildProcess, url: string, cookie: string): Promise<RunFigures> {
   const before = await serverCpuMicros(child);
   const figures = await load(url, cookie);
-  const used = (await serverCpuMicros(child)) - before;
-  return { ...figures, serverCpuMsPerRequest: +(used / 1000 / figures.requests).toFixed(3) };
+  const after = await serverCpuMicros(child);
+  const perRequest = (micros: number) => +(micros / 1000 / figures.requests).toFixed(3);
+  return {
+    ...figures,
+    serverCpuMsPerRequest: perRequest(after.cpuMicros - before.cpuMicros),
+    serverSystemCpuMsPerRequest: perRequest(after.systemMicros - before.systemMicros),
+  };
 }
 
 async function login(base: string): Promise<string> {
