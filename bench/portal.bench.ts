@@ -130,61 +130,48 @@ async function login(base: string): Promise<string> {
     .join('; ');
 }
 
-/** EXPLAIN ANALYZE of the list queries as the page issues them (captured from knex). */
+/** EXPLAIN ANALYZE of the list statements as the page issues them. */
 async function explainList(url: string, customerId: number) {
-  const { listCustomerTickets } = await import('../src/app/queries/customer-tickets.js');
+  const { listCustomerTickets, customerTicketsStatement } = await import(
+    '../src/app/queries/customer-tickets.js'
+  );
+  const viewer = { id: customerId, companyId: null, isCompanyManager: false };
+  const filter = { status: null, search: '', after: null, pageSize: 20 };
   const db = createDb(url, 1);
+  let next: string | null;
   try {
-    const captured: { sql: string; bindings: readonly unknown[] }[] = [];
-    db.on('query', (q: { sql: string; bindings: readonly unknown[] }) => captured.push(q));
-    const viewer = { id: customerId, companyId: null, isCompanyManager: false };
-    const first = await listCustomerTickets(db, 'IZL', viewer, {
-      status: null,
-      search: '',
-      after: null,
-      pageSize: 20,
-    });
-    await listCustomerTickets(db, 'IZL', viewer, {
-      status: 'open',
-      search: '',
-      after: first.next,
-      pageSize: 20,
-    });
-    await listCustomerTickets(db, 'IZL', viewer, {
-      status: 'resolved',
-      search: '',
-      after: null,
-      pageSize: 20,
-    });
-    db.removeAllListeners('query');
-    const plans: Record<string, { indexes: string[]; seqScans: string[]; executionMs: number }> = {};
-    const names = ['all_first_page', 'open_second_page', 'resolved_first_page'];
-    // The captured SQL has pg's $n placeholders: run it through pg itself.
-    const pgc = new pg.Client({ connectionString: url });
-    await pgc.connect();
-    try {
-      for (const [i, q] of captured.entries()) {
-        const res = await pgc.query(`explain (analyze, format json) ${q.sql}`, [...q.bindings]);
-        const plan = res.rows[0]['QUERY PLAN'][0];
-        const nodes: { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string }[] = [];
-        const walk = (n: { Plans?: unknown[] } & (typeof nodes)[number]) => {
-          nodes.push(n);
-          for (const c of n.Plans ?? []) walk(c as typeof n);
-        };
-        walk(plan.Plan);
-        plans[names[i] ?? `q${i}`] = {
-          indexes: [...new Set(nodes.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])))],
-          seqScans: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? ''),
-          executionMs: plan['Execution Time'],
-        };
-      }
-    } finally {
-      await pgc.end();
-    }
-    return plans;
+    next = (await listCustomerTickets(db, 'IZL', viewer, filter)).next;
   } finally {
     await db.destroy();
   }
+  const statements = {
+    all_first_page: customerTicketsStatement('IZL', viewer, filter),
+    open_second_page: customerTicketsStatement('IZL', viewer, { ...filter, status: 'open', after: next }),
+    resolved_first_page: customerTicketsStatement('IZL', viewer, { ...filter, status: 'resolved' }),
+  };
+  const plans: Record<string, { indexes: string[]; seqScans: string[]; executionMs: number }> = {};
+  const pgc = new pg.Client({ connectionString: url });
+  await pgc.connect();
+  try {
+    for (const [name, q] of Object.entries(statements)) {
+      const res = await pgc.query(`explain (analyze, format json) ${q.text}`, q.values);
+      const plan = res.rows[0]['QUERY PLAN'][0];
+      const nodes: { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string }[] = [];
+      const walk = (n: { Plans?: unknown[] } & (typeof nodes)[number]) => {
+        nodes.push(n);
+        for (const c of n.Plans ?? []) walk(c as typeof n);
+      };
+      walk(plan.Plan);
+      plans[name] = {
+        indexes: [...new Set(nodes.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])))],
+        seqScans: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? ''),
+        executionMs: plan['Execution Time'],
+      };
+    }
+  } finally {
+    await pgc.end();
+  }
+  return plans;
 }
 
 export async function run(): Promise<Record<string, unknown>> {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Next } from 'koa';
 import { actorOf } from '../app/actor.js';
+import { preparedQuery } from '../app/queries/customer-prepared-query.js';
 import type { SessionData, WebContext, WebUser } from './context.js';
 import {
   cachedSession,
@@ -59,10 +60,10 @@ function maybeSweep(ctx: WebContext): void {
     .catch((err: unknown) => ctx.state.s.logger.warn({ err }, 'session sweep failed'));
 }
 
-// One raw statement (no query builder on the hot path); `u_*` columns are the user's, null when inactive.
+// One prepared statement (no query builder on the hot path); `u_*` columns are the user's, null when inactive.
 const SESSION_SQL = `select s.data::text as data_json, s.user_id, s.expires_at, ${USER_COLUMNS.map((c) => `u.${c} as u_${c}`).join(', ')}
   from sessions s left join users u on u.id = s.user_id and u.active
-  where s.id = ? and s.expires_at > now()`;
+  where s.id = $1 and s.expires_at > now()`;
 
 /** The session row and its user: from the short in-process memo (session-cache.ts), else from Postgres. */
 async function loadSession(ctx: WebContext, hash: string): Promise<SessionRow | null> {
@@ -70,8 +71,7 @@ async function loadSession(ctx: WebContext, hash: string): Promise<SessionRow | 
   const hit = cachedSession(hash, now);
   if (hit) return hit;
   const readAt = sessionGeneration();
-  const { rows } = await ctx.state.s.db.raw<{ rows: Record<string, unknown>[] }>(SESSION_SQL, [hash]);
-  const r = rows[0];
+  const [r] = await preparedQuery<Record<string, unknown>>(ctx.state.s.db, SESSION_SQL, [hash]);
   if (!r) return null;
   const row: SessionRow = {
     dataJson: (r.data_json as string | null) ?? '{}',

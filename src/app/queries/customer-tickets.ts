@@ -1,6 +1,7 @@
 import type { Db } from '../../db/db.js';
 import { parseReference } from '../../domain/reference.js';
 import { OPEN_STATUSES, TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.js';
+import { preparedQuery } from './customer-prepared-query.js';
 import { type CustomerViewer, viewerCondition } from './customer-scope.js';
 
 export type StatusFilter = TicketStatus | 'open';
@@ -36,10 +37,46 @@ function decodeCursor(c: string | null): [string, number] | null {
 
 const likeEscape = (w: string) => w.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** The list's statement: its text depends only on the filter's shape (bindings as $n), so it prepares well. */
+export function customerTicketsStatement(
+  ticketPrefix: string,
+  viewer: CustomerViewer,
+  f: CustomerTicketFilter,
+): { text: string; values: (string | number)[] } {
+  const manager = viewer.isCompanyManager && viewer.companyId !== null;
+  const values: (string | number)[] = [];
+  const bind = (v: string | number) => `$${values.push(v)}`;
+  const [maySee, viewerValue] = viewerCondition(viewer);
+  const where: string[] = [maySee.replace('?', bind(viewerValue))];
+  if (f.status === 'open') where.push(`t.status in (${OPEN_STATUSES.map(bind).join(', ')})`);
+  else if (f.status) where.push(`t.status = ${bind(f.status)}`);
+  const search = f.search.trim();
+  if (search) {
+    const id =
+      parseReference(ticketPrefix, search) ??
+      (/^#?\d{1,12}$/.test(search) ? Number(search.replace('#', '')) : null);
+    if (id) where.push(`t.id = ${bind(id)}`);
+    else
+      for (const word of search.split(/\s+/).slice(0, 8))
+        where.push(`t.title ilike ${bind(`%${likeEscape(word)}%`)} escape '\\'`);
+  }
+  const cursor = decodeCursor(f.after);
+  if (cursor) where.push(`(t.updated_at, t.id) < (${bind(cursor[0])}::timestamptz, ${bind(cursor[1])})`);
+  // Only a manager's list shows who asked; a customer's own list needs no join.
+  const text = `select t.id, t.title, t.type, t.category, t.status, t.updated_at, t.updated_at::text as cursor_ts${
+    manager ? ', u.name as requester_name' : ''
+  }
+  from tickets t${manager ? ' join users u on u.id = t.requester_id' : ''}
+  where ${where.join(' and ')}
+  order by t.updated_at desc, t.id desc
+  limit ${bind(f.pageSize + 1)}`;
+  return { text, values };
+}
+
 /**
  * A page of the viewer's tickets, most recently updated first. Keyset pagination on (updated_at, id) so a page
  * costs the same at any depth, served by the (requester_id|company_id, updated_at desc, id desc) indexes.
- * Plain SQL with bindings rather than the query builder: this is the portal's busiest query.
+ * A prepared statement rather than the query builder: this is the portal's busiest query.
  */
 export async function listCustomerTickets(
   db: Db,
@@ -47,48 +84,8 @@ export async function listCustomerTickets(
   viewer: CustomerViewer,
   f: CustomerTicketFilter,
 ): Promise<{ rows: CustomerTicketRow[]; next: string | null }> {
-  const manager = viewer.isCompanyManager && viewer.companyId !== null;
-  const [maySee, viewerValue] = viewerCondition(viewer);
-  const where: string[] = [maySee];
-  const values: (string | number)[] = [viewerValue];
-  if (f.status === 'open') {
-    where.push(`t.status in (${OPEN_STATUSES.map(() => '?').join(', ')})`);
-    values.push(...OPEN_STATUSES);
-  } else if (f.status) {
-    where.push('t.status = ?');
-    values.push(f.status);
-  }
-  const search = f.search.trim();
-  if (search) {
-    const id =
-      parseReference(ticketPrefix, search) ??
-      (/^#?\d{1,12}$/.test(search) ? Number(search.replace('#', '')) : null);
-    if (id) {
-      where.push('t.id = ?');
-      values.push(id);
-    } else
-      for (const word of search.split(/\s+/).slice(0, 8)) {
-        where.push("t.title ilike ? escape '\\'");
-        values.push(`%${likeEscape(word)}%`);
-      }
-  }
-  const cursor = decodeCursor(f.after);
-  if (cursor) {
-    where.push('(t.updated_at, t.id) < (?::timestamptz, ?)');
-    values.push(...cursor);
-  }
-  values.push(f.pageSize + 1);
-  // Only a manager's list shows who asked; a customer's own list needs no join.
-  const { rows } = await db.raw<{ rows: (CustomerTicketRow & { cursor_ts: string })[] }>(
-    `select t.id, t.title, t.type, t.category, t.status, t.updated_at, t.updated_at::text as cursor_ts${
-      manager ? ', u.name as requester_name' : ''
-    }
-  from tickets t${manager ? ' join users u on u.id = t.requester_id' : ''}
-  where ${where.join(' and ')}
-  order by t.updated_at desc, t.id desc
-  limit ?`,
-    values,
-  );
+  const { text, values } = customerTicketsStatement(ticketPrefix, viewer, f);
+  const rows = await preparedQuery<CustomerTicketRow & { cursor_ts: string }>(db, text, values);
   const more = rows.length > f.pageSize;
   const page = rows.slice(0, f.pageSize);
   const last = page.at(-1);
