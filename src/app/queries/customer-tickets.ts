@@ -63,9 +63,10 @@ export function customerTicketsStatement(
   const cursor = decodeCursor(f.after);
   if (cursor) where.push(`(t.updated_at, t.id) < (${bind(cursor[0])}::timestamptz, ${bind(cursor[1])})`);
   // Only a manager's list shows who asked; a customer's own list needs no join.
-  const text = `select t.id, t.title, t.type, t.category, t.status, t.updated_at, t.updated_at::text as cursor_ts${
-    manager ? ', u.name as requester_name' : ''
-  }
+  const text = `select t.id, t.title, t.type, t.category, t.status, t.updated_at::text as cursor_ts,
+    (extract(epoch from t.updated_at) * 1000)::float8 as updated_ms${
+      manager ? ', u.name as requester_name' : ''
+    }
   from tickets t${manager ? ' join users u on u.id = t.requester_id' : ''}
   where ${where.join(' and ')}
   order by t.updated_at desc, t.id desc
@@ -85,12 +86,15 @@ export async function listCustomerTickets(
   f: CustomerTicketFilter,
 ): Promise<{ rows: CustomerTicketRow[]; next: string | null }> {
   const { text, values } = customerTicketsStatement(ticketPrefix, viewer, f);
-  const rows = await preparedQuery<CustomerTicketRow & { cursor_ts: string }>(db, text, values);
+  // The time comes as epoch milliseconds (a float) rather than a timestamptz to parse: cheaper per row.
+  const rows = await preparedQuery<
+    Omit<CustomerTicketRow, 'updated_at'> & { cursor_ts: string; updated_ms: number }
+  >(db, text, values);
   const more = rows.length > f.pageSize;
   const page = rows.slice(0, f.pageSize);
   const last = page.at(-1);
   return {
-    rows: page.map(({ cursor_ts: _c, ...r }) => r),
+    rows: page.map(({ cursor_ts: _c, updated_ms, ...r }) => ({ ...r, updated_at: new Date(updated_ms) })),
     next: more && last ? encodeCursor(last.cursor_ts, last.id) : null,
   };
 }
