@@ -7,6 +7,7 @@ import { createDb } from '../src/db/db.js';
 import { createLogger } from '../src/infra/logger.js';
 import { connectServices } from '../src/runtime/services.js';
 import { createWebApp } from '../src/web/app.js';
+import { securityHeaders } from '../src/web/security-headers.js';
 import {
   BENCH_CUSTOMER,
   BENCH_CUSTOMER_TICKETS,
@@ -23,7 +24,7 @@ const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const BARE = '/__bench/bare';
 
-// The child: the real web app on the bench database, plus one bare route in front of it.
+// The child: the real web app on the bench database, plus one bare route.
 if (process.env.PORTAL_BENCH_CHILD) {
   const config = loadConfig({
     ...process.env,
@@ -35,7 +36,11 @@ if (process.env.PORTAL_BENCH_CHILD) {
   });
   const s = await connectServices(config, createLogger('silent'));
   const app = createWebApp(s, { health: {} });
-  app.middleware.unshift(async (ctx, next) => {
+  // Mounted where the server's own bare routes (/healthz) are: after the middlewares every response goes
+  // through (timing, errors, security headers), before the page stack (session, language, body).
+  const at = app.middleware.indexOf(securityHeaders as (typeof app.middleware)[number]) + 1;
+  if (at === 0) throw new Error('bench: securityHeaders not found in the middleware stack');
+  app.middleware.splice(at, 0, async (ctx, next) => {
     if (ctx.path !== BARE) return next();
     ctx.body = 'ok';
   });
@@ -43,7 +48,7 @@ if (process.env.PORTAL_BENCH_CHILD) {
   // The parent asks for the server's CPU time around each run.
   process.on('message', () => {
     const u = process.cpuUsage();
-    process.send?.({ cpuMicros: u.user + u.system });
+    process.send?.({ cpuMicros: u.user + u.system, systemMicros: u.system });
   });
   const server = app.listen(0, '127.0.0.1', () => {
     const addr = server.address();
@@ -55,6 +60,8 @@ interface RunFigures {
   requestsPerSecond: number;
   /** CPU time the server process spent per request (user + system). */
   serverCpuMsPerRequest?: number;
+  /** The kernel's part of it (socket reads and writes). */
+  serverSystemCpuMsPerRequest?: number;
   p50Ms: number;
   p99Ms: number;
   requests: number;
@@ -79,12 +86,12 @@ async function load(url: string, cookie: string): Promise<RunFigures> {
   };
 }
 
-function serverCpuMicros(child: ChildProcess): Promise<number> {
+function serverCpuMicros(child: ChildProcess): Promise<{ cpuMicros: number; systemMicros: number }> {
   return new Promise((resolve) => {
-    const on = (m: { cpuMicros?: number }) => {
+    const on = (m: { cpuMicros?: number; systemMicros?: number }) => {
       if (m.cpuMicros === undefined) return;
       child.off('message', on);
-      resolve(m.cpuMicros);
+      resolve({ cpuMicros: m.cpuMicros, systemMicros: m.systemMicros ?? 0 });
     };
     child.on('message', on);
     child.send({ cpu: true });
@@ -94,8 +101,13 @@ function serverCpuMicros(child: ChildProcess): Promise<number> {
 async function measured(child: ChildProcess, url: string, cookie: string): Promise<RunFigures> {
   const before = await serverCpuMicros(child);
   const figures = await load(url, cookie);
-  const used = (await serverCpuMicros(child)) - before;
-  return { ...figures, serverCpuMsPerRequest: +(used / 1000 / figures.requests).toFixed(3) };
+  const after = await serverCpuMicros(child);
+  const perRequest = (micros: number) => +(micros / 1000 / figures.requests).toFixed(3);
+  return {
+    ...figures,
+    serverCpuMsPerRequest: perRequest(after.cpuMicros - before.cpuMicros),
+    serverSystemCpuMsPerRequest: perRequest(after.systemMicros - before.systemMicros),
+  };
 }
 
 async function login(base: string): Promise<string> {
@@ -118,68 +130,60 @@ async function login(base: string): Promise<string> {
     .join('; ');
 }
 
-/** EXPLAIN ANALYZE of the list queries as the page issues them (captured from knex). */
+/** EXPLAIN ANALYZE of the list statements as the page issues them. */
 async function explainList(url: string, customerId: number) {
-  const { listCustomerTickets } = await import('../src/app/queries/customer-tickets.js');
+  const { listCustomerTickets, customerTicketsStatement } = await import(
+    '../src/app/queries/customer-tickets.js'
+  );
+  const viewer = { id: customerId, companyId: null, isCompanyManager: false };
+  const filter = { status: null, search: '', after: null, pageSize: 20 };
   const db = createDb(url, 1);
+  let next: string | null;
   try {
-    const captured: { sql: string; bindings: readonly unknown[] }[] = [];
-    db.on('query', (q: { sql: string; bindings: readonly unknown[] }) => captured.push(q));
-    const viewer = { id: customerId, companyId: null, isCompanyManager: false };
-    const first = await listCustomerTickets(db, 'IZL', viewer, {
-      status: null,
-      search: '',
-      after: null,
-      pageSize: 20,
-    });
-    await listCustomerTickets(db, 'IZL', viewer, {
-      status: 'open',
-      search: '',
-      after: first.next,
-      pageSize: 20,
-    });
-    await listCustomerTickets(db, 'IZL', viewer, {
-      status: 'resolved',
-      search: '',
-      after: null,
-      pageSize: 20,
-    });
-    db.removeAllListeners('query');
-    const plans: Record<string, { indexes: string[]; seqScans: string[]; executionMs: number }> = {};
-    const names = ['all_first_page', 'open_second_page', 'resolved_first_page'];
-    // The captured SQL has pg's $n placeholders: run it through pg itself.
-    const pgc = new pg.Client({ connectionString: url });
-    await pgc.connect();
-    try {
-      for (const [i, q] of captured.entries()) {
-        const res = await pgc.query(`explain (analyze, format json) ${q.sql}`, [...q.bindings]);
-        const plan = res.rows[0]['QUERY PLAN'][0];
-        const nodes: { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string }[] = [];
-        const walk = (n: { Plans?: unknown[] } & (typeof nodes)[number]) => {
-          nodes.push(n);
-          for (const c of n.Plans ?? []) walk(c as typeof n);
-        };
-        walk(plan.Plan);
-        plans[names[i] ?? `q${i}`] = {
-          indexes: [...new Set(nodes.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])))],
-          seqScans: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? ''),
-          executionMs: plan['Execution Time'],
-        };
-      }
-    } finally {
-      await pgc.end();
-    }
-    return plans;
+    next = (await listCustomerTickets(db, 'IZL', viewer, filter)).next;
   } finally {
     await db.destroy();
   }
+  const statements = {
+    all_first_page: customerTicketsStatement('IZL', viewer, filter),
+    open_second_page: customerTicketsStatement('IZL', viewer, { ...filter, status: 'open', after: next }),
+    resolved_first_page: customerTicketsStatement('IZL', viewer, { ...filter, status: 'resolved' }),
+  };
+  const plans: Record<string, { indexes: string[]; seqScans: string[]; executionMs: number }> = {};
+  const pgc = new pg.Client({ connectionString: url });
+  await pgc.connect();
+  try {
+    for (const [name, q] of Object.entries(statements)) {
+      const res = await pgc.query(`explain (analyze, format json) ${q.text}`, q.values);
+      const plan = res.rows[0]['QUERY PLAN'][0];
+      const nodes: { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string }[] = [];
+      const walk = (n: { Plans?: unknown[] } & (typeof nodes)[number]) => {
+        nodes.push(n);
+        for (const c of n.Plans ?? []) walk(c as typeof n);
+      };
+      walk(plan.Plan);
+      plans[name] = {
+        indexes: [...new Set(nodes.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])))],
+        seqScans: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? ''),
+        executionMs: plan['Execution Time'],
+      };
+    }
+  } finally {
+    await pgc.end();
+  }
+  return plans;
 }
 
 export async function run(): Promise<Record<string, unknown>> {
   const million = await ensureMillionDb((l) => process.stdout.write(`  ${l}\n`));
   const child: ChildProcess = fork(import.meta.filename, [], {
     env: { ...process.env, PORTAL_BENCH_CHILD: million.url },
-    execArgv: ['--import', 'tsx'],
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server child there (node --cpu-prof).
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {

@@ -33,6 +33,8 @@ export function bodyParser(maxAttachmentBytes: number) {
     },
   });
   return async (ctx: WebContext, next: Next) => {
+    // koa-body parses POST/PUT/PATCH only: other requests skip it (and the upload clean-up) entirely.
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') return next();
     try {
       await parse(ctx, next);
     } finally {

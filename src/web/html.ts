@@ -11,11 +11,15 @@ export class SafeHtml {
 /** Values a template accepts: text is escaped, SafeHtml kept, arrays joined, null/undefined/false dropped. */
 export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
 
+const NEEDS_ESCAPE = /[&<>"']/;
+
 function render(v: HtmlValue): string {
   if (v === null || v === undefined || v === false) return '';
   if (v instanceof SafeHtml) return v.value;
   if (Array.isArray(v)) return v.map(render).join('');
-  return escapeHtml(String(v));
+  // Most page text has nothing to escape: a test is cheaper than a replace.
+  const text = String(v);
+  return NEEDS_ESCAPE.test(text) ? escapeHtml(text) : text;
 }
 
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {

@@ -1,12 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Next } from 'koa';
 import { actorOf } from '../app/actor.js';
+import { preparedQuery } from '../app/queries/customer-prepared-query.js';
 import type { SessionData, WebContext, WebUser } from './context.js';
+import {
+  cachedSession,
+  forgetAllSessions,
+  forgetSession,
+  rememberSession,
+  type SessionRow,
+  sessionGeneration,
+} from './session-cache.js';
 
 /**
  * Server-side sessions in Postgres (`sessions`): the cookie holds a random id, signed with app.keys; the table
  * holds only its SHA-256, so a database leak gives no usable session. Idle expiry slides, written at most
- * once every 10 minutes per session.
+ * once every 10 minutes per session. Lookups are memoized for 2 s in-process: see session-cache.ts for what
+ * that means for logout and password changes.
  */
 export const SESSION_COOKIE = 'izd_sid';
 const IDLE_MS = 12 * 3600_000;
@@ -50,6 +60,49 @@ function maybeSweep(ctx: WebContext): void {
     .catch((err: unknown) => ctx.state.s.logger.warn({ err }, 'session sweep failed'));
 }
 
+// One prepared statement (no query builder on the hot path); `u_*` columns are the user's, null when inactive.
+const SESSION_SQL = `select s.data::text as data_json, s.user_id, s.expires_at, ${USER_COLUMNS.map((c) => `u.${c} as u_${c}`).join(', ')}
+  from sessions s left join users u on u.id = s.user_id and u.active
+  where s.id = $1 and s.expires_at > now()`;
+
+/** The session row and its user: from the short in-process memo (session-cache.ts), else from Postgres. */
+async function loadSession(ctx: WebContext, hash: string): Promise<SessionRow | null> {
+  const now = Date.now();
+  const hit = cachedSession(hash, now);
+  if (hit) return hit;
+  const readAt = sessionGeneration();
+  const [r] = await preparedQuery<Record<string, unknown>>(ctx.state.s.db, SESSION_SQL, [hash]);
+  if (!r) return null;
+  const row: SessionRow = {
+    dataJson: (r.data_json as string | null) ?? '{}',
+    userId: r.user_id as number | null,
+    expiresAt: new Date(r.expires_at as Date).getTime(),
+    user: r.u_id == null ? null : Object.fromEntries(USER_COLUMNS.map((c) => [c, r[`u_${c}`]])),
+  };
+  rememberSession(hash, row, readAt, Date.now());
+  return row;
+}
+
+/** Cookie value + signature pairs already verified (HMAC) with app.keys: the same pair always verifies. */
+const verifiedCookies = new Set<string>();
+
+/** The session id of a validly signed cookie; each distinct pair is checked with the keys once. */
+function signedSessionId(ctx: WebContext): string | undefined {
+  const value = ctx.cookies.get(SESSION_COOKIE, { signed: false });
+  const sig = ctx.cookies.get(`${SESSION_COOKIE}.sig`, { signed: false });
+  if (!value || !sig) return undefined;
+  const pair = `${value}.${sig}`;
+  if (verifiedCookies.has(pair)) return value;
+  const id = ctx.cookies.get(SESSION_COOKIE, { signed: true });
+  if (id === value) {
+    if (verifiedCookies.size >= 10_000) verifiedCookies.clear();
+    verifiedCookies.add(pair);
+  }
+  return id;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** Loads the session and its user; saves changed session data after the response is built. */
 export async function sessionMiddleware(ctx: WebContext, next: Next): Promise<void> {
   const { db } = ctx.state.s;
@@ -57,35 +110,38 @@ export async function sessionMiddleware(ctx: WebContext, next: Next): Promise<vo
   ctx.state.user = null;
   ctx.state.actor = null;
   maybeSweep(ctx);
-  const id = ctx.cookies.get(SESSION_COOKIE, { signed: true });
+  const id = signedSessionId(ctx);
   if (id) {
-    const row = await db('sessions as s')
-      .leftJoin('users as u', function () {
-        this.on('u.id', 's.user_id').andOn('u.active', db.raw('true'));
-      })
-      .where('s.id', hashId(id))
-      .andWhere('s.expires_at', '>', db.fn.now())
-      .first('s.data', 's.user_id', 's.expires_at', ...USER_COLUMNS.map((c) => `u.${c} as u_${c}`));
+    const hash = hashId(id);
+    const row = await loadSession(ctx, hash);
     if (row) {
-      ctx.state.session = { id, userId: row.user_id, data: row.data ?? {}, dirty: false };
-      if (row.u_id) {
-        const user = Object.fromEntries(USER_COLUMNS.map((c) => [c, row[`u_${c}`]])) as unknown as WebUser;
+      ctx.state.session = { id, userId: row.userId, data: JSON.parse(row.dataJson), dirty: false };
+      if (row.user) {
+        const user = { ...row.user } as unknown as WebUser;
         ctx.state.user = user;
         ctx.state.actor = actorOf(user);
       }
-      if (new Date(row.expires_at).getTime() - Date.now() < IDLE_MS - REFRESH_MS) {
+      if (row.expiresAt - Date.now() < IDLE_MS - REFRESH_MS) {
+        forgetSession(hash);
         await db('sessions')
-          .where({ id: hashId(id) })
+          .where({ id: hash })
           .update({ expires_at: new Date(Date.now() + IDLE_MS) });
       }
     }
   }
-  await next();
+  try {
+    await next();
+  } finally {
+    // A state-changing request may have changed any user or session: nothing memoized before it is kept.
+    if (!SAFE_METHODS.has(ctx.method)) forgetAllSessions();
+  }
   const sess = ctx.state.session;
   if (sess?.dirty) {
     await db('sessions')
       .where({ id: hashId(sess.id) })
       .update({ data: JSON.stringify(sess.data) });
+    // Also voids lookups of this session still in flight (they may have read the old data).
+    forgetAllSessions();
   }
 }
 
@@ -109,21 +165,25 @@ export async function ensureSession(ctx: WebContext) {
 
 /** Signs a user in under a NEW session id (the old one is deleted: no session fixation). */
 export async function startUserSession(ctx: WebContext, userId: number): Promise<void> {
-  if (ctx.state.session)
+  if (ctx.state.session) {
     await ctx.state.s
       .db('sessions')
       .where({ id: hashId(ctx.state.session.id) })
       .del();
+    forgetSession(hashId(ctx.state.session.id));
+  }
   await createSession(ctx, userId, { csrf: newId() });
 }
 
 /** Ends the session server side and clears the cookie. */
 export async function endSession(ctx: WebContext): Promise<void> {
-  if (ctx.state.session)
+  if (ctx.state.session) {
     await ctx.state.s
       .db('sessions')
       .where({ id: hashId(ctx.state.session.id) })
       .del();
+    forgetSession(hashId(ctx.state.session.id));
+  }
   ctx.state.session = null;
   ctx.state.user = null;
   ctx.state.actor = null;
@@ -135,6 +195,7 @@ export async function endOtherSessions(ctx: WebContext, userId: number): Promise
   const q = ctx.state.s.db('sessions').where({ user_id: userId });
   if (ctx.state.session) q.whereNot({ id: hashId(ctx.state.session.id) });
   await q.del();
+  forgetAllSessions();
 }
 
 export async function csrfToken(ctx: WebContext): Promise<string> {

@@ -7,8 +7,14 @@ export interface CustomerViewer {
   isCompanyManager: boolean;
 }
 
+/** What the viewer may see of `tickets t`, as an SQL condition and its one binding (for raw queries). */
+export function viewerCondition(v: CustomerViewer): [string, number] {
+  if (v.isCompanyManager && v.companyId !== null) return ['t.company_id = ?', v.companyId];
+  return ['t.requester_id = ?', v.id];
+}
+
 /** Restricts a query on `tickets as t` to what the viewer may see: ownership is part of every query. */
 export function whereViewerMaySee(q: Knex.QueryBuilder, v: CustomerViewer): Knex.QueryBuilder {
-  if (v.isCompanyManager && v.companyId !== null) return q.where('t.company_id', v.companyId);
-  return q.where('t.requester_id', v.id);
+  const [condition, value] = viewerCondition(v);
+  return q.whereRaw(condition, [value]);
 }
