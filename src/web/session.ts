@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Next } from 'koa';
 import { actorOf } from '../app/actor.js';
-import { preparedQuery } from '../app/queries/customer-prepared-query.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import type { SessionData, WebContext, WebUser } from './context.js';
 import {
   cachedSession,

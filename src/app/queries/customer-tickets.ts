@@ -1,7 +1,7 @@
 import type { Db } from '../../db/db.js';
+import { preparedQuery } from '../../db/prepared-query.js';
 import { parseReference } from '../../domain/reference.js';
 import { OPEN_STATUSES, TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.js';
-import { preparedQuery } from './customer-prepared-query.js';
 import { type CustomerViewer, viewerCondition } from './customer-scope.js';
 
 export type StatusFilter = TicketStatus | 'open';

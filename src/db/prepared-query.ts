@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { Db } from '../../db/db.js';
+import type { Db } from './db.js';
 
 /**
  * Runs one statement as a named prepared statement on a connection of the knex pool: Postgres parses and
