@@ -24,6 +24,13 @@ export interface OutboxRecord {
   followup_body: string | null;
   /** Requester, assignee and actor, when they exist. */
   people: UserRow[];
+  /** What earlier attempts recorded for this row, by recipient. */
+  deliveries: Map<string, PastDelivery>;
+}
+
+export interface PastDelivery {
+  status: 'sending' | 'sent' | 'failed' | 'bounced';
+  messageId: string;
 }
 
 /** Everything needed to render and address one recipient's mail. */
@@ -135,10 +142,14 @@ const buildLoadSql = (db: Db): string =>
       's.name as service_name',
       'f.body as followup_body',
       ...WHO.flatMap((w) => USER_COLUMNS.map((c) => `${w}.${c} as ${w}_${c}`)),
+      db.raw(
+        `(select jsonb_object_agg(d.recipient, jsonb_build_array(d.status, d.message_id))
+          from deliveries d where d.outbox_id = o.id) as deliveries`,
+      ),
     )
     .toSQL().sql;
 
-/** An outbox row with its ticket and follow-up, in one query (this runs once per notification). */
+/** An outbox row with its ticket, follow-up and earlier deliveries, in one query (once per notification). */
 export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | null> {
   loadSql ??= buildLoadSql(db);
   const r: Record<string, unknown> | undefined = (await db.raw(loadSql, [id])).rows[0];
@@ -158,6 +169,11 @@ export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | nul
     done_at: r.done_at as Date | null,
     followup_body: r.followup_body as string | null,
     people,
+    deliveries: new Map(
+      Object.entries((r.deliveries ?? {}) as Record<string, [PastDelivery['status'], string]>).map(
+        ([recipient, [status, messageId]]) => [recipient, { status, messageId }],
+      ),
+    ),
     ticket:
       ticketId && r.title != null
         ? {

@@ -1,11 +1,20 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Config } from '../config/config.js';
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
 
-/** `<{random}.{replyToken}@{support domain}>`: replies quoting it in In-Reply-To/References find the ticket. */
-export const newMessageId = (config: Config, replyToken: string | null): string =>
-  `<${randomBytes(9).toString('hex')}${replyToken ? `.${replyToken}` : ''}@${domainOf(config.SUPPORT_ADDRESS)}>`;
+/**
+ * `<{random}.{replyToken}@{support domain}>`: replies quoting it in In-Reply-To/References find the ticket.
+ * The random part is a keyed hash of the outbox row and recipient: unguessable, unique per mail, and the same
+ * on every attempt, so a copy sent before a crash and its re-send carry one Message-ID without storing it first.
+ */
+export const messageIdFor = (
+  config: Config,
+  outboxId: number,
+  recipient: string,
+  replyToken: string | null,
+): string =>
+  `<${createHmac('sha256', config.SECRET).update(`message-id:${outboxId}:${recipient}`).digest('hex').slice(0, 18)}${replyToken ? `.${replyToken}` : ''}@${domainOf(config.SUPPORT_ADDRESS)}>`;
 
 /** support+TOKEN@domain when sub-addressing is on; the plain support address otherwise. */
 export function replyToAddress(config: Config, replyToken: string | null): string {
