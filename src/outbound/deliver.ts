@@ -1,11 +1,10 @@
-import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import { signReplyToken } from '../domain/tokens.js';
 import type { Logger } from '../infra/logger.js';
 import { notifications } from '../metrics/metrics.js';
 import { loadOutbox, type OutboxRecord, type PlannedMail, planMails } from './compose.js';
-import { automaticHeaders, messageIdFor, replyToAddress, threadRoot } from './headers.js';
+import { buildMessage, messageIdFor } from './headers.js';
 import type { Templates } from './templates.js';
 import { isPermanent, type MailTransport, mailKey } from './transport.js';
 
@@ -113,21 +112,18 @@ async function deliverOne(
   }
   const plan = await mail.plan();
   const { html, text } = d.templates.render(plan.template, plan.data);
-  const root = plan.ticketId !== null ? threadRoot(d.config, plan.ticketId) : null;
-  const references = [...plan.references, ...(root ? [root] : [])];
-  const message: SendMailOptions = {
-    from: { name: plan.fromName, address: d.config.SUPPORT_ADDRESS },
+  const message = buildMessage(d.config, {
+    fromName: plan.fromName,
     to: { name: r.name, address: r.email },
-    replyTo: replyToAddress(d.config, token),
+    replyToken: token,
     subject: plan.subject,
     html,
     text,
     messageId,
-    ...(plan.inReplyTo || root ? { inReplyTo: plan.inReplyTo ?? root ?? '' } : {}),
-    ...(references.length ? { references } : {}),
-    headers: automaticHeaders(d.config),
-    envelope: { from: d.config.SUPPORT_ADDRESS, to: [r.email] },
-  };
+    ticketId: plan.ticketId,
+    inReplyTo: plan.inReplyTo,
+    references: plan.references,
+  });
   try {
     await d.transport.send(message, mailKey(row.id, r.email));
   } catch (err) {
