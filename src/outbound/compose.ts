@@ -123,7 +123,7 @@ const buildLoadSql = (db: Db): string =>
     .leftJoin('users as req', 'req.id', 't.requester_id')
     .leftJoin('users as asg', 'asg.id', 't.assignee_id')
     .leftJoin('users as act', 'act.id', 'o.actor_id')
-    .whereRaw('o.id = ?', [0])
+    .whereRaw('o.id = any(?::bigint[])', [[0]])
     .select(
       'o.id',
       'o.event',
@@ -149,11 +149,18 @@ const buildLoadSql = (db: Db): string =>
     )
     .toSQL().sql;
 
-/** An outbox row with its ticket, follow-up and earlier deliveries, in one query (once per notification). */
-export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | null> {
+/** Outbox rows with their ticket, follow-up and earlier deliveries, in one query for any number of rows. */
+export async function loadOutboxes(db: Db, ids: number[]): Promise<(OutboxRecord | null)[]> {
   loadSql ??= buildLoadSql(db);
-  const r: Record<string, unknown> | undefined = (await db.raw(loadSql, [id])).rows[0];
-  if (!r) return null;
+  const rows: Record<string, unknown>[] = (await db.raw(loadSql, [ids])).rows;
+  const byId = new Map(rows.map((r) => [r.id as number, outboxRecord(r)]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export const loadOutbox = async (db: Db, id: number): Promise<OutboxRecord | null> =>
+  (await loadOutboxes(db, [id]))[0] ?? null;
+
+function outboxRecord(r: Record<string, unknown>): OutboxRecord {
   const people: UserRow[] = [];
   for (const w of WHO) {
     if (r[`${w}_id`] == null) continue;

@@ -3,7 +3,8 @@ import type { Db } from '../db/db.js';
 import { signReplyToken } from '../domain/tokens.js';
 import type { Logger } from '../infra/logger.js';
 import { notifications } from '../metrics/metrics.js';
-import { loadOutbox, type OutboxRecord, type PlannedMail, planMails } from './compose.js';
+import { type OutboxRecord, type PlannedMail, planMails } from './compose.js';
+import { deliveryStore } from './delivery-store.js';
 import { buildMessage, messageIdFor } from './headers.js';
 import type { Templates } from './templates.js';
 import { isPermanent, type MailTransport, mailKey } from './transport.js';
@@ -36,7 +37,7 @@ export class TemporaryFailure extends Error {
  * error, the job throws and BullMQ retries; on the last attempt the remaining mails are recorded as failed.
  */
 export async function deliverOutbox(d: DeliverDeps, outboxId: number, lastAttempt: boolean): Promise<void> {
-  const row = await loadOutbox(d.db, outboxId);
+  const row = await deliveryStore(d.db).load(outboxId);
   if (!row || row.done_at) return;
   const mails = await planMails(d.db, d.config, row);
   let temporary: unknown = null;
@@ -146,14 +147,6 @@ async function deliverOne(
   }
   notifications.inc({ event: row.event, result: 'sent' });
   // The confirmation, and for the last mail of a job without failures the outbox row too, in one statement.
-  await d.db.raw(
-    `with d as (
-       insert into deliveries (outbox_id, ticket_id, user_id, recipient, event, message_id, status, sent_at)
-       values (?, ?, ?, ?, ?, ?, 'sent', now())
-       on conflict (outbox_id, recipient) do update set status = 'sent', sent_at = now(), error = null
-       returning 1)
-     update outbox set done_at = now(), attempts = attempts + 1, last_error = null where id = ? and ?::boolean`,
-    [row.id, row.ticket_id, r.userId, r.email, row.event, bare(messageId), row.id, last],
-  );
+  await deliveryStore(d.db).confirm({ ...record, message_id: bare(messageId), finish: last });
   return last;
 }
