@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import mjml2html from 'mjml';
 import nodemailer from 'nodemailer';
 import { writeOutbox } from '../src/app/outbox.js';
 import { addFollowup } from '../src/app/tickets/add-followup.js';
-import { loadConfig } from '../src/config/config.js';
+import { type Config, loadConfig } from '../src/config/config.js';
 import { createDb, migrate } from '../src/db/db.js';
+import { signReplyToken } from '../src/domain/tokens.js';
 import { createLogger } from '../src/infra/logger.js';
+import { buildMessage, messageIdFor } from '../src/outbound/headers.js';
 import { startOutbound } from '../src/outbound/index.js';
 import { sampleData } from '../src/outbound/samples.js';
 import { compileTemplates, templatesDir } from '../src/outbound/templates.js';
@@ -23,6 +26,19 @@ const MAILS = Number(process.env.BENCH_MAILS ?? 3000);
 const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const perSecond = (n: number, ms: number) => Math.round((n / ms) * 1000);
+
+/** Mails per second, and CPU time of this process per mail (SMTP server included; Postgres and Redis not). */
+interface Round {
+  perSecond: number;
+  cpuMsPerMail: number;
+}
+const measured = (n: number, t0: number, c0: NodeJS.CpuUsage): Round => {
+  const c = process.cpuUsage(c0);
+  return {
+    perSecond: perSecond(n, performance.now() - t0),
+    cpuMsPerMail: Number(((c.user + c.system) / 1000 / n).toFixed(2)),
+  };
+};
 
 async function timeRenders(): Promise<Record<string, number>> {
   const config = loadConfig({ NODE_ENV: 'test' });
@@ -59,8 +75,11 @@ const median = (xs: number[]) => {
   return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
 };
 
-/** Raw nodemailer over the same pool settings: sends `n` pre-rendered messages, returns mails/s. */
-function rawSender(smtpUrl: string, html: string, text: string) {
+/**
+ * Raw nodemailer over the same pool settings, sending pre-rendered messages built exactly as the product builds
+ * them (buildMessage: same headers, same encoding options, same size); only the per-message values differ.
+ */
+function rawSender(config: Config, smtpUrl: string, html: string, text: string) {
   const t = nodemailer.createTransport({
     url: smtpUrl,
     pool: true,
@@ -68,20 +87,32 @@ function rawSender(smtpUrl: string, html: string, text: string) {
     maxMessages: 500,
     maxRequeues: 0,
   } as Parameters<typeof nodemailer.createTransport>[0]);
-  const send = (i: number) =>
-    t.sendMail({
-      from: 'support@izarlink.test',
-      to: `customer${i}@example.test`,
-      subject: '[IZL-000123] Sin conexión',
-      html,
-      text,
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    });
+  let seq = 0;
+  const send = () => {
+    const i = ++seq;
+    const to = `customer${i}@example.test`;
+    const token = signReplyToken(config.SECRET, { ticketId: 123, userId: 1000 + i });
+    return t.sendMail(
+      buildMessage(config, {
+        fromName: `Agente ${i} (${config.SUPPORT_NAME})`,
+        to: { name: `Cliente ${i}`, address: to },
+        replyToken: token,
+        subject: '[IZL-000123] Sin conexión en la sede',
+        html,
+        text,
+        messageId: messageIdFor(config, i, to, token),
+        ticketId: 123,
+        inReplyTo: null,
+        references: [],
+      }),
+    );
+  };
   return {
-    async round(n: number): Promise<number> {
+    async round(n: number): Promise<Round> {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: n }, (_, i) => send(i)));
-      return perSecond(n, performance.now() - t0);
+      await Promise.all(Array.from({ length: n }, send));
+      return measured(n, t0, c0);
     },
     close: () => t.close(),
   };
@@ -126,7 +157,8 @@ async function productSender(smtpUrl: string) {
     payload: { followupId, visibility: 'public' },
   };
   return {
-    async round(n: number): Promise<number> {
+    async round(n: number): Promise<Round> {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await s.db.transaction((trx) =>
         writeOutbox(
@@ -135,7 +167,7 @@ async function productSender(smtpUrl: string) {
         ),
       );
       await waitDone();
-      return perSecond(n, performance.now() - t0);
+      return measured(n, t0, c0);
     },
     sent: async () =>
       Number(
@@ -160,7 +192,7 @@ export async function run(): Promise<Record<string, unknown>> {
     'ticket-followup',
     sampleData(config, 'ticket-followup', 'es'),
   );
-  const raw = rawSender(smtp.url, html, text);
+  const raw = rawSender(config, smtp.url, html, text);
   const product = await productSender(smtp.url);
   try {
     // Warm-up until the JIT and the pools settle.
@@ -171,16 +203,21 @@ export async function run(): Promise<Record<string, unknown>> {
     // Interleaved rounds: this machine is shared, so both sides see the same background load.
     const rounds = 6;
     const per = Math.ceil(MAILS / rounds);
-    const rawRates: number[] = [];
-    const productRates: number[] = [];
+    const rawRounds: Round[] = [];
+    const productRounds: Round[] = [];
     for (let i = 0; i < rounds; i++) {
-      rawRates.push(await raw.round(per));
-      productRates.push(await product.round(per));
+      rawRounds.push(await raw.round(per));
+      productRounds.push(await product.round(per));
     }
+    const rawRates = rawRounds.map((r) => r.perSecond);
+    const productRates = productRounds.map((r) => r.perSecond);
     const ratios = rawRates.map((r, i) => Number(((productRates[i] as number) / r).toFixed(2)));
+    const rawCpu = median(rawRounds.map((r) => r.cpuMsPerMail));
+    const productCpu = median(productRounds.map((r) => r.cpuMsPerMail));
     return {
       mails: per * rounds,
       rounds,
+      loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
       rawNodemailerPerSecond: median(rawRates),
       notificationsPerSecond: median(productRates),
       rawPerRound: rawRates,
@@ -188,6 +225,9 @@ export async function run(): Promise<Record<string, unknown>> {
       shareOfRaw: Number(median(ratios).toFixed(2)),
       shareOfRawPerRound: ratios,
       targetShareOfRaw: 0.7,
+      rawCpuMsPerMail: Number(rawCpu.toFixed(2)),
+      notificationCpuMsPerMail: Number(productCpu.toFixed(2)),
+      cpuShareOfRaw: Number((rawCpu / productCpu).toFixed(2)),
       notificationsSentRecorded: await product.sent(),
       ...render,
       targetSpeedup: 50,

@@ -24,6 +24,13 @@ export interface OutboxRecord {
   followup_body: string | null;
   /** Requester, assignee and actor, when they exist. */
   people: UserRow[];
+  /** What earlier attempts recorded for this row, by recipient. */
+  deliveries: Map<string, PastDelivery>;
+}
+
+export interface PastDelivery {
+  status: 'sending' | 'sent' | 'failed' | 'bounced';
+  messageId: string;
 }
 
 /** Everything needed to render and address one recipient's mail. */
@@ -116,7 +123,7 @@ const buildLoadSql = (db: Db): string =>
     .leftJoin('users as req', 'req.id', 't.requester_id')
     .leftJoin('users as asg', 'asg.id', 't.assignee_id')
     .leftJoin('users as act', 'act.id', 'o.actor_id')
-    .whereRaw('o.id = ?', [0])
+    .whereRaw('o.id = any(?::bigint[])', [[0]])
     .select(
       'o.id',
       'o.event',
@@ -135,14 +142,25 @@ const buildLoadSql = (db: Db): string =>
       's.name as service_name',
       'f.body as followup_body',
       ...WHO.flatMap((w) => USER_COLUMNS.map((c) => `${w}.${c} as ${w}_${c}`)),
+      db.raw(
+        `(select jsonb_object_agg(d.recipient, jsonb_build_array(d.status, d.message_id))
+          from deliveries d where d.outbox_id = o.id) as deliveries`,
+      ),
     )
     .toSQL().sql;
 
-/** An outbox row with its ticket and follow-up, in one query (this runs once per notification). */
-export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | null> {
+/** Outbox rows with their ticket, follow-up and earlier deliveries, in one query for any number of rows. */
+export async function loadOutboxes(db: Db, ids: number[]): Promise<(OutboxRecord | null)[]> {
   loadSql ??= buildLoadSql(db);
-  const r: Record<string, unknown> | undefined = (await db.raw(loadSql, [id])).rows[0];
-  if (!r) return null;
+  const rows: Record<string, unknown>[] = (await db.raw(loadSql, [ids])).rows;
+  const byId = new Map(rows.map((r) => [r.id as number, outboxRecord(r)]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export const loadOutbox = async (db: Db, id: number): Promise<OutboxRecord | null> =>
+  (await loadOutboxes(db, [id]))[0] ?? null;
+
+function outboxRecord(r: Record<string, unknown>): OutboxRecord {
   const people: UserRow[] = [];
   for (const w of WHO) {
     if (r[`${w}_id`] == null) continue;
@@ -158,6 +176,11 @@ export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | nul
     done_at: r.done_at as Date | null,
     followup_body: r.followup_body as string | null,
     people,
+    deliveries: new Map(
+      Object.entries((r.deliveries ?? {}) as Record<string, [PastDelivery['status'], string]>).map(
+        ([recipient, [status, messageId]]) => [recipient, { status, messageId }],
+      ),
+    ),
     ticket:
       ticketId && r.title != null
         ? {

@@ -1,11 +1,11 @@
-import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import { signReplyToken } from '../domain/tokens.js';
 import type { Logger } from '../infra/logger.js';
 import { notifications } from '../metrics/metrics.js';
-import { loadOutbox, type OutboxRecord, type PlannedMail, planMails } from './compose.js';
-import { automaticHeaders, newMessageId, replyToAddress, threadRoot } from './headers.js';
+import { type OutboxRecord, type PlannedMail, planMails } from './compose.js';
+import { deliveryStore } from './delivery-store.js';
+import { buildMessage, messageIdFor } from './headers.js';
 import type { Templates } from './templates.js';
 import { isPermanent, type MailTransport, mailKey } from './transport.js';
 
@@ -15,12 +15,6 @@ export interface DeliverDeps {
   logger: Logger;
   templates: Templates;
   transport: MailTransport;
-}
-
-interface DeliveryRow {
-  id: number;
-  status: 'sending' | 'sent' | 'failed' | 'bounced';
-  message_id: string;
 }
 
 const bare = (id: string) => id.replace(/^<|>$/g, '');
@@ -35,13 +29,15 @@ export class TemporaryFailure extends Error {
 }
 
 /**
- * Sends every mail of one outbox row, once each: a `deliveries` row (unique per outbox row and recipient) is
- * written before sending and confirmed after, so a retried job skips what was confirmed. 5xx: recorded as
- * failed and on the user, not retried. 4xx/connection: the job throws and BullMQ retries; on the last attempt
- * the remaining mails are recorded as failed.
+ * Sends every mail of one outbox row, once each: each sent mail is confirmed in `deliveries` (unique per outbox
+ * row and recipient), and a retried job skips what was confirmed or refused. The Message-ID is derived from the
+ * outbox row and recipient, so a mail sent just before a crash is re-sent under the same Message-ID (at least
+ * once, recognisable) without a write before sending: two round trips per mail, the load and the confirmation.
+ * 5xx: recorded as failed and on the user, not retried. 4xx/connection: recorded as still `sending` with the
+ * error, the job throws and BullMQ retries; on the last attempt the remaining mails are recorded as failed.
  */
 export async function deliverOutbox(d: DeliverDeps, outboxId: number, lastAttempt: boolean): Promise<void> {
-  const row = await loadOutbox(d.db, outboxId);
+  const row = await deliveryStore(d.db).load(outboxId);
   if (!row || row.done_at) return;
   const mails = await planMails(d.db, d.config, row);
   let temporary: unknown = null;
@@ -95,60 +91,46 @@ async function deliverOne(
     recipient: r.email,
     event: row.event,
   };
-  const where = { outbox_id: row.id, recipient: r.email };
-  if (r.skip === 'bounced') {
-    const [skipped] = await d
-      .db('deliveries')
-      .insert({
-        ...record,
-        message_id: bare(newMessageId(d.config, null)),
-        status: 'bounced',
-        error: `not sent: the address bounced on ${r.bouncedAt?.toISOString() ?? 'an earlier mail'}`,
-      })
-      .onConflict(['outbox_id', 'recipient'])
-      .ignore()
-      .returning('id');
-    if (skipped) notifications.inc({ event: row.event, result: 'bounced' });
-    return false;
-  }
+  const past = row.deliveries.get(r.email);
+  // Confirmed, refused or skipped by an earlier attempt: never again.
+  if (past && past.status !== 'sending') return false;
   const token = mail.replyToken ? signReplyToken(d.config.SECRET, mail.replyToken) : null;
-  let messageId = newMessageId(d.config, token);
-  // Claim the (outbox row, recipient) pair; when it exists, a confirmed or refused mail is not sent again, and
-  // an unconfirmed one is retried under its first Message-ID, so a copy that did go out is recognised.
-  const [claimed] = await d
-    .db('deliveries')
-    .insert({ ...record, message_id: bare(messageId), status: 'sending' })
-    .onConflict(['outbox_id', 'recipient'])
-    .ignore()
-    .returning('id');
-  if (!claimed) {
-    const existing: DeliveryRow = await d.db('deliveries').where(where).first('id', 'status', 'message_id');
-    if (existing.status !== 'sending') return false;
-    messageId = `<${existing.message_id}>`;
+  // An attempt that did not confirm is retried under the Message-ID it recorded (the same, when derived here).
+  const messageId = past ? `<${past.messageId}>` : messageIdFor(d.config, row.id, r.email, token);
+  const settle = (status: 'sending' | 'failed' | 'bounced', error: string) =>
+    d
+      .db('deliveries')
+      .insert({ ...record, message_id: bare(messageId), status, error })
+      .onConflict(['outbox_id', 'recipient'])
+      .merge(['status', 'error']);
+  if (r.skip === 'bounced') {
+    await settle(
+      'bounced',
+      `not sent: the address bounced on ${r.bouncedAt?.toISOString() ?? 'an earlier mail'}`,
+    );
+    notifications.inc({ event: row.event, result: 'bounced' });
+    return false;
   }
   const plan = await mail.plan();
   const { html, text } = d.templates.render(plan.template, plan.data);
-  const root = plan.ticketId !== null ? threadRoot(d.config, plan.ticketId) : null;
-  const references = [...plan.references, ...(root ? [root] : [])];
-  const message: SendMailOptions = {
-    from: { name: plan.fromName, address: d.config.SUPPORT_ADDRESS },
+  const message = buildMessage(d.config, {
+    fromName: plan.fromName,
     to: { name: r.name, address: r.email },
-    replyTo: replyToAddress(d.config, token),
+    replyToken: token,
     subject: plan.subject,
     html,
     text,
     messageId,
-    ...(plan.inReplyTo || root ? { inReplyTo: plan.inReplyTo ?? root ?? '' } : {}),
-    ...(references.length ? { references } : {}),
-    headers: automaticHeaders(d.config),
-    envelope: { from: d.config.SUPPORT_ADDRESS, to: [r.email] },
-  };
+    ticketId: plan.ticketId,
+    inReplyTo: plan.inReplyTo,
+    references: plan.references,
+  });
   try {
     await d.transport.send(message, mailKey(row.id, r.email));
   } catch (err) {
     if (isPermanent(err)) {
       const reason = oneLine(err);
-      await d.db('deliveries').where(where).update({ status: 'failed', error: reason });
+      await settle('failed', reason);
       if (r.userId !== null) {
         await d.db('users').where({ id: r.userId }).update({ bounced_at: new Date(), bounce_reason: reason });
       }
@@ -159,23 +141,12 @@ async function deliverOne(
       );
       return false;
     }
-    await d
-      .db('deliveries')
-      .where(where)
-      .update({ error: oneLine(err) });
+    await settle('sending', oneLine(err));
     notifications.inc({ event: row.event, result: 'retried' });
     throw new TemporaryFailure(oneLine(err));
   }
   notifications.inc({ event: row.event, result: 'sent' });
-  if (!last) {
-    await d.db('deliveries').where(where).update({ status: 'sent', sent_at: new Date(), error: null });
-    return false;
-  }
-  await d.db.raw(
-    `with d as (update deliveries set status = 'sent', sent_at = now(), error = null
-       where outbox_id = ? and recipient = ? returning 1)
-     update outbox set done_at = now(), attempts = attempts + 1, last_error = null where id = ?`,
-    [row.id, r.email, row.id],
-  );
-  return true;
+  // The confirmation, and for the last mail of a job without failures the outbox row too, in one statement.
+  await deliveryStore(d.db).confirm({ ...record, message_id: bare(messageId), finish: last });
+  return last;
 }

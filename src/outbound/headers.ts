@@ -1,11 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config/config.js';
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
 
-/** `<{random}.{replyToken}@{support domain}>`: replies quoting it in In-Reply-To/References find the ticket. */
-export const newMessageId = (config: Config, replyToken: string | null): string =>
-  `<${randomBytes(9).toString('hex')}${replyToken ? `.${replyToken}` : ''}@${domainOf(config.SUPPORT_ADDRESS)}>`;
+/**
+ * `<{random}.{replyToken}@{support domain}>`: replies quoting it in In-Reply-To/References find the ticket.
+ * The random part is a keyed hash of the outbox row and recipient: unguessable, unique per mail, and the same
+ * on every attempt, so a copy sent before a crash and its re-send carry one Message-ID without storing it first.
+ */
+export const messageIdFor = (
+  config: Config,
+  outboxId: number,
+  recipient: string,
+  replyToken: string | null,
+): string =>
+  `<${createHmac('sha256', config.SECRET).update(`message-id:${outboxId}:${recipient}`).digest('hex').slice(0, 18)}${replyToken ? `.${replyToken}` : ''}@${domainOf(config.SUPPORT_ADDRESS)}>`;
 
 /** support+TOKEN@domain when sub-addressing is on; the plain support address otherwise. */
 export function replyToAddress(config: Config, replyToken: string | null): string {
@@ -25,3 +35,38 @@ export const automaticHeaders = (config: Config): Record<string, string> => ({
   'X-Auto-Response-Suppress': 'All',
   'X-Loop': config.SUPPORT_ADDRESS,
 });
+
+export interface MessageParts {
+  fromName: string;
+  to: { name: string; address: string };
+  replyToken: string | null;
+  subject: string;
+  html: string;
+  text: string;
+  messageId: string;
+  /** Every mail of a ticket refers to its thread root. */
+  ticketId: number | null;
+  inReplyTo: string | null;
+  references: string[];
+}
+
+/** The message handed to nodemailer, with every header of the contract (also what the benchmark sends raw). */
+export function buildMessage(config: Config, m: MessageParts): SendMailOptions {
+  const root = m.ticketId !== null ? threadRoot(config, m.ticketId) : null;
+  const references = [...m.references, ...(root ? [root] : [])];
+  return {
+    from: { name: m.fromName, address: config.SUPPORT_ADDRESS },
+    to: m.to,
+    replyTo: replyToAddress(config, m.replyToken),
+    subject: m.subject,
+    html: m.html,
+    text: m.text,
+    messageId: m.messageId,
+    ...(m.inReplyTo || root ? { inReplyTo: m.inReplyTo ?? root ?? '' } : {}),
+    ...(references.length ? { references } : {}),
+    headers: automaticHeaders(config),
+    envelope: { from: config.SUPPORT_ADDRESS, to: [m.to.address] },
+    // Our parts are mostly Latin text: quoted-printable without scanning each part twice to choose an encoding.
+    textEncoding: 'quoted-printable',
+  };
+}

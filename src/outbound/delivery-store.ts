@@ -1,0 +1,78 @@
+import type { Db } from '../db/db.js';
+import { batcher } from './batch.js';
+import { loadOutboxes, type OutboxRecord } from './compose.js';
+
+/** A mail the relay accepted. */
+export interface Sent {
+  outbox_id: number;
+  ticket_id: number | null;
+  user_id: number | null;
+  recipient: string;
+  event: string;
+  /** Without angle brackets. */
+  message_id: string;
+  /** Also mark the outbox row done: the last mail of a job without failures. */
+  finish: boolean;
+}
+
+/**
+ * The two statements of every notification, the load before sending and the confirmation after, each shared
+ * by the jobs in flight at that moment (group commit): under load one round trip serves many jobs. Each
+ * statement commits before its callers go on: a mail is confirmed before its job completes.
+ */
+export interface DeliveryStore {
+  load(outboxId: number): Promise<OutboxRecord | null>;
+  confirm(sent: Sent): Promise<null>;
+}
+
+const CONFIRM_SQL = `
+with v as (
+  select * from unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+    as v(outbox_id, ticket_id, user_id, recipient, event, message_id, finish)
+), d as (
+  insert into deliveries (outbox_id, ticket_id, user_id, recipient, event, message_id, status, sent_at)
+  select outbox_id, ticket_id, user_id, recipient, event, message_id, 'sent', now() from v
+  on conflict (outbox_id, recipient) do update set status = 'sent', sent_at = now(), error = null
+  returning 1
+)
+update outbox set done_at = now(), attempts = attempts + 1, last_error = null
+where id in (select outbox_id from v where finish)`;
+
+/** pg sends null array elements as NULL; knex's binding type just does not list nullable arrays. */
+const nullable = (xs: (number | null)[]) => xs as number[];
+
+function createStore(db: Db): DeliveryStore {
+  const confirm = batcher(async (all: Sent[]): Promise<null[]> => {
+    // One row per pair: an upsert may not touch the same row twice in one statement.
+    const pairs = new Map<string, Sent>();
+    for (const s of all) {
+      const k = `${s.outbox_id}\n${s.recipient}`;
+      const seen = pairs.get(k);
+      pairs.set(k, seen ? { ...seen, finish: seen.finish || s.finish } : s);
+    }
+    const v = [...pairs.values()];
+    await db.raw(CONFIRM_SQL, [
+      v.map((s) => s.outbox_id),
+      nullable(v.map((s) => s.ticket_id)),
+      nullable(v.map((s) => s.user_id)),
+      v.map((s) => s.recipient),
+      v.map((s) => s.event),
+      v.map((s) => s.message_id),
+      v.map((s) => s.finish),
+    ]);
+    return all.map(() => null);
+  });
+  return { load: batcher((ids: number[]) => loadOutboxes(db, ids)), confirm };
+}
+
+const stores = new WeakMap<Db, DeliveryStore>();
+
+/** One store per database handle, shared by every job of the process. */
+export function deliveryStore(db: Db): DeliveryStore {
+  let s = stores.get(db);
+  if (!s) {
+    s = createStore(db);
+    stores.set(db, s);
+  }
+  return s;
+}
