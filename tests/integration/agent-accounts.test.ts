@@ -3,7 +3,7 @@ import { createUser } from '../../src/app/accounts/create-user.js';
 import { createCompany, createService, updateCompany } from '../../src/app/agent/companies.js';
 import { parseCsv } from '../../src/app/agent/csv.js';
 import { importCsv } from '../../src/app/agent/csv-import.js';
-import { reinviteUser, setUserActive, updateUser } from '../../src/app/agent/users.js';
+import { clearBounce, reinviteUser, setUserActive, updateUser } from '../../src/app/agent/users.js';
 import { companyDetail, listCompanies } from '../../src/app/queries/agent-accounts.js';
 import { type TestDb, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
@@ -93,6 +93,40 @@ describe('account administration', () => {
     await expect(updateUser(t.app, agent.actor, userId, edit)).rejects.toMatchObject({ code: 'forbidden' });
     await updateUser(t.app, agent.actor, userId, { ...edit, role: 'customer', companyId: c.companyId });
     expect((await t.db('users').where({ id: userId }).first()).language).toBe('fr');
+  });
+});
+
+describe('refused mail (bounces)', () => {
+  it('an agent sees a bounced address, and clears it by marking it working or by changing the address', async () => {
+    const customer = await makeUser(t.app, 'customer');
+    const bounce = () => t.db('users').where({ id: customer.id }).first('bounced_at', 'bounce_reason');
+    const markBounced = () =>
+      t
+        .db('users')
+        .where({ id: customer.id })
+        .update({ bounced_at: new Date(), bounce_reason: '550 no such user' });
+
+    await markBounced();
+    await expect(clearBounce(t.app, customer.actor, customer.id)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await clearBounce(t.app, agent.actor, customer.id);
+    expect(await bounce()).toEqual({ bounced_at: null, bounce_reason: null });
+
+    await markBounced();
+    const edit = {
+      name: 'Same Person',
+      email: customer.email,
+      phone: null,
+      language: 'es',
+      role: 'customer' as const,
+      companyId: customer.companyId,
+      isCompanyManager: false,
+    };
+    await updateUser(t.app, agent.actor, customer.id, edit);
+    expect((await bounce())?.bounce_reason).toBe('550 no such user');
+    await updateUser(t.app, agent.actor, customer.id, { ...edit, email: `fixed-${customer.email}` });
+    expect(await bounce()).toEqual({ bounced_at: null, bounce_reason: null });
   });
 });
 

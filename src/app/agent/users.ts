@@ -58,9 +58,13 @@ export async function updateUser(
       throw new AppError('invalid', 'validation.fixFields', {
         fields: { company: 'validation.companyRequired' },
       });
+    const before = await trx('users').where({ id: userId }).first('email');
+    const newAddress = before?.email.toLowerCase() !== email.data;
     await trx('users')
       .where({ id: userId })
       .update({
+        // A new address gets its chance: the bounce was the old one's.
+        ...(newAddress ? { bounced_at: null, bounce_reason: null } : {}),
         name,
         email: email.data,
         phone: input.phone?.trim() || null,
@@ -104,5 +108,17 @@ export async function reinviteUser(ctx: AppContext, actor: Actor, userId: number
     await writeOutbox(trx, [
       { event: 'account.invited', actorId: actor.kind === 'user' ? actor.id : null, payload: { userId } },
     ]);
+  });
+}
+
+/** Mail to the user's address works again (the mailbox was fixed): notifications resume. */
+export async function clearBounce(ctx: AppContext, actor: Actor, userId: number): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    const u = await trx('users').where({ id: userId }).forUpdate().first('id', 'role');
+    if (!u) throw new AppError('not_found', 'agent:errors.userNotFound');
+    checkMayEdit(actor, u.role, u.role);
+    await trx('users')
+      .where({ id: userId })
+      .update({ bounced_at: null, bounce_reason: null, updated_at: new Date() });
   });
 }

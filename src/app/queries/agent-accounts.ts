@@ -59,6 +59,9 @@ export interface UserRow {
   company_id: number | null;
   must_change_password: boolean;
   last_login_at: Date | null;
+  /** Set when mail to the address was refused for good (5xx or a bounce): the user gets no mail until cleared. */
+  bounced_at: Date | null;
+  bounce_reason: string | null;
 }
 
 const USER_COLUMNS = [
@@ -73,6 +76,8 @@ const USER_COLUMNS = [
   'company_id',
   'must_change_password',
   'last_login_at',
+  'bounced_at',
+  'bounce_reason',
 ];
 
 export interface CompanyDetail {

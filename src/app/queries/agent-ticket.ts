@@ -45,6 +45,8 @@ export interface AgentTicketView {
     phone: string | null;
     language: string;
     active: boolean;
+    bounced_at: Date | null;
+    bounce_reason: string | null;
   };
   company: { id: number; name: string; code: string | null } | null;
   services: {
@@ -72,7 +74,7 @@ export async function agentTicket(db: Db, ticketId: number): Promise<AgentTicket
   const [requester, company, services, assignee, attachments, followups, events, agents] = await Promise.all([
     db('users')
       .where({ id: ticket.requester_id })
-      .first('id', 'name', 'email', 'phone', 'language', 'active'),
+      .first('id', 'name', 'email', 'phone', 'language', 'active', 'bounced_at', 'bounce_reason'),
     ticket.company_id ? db('companies').where({ id: ticket.company_id }).first('id', 'name', 'code') : null,
     ticket.company_id
       ? db('services')

@@ -162,6 +162,10 @@ export const agent = {
       deactivate: 'Desactivar',
       reactivate: 'Reactivar',
       deactivateHint: 'Desactivar impide entrar y recibir correos; no borra tickets ni historial.',
+      bounced:
+        'El correo a esta dirección fue rechazado ({{reason}}): no recibe notificaciones hasta que lo corrija o marque que funciona.',
+      bouncedShort: 'correo rechazado',
+      clearBounce: 'El correo ya funciona',
       companyTickets: 'Tickets de la empresa',
     },
     roles: { customer: 'Cliente', agent: 'Técnico', admin: 'Administrador' },
@@ -406,6 +410,10 @@ export const agent = {
       deactivate: 'Deactivate',
       reactivate: 'Reactivate',
       deactivateHint: 'Deactivating stops sign-in and mail; no ticket or history is deleted.',
+      bounced:
+        'Mail to this address was refused ({{reason}}): no notifications reach it until the address is fixed or marked as working.',
+      bouncedShort: 'mail refused',
+      clearBounce: 'Mail works again',
       companyTickets: 'Company tickets',
     },
     roles: { customer: 'Customer', agent: 'Agent', admin: 'Administrator' },
@@ -652,6 +660,10 @@ export const agent = {
       reactivate: 'Réactiver',
       deactivateHint:
         'Désactiver empêche la connexion et les e-mails ; aucun ticket ni historique n’est supprimé.',
+      bounced:
+        'Les e-mails vers cette adresse ont été refusés ({{reason}}) : aucune notification ne lui parvient tant que l’adresse n’est pas corrigée ou marquée comme fonctionnelle.',
+      bouncedShort: 'e-mail refusé',
+      clearBounce: 'L’e-mail fonctionne à nouveau',
       companyTickets: 'Tickets de la société',
     },
     roles: { customer: 'Client', agent: 'Technicien', admin: 'Administrateur' },

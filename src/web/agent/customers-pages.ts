@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { createUser } from '../../app/accounts/create-user.js';
 import { createCompany, createService, updateCompany, updateService } from '../../app/agent/companies.js';
-import { reinviteUser, setUserActive, updateUser } from '../../app/agent/users.js';
+import { clearBounce, reinviteUser, setUserActive, updateUser } from '../../app/agent/users.js';
 import { companyDetail, listCompanies, userById } from '../../app/queries/agent-accounts.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Role } from '../../domain/ticket-status.js';
@@ -198,6 +198,12 @@ async function renderUser(ctx: WebContext, id: number, form?: FormState, status 
     status,
     body: html`<p>${u.company_id ? html`<a href="/agent/customers/${u.company_id}">← ${t('agent:accounts.company')}</a>` : html`<a href="/agent/admin/staff">← ${t('agent:nav.staff')}</a>`}</p>
 <div class="page-head"><h1>${u.name}</h1><span class="badge">${u.active ? t('agent:accounts.active') : t('agent:accounts.inactive')}</span></div>
+${
+  u.bounced_at
+    ? html`<section class="notice error" role="status"><p>${t('agent:accounts.bounced', { reason: u.bounce_reason ?? '' })}</p>
+<form method="post" action="/agent/users/${id}/unbounce">${csrf}<button class="button" type="submit">${t('agent:accounts.clearBounce')}</button></form></section>`
+    : ''
+}
 <section class="card">${await userForm(ctx, f, { action: `/agent/users/${id}`, submitLabel: t('agent:accounts.save'), roles, invite: false })}
 </section>
 <section class="card"><div class="quick-actions">
@@ -368,6 +374,11 @@ export function mountCustomers(r: Router<WebState>): void {
       u.company_id ? `/agent/customers/${u.company_id}` : `/agent/users/${id}`,
       active ? 'agent:flash.reactivated' : 'agent:flash.deactivated',
     );
+  });
+  r.post('/agent/users/:id/unbounce', staffOnly, async (ctx) => {
+    const id = idParam(ctx.params.id);
+    await clearBounce(ctx.state.s.app, staffActor(ctx), id);
+    redirect(ctx, `/agent/users/${id}`, 'agent:flash.saved');
   });
   r.post('/agent/users/:id/invite', staffOnly, async (ctx) => {
     const id = idParam(ctx.params.id);

@@ -169,7 +169,11 @@ ${assignForm}${classifyForm}${reopenForm}
   const side = html`<aside class="side">
 <section class="card"><h2>${t('agent:ticket.customer')}</h2><dl>
   <dt>${t('agent:ticket.requester')}</dt><dd><a href="/agent?requester=${v.requester.id}&amp;status=all">${v.requester.name}</a>${v.requester.active ? '' : html` <em>(${t('agent:accounts.inactive')})</em>`}</dd>
-  <dt>${t('agent:accounts.email')}</dt><dd><a href="mailto:${v.requester.email}">${v.requester.email}</a></dd>
+  <dt>${t('agent:accounts.email')}</dt><dd><a href="mailto:${v.requester.email}">${v.requester.email}</a>${
+    v.requester.bounced_at
+      ? html` <strong class="private-label"><a href="/agent/users/${v.requester.id}">${t('agent:accounts.bouncedShort')}</a></strong>`
+      : ''
+  }</dd>
   ${v.requester.phone ? html`<dt>${t('agent:accounts.phone')}</dt><dd><a href="tel:${v.requester.phone}">${v.requester.phone}</a></dd>` : ''}
   ${v.company ? html`<dt>${t('agent:accounts.company')}</dt><dd><a href="/agent/customers/${v.company.id}">${v.company.name}</a>${v.company.code ? ` (${v.company.code})` : ''}</dd>` : ''}
   <dt>${t('agent:accounts.services')}</dt><dd>${
