@@ -12,6 +12,18 @@ export interface HeldMail {
   created_at: Date;
 }
 
+const HELD_COLUMNS = [
+  'id',
+  'mailbox',
+  'from_address',
+  'subject',
+  'outcome',
+  'reason',
+  'size',
+  'received_at',
+  'created_at',
+];
+
 /** Mail the ingest held for a person to decide on, newest first (index inbound_mails_quarantine). */
 export async function heldMails(
   db: Db,
@@ -26,17 +38,7 @@ export async function heldMails(
     ])
     .limit(size + 1)
     .offset(Math.max(opts.page - 1, 0) * size)
-    .select(
-      'id',
-      'mailbox',
-      'from_address',
-      'subject',
-      'outcome',
-      'reason',
-      'size',
-      'received_at',
-      'created_at',
-    );
+    .select(HELD_COLUMNS);
   return { rows: rows.slice(0, size), hasMore: rows.length > size };
 }
 
@@ -48,18 +50,6 @@ export async function heldMailSource(
   return (
     (await db('inbound_mails')
       .where({ id })
-      .first(
-        'id',
-        'mailbox',
-        'from_address',
-        'subject',
-        'outcome',
-        'reason',
-        'size',
-        'received_at',
-        'created_at',
-        'raw',
-        'quarantine_state',
-      )) ?? null
+      .first(...HELD_COLUMNS, 'raw', 'quarantine_state')) ?? null
   );
 }
