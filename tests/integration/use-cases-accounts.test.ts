@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/app/accounts/create-user.js';
 import { verifyPassword } from '../../src/app/accounts/passwords.js';
-import { AppError } from '../../src/domain/errors.js';
 import { type TestDb, useTestDb } from '../helpers/db.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
+import { refusedWithoutWriting } from '../helpers/refusal.js';
 
 let t: TestDb;
 let agent: TestUser;
@@ -18,22 +18,8 @@ beforeAll(async () => {
   customer = await makeUser(t.app, 'customer');
 });
 
-const counts = async () => ({
-  users: Number((await t.db('users').count({ n: '*' }))[0]?.n),
-  companies: Number((await t.db('companies').count({ n: '*' }))[0]?.n),
-  outbox: Number((await t.db('outbox').count({ n: '*' }))[0]?.n),
-});
-
-async function refused(fn: () => Promise<unknown>): Promise<AppError> {
-  const before = await counts();
-  const err = await fn().then(
-    () => new Error('expected a refusal'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect(await counts()).toEqual(before);
-  return err as AppError;
-}
+const TABLES = ['users', 'companies', 'outbox'];
+const refused = (fn: () => Promise<unknown>) => refusedWithoutWriting(t.db, TABLES, fn);
 
 describe('createUser', () => {
   it('generates a password that must be changed at first login, and shows it once', async () => {

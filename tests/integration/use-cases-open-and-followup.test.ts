@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
-import { AppError } from '../../src/domain/errors.js';
 import { type TestDb, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
+import { refusedWithoutWriting } from '../helpers/refusal.js';
 
 let t: TestDb;
 let customer: TestUser;
@@ -28,24 +28,8 @@ const draft = (serviceId: number | null) => ({
   description: ' 5 % de pérdida hacia el DNS. ',
 });
 
-const counts = async () => ({
-  tickets: Number((await t.db('tickets').count({ n: '*' }))[0]?.n),
-  events: Number((await t.db('ticket_events').count({ n: '*' }))[0]?.n),
-  outbox: Number((await t.db('outbox').count({ n: '*' }))[0]?.n),
-  followups: Number((await t.db('followups').count({ n: '*' }))[0]?.n),
-  attachments: Number((await t.db('attachments').count({ n: '*' }))[0]?.n),
-});
-
-async function refusedWithoutWriting(fn: () => Promise<unknown>): Promise<AppError> {
-  const before = await counts();
-  const err = await fn().then(
-    () => new Error('expected a refusal'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  expect(await counts()).toEqual(before);
-  return err as AppError;
-}
+const TABLES = ['tickets', 'ticket_events', 'outbox', 'followups', 'attachments'];
+const refusedHere = (fn: () => Promise<unknown>) => refusedWithoutWriting(t.db, TABLES, fn);
 
 describe('openTicket', () => {
   it('writes the ticket, its "created" history row and its ticket.created outbox row', async () => {
@@ -98,7 +82,7 @@ describe('openTicket', () => {
   });
 
   it('refuses a file over 2 MB and keeps nothing of the ticket', async () => {
-    const e = await refusedWithoutWriting(() =>
+    const e = await refusedHere(() =>
       openTicket(t.app, customer.actor, {
         draft: draft(customer.serviceIds[0] ?? null),
         files: [{ filename: 'big.bin', contentType: '', data: Buffer.alloc(2_097_153) }],
@@ -148,7 +132,7 @@ describe('openTicket', () => {
   });
 
   it('refuses an invalid draft with every field error, and writes nothing', async () => {
-    const e = await refusedWithoutWriting(() =>
+    const e = await refusedHere(() =>
       openTicket(t.app, customer.actor, {
         draft: { type: 'request', category: 'total_outage', urgency: 'high', title: ' ', description: '' },
       }),
@@ -165,7 +149,7 @@ describe('openTicket', () => {
 
   it('refuses another company’s service', async () => {
     const stranger = await makeUser(t.app, 'customer');
-    const e = await refusedWithoutWriting(() =>
+    const e = await refusedHere(() =>
       openTicket(t.app, stranger.actor, { draft: draft(customer.serviceIds[0] ?? null) }),
     );
     expect(e.fields).toEqual({ serviceId: 'validation.serviceInvalid' });
@@ -215,15 +199,13 @@ describe('addFollowup', () => {
       files: [{ filename: 'foto.jpg', contentType: 'image/jpeg', data: Buffer.from([0xff, 0xd8]) }],
     });
     expect((await t.db('followups').where({ id: r.followupId }).first()).body).toBe('');
-    const e = await refusedWithoutWriting(() =>
-      addFollowup(t.app, customer.actor, { ticketId: id, body: ' \n ' }),
-    );
+    const e = await refusedHere(() => addFollowup(t.app, customer.actor, { ticketId: id, body: ' \n ' }));
     expect(e.fields).toEqual({ body: 'validation.followupEmpty' });
   });
 
   it('refuses a document over 2 MB and keeps nothing of the follow-up', async () => {
     const id = await makeTicket(t.app, customer);
-    const e = await refusedWithoutWriting(() =>
+    const e = await refusedHere(() =>
       addFollowup(t.app, customer.actor, {
         ticketId: id,
         body: 'aquí va',
@@ -244,7 +226,7 @@ describe('addFollowup', () => {
     const out = await t.db('outbox').where({ ticket_id: id, event: 'ticket.followup' }).first();
     expect(out.payload.visibility).toBe('private');
     await addFollowup(t.app, system, { ticketId: id, body: 'Nota automática', visibility: 'private' });
-    const e = await refusedWithoutWriting(() =>
+    const e = await refusedHere(() =>
       addFollowup(t.app, customer.actor, { ticketId: id, body: 'secreto', visibility: 'private' }),
     );
     expect(e.code).toBe('forbidden');
@@ -263,9 +245,7 @@ describe('addFollowup', () => {
   it('a closed ticket takes no follow-up', async () => {
     const id = await makeTicket(t.app, customer);
     await t.db('tickets').where({ id }).update({ status: 'closed' });
-    const e = await refusedWithoutWriting(() =>
-      addFollowup(t.app, customer.actor, { ticketId: id, body: 'hola' }),
-    );
+    const e = await refusedHere(() => addFollowup(t.app, customer.actor, { ticketId: id, body: 'hola' }));
     expect(e).toMatchObject({ code: 'conflict', messageKey: 'errors.ticketClosed' });
   });
 });
