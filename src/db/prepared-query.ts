@@ -1,24 +1,37 @@
-import { createHash } from 'node:crypto';
-import type pg from 'pg';
-import type { Db } from './db.js';
+import pg from 'pg';
+import type { Logger } from '../infra/logger.js';
 
 /**
- * Runs one statement as a named prepared statement on a connection of the knex pool: Postgres parses and
- * plans each distinct text once per connection instead of on every request. For the portal's busiest
- * queries (session lookup, ticket list), whose few text shapes are fixed by code; values always go as
- * bindings ($1..$n), never into the text.
+ * A small pg pool of its own for the portal's busiest reads (session lookup, ticket list): knex's pool
+ * (tarn) costs about as much Node CPU per checkout as one of these short statements does itself.
+ * Writes and everything else stay on knex.
+ */
+export type ReadPool = pg.Pool;
+
+export function createReadPool(url: string, logger: Logger, max = 6): ReadPool {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  // An idle connection that dies (Postgres restarted) is reported here, not thrown: the next query reconnects.
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres read pool: idle connection lost'));
+  return pool;
+}
+
+const names = new Map<string, string>();
+
+/**
+ * Runs one statement as a named prepared statement: Postgres parses and plans each distinct text once per
+ * connection instead of on every request. For queries whose few text shapes are fixed by code; values always
+ * go as bindings ($1..$n), never into the text.
  */
 export async function preparedQuery<R extends pg.QueryResultRow>(
-  db: Db,
+  pool: ReadPool,
   text: string,
   values: readonly unknown[],
 ): Promise<R[]> {
-  const name = `izd_${createHash('sha1').update(text).digest('base64url')}`;
-  const conn = (await db.client.acquireConnection()) as pg.ClientBase;
-  try {
-    const res = await conn.query<R>({ name, text, values: [...values] });
-    return res.rows;
-  } finally {
-    await db.client.releaseConnection(conn);
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `izd_${names.size}`;
+    names.set(text, name);
   }
+  const res = await pool.query<R>({ name, text, values: [...values] });
+  return res.rows;
 }

@@ -1,5 +1,4 @@
-import type { Db } from '../../db/db.js';
-import { preparedQuery } from '../../db/prepared-query.js';
+import { preparedQuery, type ReadPool } from '../../db/prepared-query.js';
 import { parseReference } from '../../domain/reference.js';
 import { OPEN_STATUSES, TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.js';
 import { type CustomerViewer, viewerCondition } from './customer-scope.js';
@@ -26,6 +25,18 @@ export interface CustomerTicketRow {
   /** Only in a company manager's list. */
   requester_name?: string;
 }
+
+/** One row of the page as the statement returns it (see customerTicketsStatement). */
+type PageRow = [
+  id: number,
+  title: string,
+  type: string,
+  category: string,
+  status: TicketStatus,
+  cursorTs: string,
+  updatedMs: number,
+  requesterName?: string,
+];
 
 const encodeCursor = (ts: string, id: number) => Buffer.from(`${ts}|${id}`).toString('base64url');
 function decodeCursor(c: string | null): [string, number] | null {
@@ -62,15 +73,16 @@ export function customerTicketsStatement(
   }
   const cursor = decodeCursor(f.after);
   if (cursor) where.push(`(t.updated_at, t.id) < (${bind(cursor[0])}::timestamptz, ${bind(cursor[1])})`);
-  // Only a manager's list shows who asked; a customer's own list needs no join.
-  const text = `select t.id, t.title, t.type, t.category, t.status, t.updated_at::text as cursor_ts,
-    (extract(epoch from t.updated_at) * 1000)::float8 as updated_ms${
-      manager ? ', u.name as requester_name' : ''
-    }
-  from tickets t${manager ? ' join users u on u.id = t.requester_id' : ''}
-  where ${where.join(' and ')}
-  order by t.updated_at desc, t.id desc
-  limit ${bind(f.pageSize + 1)}`;
+  // Only a manager's list shows who asked; a customer's own list needs no join. The page comes back as one
+  // JSON array of arrays: parsing one text field is far cheaper in Node than pg's per-row, per-field parsing.
+  const text = `select coalesce(json_agg(json_build_array(p.id, p.title, p.type, p.category, p.status, p.cursor_ts,
+      p.updated_ms${manager ? ', p.requester_name' : ''}) order by p.updated_at desc, p.id desc), '[]')::text as page
+  from (select t.id, t.title, t.type, t.category, t.status, t.updated_at, t.updated_at::text as cursor_ts,
+      (extract(epoch from t.updated_at) * 1000)::float8 as updated_ms${manager ? ', u.name as requester_name' : ''}
+    from tickets t${manager ? ' join users u on u.id = t.requester_id' : ''}
+    where ${where.join(' and ')}
+    order by t.updated_at desc, t.id desc
+    limit ${bind(f.pageSize + 1)}) p`;
   return { text, values };
 }
 
@@ -80,21 +92,28 @@ export function customerTicketsStatement(
  * A prepared statement rather than the query builder: this is the portal's busiest query.
  */
 export async function listCustomerTickets(
-  db: Db,
+  reads: ReadPool,
   ticketPrefix: string,
   viewer: CustomerViewer,
   f: CustomerTicketFilter,
 ): Promise<{ rows: CustomerTicketRow[]; next: string | null }> {
   const { text, values } = customerTicketsStatement(ticketPrefix, viewer, f);
-  // The time comes as epoch milliseconds (a float) rather than a timestamptz to parse: cheaper per row.
-  const rows = await preparedQuery<
-    Omit<CustomerTicketRow, 'updated_at'> & { cursor_ts: string; updated_ms: number }
-  >(db, text, values);
-  const more = rows.length > f.pageSize;
-  const page = rows.slice(0, f.pageSize);
+  const [result] = await preparedQuery<{ page: string }>(reads, text, values);
+  const found = JSON.parse(result?.page ?? '[]') as PageRow[];
+  const more = found.length > f.pageSize;
+  const page = found.slice(0, f.pageSize);
   const last = page.at(-1);
   return {
-    rows: page.map(({ cursor_ts: _c, updated_ms, ...r }) => ({ ...r, updated_at: new Date(updated_ms) })),
-    next: more && last ? encodeCursor(last.cursor_ts, last.id) : null,
+    // The time comes as epoch milliseconds rather than a timestamp text to parse: cheaper per row.
+    rows: page.map(([id, title, type, category, status, , updatedMs, requesterName]) => ({
+      id,
+      title,
+      type,
+      category,
+      status,
+      updated_at: new Date(updatedMs),
+      ...(requesterName === undefined ? {} : { requester_name: requesterName }),
+    })),
+    next: more && last ? encodeCursor(last[5], last[0]) : null,
   };
 }

@@ -2,28 +2,58 @@ import { formatBytes } from '../../domain/catalog.js';
 import { formatReference } from '../../domain/reference.js';
 import type { WebContext } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
+import type { Translate } from '../translate.js';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
-/** Formatted minutes per language|zone: Intl formatting is the costliest part of a list row. Bounded. */
-const formatted = new Map<string, string>();
+/**
+ * Formatted minutes per language|zone: Intl formatting is the costliest part of a list row. Keyed by the
+ * minute number so a row costs two map lookups and no string building. Bounded.
+ */
+const formatted = new Map<string, Map<number, string>>();
 
 /** Date and time in the user's language and time zone (the installation's default zone for visitors). */
 export function dateTime(ctx: WebContext, d: Date | string): string {
   const tz = ctx.state.user?.time_zone ?? 'Europe/Madrid';
   const key = `${ctx.state.lang}|${tz}`;
-  const date = new Date(d);
+  const ms = typeof d === 'string' ? Date.parse(d) : d.getTime();
   // timeStyle 'short' shows no seconds: every instant of a minute formats the same.
-  const memoKey = `${key}|${Math.floor(date.getTime() / 60_000)}`;
-  const hit = formatted.get(memoKey);
+  const minute = Math.floor(ms / 60_000);
+  let memo = formatted.get(key);
+  const hit = memo?.get(minute);
   if (hit !== undefined) return hit;
   let f = formats.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat(ctx.state.lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz });
     formats.set(key, f);
   }
-  const text = f.format(date);
-  if (formatted.size >= 20_000) formatted.clear();
-  formatted.set(memoKey, text);
+  const text = f.format(ms);
+  if (!memo || memo.size >= 20_000) {
+    memo = new Map();
+    formatted.set(key, memo);
+  }
+  memo.set(minute, text);
+  return text;
+}
+
+/** Labels of catalog values (`type.incident`, `status.closed`...) per page translator, built once each. */
+const labels = new WeakMap<Translate, Map<string, Map<string, string>>>();
+
+export function catalogLabel(t: Translate, kind: 'type' | 'category' | 'status', value: string): string {
+  let byKind = labels.get(t);
+  if (!byKind) {
+    byKind = new Map();
+    labels.set(t, byKind);
+  }
+  let byValue = byKind.get(kind);
+  if (!byValue) {
+    byValue = new Map();
+    byKind.set(kind, byValue);
+  }
+  let text = byValue.get(value);
+  if (text === undefined) {
+    text = t(`${kind}.${value}`);
+    byValue.set(value, text);
+  }
   return text;
 }
 
@@ -31,6 +61,6 @@ export const reference = (ctx: WebContext, id: number): string =>
   formatReference(ctx.state.s.config.TICKET_PREFIX, id);
 
 export const statusBadge = (ctx: WebContext, status: string): SafeHtml =>
-  html`<span class="badge status-${status}">${ctx.state.t(`status.${status}`)}</span>`;
+  html`<span class="badge status-${status}">${catalogLabel(ctx.state.t, 'status', status)}</span>`;
 
 export const size = (n: number): string => formatBytes(n);

@@ -9,7 +9,7 @@ import { requireUser } from '../auth.js';
 import type { WebContext, WebState } from '../context.js';
 import { html } from '../html.js';
 import { renderPage } from '../layout.js';
-import { dateTime, reference, statusBadge } from './format.js';
+import { catalogLabel, dateTime, reference, statusBadge } from './format.js';
 
 export const viewerOf = (ctx: WebContext): CustomerViewer => {
   const u = ctx.state.user!;
@@ -31,7 +31,7 @@ async function listPage(ctx: WebContext): Promise<void> {
   const search = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
   const after = typeof ctx.query.after === 'string' ? ctx.query.after : null;
   const manager = user!.is_company_manager && user!.company_id !== null;
-  const { rows, next } = await listCustomerTickets(s.db, s.config.TICKET_PREFIX, viewerOf(ctx), {
+  const { rows, next } = await listCustomerTickets(s.reads, s.config.TICKET_PREFIX, viewerOf(ctx), {
     status,
     search,
     after,
@@ -75,8 +75,8 @@ ${
     (r) => html`<tr>
     <td class="ref"><a href="/tickets/${r.id}">${reference(ctx, r.id)}</a></td>
     <td><a href="/tickets/${r.id}">${r.title}</a></td>
-    <td class="hide-sm">${t(`type.${r.type}`)}</td>
-    <td class="hide-sm">${t(`category.${r.category}`)}</td>
+    <td class="hide-sm">${catalogLabel(t, 'type', r.type)}</td>
+    <td class="hide-sm">${catalogLabel(t, 'category', r.category)}</td>
     ${manager ? html`<td class="hide-sm">${r.requester_name}</td>` : ''}
     <td>${statusBadge(ctx, r.status)}</td>
     <td class="hide-sm nowrap">${dateTime(ctx, r.updated_at)}</td>
