@@ -136,7 +136,7 @@ async function explainList(url: string, customerId: number) {
     '../src/app/queries/customer-tickets.js'
   );
   const viewer = { id: customerId, companyId: null, isCompanyManager: false };
-  const filter = { status: null, search: '', after: null, pageSize: 20 };
+  const filter = { status: null, search: '', after: null, before: null, pageSize: 20 };
   const reads = createReadPool(url, createLogger('silent'), 1);
   let next: string | null;
   try {

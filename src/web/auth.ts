@@ -19,7 +19,9 @@ export async function requireUser(ctx: WebContext, next: Next): Promise<void> {
     throw new AppError('unauthorized', 'portal:errors.signedOut');
   }
   if (user.must_change_password && !ALLOWED_BEFORE_CHANGE.has(ctx.path)) {
-    ctx.redirect(PASSWORD_CHANGE_PATH);
+    // The page first asked for (a ticket link from a mail) is where the user lands after the change.
+    const back = ctx.method === 'GET' && ctx.originalUrl !== '/' ? ctx.originalUrl : null;
+    ctx.redirect(back ? `${PASSWORD_CHANGE_PATH}?next=${encodeURIComponent(back)}` : PASSWORD_CHANGE_PATH);
     return;
   }
   return next();

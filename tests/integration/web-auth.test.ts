@@ -104,16 +104,24 @@ describe('web foundation and sign-in', () => {
     const fresh = await makeUser(t.app, 'customer', { mustChange: true });
     const c = new WebClient(base);
     await c.login(fresh.email);
-    expect((await c.get('/tickets')).location).toBe('/password/change');
-    const page = await c.get('/password/change');
+    // The page first asked for is kept for after the change.
+    expect((await c.get('/tickets?status=open')).location).toBe(
+      '/password/change?next=%2Ftickets%3Fstatus%3Dopen',
+    );
+    expect((await c.get('/')).location).toBe('/tickets/new');
+    expect((await c.get('/tickets/new')).location).toBe('/password/change?next=%2Ftickets%2Fnew');
+    const page = await c.get('/password/change?next=%2Ftickets%3Fstatus%3Dopen');
     expect(page.text).toContain('Al menos 10 caracteres');
+    expect(page.text).toContain('name="next" value="/tickets?status=open"');
     const weak = await c.post('/password/change', {
       current: 'correct-horse-42',
       password: 'short',
       confirm: 'short',
+      next: '/tickets?status=open',
     });
     expect(weak.status).toBe(422);
     expect(weak.text).toContain('al menos 10 caracteres');
+    expect(weak.text).toContain('name="next" value="/tickets?status=open"');
     const badOld = await c.post('/password/change', {
       current: 'wrong-password-1',
       password: 'brand-new-pass-7',
@@ -124,8 +132,10 @@ describe('web foundation and sign-in', () => {
       current: 'correct-horse-42',
       password: 'brand-new-pass-7',
       confirm: 'brand-new-pass-7',
+      next: '/tickets?status=open',
     });
     expect(ok.status).toBe(302);
+    expect(ok.location).toBe('/tickets?status=open');
     expect((await c.get('/tickets')).status).toBe(200);
     const row = await t.db('users').where({ id: fresh.id }).first();
     expect(row.must_change_password).toBe(false);

@@ -230,8 +230,10 @@ describe('customer ticket pages', () => {
     await cc.login(carol.email);
     const seen: string[] = [];
     let path: string | null = '/tickets';
+    let lastPage = path;
     while (path) {
       const res = await cc.get(path);
+      lastPage = path;
       seen.push(...[...res.text.matchAll(/>Carol ticket (\d+)</g)].map((m) => m[1] as string));
       const next = /rel="next" href="([^"]+)"/.exec(res.text)?.[1];
       path = next ? next.replace(/&amp;/g, '&') : null;
@@ -239,6 +241,17 @@ describe('customer ticket pages', () => {
     expect(seen).toHaveLength(23);
     expect(new Set(seen).size).toBe(23);
     expect(seen[0]).toBe('22');
+    // And back: from the last page, "Previous" links walk up to the first page, which has none.
+    const back: string[][] = [];
+    path = lastPage;
+    while (path) {
+      const res = await cc.get(path);
+      back.push([...res.text.matchAll(/>Carol ticket (\d+)</g)].map((m) => m[1] as string));
+      const prev = /rel="prev" href="([^"]+)"/.exec(res.text)?.[1];
+      path = prev ? prev.replace(/&amp;/g, '&') : null;
+    }
+    expect(back.map((p) => p.length)).toEqual([3, 10, 10]);
+    expect(back.reverse().flat()).toEqual(seen);
   });
 
   it('shows a company manager the company tickets, and a plain colleague only their own', async () => {

@@ -10,8 +10,10 @@ export interface CustomerTicketFilter {
   status: StatusFilter | null;
   /** A reference (IZL-000123, 123) or words of the title. */
   search: string;
-  /** Keyset cursor from the previous page. */
+  /** Keyset cursor: the rows after (older than) this one... */
   after: string | null;
+  /** ...or before (newer than) this one, for the previous page. */
+  before: string | null;
   pageSize: number;
 }
 
@@ -71,8 +73,15 @@ export function customerTicketsStatement(
       for (const word of search.split(/\s+/).slice(0, 8))
         where.push(`t.title ilike ${bind(`%${likeEscape(word)}%`)} escape '\\'`);
   }
-  const cursor = decodeCursor(f.after);
-  if (cursor) where.push(`(t.updated_at, t.id) < (${bind(cursor[0])}::timestamptz, ${bind(cursor[1])})`);
+  const after = decodeCursor(f.after);
+  const before = after ? null : decodeCursor(f.before);
+  const cursor = after ?? before;
+  if (cursor)
+    where.push(
+      `(t.updated_at, t.id) ${before ? '>' : '<'} (${bind(cursor[0])}::timestamptz, ${bind(cursor[1])})`,
+    );
+  // A previous page reads upwards from its cursor (the same index backwards); the page is newest first anyway.
+  const order = before ? 'asc' : 'desc';
   // Only a manager's list shows who asked; a customer's own list needs no join. The page comes back as one
   // JSON array of arrays: parsing one text field is far cheaper in Node than pg's per-row, per-field parsing.
   const text = `select coalesce(json_agg(json_build_array(p.id, p.title, p.type, p.category, p.status, p.cursor_ts,
@@ -81,7 +90,7 @@ export function customerTicketsStatement(
       (extract(epoch from t.updated_at) * 1000)::float8 as updated_ms${manager ? ', u.name as requester_name' : ''}
     from tickets t${manager ? ' join users u on u.id = t.requester_id' : ''}
     where ${where.join(' and ')}
-    order by t.updated_at desc, t.id desc
+    order by t.updated_at ${order}, t.id ${order}
     limit ${bind(f.pageSize + 1)}) p`;
   return { text, values };
 }
@@ -91,18 +100,30 @@ export function customerTicketsStatement(
  * costs the same at any depth, served by the (requester_id|company_id, updated_at desc, id desc) indexes.
  * A prepared statement rather than the query builder: this is the portal's busiest query.
  */
+export interface CustomerTicketPage {
+  rows: CustomerTicketRow[];
+  /** Cursors of the next (older) and previous (newer) pages; null at either end. */
+  next: string | null;
+  previous: string | null;
+}
+
 export async function listCustomerTickets(
   reads: ReadPool,
   ticketPrefix: string,
   viewer: CustomerViewer,
   f: CustomerTicketFilter,
-): Promise<{ rows: CustomerTicketRow[]; next: string | null }> {
+): Promise<CustomerTicketPage> {
+  const backwards = !decodeCursor(f.after) && decodeCursor(f.before) !== null;
   const { text, values } = customerTicketsStatement(ticketPrefix, viewer, f);
   const [result] = await preparedQuery<{ page: string }>(reads, text, values);
   const found = JSON.parse(result?.page ?? '[]') as PageRow[];
   const more = found.length > f.pageSize;
-  const page = found.slice(0, f.pageSize);
+  // Backwards, the extra row is the newest one (first); forwards, the oldest (last).
+  if (backwards && !more) return listCustomerTickets(reads, ticketPrefix, viewer, { ...f, before: null });
+  const page = backwards ? found.slice(found.length - f.pageSize) : found.slice(0, f.pageSize);
+  const first = page[0];
   const last = page.at(-1);
+  const cursorOf = (r: PageRow | undefined) => (r ? encodeCursor(r[5], r[0]) : null);
   return {
     // The time comes as epoch milliseconds rather than a timestamp text to parse: cheaper per row.
     rows: page.map(([id, title, type, category, status, , updatedMs, requesterName]) => ({
@@ -114,6 +135,7 @@ export async function listCustomerTickets(
       updated_at: new Date(updatedMs),
       ...(requesterName === undefined ? {} : { requester_name: requesterName }),
     })),
-    next: more && last ? encodeCursor(last[5], last[0]) : null,
+    next: backwards || more ? cursorOf(last) : null,
+    previous: backwards || decodeCursor(f.after) ? cursorOf(first) : null,
   };
 }

@@ -51,6 +51,7 @@ function passwordFields(ctx: WebContext, f: FormState, withCurrent: boolean) {
 async function changePage(ctx: WebContext, f: FormState, status = 200): Promise<void> {
   const { t, user } = ctx.state;
   const forced = Boolean(user?.must_change_password);
+  const next = safeNext(ctx.query.next ?? f.values.next, '');
   await renderPage(ctx, {
     title: t('portal:password.changeTitle'),
     narrow: true,
@@ -61,6 +62,7 @@ async function changePage(ctx: WebContext, f: FormState, status = 200): Promise<
   ${errorSummary(t, f)}
   <form method="post" action="${PASSWORD_CHANGE_PATH}" novalidate>
     ${await csrfField(ctx)}
+    ${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
     ${passwordFields(ctx, f, true)}
     <div class="actions"><button class="button primary" type="submit">${t('portal:password.save')}</button></div>
   </form>
@@ -153,6 +155,7 @@ export function mountAuthRoutes(r: Router<WebState>): void {
   r.get(PASSWORD_CHANGE_PATH, requireUser, (ctx) => changePage(ctx, emptyForm()));
   r.post(PASSWORD_CHANGE_PATH, requireUser, async (ctx) => {
     const user = ctx.state.user!;
+    const next = field(ctx, 'next');
     try {
       await changePassword(ctx.state.s.app, user.id, {
         current: field(ctx, 'current'),
@@ -160,12 +163,13 @@ export function mountAuthRoutes(r: Router<WebState>): void {
         confirm: field(ctx, 'confirm'),
       });
     } catch (err) {
-      if (isAppError(err) && err.code === 'invalid') return changePage(ctx, formFromError(err, {}), 422);
+      if (isAppError(err) && err.code === 'invalid')
+        return changePage(ctx, formFromError(err, { next }), 422);
       throw err;
     }
     await endOtherSessions(ctx, user.id);
     setFlash(ctx, 'portal:password.changed');
-    ctx.redirect('/');
+    ctx.redirect(safeNext(next, '/'));
   });
 
   r.get('/password/forgot', (ctx) => forgotPage(ctx, emptyForm()));

@@ -30,11 +30,13 @@ async function listPage(ctx: WebContext): Promise<void> {
     : null;
   const search = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
   const after = typeof ctx.query.after === 'string' ? ctx.query.after : null;
+  const before = typeof ctx.query.before === 'string' ? ctx.query.before : null;
   const manager = user!.is_company_manager && user!.company_id !== null;
-  const { rows, next } = await listCustomerTickets(s.reads, s.config.TICKET_PREFIX, viewerOf(ctx), {
+  const { rows, next, previous } = await listCustomerTickets(s.reads, s.config.TICKET_PREFIX, viewerOf(ctx), {
     status,
     search,
     after,
+    before,
     pageSize: Math.min(100, Math.max(5, user!.page_size)),
   });
   const title = manager ? t('portal:list.companyTitle') : t('portal:list.title');
@@ -87,7 +89,8 @@ ${
 </div>`
 }
 <nav class="pager" aria-label="${t('portal:list.title')}">
-  ${after ? html`<a class="button" href="/tickets${queryString({ status, q: search })}">${t('portal:list.first')}</a>` : ''}
+  ${previous ? html`<a class="button" href="/tickets${queryString({ status, q: search })}">${t('portal:list.first')}</a>` : ''}
+  ${previous ? html`<a class="button" rel="prev" href="/tickets${queryString({ status, q: search, before: previous })}">← ${t('portal:list.previous')}</a>` : ''}
   ${next ? html`<a class="button" rel="next" href="/tickets${queryString({ status, q: search, after: next })}">${t('portal:list.next')} →</a>` : ''}
 </nav>`,
   });
