@@ -52,16 +52,17 @@ describe('customer guide in the browser', () => {
     await page.getByLabel('Correo electrónico').fill('lucia@acme.test');
     await page.getByLabel('Contraseña').fill(generatedPassword as string);
     await page.getByRole('button', { name: 'Entrar' }).click();
-    await page.waitForURL(`${base}/password/change`);
+    await page.waitForURL(`${base}/password/change?next=%2Ftickets%2Fnew`);
     expect(await page.textContent('main')).toContain('Al menos 10 caracteres');
     await screenshot(page, '02-forced-password-change');
+    // Any other page leads back here, and is where the user lands once the password is changed.
     await page.goto(`${base}/tickets`);
-    expect(page.url()).toBe(`${base}/password/change`);
+    expect(page.url()).toBe(`${base}/password/change?next=%2Ftickets`);
     await page.getByLabel('Contraseña actual').fill(generatedPassword as string);
     await page.getByLabel(/^Nueva contraseña/).fill(NEW_PASSWORD);
     await page.getByLabel('Repita la nueva contraseña').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Guardar la contraseña' }).click();
-    await page.waitForURL(`${base}/tickets/new`);
+    await page.waitForURL(`${base}/tickets`);
     expect(await page.textContent('.notice.success')).toContain('Contraseña cambiada.');
 
     // 2. Profile from the name top right; language switch changes the page language.
