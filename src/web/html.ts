@@ -16,7 +16,11 @@ const NEEDS_ESCAPE = /[&<>"']/;
 function render(v: HtmlValue): string {
   if (v === null || v === undefined || v === false) return '';
   if (v instanceof SafeHtml) return v.value;
-  if (Array.isArray(v)) return v.map(render).join('');
+  if (Array.isArray(v)) {
+    let out = '';
+    for (const item of v) out += render(item);
+    return out;
+  }
   // Most page text has nothing to escape: a test is cheaper than a replace.
   const text = String(v);
   return NEEDS_ESCAPE.test(text) ? escapeHtml(text) : text;
