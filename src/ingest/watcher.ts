@@ -1,16 +1,11 @@
 import { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/db.js';
-import { ingestLagSeconds } from '../metrics/metrics.js';
-import { chains } from './chains.js';
+import { ingestLagSeconds, mailsIngested } from '../metrics/metrics.js';
+import { type BatchItem, commitBatch } from './group-commit.js';
 import { Lease } from './lease.js';
-import {
-  type InboundMessage,
-  type IngestDeps,
-  ingestMessage,
-  type Prepared,
-  prepareMessage,
-} from './process-message.js';
+import type { IngestReport } from './outcome.js';
+import { type InboundMessage, type IngestDeps, ingestMessage, prepareMessage } from './process-message.js';
 
 export type WatcherState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
 
@@ -31,8 +26,6 @@ export interface Watcher {
 const LEASE_TTL_MS = 6000;
 const BATCH_MESSAGES = 200;
 const BATCH_BYTES = 16 * 1024 * 1024;
-/** Chains of a batch committed at the same time (each its own database connection). */
-const LANES = 8;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 async function checkpoint(db: Db, mailbox: string, uidvalidity: number, uidNext: number): Promise<number> {
@@ -205,7 +198,7 @@ export function watchMailbox(
       if (big.length)
         for (const f of await imap.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true }))
           if (f.headers) sources.set(f.uid, f.headers);
-      const items: { uid: number; msg: InboundMessage; prepared: Prepared }[] = [];
+      const items: BatchItem[] = [];
       for (const m of batch) {
         const raw = sources.get(m.uid);
         if (!raw) continue; // expunged meanwhile
@@ -219,40 +212,50 @@ export function watchMailbox(
         };
         items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
       }
-      const acked: number[] = [];
-      // Independent chains commit side by side (database round trips overlap); each chain in mailbox order.
-      const queue = chains(items);
-      // A chain commits as one transaction (one WAL flush instead of one per message); each message keeps its
-      // own savepoint, and nothing of the chain is acknowledged in IMAP before that commit.
-      const lane = async () => {
-        for (let chain = queue.shift(); chain && !halted(); chain = queue.shift()) {
-          const done: number[] = [];
-          await d.db.transaction(async (trx) => {
-            const inTx = { ...d, db: trx, app: { ...d.app, db: trx } };
-            for (const it of chain) {
-              if (halted()) return;
-              const r = await ingestMessage(inTx, it.msg, { mode }, it.prepared);
-              log.debug(
-                { uid: it.uid, action: r.action, reason: r.reason.code, ticket: r.ticket },
-                'ingested',
-              );
-              done.push(it.uid);
-            }
-          });
-          st.processed += done.length;
-          acked.push(...done);
-        }
-      };
-      await Promise.all(Array.from({ length: LANES }, lane));
-      acked.sort((a, b) => a - b);
-      // The checkpoint only passes UIDs all committed: a chain halted midway leaves its messages above it.
-      const done = new Set(acked);
-      const prefix = items.findIndex((it) => !done.has(it.uid));
-      const upTo = prefix === -1 ? items.at(-1)?.uid : items[prefix - 1]?.uid;
-      if (upTo !== undefined) await advanceCheckpoint(d.db, mailbox, uidvalidity, upTo);
+      if (!items.length || halted()) continue;
+      const acked = await commit(items, uidvalidity, halted);
+      st.processed += acked.length;
       if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
     }
     ingestLagSeconds.set({ mailbox }, 0);
+  }
+
+  /**
+   * Commits a batch in one transaction with the checkpoint past it (nothing is acknowledged in IMAP before). When
+   * that fails, each message is retried alone in its own transaction, where a message that breaks the ingest is
+   * quarantined: one bad message never blocks or rolls back the others. Returns the committed UIDs.
+   */
+  async function commit(items: BatchItem[], uidvalidity: number, halted: () => boolean): Promise<number[]> {
+    const last = items.at(-1)?.uid as number;
+    try {
+      const reports = await d.db.transaction(async (trx) => {
+        const r = await commitBatch(d, trx, items, mode);
+        await advanceCheckpoint(trx, mailbox, uidvalidity, last);
+        return r;
+      });
+      for (const [uid, r] of reports) {
+        mailsIngested.inc({ mailbox, outcome: r.action });
+        logged(uid, r);
+      }
+      return items.map((it) => it.uid);
+    } catch (err) {
+      log.warn(
+        { err: (err as Error).message },
+        'group commit failed; committing the batch message by message',
+      );
+    }
+    const done: number[] = [];
+    for (const it of items) {
+      if (halted()) break;
+      logged(it.uid, await ingestMessage(d, it.msg, { mode }, it.prepared));
+      done.push(it.uid);
+      await advanceCheckpoint(d.db, mailbox, uidvalidity, it.uid);
+    }
+    return done;
+  }
+
+  function logged(uid: number, r: IngestReport) {
+    log.debug({ uid, action: r.action, reason: r.reason.code, ticket: r.ticket }, 'ingested');
   }
 
   async function ack(imap: ImapFlow, uids: number[], processedBox: string | undefined): Promise<void> {
