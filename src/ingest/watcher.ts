@@ -175,47 +175,62 @@ export function watchMailbox(
       Date.now(),
     );
     ingestLagSeconds.set({ mailbox }, Math.max(0, (Date.now() - oldest) / 1000));
-    let i = 0;
-    while (i < meta.length && !halted()) {
-      const batch: typeof meta = [];
-      let bytes = 0;
-      while (
-        i < meta.length &&
-        batch.length < BATCH_MESSAGES &&
-        (batch.length === 0 || bytes + (meta[i]?.size ?? 0) <= BATCH_BYTES)
-      ) {
-        const m = meta[i++];
-        if (!m) break;
-        batch.push(m);
-        bytes += Math.min(m.size ?? 0, c.MAIL_MAX_MESSAGE_BYTES);
+    // The next batch is fetched and parsed while the previous one commits and is acknowledged.
+    let committing: Promise<void> = Promise.resolve();
+    try {
+      let i = 0;
+      while (i < meta.length && !halted()) {
+        const batch: typeof meta = [];
+        let bytes = 0;
+        while (
+          i < meta.length &&
+          batch.length < BATCH_MESSAGES &&
+          (batch.length === 0 || bytes + (meta[i]?.size ?? 0) <= BATCH_BYTES)
+        ) {
+          const m = meta[i++];
+          if (!m) break;
+          batch.push(m);
+          bytes += Math.min(m.size ?? 0, c.MAIL_MAX_MESSAGE_BYTES);
+        }
+        const small = batch.filter((m) => (m.size ?? 0) <= c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+        const big = batch.filter((m) => (m.size ?? 0) > c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+        const sources = new Map<number, Buffer>();
+        if (small.length)
+          for (const f of await imap.fetchAll(small.join(','), { uid: true, source: true }, { uid: true }))
+            if (f.source) sources.set(f.uid, f.source);
+        if (big.length)
+          for (const f of await imap.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true }))
+            if (f.headers) sources.set(f.uid, f.headers);
+        const items: BatchItem[] = [];
+        for (const m of batch) {
+          const raw = sources.get(m.uid);
+          if (!raw) continue; // expunged meanwhile
+          const msg: InboundMessage = {
+            raw,
+            mailbox,
+            uidvalidity,
+            uid: m.uid,
+            size: m.size ?? raw.length,
+            receivedAt: m.internalDate ? new Date(m.internalDate) : null,
+          };
+          items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
+        }
+        if (!items.length) continue;
+        await committing;
+        if (halted()) break;
+        committing = (async () => {
+          const acked = await commit(items, uidvalidity, halted);
+          st.processed += acked.length;
+          if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
+        })();
+        // Awaited before the next commit or below; this only keeps it from counting as unhandled meanwhile.
+        committing.catch(() => {});
       }
-      const small = batch.filter((m) => (m.size ?? 0) <= c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
-      const big = batch.filter((m) => (m.size ?? 0) > c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
-      const sources = new Map<number, Buffer>();
-      if (small.length)
-        for (const f of await imap.fetchAll(small.join(','), { uid: true, source: true }, { uid: true }))
-          if (f.source) sources.set(f.uid, f.source);
-      if (big.length)
-        for (const f of await imap.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true }))
-          if (f.headers) sources.set(f.uid, f.headers);
-      const items: BatchItem[] = [];
-      for (const m of batch) {
-        const raw = sources.get(m.uid);
-        if (!raw) continue; // expunged meanwhile
-        const msg: InboundMessage = {
-          raw,
-          mailbox,
-          uidvalidity,
-          uid: m.uid,
-          size: m.size ?? raw.length,
-          receivedAt: m.internalDate ? new Date(m.internalDate) : null,
-        };
-        items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
-      }
-      if (!items.length || halted()) continue;
-      const acked = await commit(items, uidvalidity, halted);
-      st.processed += acked.length;
-      if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
+      await committing;
+    } catch (err) {
+      // A session ends only once its last commit is over (it must not overlap the next session's).
+      await committing.catch(() => {});
+      throw err;
     }
     ingestLagSeconds.set({ mailbox }, 0);
   }
