@@ -6,6 +6,7 @@ import { type BatchItem, commitBatch } from './group-commit.js';
 import { Lease } from './lease.js';
 import type { IngestReport } from './outcome.js';
 import { type InboundMessage, type IngestDeps, ingestMessage, prepareMessage } from './process-message.js';
+import { uidSet } from './uid-set.js';
 
 export type WatcherState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
 
@@ -27,6 +28,29 @@ const LEASE_TTL_MS = 6000;
 const BATCH_MESSAGES = 200;
 const BATCH_BYTES = 16 * 1024 * 1024;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+interface Meta {
+  uid: number;
+  size?: number;
+  internalDate?: Date | string;
+}
+
+/** Consecutive batches of at most BATCH_BYTES (a message over the size limit counts as the limit). */
+function* byBytes(meta: readonly Meta[], maxMessage: number): Generator<Meta[]> {
+  let batch: Meta[] = [];
+  let bytes = 0;
+  for (const m of meta) {
+    const size = Math.min(m.size ?? 0, maxMessage);
+    if (batch.length && bytes + size > BATCH_BYTES) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(m);
+    bytes += size;
+  }
+  if (batch.length) yield batch;
+}
 
 async function checkpoint(db: Db, mailbox: string, uidvalidity: number, uidNext: number): Promise<number> {
   await db('ingest_checkpoints')
@@ -165,66 +189,42 @@ export function watchMailbox(
     const done = uids.filter((u) => recorded.has(u));
     if (done.length && mode === 'inbox') await ack(imap, done, processedBox);
     const todo = uids.filter((u) => !recorded.has(u));
-    // Sizes and dates first (collected, then acted on: no command inside a fetch loop, imapflow #159).
-    const meta = todo.length
-      ? await imap.fetchAll(todo.join(','), { uid: true, size: true, internalDate: true }, { uid: true })
-      : [];
-    meta.sort((a, b) => a.uid - b.uid);
-    const oldest = meta.reduce(
-      (m, x) => Math.min(m, x.internalDate ? new Date(x.internalDate).getTime() : Date.now()),
-      Date.now(),
-    );
-    ingestLagSeconds.set({ mailbox }, Math.max(0, (Date.now() - oldest) / 1000));
+    if (!todo.length) {
+      ingestLagSeconds.set({ mailbox }, 0);
+      return;
+    }
     // The next batch is fetched and parsed while the previous one commits and is acknowledged.
     let committing: Promise<void> = Promise.resolve();
     try {
-      let i = 0;
-      while (i < meta.length && !halted()) {
-        const batch: typeof meta = [];
-        let bytes = 0;
-        while (
-          i < meta.length &&
-          batch.length < BATCH_MESSAGES &&
-          (batch.length === 0 || bytes + (meta[i]?.size ?? 0) <= BATCH_BYTES)
-        ) {
-          const m = meta[i++];
-          if (!m) break;
-          batch.push(m);
-          bytes += Math.min(m.size ?? 0, c.MAIL_MAX_MESSAGE_BYTES);
+      for (let k = 0; k < todo.length && !halted(); k += BATCH_MESSAGES) {
+        // Sizes and dates first, a batch's worth at a time, so the first commit need not wait for all of them
+        // (collected, then acted on: no command inside a fetch loop, imapflow #159).
+        const meta = await imap.fetchAll(
+          uidSet(todo.slice(k, k + BATCH_MESSAGES)),
+          { uid: true, size: true, internalDate: true },
+          { uid: true },
+        );
+        meta.sort((a, b) => a.uid - b.uid);
+        if (k === 0) {
+          const oldest = Math.min(
+            Date.now(),
+            ...meta.map((x) => new Date(x.internalDate ?? Date.now()).getTime()),
+          );
+          ingestLagSeconds.set({ mailbox }, Math.max(0, (Date.now() - oldest) / 1000));
         }
-        const small = batch.filter((m) => (m.size ?? 0) <= c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
-        const big = batch.filter((m) => (m.size ?? 0) > c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
-        const sources = new Map<number, Buffer>();
-        if (small.length)
-          for (const f of await imap.fetchAll(small.join(','), { uid: true, source: true }, { uid: true }))
-            if (f.source) sources.set(f.uid, f.source);
-        if (big.length)
-          for (const f of await imap.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true }))
-            if (f.headers) sources.set(f.uid, f.headers);
-        const items: BatchItem[] = [];
-        for (const m of batch) {
-          const raw = sources.get(m.uid);
-          if (!raw) continue; // expunged meanwhile
-          const msg: InboundMessage = {
-            raw,
-            mailbox,
-            uidvalidity,
-            uid: m.uid,
-            size: m.size ?? raw.length,
-            receivedAt: m.internalDate ? new Date(m.internalDate) : null,
-          };
-          items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
+        for (const batch of byBytes(meta, c.MAIL_MAX_MESSAGE_BYTES)) {
+          const items = await download(imap, batch, uidvalidity);
+          if (!items.length) continue;
+          await committing;
+          if (halted()) break;
+          committing = (async () => {
+            const acked = await commit(items, uidvalidity, halted);
+            st.processed += acked.length;
+            if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
+          })();
+          // Awaited before the next commit or below; this only keeps it from counting as unhandled meanwhile.
+          committing.catch(() => {});
         }
-        if (!items.length) continue;
-        await committing;
-        if (halted()) break;
-        committing = (async () => {
-          const acked = await commit(items, uidvalidity, halted);
-          st.processed += acked.length;
-          if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
-        })();
-        // Awaited before the next commit or below; this only keeps it from counting as unhandled meanwhile.
-        committing.catch(() => {});
       }
       await committing;
     } catch (err) {
@@ -233,6 +233,34 @@ export function watchMailbox(
       throw err;
     }
     ingestLagSeconds.set({ mailbox }, 0);
+  }
+
+  /** A batch's sources (only the header block of a message over the size limit), parsed. */
+  async function download(imap: ImapFlow, batch: readonly Meta[], uidvalidity: number): Promise<BatchItem[]> {
+    const small = batch.filter((m) => (m.size ?? 0) <= c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+    const big = batch.filter((m) => (m.size ?? 0) > c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+    const sources = new Map<number, Buffer>();
+    if (small.length)
+      for (const f of await imap.fetchAll(uidSet(small), { uid: true, source: true }, { uid: true }))
+        if (f.source) sources.set(f.uid, f.source);
+    if (big.length)
+      for (const f of await imap.fetchAll(uidSet(big), { uid: true, headers: true }, { uid: true }))
+        if (f.headers) sources.set(f.uid, f.headers);
+    const items: BatchItem[] = [];
+    for (const m of batch) {
+      const raw = sources.get(m.uid);
+      if (!raw) continue; // expunged meanwhile
+      const msg: InboundMessage = {
+        raw,
+        mailbox,
+        uidvalidity,
+        uid: m.uid,
+        size: m.size ?? raw.length,
+        receivedAt: m.internalDate ? new Date(m.internalDate) : null,
+      };
+      items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
+    }
+    return items;
   }
 
   /**
@@ -274,7 +302,7 @@ export function watchMailbox(
   }
 
   async function ack(imap: ImapFlow, uids: number[], processedBox: string | undefined): Promise<void> {
-    const range = uids.join(',');
+    const range = uidSet(uids);
     if (processedBox) await imap.messageMove(range, processedBox, { uid: true });
     else await imap.messageFlagsAdd(range, ['\\Seen'], { uid: true });
   }
