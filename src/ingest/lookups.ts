@@ -59,7 +59,8 @@ export const directLookups = (trx: Tx): SenderLookups => ({
  */
 export async function preloadedLookups(trx: Tx, addresses: readonly string[]): Promise<SenderLookups> {
   const direct = directLookups(trx);
-  const wanted = [...new Set(addresses)];
+  const known = new Set(addresses);
+  const wanted = [...known];
   if (!wanted.length) return direct;
   const users: UserRow[] = await trx('users')
     .whereRaw('lower(email) = any(?)', [wanted])
@@ -84,9 +85,9 @@ export async function preloadedLookups(trx: Tx, addresses: readonly string[]): P
   const services = new Map<number, ServiceRow[]>(companies.map((c) => [c, []]));
   for (const { company_id, ...s } of rows) services.get(company_id)?.push(s);
   return {
-    user: async (address) => (wanted.includes(address) ? byAddress.get(address) : direct.user(address)),
+    user: async (address) => (known.has(address) ? byAddress.get(address) : direct.user(address)),
     ticketsOpenedLastHour: async (address) =>
-      wanted.includes(address) ? (opened.get(address) ?? 0) : direct.ticketsOpenedLastHour(address),
+      known.has(address) ? (opened.get(address) ?? 0) : direct.ticketsOpenedLastHour(address),
     services: async (companyId) => services.get(companyId) ?? direct.services(companyId),
   };
 }
