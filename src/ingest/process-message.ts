@@ -60,6 +60,9 @@ function rawEnvelope(raw: Buffer): {
   return { from, subject: /^Subject:\s*(.*)$/im.exec(head)?.[1]?.slice(0, 500) ?? '', robot, messageId };
 }
 
+/** Postgres text cannot hold NUL: a record carrying one could never be written, and its mailbox would stall. */
+const withoutNul = (v: string | null) => v?.replaceAll('\u0000', '') ?? null;
+
 /** Parses a message (CPU only, no I/O): what the commit step and the watcher's ordering need. */
 export async function prepareMessage(d: IngestDeps, msg: InboundMessage): Promise<Prepared> {
   const tooLarge = msg.size > d.config.MAIL_MAX_MESSAGE_BYTES;
@@ -77,9 +80,9 @@ export async function prepareMessage(d: IngestDeps, msg: InboundMessage): Promis
     parsed,
     parseError,
     tooLarge,
-    messageId: parsed ? parsed.messageId : env.messageId,
-    from: parsed ? (parsed.from?.address ?? null) : env.from,
-    subject: parsed ? parsed.subject : env.subject,
+    messageId: withoutNul(parsed ? parsed.messageId : env.messageId),
+    from: withoutNul(parsed ? (parsed.from?.address ?? null) : env.from),
+    subject: withoutNul(parsed ? parsed.subject : env.subject) ?? '',
     env,
   };
 }

@@ -446,6 +446,22 @@ describe('mailbox watcher on a real Dovecot', () => {
     expect(await t.db('tickets').whereIn('title', ['Lote 1', 'Lote 2', 'Con NUL'])).toHaveLength(2);
   });
 
+  it('records a message whose subject holds a NUL (Postgres refuses it in text) without blocking the mailbox', async () => {
+    const subject = `=?utf-8?B?${Buffer.from('Asunto\u0000nulo').toString('base64')}?=`;
+    await appendRaw(dovecot, [
+      buildMail({ from: customer.email, subject, messageId: '<nul-subject@example.test>', headers: PASS }),
+      buildMail({
+        from: stranger.email,
+        subject: 'Tras el NUL',
+        messageId: '<after-nul@example.test>',
+        headers: PASS,
+      }),
+    ]);
+    expect((await record('after-nul@example.test')).outcome).toBe('new_ticket');
+    const rec = await record('nul-subject@example.test');
+    expect(rec).toMatchObject({ subject: 'Asuntonulo', outcome: 'rejected', quarantine_state: 'held' });
+  });
+
   it('makes one effect of the same Message-ID delivered twice', async () => {
     const mail = buildMail({
       from: customer.email,
