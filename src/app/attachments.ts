@@ -18,29 +18,42 @@ export function safeFilename(name: string): string {
   return (cleaned || 'attachment').slice(0, 180);
 }
 
+export interface AttachmentRefs {
+  ticketId: number;
+  followupId: number | null;
+  uploadedBy: number | null;
+}
+
 /** Stores files under generated ids (never the sender's name as a path). Sizes are checked by the domain rule. */
 export async function storeAttachments(
   trx: Tx,
   catalog: Catalog,
   files: readonly UploadedFile[],
-  refs: { ticketId: number; followupId: number | null; uploadedBy: number | null },
+  refs: AttachmentRefs,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  for (const f of files) {
-    checkAttachmentSize(catalog, f.data.length);
-    const [row] = await trx('attachments')
-      .insert({
-        ticket_id: refs.ticketId,
-        followup_id: refs.followupId,
-        uploaded_by: refs.uploadedBy,
-        filename: safeFilename(f.filename),
-        content_type: f.contentType || 'application/octet-stream',
-        size: f.data.length,
-        sha256: createHash('sha256').update(f.data).digest('hex'),
-        data: f.data,
-      })
-      .returning('id');
-    ids.push(row.id as string);
-  }
-  return ids;
+  return storeAttachmentSets(trx, catalog, [{ files, refs }]);
+}
+
+/** The files of several tickets or follow-ups in one statement; every size is checked before anything is written. */
+export async function storeAttachmentSets(
+  trx: Tx,
+  catalog: Catalog,
+  sets: readonly { files: readonly UploadedFile[]; refs: AttachmentRefs }[],
+): Promise<string[]> {
+  for (const set of sets) for (const f of set.files) checkAttachmentSize(catalog, f.data.length);
+  const rows = sets.flatMap(({ files, refs }) =>
+    files.map((f) => ({
+      ticket_id: refs.ticketId,
+      followup_id: refs.followupId,
+      uploaded_by: refs.uploadedBy,
+      filename: safeFilename(f.filename),
+      content_type: f.contentType || 'application/octet-stream',
+      size: f.data.length,
+      sha256: createHash('sha256').update(f.data).digest('hex'),
+      data: f.data,
+    })),
+  );
+  if (rows.length === 0) return [];
+  const inserted: { id: string }[] = await trx('attachments').insert(rows).returning('id');
+  return inserted.map((r) => r.id);
 }

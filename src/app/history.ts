@@ -25,13 +25,21 @@ export interface HistoryRow {
 
 /** Appends to the ticket's audit log, inside the caller's transaction. */
 export async function recordHistory(trx: Tx, row: HistoryRow): Promise<void> {
-  await trx('ticket_events').insert({
-    ticket_id: row.ticketId,
-    actor_id: row.actorId,
-    kind: row.kind,
-    from_status: row.fromStatus ?? null,
-    to_status: row.toStatus ?? null,
-    followup_id: row.followupId ?? null,
-    data: JSON.stringify(row.data ?? {}),
-  });
+  await recordHistories(trx, [row]);
+}
+
+/** Appends many audit-log rows in one statement. */
+export async function recordHistories(trx: Tx, rows: readonly HistoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await trx('ticket_events').insert(
+    rows.map((row) => ({
+      ticket_id: row.ticketId,
+      actor_id: row.actorId,
+      kind: row.kind,
+      from_status: row.fromStatus ?? null,
+      to_status: row.toStatus ?? null,
+      followup_id: row.followupId ?? null,
+      data: JSON.stringify(row.data ?? {}),
+    })),
+  );
 }

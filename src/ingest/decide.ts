@@ -5,15 +5,16 @@ import type { AppContext } from '../app/context.js';
 import { answerMailSender } from '../app/mail-answers.js';
 import { addFollowup } from '../app/tickets/add-followup.js';
 import { assign, close, refuseSolution, resolve, setPending } from '../app/tickets/lifecycle.js';
-import { openTicket } from '../app/tickets/open-ticket.js';
+import { type OpenedTicket, type OpenTicketInput, openTicket } from '../app/tickets/open-ticket.js';
 import type { Config } from '../config/config.js';
 import type { Tx } from '../db/db.js';
 import { isAppError } from '../domain/errors.js';
 import { canContributeToTicket } from '../domain/permissions.js';
 import { formatReference, stripSubjectPrefixes } from '../domain/reference.js';
-import type { Actor, Role } from '../domain/ticket-status.js';
+import type { Actor } from '../domain/ticket-status.js';
 import { translator } from '../i18n/i18n.js';
 import { agentCommands } from './commands.js';
+import { directLookups, HOUR, recentCount, type SenderLookups, USER_COLS, type UserRow } from './lookups.js';
 import { matchTicket, type TicketMatch } from './match.js';
 import { type Effect, effect } from './outcome.js';
 import type { ParsedMail } from './parse.js';
@@ -34,15 +35,10 @@ export interface DecideContext {
    * matched ticket and the attachment limit still apply.
    */
   released?: boolean;
-}
-
-interface UserRow {
-  id: number;
-  role: Role;
-  company_id: number | null;
-  is_company_manager: boolean;
-  language: string;
-  email: string;
+  /** Sender facts read ahead for a batch; by default each is a query. */
+  lookups?: SenderLookups;
+  /** Opens the ticket through the use case; the group commit passes one that opens a round's tickets together. */
+  open?: (actor: Actor, input: OpenTicketInput) => Promise<OpenedTicket>;
 }
 
 export interface Decision {
@@ -50,8 +46,6 @@ export interface Decision {
   role: 'customer' | 'agent' | 'unknown';
   text: string;
 }
-
-const USER_COLS = ['id', 'role', 'company_id', 'is_company_manager', 'language', 'email'];
 
 /** Runs one effect through a savepoint: an AppError (closed ticket, forbidden move) leaves nothing behind. */
 async function attempt<T>(
@@ -64,17 +58,6 @@ async function attempt<T>(
     throw err;
   }
 }
-
-async function recentCount(trx: Tx, address: string, since: Date, where: (q: ReturnType<Tx>) => void) {
-  const q = trx('inbound_mails')
-    .whereRaw('lower(from_address) = ?', [address])
-    .where('created_at', '>', since);
-  where(q);
-  const row = await q.count<{ count: number }[]>('id as count').first();
-  return Number(row?.count ?? 0);
-}
-
-const HOUR = 3600_000;
 
 /** Decides what one parsed message does and does it through the use cases, inside the caller's transaction. */
 export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decision> {
@@ -92,16 +75,18 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
   if (sender === config.SUPPORT_ADDRESS.toLowerCase() && ctx.mode === 'inbox')
     return none(effect('ignored', 'loop', 'sent from our own support address'));
 
-  const user: UserRow | undefined = await trx('users')
-    .whereRaw('lower(email) = ?', [sender])
-    .where({ active: true })
-    .first(USER_COLS);
+  const user = await lookupsOf(ctx).user(sender);
   const match = await matchTicket(trx, m, { secret: config.SECRET, ticketPrefix: config.TICKET_PREFIX });
-  const reply = extractReply(fullText) || fullText;
+  // Only replies need the quoted text stripped (its cost is as high as the parse): a new ticket keeps it all.
+  let stripped: string | undefined;
+  const replyText = () => {
+    stripped ??= extractReply(fullText) || fullText;
+    return stripped;
+  };
   const roleOf = (u: UserRow | undefined) => (!u ? 'unknown' : u.role === 'customer' ? 'customer' : 'agent');
 
   if (ctx.mode === 'sent')
-    return { ...(await fromSentFolder(ctx, m, user, match, reply)), role: roleOf(user) };
+    return { ...(await fromSentFolder(ctx, m, user, match, replyText())), role: roleOf(user) };
 
   const trusted = config.MAIL_TRUSTED_AUTHSERV_ID;
   const auth =
@@ -120,7 +105,7 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
   const role = roleOf(author);
   const tokenForAuthor = Boolean(match?.token && author && match.token.userId === author.id);
   if (author && !tokenForAuthor && !auth.ok)
-    return { effect: effect('held', 'not_authenticated', auth.why), role, text: reply };
+    return { effect: effect('held', 'not_authenticated', auth.why), role, text: replyText() };
 
   if (!author) return { ...(await unknownSender(ctx, m, auth.ok ? null : auth.why)), role: 'unknown' };
   if (isStaffRow(author)) {
@@ -128,12 +113,14 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
       return {
         effect: effect('held', 'agent_without_ticket', 'an agent wrote without naming a ticket'),
         role,
-        text: reply,
+        text: replyText(),
       };
-    return { ...(await agentMail(ctx, m, author, match.ticketId, reply)), role };
+    return { ...(await agentMail(ctx, m, author, match.ticketId, replyText())), role };
   }
-  return { ...(await customerMail(ctx, m, author, match, reply, fullText)), role };
+  return { ...(await customerMail(ctx, m, author, match, replyText, fullText)), role };
 }
+
+const lookupsOf = (ctx: DecideContext) => ctx.lookups ?? directLookups(ctx.trx);
 
 const isStaffRow = (u: UserRow | undefined) => Boolean(u && u.role !== 'customer');
 
@@ -184,11 +171,12 @@ async function customerMail(
   m: ParsedMail,
   user: UserRow,
   match: TicketMatch | null,
-  reply: string,
+  replyText: () => string,
   fullText: string,
 ): Promise<Omit<Decision, 'role'>> {
   const actor = actorOf(user);
   if (match) {
+    const reply = replyText();
     const t = await ctx
       .trx('tickets')
       .where({ id: match.ticketId })
@@ -253,11 +241,9 @@ async function newTicket(
   text: string,
   code: string,
 ): Promise<Omit<Decision, 'role'>> {
-  const { config, trx } = ctx;
+  const { config } = ctx;
   const limit = config.MAIL_SENDER_LIMIT_PER_HOUR;
-  const opened = await recentCount(trx, user.email.toLowerCase(), new Date(Date.now() - HOUR), (q) => {
-    q.where({ outcome: 'new_ticket' });
-  });
+  const opened = await lookupsOf(ctx).ticketsOpenedLastHour(user.email.toLowerCase());
   if (!ctx.released && opened >= limit)
     return {
       effect: effect('held', 'rate_limited', `more than ${limit} new tickets by mail in an hour`),
@@ -268,11 +254,7 @@ async function newTicket(
   const type = catalog.types[catalog.defaultEmailType];
   const urgencies = type?.urgencies ?? [];
   const urgency = urgencies.length ? (urgencies.includes('medium') ? 'medium' : urgencies[0]) : null;
-  const services: { id: number; circuit_id: string | null; name: string }[] = user.company_id
-    ? await trx('services')
-        .where({ company_id: user.company_id, active: true })
-        .select('id', 'circuit_id', 'name')
-    : [];
+  const services = user.company_id ? await lookupsOf(ctx).services(user.company_id) : [];
   const haystack = `${m.subject}\n${text}`.toLowerCase();
   const service =
     services.length === 1
@@ -281,8 +263,9 @@ async function newTicket(
   const files = splitFiles(m);
   const title = (stripSubjectPrefixes(m.subject) || t('ingest:noSubject')).slice(0, catalog.maxTitleLength);
   const description = (text || t('ingest:noText')).slice(0, catalog.maxDescriptionLength);
+  const open = ctx.open ?? ((actor, input) => openTicket(ctx.app, actor, input));
   const r = await attempt(() =>
-    openTicket(ctx.app, actorOf(user), {
+    open(actorOf(user), {
       draft: {
         type: catalog.defaultEmailType,
         category: catalog.defaultEmailCategory,

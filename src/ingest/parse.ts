@@ -122,6 +122,11 @@ function collect(att: AttachmentStream, limit: number): Promise<ParsedAttachment
   });
 }
 
+/** A message in 64 KB views (no copy): mailparser then holds one slice at a time, not the decoded whole. */
+function* slices(raw: Buffer): Generator<Buffer> {
+  for (let at = 0; at < raw.length; at += 64 * 1024) yield raw.subarray(at, at + 64 * 1024);
+}
+
 /**
  * Streams a raw message through mailparser with bounds: no text-to-HTML linkify, HTML conversion capped,
  * attachments over the limit counted but not kept, and a time limit. Throws on a message it cannot read.
@@ -162,7 +167,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
     }, limits.timeoutMs ?? 10_000);
   });
   try {
-    Readable.from([raw]).pipe(parser);
+    Readable.from(slices(raw)).pipe(parser);
     await Promise.race([done, timeout]);
     const files = await Promise.race([Promise.all(attachments), timeout]);
     return build(headers, lines, body, files);

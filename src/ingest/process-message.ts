@@ -60,6 +60,9 @@ function rawEnvelope(raw: Buffer): {
   return { from, subject: /^Subject:\s*(.*)$/im.exec(head)?.[1]?.slice(0, 500) ?? '', robot, messageId };
 }
 
+/** Postgres text cannot hold NUL: a record carrying one could never be written, and its mailbox would stall. */
+const withoutNul = (v: string | null) => v?.replaceAll('\u0000', '') ?? null;
+
 /** Parses a message (CPU only, no I/O): what the commit step and the watcher's ordering need. */
 export async function prepareMessage(d: IngestDeps, msg: InboundMessage): Promise<Prepared> {
   const tooLarge = msg.size > d.config.MAIL_MAX_MESSAGE_BYTES;
@@ -77,9 +80,9 @@ export async function prepareMessage(d: IngestDeps, msg: InboundMessage): Promis
     parsed,
     parseError,
     tooLarge,
-    messageId: parsed ? parsed.messageId : env.messageId,
-    from: parsed ? (parsed.from?.address ?? null) : env.from,
-    subject: parsed ? parsed.subject : env.subject,
+    messageId: withoutNul(parsed ? parsed.messageId : env.messageId),
+    from: withoutNul(parsed ? (parsed.from?.address ?? null) : env.from),
+    subject: withoutNul(parsed ? parsed.subject : env.subject) ?? '',
     env,
   };
 }
@@ -137,23 +140,26 @@ export interface Prepared {
   env: { robot: boolean };
 }
 
-async function once(
+/** The columns a record starts with, before its outcome is known. */
+export const recordColumns = (msg: InboundMessage, p: Prepared) => ({
+  mailbox: msg.mailbox,
+  uidvalidity: msg.uidvalidity,
+  uid: msg.uid,
+  from_address: p.from,
+  subject: p.subject,
+  size: msg.size,
+  received_at: msg.receivedAt,
+});
+
+export function reportOf(
   d: IngestDeps,
-  trx: Tx,
-  msg: InboundMessage,
-  opts: { mode: 'inbox' | 'sent'; dryRun?: boolean },
   p: Prepared,
-): Promise<IngestReport> {
-  const base = {
-    mailbox: msg.mailbox,
-    uidvalidity: msg.uidvalidity,
-    uid: msg.uid,
-    from_address: p.from,
-    subject: p.subject,
-    size: msg.size,
-    received_at: msg.receivedAt,
-  };
-  const report = (e: Effect, id: number | null, dec?: Decision): IngestReport => ({
+  opts: { dryRun?: boolean },
+  e: Effect,
+  id: number | null,
+  dec?: Decision,
+): IngestReport {
+  return {
     action: e.action,
     reason: { code: e.code, text: e.text },
     ticket:
@@ -165,87 +171,114 @@ async function once(
     attachments: attachmentSummary(p.parsed?.attachments ?? []),
     inboundMailId: opts.dryRun ? null : id,
     dryRun: Boolean(opts.dryRun),
-  });
-  const recorded = async () =>
+  };
+}
+
+/** A message whose record could not be inserted: its UID is already recorded, or its Message-ID is (one effect). */
+export async function unrecorded(
+  d: IngestDeps,
+  trx: Tx,
+  msg: InboundMessage,
+  p: Prepared,
+  opts: { dryRun?: boolean },
+): Promise<IngestReport> {
+  const raced =
     msg.uid === null
       ? undefined
       : await trx('inbound_mails')
           .where({ mailbox: msg.mailbox, uidvalidity: msg.uidvalidity, uid: msg.uid })
           .first('id', 'ticket_id', 'outcome');
+  if (raced)
+    return reportOf(
+      d,
+      p,
+      opts,
+      effect('ignored', 'already_recorded', `this UID was already ingested (${raced.outcome})`, {
+        ticketId: raced.ticket_id,
+      }),
+      raced.id,
+    );
+  const first = await trx('inbound_mails').where({ message_id: p.messageId }).first('id', 'ticket_id');
+  const e = effect('ignored', 'duplicate', `same Message-ID as record ${first?.id ?? '?'}: one effect only`, {
+    ticketId: first?.ticket_id ?? null,
+  });
+  const [dup] = await trx('inbound_mails')
+    .insert({
+      ...recordColumns(msg, p),
+      message_id: null,
+      outcome: 'ignored',
+      reason: `duplicate: ${e.text}`,
+      details: JSON.stringify({ duplicateOf: first?.id ?? null }),
+    })
+    .returning('id');
+  return reportOf(d, p, opts, e, dup.id);
+}
+
+/** Over the size limit or unreadable: quarantined, and the sender told once (never a robot). */
+export async function rejectUnreadable(
+  trx: Tx,
+  msg: InboundMessage,
+  p: Prepared,
+  recordId: number,
+): Promise<Effect> {
+  const reason = p.tooLarge ? 'too_large' : 'unreadable';
+  let answered = false;
+  if (p.from && !p.env.robot) {
+    await answerMailSender(trx, {
+      event: 'mail.rejected',
+      payload: { to: p.from, subject: p.subject, inReplyTo: p.messageId, reason, inboundMailId: recordId },
+    });
+    answered = true;
+  }
+  return effect(
+    'rejected',
+    reason,
+    p.tooLarge ? `message of ${msg.size} bytes is over the limit` : `unreadable: ${p.parseError}`,
+    { quarantine: true, answered },
+  );
+}
+
+/** The outcome columns written on a record once its effect is done. */
+export function outcomeUpdate(msg: InboundMessage, p: Prepared, e: Effect, dec?: Decision) {
+  const keepRaw = e.quarantine || msg.raw.length <= KEEP_RAW_MAX;
+  const { details, ...columns } = outcomeColumns(e, dec?.role ?? 'unknown', p.parsed?.attachments ?? []);
+  return {
+    ...columns,
+    quarantine_state: e.quarantine ? 'held' : null,
+    raw: keepRaw ? msg.raw : null,
+    details: JSON.stringify({
+      ...details,
+      ...(keepRaw ? {} : { rawDropped: 'over 5 MB; attachments over the limit are not kept' }),
+    }),
+  };
+}
+
+async function once(
+  d: IngestDeps,
+  trx: Tx,
+  msg: InboundMessage,
+  opts: { mode: 'inbox' | 'sent'; dryRun?: boolean },
+  p: Prepared,
+): Promise<IngestReport> {
   const [row] = await trx('inbound_mails')
-    .insert({ ...base, message_id: p.messageId, outcome: 'processing' })
+    .insert({ ...recordColumns(msg, p), message_id: p.messageId, outcome: 'processing' })
     .onConflict()
     .ignore()
     .returning('id');
-  if (!row) {
-    const raced = await recorded();
-    if (raced)
-      return report(
-        effect('ignored', 'already_recorded', `this UID was already ingested (${raced.outcome})`, {
-          ticketId: raced.ticket_id,
-        }),
-        raced.id,
-      );
-    const first = await trx('inbound_mails').where({ message_id: p.messageId }).first('id', 'ticket_id');
-    const e = effect(
-      'ignored',
-      'duplicate',
-      `same Message-ID as record ${first?.id ?? '?'}: one effect only`,
-      { ticketId: first?.ticket_id ?? null },
-    );
-    const [dup] = await trx('inbound_mails')
-      .insert({
-        ...base,
-        message_id: null,
-        outcome: 'ignored',
-        reason: `duplicate: ${e.text}`,
-        details: JSON.stringify({ duplicateOf: first?.id ?? null }),
-      })
-      .returning('id');
-    return finish(opts, report(e, dup.id));
-  }
+  if (!row) return finish(opts, await unrecorded(d, trx, msg, p, opts));
   const recordId = row.id as number;
-
   let e: Effect;
   let dec: Decision | undefined;
-  if (p.tooLarge || p.parseError || !p.parsed) {
-    const reason = p.tooLarge ? 'too_large' : 'unreadable';
-    let answered = false;
-    if (p.from && !p.env.robot) {
-      await answerMailSender(trx, {
-        event: 'mail.rejected',
-        payload: { to: p.from, subject: p.subject, inReplyTo: p.messageId, reason, inboundMailId: recordId },
-      });
-      answered = true;
-    }
-    e = effect(
-      'rejected',
-      reason,
-      p.tooLarge ? `message of ${msg.size} bytes is over the limit` : `unreadable: ${p.parseError}`,
-      {
-        quarantine: true,
-        answered,
-      },
-    );
-  } else {
+  if (p.tooLarge || p.parseError || !p.parsed) e = await rejectUnreadable(trx, msg, p, recordId);
+  else {
     const app: AppContext = { ...d.app, db: trx };
     dec = await decide({ trx, app, config: d.config, mode: opts.mode, recordId, raw: msg.raw }, p.parsed);
     e = dec.effect;
   }
-  const keepRaw = e.quarantine || msg.raw.length <= KEEP_RAW_MAX;
-  const { details, ...columns } = outcomeColumns(e, dec?.role ?? 'unknown', p.parsed?.attachments ?? []);
   await trx('inbound_mails')
     .where({ id: recordId })
-    .update({
-      ...columns,
-      quarantine_state: e.quarantine ? 'held' : null,
-      raw: keepRaw ? msg.raw : null,
-      details: JSON.stringify({
-        ...details,
-        ...(keepRaw ? {} : { rawDropped: 'over 5 MB; attachments over the limit are not kept' }),
-      }),
-    });
-  return finish(opts, report(e, recordId, dec));
+    .update(outcomeUpdate(msg, p, e, dec));
+  return finish(opts, reportOf(d, p, opts, e, recordId, dec));
 }
 
 function finish(opts: { dryRun?: boolean }, r: IngestReport): IngestReport {

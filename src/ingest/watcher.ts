@@ -1,16 +1,12 @@
 import { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/db.js';
-import { ingestLagSeconds } from '../metrics/metrics.js';
-import { chains } from './chains.js';
+import { ingestLagSeconds, mailsIngested } from '../metrics/metrics.js';
+import { type BatchItem, commitBatch } from './group-commit.js';
 import { Lease } from './lease.js';
-import {
-  type InboundMessage,
-  type IngestDeps,
-  ingestMessage,
-  type Prepared,
-  prepareMessage,
-} from './process-message.js';
+import type { IngestReport } from './outcome.js';
+import { type InboundMessage, type IngestDeps, ingestMessage, prepareMessage } from './process-message.js';
+import { uidSet } from './uid-set.js';
 
 export type WatcherState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
 
@@ -31,9 +27,30 @@ export interface Watcher {
 const LEASE_TTL_MS = 6000;
 const BATCH_MESSAGES = 200;
 const BATCH_BYTES = 16 * 1024 * 1024;
-/** Chains of a batch committed at the same time (each its own database connection). */
-const LANES = 8;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+interface Meta {
+  uid: number;
+  size?: number;
+  internalDate?: Date | string;
+}
+
+/** Consecutive batches of at most BATCH_BYTES (a message over the size limit counts as the limit). */
+function* byBytes(meta: readonly Meta[], maxMessage: number): Generator<Meta[]> {
+  let batch: Meta[] = [];
+  let bytes = 0;
+  for (const m of meta) {
+    const size = Math.min(m.size ?? 0, maxMessage);
+    if (batch.length && bytes + size > BATCH_BYTES) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(m);
+    bytes += size;
+  }
+  if (batch.length) yield batch;
+}
 
 async function checkpoint(db: Db, mailbox: string, uidvalidity: number, uidNext: number): Promise<number> {
   await db('ingest_checkpoints')
@@ -172,91 +189,120 @@ export function watchMailbox(
     const done = uids.filter((u) => recorded.has(u));
     if (done.length && mode === 'inbox') await ack(imap, done, processedBox);
     const todo = uids.filter((u) => !recorded.has(u));
-    // Sizes and dates first (collected, then acted on: no command inside a fetch loop, imapflow #159).
-    const meta = todo.length
-      ? await imap.fetchAll(todo.join(','), { uid: true, size: true, internalDate: true }, { uid: true })
-      : [];
-    meta.sort((a, b) => a.uid - b.uid);
-    const oldest = meta.reduce(
-      (m, x) => Math.min(m, x.internalDate ? new Date(x.internalDate).getTime() : Date.now()),
-      Date.now(),
-    );
-    ingestLagSeconds.set({ mailbox }, Math.max(0, (Date.now() - oldest) / 1000));
-    let i = 0;
-    while (i < meta.length && !halted()) {
-      const batch: typeof meta = [];
-      let bytes = 0;
-      while (
-        i < meta.length &&
-        batch.length < BATCH_MESSAGES &&
-        (batch.length === 0 || bytes + (meta[i]?.size ?? 0) <= BATCH_BYTES)
-      ) {
-        const m = meta[i++];
-        if (!m) break;
-        batch.push(m);
-        bytes += Math.min(m.size ?? 0, c.MAIL_MAX_MESSAGE_BYTES);
-      }
-      const small = batch.filter((m) => (m.size ?? 0) <= c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
-      const big = batch.filter((m) => (m.size ?? 0) > c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
-      const sources = new Map<number, Buffer>();
-      if (small.length)
-        for (const f of await imap.fetchAll(small.join(','), { uid: true, source: true }, { uid: true }))
-          if (f.source) sources.set(f.uid, f.source);
-      if (big.length)
-        for (const f of await imap.fetchAll(big.join(','), { uid: true, headers: true }, { uid: true }))
-          if (f.headers) sources.set(f.uid, f.headers);
-      const items: { uid: number; msg: InboundMessage; prepared: Prepared }[] = [];
-      for (const m of batch) {
-        const raw = sources.get(m.uid);
-        if (!raw) continue; // expunged meanwhile
-        const msg: InboundMessage = {
-          raw,
-          mailbox,
-          uidvalidity,
-          uid: m.uid,
-          size: m.size ?? raw.length,
-          receivedAt: m.internalDate ? new Date(m.internalDate) : null,
-        };
-        items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
-      }
-      const acked: number[] = [];
-      // Independent chains commit side by side (database round trips overlap); each chain in mailbox order.
-      const queue = chains(items);
-      // A chain commits as one transaction (one WAL flush instead of one per message); each message keeps its
-      // own savepoint, and nothing of the chain is acknowledged in IMAP before that commit.
-      const lane = async () => {
-        for (let chain = queue.shift(); chain && !halted(); chain = queue.shift()) {
-          const done: number[] = [];
-          await d.db.transaction(async (trx) => {
-            const inTx = { ...d, db: trx, app: { ...d.app, db: trx } };
-            for (const it of chain) {
-              if (halted()) return;
-              const r = await ingestMessage(inTx, it.msg, { mode }, it.prepared);
-              log.debug(
-                { uid: it.uid, action: r.action, reason: r.reason.code, ticket: r.ticket },
-                'ingested',
-              );
-              done.push(it.uid);
-            }
-          });
-          st.processed += done.length;
-          acked.push(...done);
+    if (!todo.length) {
+      ingestLagSeconds.set({ mailbox }, 0);
+      return;
+    }
+    // The next batch is fetched and parsed while the previous one commits and is acknowledged.
+    let committing: Promise<void> = Promise.resolve();
+    try {
+      for (let k = 0; k < todo.length && !halted(); k += BATCH_MESSAGES) {
+        // Sizes and dates first, a batch's worth at a time, so the first commit need not wait for all of them
+        // (collected, then acted on: no command inside a fetch loop, imapflow #159).
+        const meta = await imap.fetchAll(
+          uidSet(todo.slice(k, k + BATCH_MESSAGES)),
+          { uid: true, size: true, internalDate: true },
+          { uid: true },
+        );
+        meta.sort((a, b) => a.uid - b.uid);
+        if (k === 0) {
+          const oldest = Math.min(
+            Date.now(),
+            ...meta.map((x) => new Date(x.internalDate ?? Date.now()).getTime()),
+          );
+          ingestLagSeconds.set({ mailbox }, Math.max(0, (Date.now() - oldest) / 1000));
         }
-      };
-      await Promise.all(Array.from({ length: LANES }, lane));
-      acked.sort((a, b) => a - b);
-      // The checkpoint only passes UIDs all committed: a chain halted midway leaves its messages above it.
-      const done = new Set(acked);
-      const prefix = items.findIndex((it) => !done.has(it.uid));
-      const upTo = prefix === -1 ? items.at(-1)?.uid : items[prefix - 1]?.uid;
-      if (upTo !== undefined) await advanceCheckpoint(d.db, mailbox, uidvalidity, upTo);
-      if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
+        for (const batch of byBytes(meta, c.MAIL_MAX_MESSAGE_BYTES)) {
+          const items = await download(imap, batch, uidvalidity);
+          if (!items.length) continue;
+          await committing;
+          if (halted()) break;
+          committing = (async () => {
+            const acked = await commit(items, uidvalidity, halted);
+            st.processed += acked.length;
+            if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
+          })();
+          // Awaited before the next commit or below; this only keeps it from counting as unhandled meanwhile.
+          committing.catch(() => {});
+        }
+      }
+      await committing;
+    } catch (err) {
+      // A session ends only once its last commit is over (it must not overlap the next session's).
+      await committing.catch(() => {});
+      throw err;
     }
     ingestLagSeconds.set({ mailbox }, 0);
   }
 
+  /** A batch's sources (only the header block of a message over the size limit), parsed. */
+  async function download(imap: ImapFlow, batch: readonly Meta[], uidvalidity: number): Promise<BatchItem[]> {
+    const small = batch.filter((m) => (m.size ?? 0) <= c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+    const big = batch.filter((m) => (m.size ?? 0) > c.MAIL_MAX_MESSAGE_BYTES).map((m) => m.uid);
+    const sources = new Map<number, Buffer>();
+    if (small.length)
+      for (const f of await imap.fetchAll(uidSet(small), { uid: true, source: true }, { uid: true }))
+        if (f.source) sources.set(f.uid, f.source);
+    if (big.length)
+      for (const f of await imap.fetchAll(uidSet(big), { uid: true, headers: true }, { uid: true }))
+        if (f.headers) sources.set(f.uid, f.headers);
+    const items: BatchItem[] = [];
+    for (const m of batch) {
+      const raw = sources.get(m.uid);
+      if (!raw) continue; // expunged meanwhile
+      const msg: InboundMessage = {
+        raw,
+        mailbox,
+        uidvalidity,
+        uid: m.uid,
+        size: m.size ?? raw.length,
+        receivedAt: m.internalDate ? new Date(m.internalDate) : null,
+      };
+      items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
+    }
+    return items;
+  }
+
+  /**
+   * Commits a batch in one transaction with the checkpoint past it (nothing is acknowledged in IMAP before). When
+   * that fails, each message is retried alone in its own transaction, where a message that breaks the ingest is
+   * quarantined: one bad message never blocks or rolls back the others. Returns the committed UIDs.
+   */
+  async function commit(items: BatchItem[], uidvalidity: number, halted: () => boolean): Promise<number[]> {
+    const last = items.at(-1)?.uid as number;
+    try {
+      const reports = await d.db.transaction(async (trx) => {
+        const r = await commitBatch(d, trx, items, mode);
+        await advanceCheckpoint(trx, mailbox, uidvalidity, last);
+        return r;
+      });
+      for (const [uid, r] of reports) {
+        mailsIngested.inc({ mailbox, outcome: r.action });
+        logged(uid, r);
+      }
+      return items.map((it) => it.uid);
+    } catch (err) {
+      log.warn(
+        { err: (err as Error).message },
+        'group commit failed; committing the batch message by message',
+      );
+    }
+    const done: number[] = [];
+    for (const it of items) {
+      if (halted()) break;
+      logged(it.uid, await ingestMessage(d, it.msg, { mode }, it.prepared));
+      done.push(it.uid);
+      await advanceCheckpoint(d.db, mailbox, uidvalidity, it.uid);
+    }
+    return done;
+  }
+
+  function logged(uid: number, r: IngestReport) {
+    log.debug({ uid, action: r.action, reason: r.reason.code, ticket: r.ticket }, 'ingested');
+  }
+
   async function ack(imap: ImapFlow, uids: number[], processedBox: string | undefined): Promise<void> {
-    const range = uids.join(',');
+    const range = uidSet(uids);
     if (processedBox) await imap.messageMove(range, processedBox, { uid: true });
     else await imap.messageFlagsAdd(range, ['\\Seen'], { uid: true });
   }

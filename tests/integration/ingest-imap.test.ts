@@ -9,7 +9,7 @@ import type { TestDb } from '../helpers/db.js';
 import { useTestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
-import { appendRaw, buildMail, mailboxState } from '../helpers/imap.js';
+import { appendRaw, buildMail, imapClient, mailboxState } from '../helpers/imap.js';
 import { useTestServices } from '../helpers/services.js';
 
 const MX = 'mx.izarlink.test';
@@ -415,6 +415,51 @@ describe('mailbox watcher on a real Dovecot', () => {
     expect((await outbox('mail.rejected')).some((o) => o.payload.inReplyTo === 'broken@example.test')).toBe(
       true,
     );
+  });
+
+  it('retries a batch message by message when one message breaks its group commit; the others commit', async () => {
+    // A NUL in the text is refused by Postgres when the ticket is written: a fault, not a rule of the use case.
+    const nul = Buffer.from('Hola\u0000roto').toString('base64');
+    const breaking = `From: ${colleague.email}\r\nTo: support@izardesk.local\r\nSubject: Con NUL\r\nMessage-ID: <nul@example.test>\r\nAuthentication-Results: ${PASS['Authentication-Results']}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${nul}\r\n`;
+    const good = (n: number, from: TestUser) =>
+      buildMail({
+        from: from.email,
+        subject: `Lote ${n}`,
+        messageId: `<batch${n}@example.test>`,
+        headers: PASS,
+      });
+    // Staged in another folder and moved in one command, so that the watcher sees them in one batch.
+    const c = await imapClient(dovecot);
+    try {
+      await c.mailboxCreate('Staging');
+      for (const m of [good(1, customer), breaking, good(2, stranger)]) await c.append('Staging', m);
+      await c.mailboxOpen('Staging');
+      await c.messageMove('1:*', 'INBOX');
+    } finally {
+      await c.logout();
+    }
+    const broken = await record('nul@example.test');
+    expect(broken).toMatchObject({ outcome: 'rejected', quarantine_state: 'held' });
+    expect(broken.reason).toMatch(/internal error/);
+    expect((await record('batch1@example.test')).outcome).toBe('new_ticket');
+    expect((await record('batch2@example.test')).outcome).toBe('new_ticket');
+    expect(await t.db('tickets').whereIn('title', ['Lote 1', 'Lote 2', 'Con NUL'])).toHaveLength(2);
+  });
+
+  it('records a message whose subject holds a NUL (Postgres refuses it in text) without blocking the mailbox', async () => {
+    const subject = `=?utf-8?B?${Buffer.from('Asunto\u0000nulo').toString('base64')}?=`;
+    await appendRaw(dovecot, [
+      buildMail({ from: customer.email, subject, messageId: '<nul-subject@example.test>', headers: PASS }),
+      buildMail({
+        from: stranger.email,
+        subject: 'Tras el NUL',
+        messageId: '<after-nul@example.test>',
+        headers: PASS,
+      }),
+    ]);
+    expect((await record('after-nul@example.test')).outcome).toBe('new_ticket');
+    const rec = await record('nul-subject@example.test');
+    expect(rec).toMatchObject({ subject: 'Asuntonulo', outcome: 'rejected', quarantine_state: 'held' });
   });
 
   it('makes one effect of the same Message-ID delivered twice', async () => {

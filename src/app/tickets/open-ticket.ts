@@ -1,10 +1,11 @@
-import { priorityOf, type TicketDraft, validateDraft } from '../../domain/catalog.js';
-import { AppError } from '../../domain/errors.js';
+import type { Tx } from '../../db/db.js';
+import { checkAttachmentSize, priorityOf, type TicketDraft, validateDraft } from '../../domain/catalog.js';
+import { AppError, isAppError } from '../../domain/errors.js';
 import { type Actor, isStaff } from '../../domain/ticket-status.js';
 import { actorId } from '../actor.js';
-import { storeAttachments, type UploadedFile } from '../attachments.js';
+import { storeAttachmentSets, type UploadedFile } from '../attachments.js';
 import type { AppContext } from '../context.js';
-import { recordHistory } from '../history.js';
+import { recordHistories } from '../history.js';
 import { writeOutbox } from '../outbox.js';
 
 export interface OpenTicketInput {
@@ -20,32 +21,112 @@ export interface OpenedTicket {
   ticketId: number;
 }
 
+export interface OpenTicketRequest {
+  actor: Actor;
+  input: OpenTicketInput;
+}
+
+export type OpenTicketResult = ({ ok: true } & OpenedTicket) | { ok: false; error: AppError };
+
 export async function openTicket(
   ctx: AppContext,
   actor: Actor,
   input: OpenTicketInput,
 ): Promise<OpenedTicket> {
-  const source = input.source ?? 'web';
-  let requesterId: number;
-  if (actor.kind === 'user' && !isStaff(actor)) requesterId = actor.id;
-  else if (input.requesterId) requesterId = input.requesterId;
-  else
-    throw new AppError('invalid', 'validation.requesterRequired', {
-      fields: { requesterId: 'validation.requesterRequired' },
-    });
+  const [r] = await openTickets(ctx, [{ actor, input }]);
+  if (!r) throw new Error('openTickets returned no result');
+  if (!r.ok) throw r.error;
+  return { ticketId: r.ticketId };
+}
 
+function requesterOf(actor: Actor, input: OpenTicketInput): number {
+  if (actor.kind === 'user' && !isStaff(actor)) return actor.id;
+  if (input.requesterId) return input.requesterId;
+  throw new AppError('invalid', 'validation.requesterRequired', {
+    fields: { requesterId: 'validation.requesterRequired' },
+  });
+}
+
+/** An AppError becomes that request's refusal; anything else is a fault of the whole call. */
+function refusal(err: unknown): { ok: false; error: AppError } {
+  if (isAppError(err)) return { ok: false, error: err };
+  throw err;
+}
+
+/**
+ * Opens several tickets with one statement per table (the ingest's group commit). Each request is checked on its
+ * own before anything is written: a refused one is reported in its place, the others are opened.
+ */
+export async function openTickets(
+  ctx: AppContext,
+  requests: readonly OpenTicketRequest[],
+): Promise<OpenTicketResult[]> {
   return ctx.db.transaction(async (trx) => {
-    const requester = await trx('users').where({ id: requesterId, active: true }).first('id', 'company_id');
-    if (!requester) throw new AppError('invalid', 'validation.requesterRequired');
-    const services: { id: number }[] = requester.company_id
-      ? await trx('services').where({ company_id: requester.company_id, active: true }).select('id')
-      : [];
-    const valid = validateDraft(ctx.catalog, input.draft, {
-      allowedServiceIds: services.map((s) => s.id),
-      requireService: source === 'web',
+    const ids = requests.map((r) => {
+      try {
+        return requesterOf(r.actor, r.input);
+      } catch (err) {
+        return refusal(err);
+      }
     });
-    const [row] = await trx('tickets')
-      .insert({
+    const wanted = [...new Set(ids.filter((id): id is number => typeof id === 'number'))];
+    const requesters: { id: number; company_id: number | null }[] = wanted.length
+      ? await trx('users').whereIn('id', wanted).where({ active: true }).select('id', 'company_id')
+      : [];
+    const byId = new Map(requesters.map((u) => [u.id, u]));
+    const companies = [
+      ...new Set(requesters.map((u) => u.company_id).filter((c): c is number => c !== null)),
+    ];
+    const services: { id: number; company_id: number }[] = companies.length
+      ? await trx('services')
+          .whereIn('company_id', companies)
+          .where({ active: true })
+          .select('id', 'company_id')
+      : [];
+    const checked = requests.map((r, i) => {
+      const id = ids[i];
+      if (id === undefined) throw new Error('one requester per request');
+      if (typeof id !== 'number') return id;
+      const requester = byId.get(id);
+      if (!requester) return refusal(new AppError('invalid', 'validation.requesterRequired'));
+      const source = r.input.source ?? 'web';
+      try {
+        const valid = validateDraft(ctx.catalog, r.input.draft, {
+          allowedServiceIds: services.filter((s) => s.company_id === requester.company_id).map((s) => s.id),
+          requireService: source === 'web',
+        });
+        for (const f of r.input.files ?? []) checkAttachmentSize(ctx.catalog, f.data.length);
+        const ok: { ok: true } & CheckedRequest = { ok: true, request: r, requester, valid, source };
+        return ok;
+      } catch (err) {
+        return refusal(err);
+      }
+    });
+    const accepted = checked.filter((c) => c.ok);
+    const ticketOf = accepted.length ? await writeTickets(trx, ctx, accepted) : new Map();
+    return checked.map((c) =>
+      c.ok ? { ok: true as const, ticketId: ticketOf.get(c.request) as number } : c,
+    );
+  });
+}
+
+interface CheckedRequest {
+  request: OpenTicketRequest;
+  requester: { id: number; company_id: number | null };
+  valid: ReturnType<typeof validateDraft>;
+  source: 'web' | 'email';
+}
+
+/** The rows of accepted requests: tickets, files, history and outbox, one statement each. */
+async function writeTickets(
+  trx: Tx,
+  ctx: AppContext,
+  accepted: readonly CheckedRequest[],
+): Promise<Map<OpenTicketRequest, number>> {
+  // Postgres returns the rows of a multi-row INSERT … RETURNING in the order of its VALUES.
+  const rows: { id: number }[] = await trx('tickets')
+    .insert(
+      accepted.map(({ valid, requester, source }) => ({
         type: valid.type,
         category: valid.category,
         urgency: valid.urgency,
@@ -54,28 +135,45 @@ export async function openTicket(
         title: valid.title,
         description: valid.description,
         status: 'new',
-        requester_id: requesterId,
+        requester_id: requester.id,
         company_id: requester.company_id,
         source,
-      })
-      .returning('id');
-    const ticketId = row.id as number;
-    const by = actorId(actor);
-    if (input.files?.length) {
-      await storeAttachments(trx, ctx.catalog, input.files, {
-        ticketId,
-        followupId: null,
-        uploadedBy: by ?? requesterId,
-      });
-    }
-    await recordHistory(trx, {
-      ticketId,
-      actorId: by,
-      kind: 'created',
+      })),
+    )
+    .returning('id');
+  const opened = accepted.map((c, i) => ({
+    ...c,
+    ticketId: rows[i]?.id as number,
+    by: actorId(c.request.actor),
+  }));
+  await storeAttachmentSets(
+    trx,
+    ctx.catalog,
+    opened
+      .filter((o) => o.request.input.files?.length)
+      .map((o) => ({
+        files: o.request.input.files ?? [],
+        refs: { ticketId: o.ticketId, followupId: null, uploadedBy: o.by ?? o.requester.id },
+      })),
+  );
+  await recordHistories(
+    trx,
+    opened.map((o) => ({
+      ticketId: o.ticketId,
+      actorId: o.by,
+      kind: 'created' as const,
       toStatus: 'new',
-      data: { source, inboundMailId: input.inboundMailId ?? null },
-    });
-    await writeOutbox(trx, [{ event: 'ticket.created', ticketId, actorId: by, payload: { source } }]);
-    return { ticketId };
-  });
+      data: { source: o.source, inboundMailId: o.request.input.inboundMailId ?? null },
+    })),
+  );
+  await writeOutbox(
+    trx,
+    opened.map((o) => ({
+      event: 'ticket.created' as const,
+      ticketId: o.ticketId,
+      actorId: o.by,
+      payload: { source: o.source },
+    })),
+  );
+  return new Map(opened.map((o) => [o.request, o.ticketId]));
 }
