@@ -1,11 +1,12 @@
 import { Queue, Worker } from 'bullmq';
 import type { Config } from '../config/config.js';
-import { createRedis } from '../infra/redis.js';
+import { createFailFastRedis, createRedis } from '../infra/redis.js';
 import { NOTIFICATIONS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
 import { deliverOutbox } from './deliver.js';
 import { type OutboxRelay, type RelayOptions, startOutboxRelay } from './relay.js';
+import { rateLimited } from './sending-rate.js';
 import { compileTemplates } from './templates.js';
 import { createMailTransport } from './transport.js';
 
@@ -43,10 +44,17 @@ export async function startOutbound(
   const o = { ...DEFAULTS, ...tuning };
   const { config, logger } = s;
   const templates = await compileTemplates(config);
-  const transport = createMailTransport(config);
   const queueRedis = createRedis(config.REDIS_URL);
   const workerRedis = createRedis(config.REDIS_URL);
-  for (const r of [queueRedis, workerRedis]) r.on('error', () => {});
+  const rateRedis = createFailFastRedis(config.REDIS_URL);
+  for (const r of [queueRedis, workerRedis, rateRedis]) r.on('error', () => {});
+  // Per mail, not per job: a job may carry several mails.
+  const transport = rateLimited(
+    createMailTransport(config),
+    rateRedis,
+    `${config.REDIS_PREFIX}:${NOTIFICATIONS_QUEUE}:sending-rate`,
+    config.SMTP_MAX_PER_SECOND,
+  );
   const queue = new Queue(NOTIFICATIONS_QUEUE, {
     connection: queueRedis,
     prefix: config.REDIS_PREFIX,
@@ -62,12 +70,7 @@ export async function startOutbound(
   const worker = new Worker<{ outboxId: number }>(
     NOTIFICATIONS_QUEUE,
     (job) => deliverOutbox(deps, job.data.outboxId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
-    {
-      connection: workerRedis,
-      prefix: config.REDIS_PREFIX,
-      concurrency: o.concurrency,
-      limiter: { max: config.SMTP_MAX_PER_SECOND, duration: 1000 },
-    },
+    { connection: workerRedis, prefix: config.REDIS_PREFIX, concurrency: o.concurrency },
   );
   worker.on('error', (err) => logger.warn({ err: err.message }, 'notification worker error'));
   worker.on('failed', (job, err) =>
@@ -95,6 +98,7 @@ export async function startOutbound(
       transport.close();
       queueRedis.disconnect();
       workerRedis.disconnect();
+      rateRedis.disconnect();
     },
   };
 }
