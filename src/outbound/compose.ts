@@ -106,9 +106,8 @@ function summary(tr: Strings, rows: [string, string][]): { html: string; text: s
 
 const WHO = ['req', 'asg', 'act'] as const;
 
-/** The query text, built once: no need to compile the same 40-column join for every notification. */
-let loadSql: string | null = null;
-const buildLoadSql = (db: Db): string =>
+/** The query text for a `where` on `o`, built once: no need to compile the same 40-column join for every job. */
+const buildLoadSql = (db: Db, where: string): string =>
   db('outbox as o')
     .leftJoin('tickets as t', 't.id', 'o.ticket_id')
     .leftJoin('services as s', 's.id', 't.service_id')
@@ -123,9 +122,10 @@ const buildLoadSql = (db: Db): string =>
     .leftJoin('users as req', 'req.id', 't.requester_id')
     .leftJoin('users as asg', 'asg.id', 't.assignee_id')
     .leftJoin('users as act', 'act.id', 'o.actor_id')
-    .whereRaw('o.id = any(?::bigint[])', [[0]])
+    .whereRaw(where)
     .select(
       'o.id',
+      'o.batch',
       'o.event',
       'o.ticket_id',
       'o.actor_id',
@@ -149,16 +149,24 @@ const buildLoadSql = (db: Db): string =>
     )
     .toSQL().sql;
 
-/** Outbox rows with their ticket, follow-up and earlier deliveries, in one query for any number of rows. */
-export async function loadOutboxes(db: Db, ids: number[]): Promise<(OutboxRecord | null)[]> {
-  loadSql ??= buildLoadSql(db);
-  const rows: Record<string, unknown>[] = (await db.raw(loadSql, [ids])).rows;
-  const byId = new Map(rows.map((r) => [r.id as number, outboxRecord(r)]));
-  return ids.map((id) => byId.get(id) ?? null);
+let byIdSql: string | null = null;
+let byBatchSql: string | null = null;
+
+/** An outbox row with its ticket, follow-up and earlier deliveries, in one query. */
+export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | null> {
+  byIdSql ??= buildLoadSql(db, 'o.id = ?');
+  const rows: Record<string, unknown>[] = (await db.raw(byIdSql, [id])).rows;
+  return rows[0] ? outboxRecord(rows[0]) : null;
 }
 
-export const loadOutbox = async (db: Db, id: number): Promise<OutboxRecord | null> =>
-  (await loadOutboxes(db, [id]))[0] ?? null;
+/** The rows not done yet of each batch, as loadOutbox loads them, in one query for any number of batches. */
+export async function loadBatches(db: Db, batches: number[]): Promise<OutboxRecord[][]> {
+  byBatchSql ??= buildLoadSql(db, 'o.batch = any(?::bigint[]) and o.done_at is null');
+  const rows: Record<string, unknown>[] = (await db.raw(byBatchSql, [batches])).rows;
+  const byBatch = new Map<number, OutboxRecord[]>(batches.map((b) => [b, []]));
+  for (const r of rows) byBatch.get(r.batch as number)?.push(outboxRecord(r));
+  return batches.map((b) => byBatch.get(b) ?? []);
+}
 
 function outboxRecord(r: Record<string, unknown>): OutboxRecord {
   const people: UserRow[] = [];

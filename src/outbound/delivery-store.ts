@@ -1,6 +1,6 @@
 import type { Db } from '../db/db.js';
 import { batcher } from './batch.js';
-import { loadOutboxes, type OutboxRecord } from './compose.js';
+import { loadBatches, type OutboxRecord } from './compose.js';
 
 /** A mail the relay accepted. */
 export interface Sent {
@@ -16,12 +16,13 @@ export interface Sent {
 }
 
 /**
- * The two statements of every notification, the load before sending and the confirmation after, each shared
- * by the jobs in flight at that moment (group commit): under load one round trip serves many jobs. Each
- * statement commits before its callers go on: a mail is confirmed before its job completes.
+ * The two statements of every notification, the load of its job's batch before sending and the confirmation
+ * after, each shared by the jobs and mails in flight at that moment (group commit): under load one round trip
+ * serves many. Each statement commits before its callers go on: a mail is confirmed before its job completes.
  */
 export interface DeliveryStore {
-  load(outboxId: number): Promise<OutboxRecord | null>;
+  /** The rows of a batch not done yet. */
+  load(batch: number): Promise<OutboxRecord[]>;
   confirm(sent: Sent): Promise<null>;
 }
 
@@ -62,7 +63,7 @@ function createStore(db: Db): DeliveryStore {
     ]);
     return all.map(() => null);
   });
-  return { load: batcher((ids: number[]) => loadOutboxes(db, ids)), confirm };
+  return { load: batcher((batches: number[]) => loadBatches(db, batches)), confirm };
 }
 
 const stores = new WeakMap<Db, DeliveryStore>();

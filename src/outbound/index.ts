@@ -4,7 +4,7 @@ import { createFailFastRedis, createRedis } from '../infra/redis.js';
 import { NOTIFICATIONS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
-import { deliverOutbox } from './deliver.js';
+import { deliverBatch } from './deliver.js';
 import { type OutboxRelay, type RelayOptions, startOutboxRelay } from './relay.js';
 import { rateLimited } from './sending-rate.js';
 import { compileTemplates } from './templates.js';
@@ -22,6 +22,7 @@ const DEFAULTS: OutboundTuning = {
   sweepMs: 5000,
   staleMs: 120_000,
   batch: 500,
+  rowsPerJob: 50,
   retryBaseMs: 5000,
   attempts: 15,
   concurrency: 8,
@@ -48,7 +49,7 @@ export async function startOutbound(
   const workerRedis = createRedis(config.REDIS_URL);
   const rateRedis = createFailFastRedis(config.REDIS_URL);
   for (const r of [queueRedis, workerRedis, rateRedis]) r.on('error', () => {});
-  // Per mail, not per job: a job may carry several mails.
+  // Per mail, not per job: a job carries a batch of rows.
   const transport = rateLimited(
     createMailTransport(config),
     rateRedis,
@@ -67,15 +68,15 @@ export async function startOutbound(
   });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
   const deps = { db: s.db, config, logger, templates, transport };
-  const worker = new Worker<{ outboxId: number }>(
+  const worker = new Worker<{ batch: number }>(
     NOTIFICATIONS_QUEUE,
-    (job) => deliverOutbox(deps, job.data.outboxId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+    (job) => deliverBatch(deps, job.data.batch, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
     { connection: workerRedis, prefix: config.REDIS_PREFIX, concurrency: o.concurrency },
   );
   worker.on('error', (err) => logger.warn({ err: err.message }, 'notification worker error'));
   worker.on('failed', (job, err) =>
     logger.warn(
-      { outboxId: job?.data.outboxId, attempt: job?.attemptsMade, err: err.message },
+      { batch: job?.data.batch, attempt: job?.attemptsMade, err: err.message },
       'notification attempt failed',
     ),
   );

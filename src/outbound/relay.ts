@@ -10,7 +10,10 @@ export interface RelayOptions {
   sweepMs: number;
   /** A row enqueued this long ago and still not done is enqueued again: its job may have been lost with Redis. */
   staleMs: number;
+  /** Rows moved per round. */
   batch: number;
+  /** Rows one queue job carries at most. */
+  rowsPerJob: number;
 }
 
 export interface OutboxRelay {
@@ -20,8 +23,33 @@ export interface OutboxRelay {
 }
 
 /**
- * Moves outbox rows into BullMQ with jobId = outbox id, so running it twice (or in two processes) adds each
- * job once. While Redis is unreachable rows simply wait in Postgres.
+ * The rows to enqueue with their batch: rows without one are split into batches of `rowsPerJob`, each named
+ * after its first row. A row keeps its batch when enqueued again; the rows are locked (another relay skips them)
+ * while batches are given, so no row is given two.
+ */
+const PICK_SQL = `
+with picked as (
+  select id, batch from outbox
+  where done_at is null
+    and (enqueued_at is null or enqueued_at < now() - make_interval(secs => ?))
+  order by id
+  limit ?
+  for update skip locked
+), fresh as (
+  select id, (row_number() over (order by id) - 1) / ?::int as chunk from picked where batch is null
+), assigned as (
+  update outbox o set batch = f.first
+  from (select id, min(id) over (partition by chunk) as first from fresh) f
+  where o.id = f.id
+  returning o.id, o.batch
+)
+select id, batch from picked where batch is not null
+union all
+select id, batch from assigned`;
+
+/**
+ * Moves outbox rows into BullMQ, one job per batch with jobId = the batch's first row, so running it twice (or
+ * in two processes) adds each job once. While Redis is unreachable rows simply wait in Postgres.
  */
 export function startOutboxRelay(
   deps: { db: Db; databaseUrl: string; queue: Queue; queueRedis: Redis; logger: Logger },
@@ -36,19 +64,13 @@ export function startOutboxRelay(
     let moved = 0;
     for (;;) {
       if (queueRedis.status !== 'ready') return moved;
-      const rows: { id: number }[] = await db('outbox')
-        .whereNull('done_at')
-        .where((q) =>
-          q
-            .whereNull('enqueued_at')
-            .orWhere('enqueued_at', '<', db.raw(`now() - make_interval(secs => ?)`, [opts.staleMs / 1000])),
-        )
-        .orderBy('id')
-        .limit(opts.batch)
-        .select('id');
+      const rows: { id: number; batch: number }[] = (
+        await db.raw(PICK_SQL, [opts.staleMs / 1000, opts.batch, opts.rowsPerJob])
+      ).rows;
       if (rows.length === 0) return moved;
+      const batches = [...new Set(rows.map((r) => r.batch))];
       await queue.addBulk(
-        rows.map((r) => ({ name: 'notify', data: { outboxId: r.id }, opts: { jobId: outboxJobId(r.id) } })),
+        batches.map((b) => ({ name: 'notify', data: { batch: b }, opts: { jobId: batchJobId(b) } })),
       );
       await db('outbox')
         .whereIn(
@@ -132,5 +154,5 @@ export function startOutboxRelay(
   };
 }
 
-/** The job id of an outbox row (BullMQ refuses integer-like custom ids). */
-export const outboxJobId = (outboxId: number): string => `outbox-${outboxId}`;
+/** The job id of a batch of outbox rows (BullMQ refuses integer-like custom ids). */
+export const batchJobId = (batch: number): string => `outbox-${batch}`;
