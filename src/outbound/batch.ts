@@ -5,16 +5,21 @@ interface Pending<I, O> {
 }
 
 /**
- * Group commit: the first call runs at once; calls made while a run is in flight wait and then go together in
- * the next run (up to `max`). Under load, concurrent jobs share one statement and one round trip; alone, a call
- * costs what a direct query costs. `run` returns one result per item, in order; a failed run rejects every
- * call of that run, and their jobs are retried as after any failed statement.
+ * Group commit: the first call runs after `lingerMs` (at once by default); calls made meanwhile and while a run
+ * is in flight go together in the next run (up to `max`). Under load, concurrent jobs share one statement and
+ * one round trip; alone, a call costs what a direct query costs (plus the linger). `run` returns one result per
+ * item, in order; a failed run rejects every call of that run, and their jobs are retried as after any failed
+ * statement.
  */
-export function batcher<I, O>(run: (items: I[]) => Promise<O[]>, max = 256): (item: I) => Promise<O> {
+export function batcher<I, O>(
+  run: (items: I[]) => Promise<O[]>,
+  { max = 256, lingerMs = 0 }: { max?: number; lingerMs?: number } = {},
+): (item: I) => Promise<O> {
   const waiting: Pending<I, O>[] = [];
   let busy = false;
   const drain = async () => {
     busy = true;
+    if (lingerMs > 0) await new Promise((r) => setTimeout(r, lingerMs));
     while (waiting.length) {
       const batch = waiting.splice(0, max);
       try {

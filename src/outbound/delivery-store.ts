@@ -1,4 +1,5 @@
 import type { Db } from '../db/db.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import { batcher } from './batch.js';
 import { loadBatches, type OutboxRecord } from './compose.js';
 
@@ -28,7 +29,7 @@ export interface DeliveryStore {
 
 const CONFIRM_SQL = `
 with v as (
-  select * from unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+  select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::boolean[])
     as v(outbox_id, ticket_id, user_id, recipient, event, message_id, finish)
 ), d as (
   insert into deliveries (outbox_id, ticket_id, user_id, recipient, event, message_id, status, sent_at)
@@ -39,30 +40,33 @@ with v as (
 update outbox set done_at = now(), attempts = attempts + 1, last_error = null
 where id in (select outbox_id from v where finish)`;
 
-/** pg sends null array elements as NULL; knex's binding type just does not list nullable arrays. */
-const nullable = (xs: (number | null)[]) => xs as number[];
+/** A confirmation waits this long for the next mails to share its statement (their mails already went out). */
+const CONFIRM_LINGER_MS = 10;
 
 function createStore(db: Db): DeliveryStore {
-  const confirm = batcher(async (all: Sent[]): Promise<null[]> => {
-    // One row per pair: an upsert may not touch the same row twice in one statement.
-    const pairs = new Map<string, Sent>();
-    for (const s of all) {
-      const k = `${s.outbox_id}\n${s.recipient}`;
-      const seen = pairs.get(k);
-      pairs.set(k, seen ? { ...seen, finish: seen.finish || s.finish } : s);
-    }
-    const v = [...pairs.values()];
-    await db.raw(CONFIRM_SQL, [
-      v.map((s) => s.outbox_id),
-      nullable(v.map((s) => s.ticket_id)),
-      nullable(v.map((s) => s.user_id)),
-      v.map((s) => s.recipient),
-      v.map((s) => s.event),
-      v.map((s) => s.message_id),
-      v.map((s) => s.finish),
-    ]);
-    return all.map(() => null);
-  });
+  const confirm = batcher(
+    async (all: Sent[]): Promise<null[]> => {
+      // One row per pair: an upsert may not touch the same row twice in one statement.
+      const pairs = new Map<string, Sent>();
+      for (const s of all) {
+        const k = `${s.outbox_id}\n${s.recipient}`;
+        const seen = pairs.get(k);
+        pairs.set(k, seen ? { ...seen, finish: seen.finish || s.finish } : s);
+      }
+      const v = [...pairs.values()];
+      await preparedQuery(db, CONFIRM_SQL, [
+        v.map((s) => s.outbox_id),
+        v.map((s) => s.ticket_id),
+        v.map((s) => s.user_id),
+        v.map((s) => s.recipient),
+        v.map((s) => s.event),
+        v.map((s) => s.message_id),
+        v.map((s) => s.finish),
+      ]);
+      return all.map(() => null);
+    },
+    { lingerMs: CONFIRM_LINGER_MS },
+  );
   return { load: batcher((batches: number[]) => loadBatches(db, batches)), confirm };
 }
 
