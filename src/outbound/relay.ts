@@ -23,9 +23,9 @@ export interface OutboxRelay {
 }
 
 /**
- * The rows to enqueue with their batch: rows without one are split into batches of `rowsPerJob`, each named
- * after its first row. A row keeps its batch when enqueued again; the rows are locked (another relay skips them)
- * while batches are given, so no row is given two.
+ * Marks the rows to enqueue and returns them with their batch: rows without one are split into batches of
+ * `rowsPerJob`, each named after its first row. A row keeps its batch when enqueued again; the rows are locked
+ * (another relay skips them) while batches are given, so no row is given two.
  */
 const PICK_SQL = `
 with picked as (
@@ -37,15 +37,13 @@ with picked as (
   for update skip locked
 ), fresh as (
   select id, (row_number() over (order by id) - 1) / ?::int as chunk from picked where batch is null
-), assigned as (
-  update outbox o set batch = f.first
-  from (select id, min(id) over (partition by chunk) as first from fresh) f
-  where o.id = f.id
-  returning o.id, o.batch
+), named as (
+  select id, min(id) over (partition by chunk) as batch from fresh
 )
-select id, batch from picked where batch is not null
-union all
-select id, batch from assigned`;
+update outbox o set enqueued_at = now(), batch = coalesce(p.batch, n.batch)
+from picked p left join named n on n.id = p.id
+where o.id = p.id
+returning o.id, o.batch`;
 
 /**
  * Moves outbox rows into BullMQ, one job per batch with jobId = the batch's first row, so running it twice (or
@@ -69,15 +67,21 @@ export function startOutboxRelay(
       ).rows;
       if (rows.length === 0) return moved;
       const batches = [...new Set(rows.map((r) => r.batch))];
-      await queue.addBulk(
-        batches.map((b) => ({ name: 'notify', data: { batch: b }, opts: { jobId: batchJobId(b) } })),
-      );
-      await db('outbox')
-        .whereIn(
-          'id',
-          rows.map((r) => r.id),
-        )
-        .update({ enqueued_at: new Date() });
+      try {
+        await queue.addBulk(
+          batches.map((b) => ({ name: 'notify', data: { batch: b }, opts: { jobId: batchJobId(b) } })),
+        );
+      } catch (err) {
+        // Marked but maybe not added: the next round takes them again (at worst, staleMs later).
+        await db('outbox')
+          .whereIn(
+            'id',
+            rows.map((r) => r.id),
+          )
+          .update({ enqueued_at: null })
+          .catch(() => {});
+        throw err;
+      }
       moved += rows.length;
       if (rows.length < opts.batch) return moved;
     }
