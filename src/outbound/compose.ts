@@ -159,13 +159,11 @@ export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | nul
   return rows[0] ? outboxRecord(rows[0]) : null;
 }
 
-/** The rows not done yet of each batch, as loadOutbox loads them, in one query for any number of batches. */
-export async function loadBatches(db: Db, batches: number[]): Promise<OutboxRecord[][]> {
-  byBatchSql ??= buildLoadSql(db, 'o.batch = any(?::bigint[]) and o.done_at is null');
-  const rows: Record<string, unknown>[] = (await db.raw(byBatchSql, [batches])).rows;
-  const byBatch = new Map<number, OutboxRecord[]>(batches.map((b) => [b, []]));
-  for (const r of rows) byBatch.get(r.batch as number)?.push(outboxRecord(r));
-  return batches.map((b) => byBatch.get(b) ?? []);
+/** The rows of a batch not done yet, as loadOutbox loads them, in one query. */
+export async function loadBatch(db: Db, batch: number): Promise<OutboxRecord[]> {
+  byBatchSql ??= buildLoadSql(db, 'o.batch = ? and o.done_at is null');
+  const rows: Record<string, unknown>[] = (await db.raw(byBatchSql, [batch])).rows;
+  return rows.map(outboxRecord);
 }
 
 function outboxRecord(r: Record<string, unknown>): OutboxRecord {

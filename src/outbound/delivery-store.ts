@@ -1,7 +1,7 @@
 import type { Db } from '../db/db.js';
 import { preparedQuery } from '../db/prepared-query.js';
 import { batcher } from './batch.js';
-import { loadBatches, type OutboxRecord } from './compose.js';
+import { loadBatch, type OutboxRecord } from './compose.js';
 
 /** A mail the relay accepted. */
 export interface Sent {
@@ -17,9 +17,9 @@ export interface Sent {
 }
 
 /**
- * The two statements of every notification, the load of its job's batch before sending and the confirmation
- * after, each shared by the jobs and mails in flight at that moment (group commit): under load one round trip
- * serves many. Each statement commits before its callers go on: a mail is confirmed before its job completes.
+ * The two statements of every notification: the load of its job's batch before sending, and the confirmation
+ * after, shared by the mails confirmed at that moment (group commit): under load one round trip serves many.
+ * A confirmation commits before its callers go on: a mail is confirmed before its job completes.
  */
 export interface DeliveryStore {
   /** The rows of a batch not done yet. */
@@ -67,7 +67,7 @@ function createStore(db: Db): DeliveryStore {
     },
     { lingerMs: CONFIRM_LINGER_MS },
   );
-  return { load: batcher((batches: number[]) => loadBatches(db, batches)), confirm };
+  return { load: (batch) => loadBatch(db, batch), confirm };
 }
 
 const stores = new WeakMap<Db, DeliveryStore>();
