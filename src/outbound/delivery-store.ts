@@ -40,8 +40,8 @@ with v as (
 update outbox set done_at = now(), attempts = attempts + 1, last_error = null
 where id in (select outbox_id from v where finish)`;
 
-/** A confirmation waits this long for the next mails to share its statement (their mails already went out). */
-const CONFIRM_LINGER_MS = 10;
+/** Confirmations wait this long for company (their mails already went out): under load, fewer statements. */
+const CONFIRM_LINGER_MS = 20;
 
 function createStore(db: Db): DeliveryStore {
   const confirm = batcher(
