@@ -28,6 +28,10 @@ const DEFAULTS: OutboundTuning = {
   concurrency: 8,
 };
 
+/** A job queued before batches carries its outbox row, whose batch it is (migration 20261201_501). */
+type NotifyJob = { batch: number } | { outboxId: number };
+const batchOf = (data: NotifyJob): number => ('batch' in data ? data.batch : data.outboxId);
+
 /** The queue as the relay, the dashboard and tests see it. */
 export const notificationQueue = (config: Config, connection = createRedis(config.REDIS_URL)) =>
   new Queue(NOTIFICATIONS_QUEUE, { connection, prefix: config.REDIS_PREFIX });
@@ -68,15 +72,15 @@ export async function startOutbound(
   });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
   const deps = { db: s.db, config, logger, templates, transport };
-  const worker = new Worker<{ batch: number }>(
+  const worker = new Worker<NotifyJob>(
     NOTIFICATIONS_QUEUE,
-    (job) => deliverBatch(deps, job.data.batch, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+    (job) => deliverBatch(deps, batchOf(job.data), job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
     { connection: workerRedis, prefix: config.REDIS_PREFIX, concurrency: o.concurrency },
   );
   worker.on('error', (err) => logger.warn({ err: err.message }, 'notification worker error'));
   worker.on('failed', (job, err) =>
     logger.warn(
-      { batch: job?.data.batch, attempt: job?.attemptsMade, err: err.message },
+      { batch: job ? batchOf(job.data) : null, attempt: job?.attemptsMade, err: err.message },
       'notification attempt failed',
     ),
   );
