@@ -18,7 +18,6 @@ export interface OutboxRecord {
   ticket_id: number | null;
   actor_id: number | null;
   payload: Record<string, unknown>;
-  done_at: Date | null;
   /** The ticket and follow-up the event is about, loaded with the row. */
   ticket: TicketView | null;
   followup_body: string | null;
@@ -125,12 +124,10 @@ const buildLoadSql = (db: Db, where: string): string =>
     .whereRaw(where)
     .select(
       'o.id',
-      'o.batch',
       'o.event',
       'o.ticket_id',
       'o.actor_id',
       'o.payload',
-      'o.done_at',
       't.title',
       't.status',
       't.type',
@@ -179,7 +176,6 @@ function outboxRecord(r: Record<string, unknown>): OutboxRecord {
     ticket_id: ticketId,
     actor_id: r.actor_id as number | null,
     payload: r.payload as Record<string, unknown>,
-    done_at: r.done_at as Date | null,
     followup_body: r.followup_body as string | null,
     people,
     deliveries: new Map(
