@@ -5,17 +5,22 @@ interface Pending<I, O> {
 }
 
 /**
- * Group commit: the first call runs at once; calls made while a run is in flight wait and then go together in
- * the next run (up to `max`). Under load, concurrent jobs share one statement and one round trip; alone, a call
- * costs what a direct query costs. `run` returns one result per item, in order; a failed run rejects every
- * call of that run, and their jobs are retried as after any failed statement.
+ * Group commit: a run starts `lingerMs` after the previous one ended (or after the first call, when idle) and
+ * takes every call made meanwhile (up to `max`): under load, many calls share one statement and one round
+ * trip, at most one run per `lingerMs` plus the run's own time; alone, a call costs a direct query plus the
+ * linger. `run` returns one result per item, in order; a failed run rejects every call of that run, and their
+ * jobs are retried as after any failed statement.
  */
-export function batcher<I, O>(run: (items: I[]) => Promise<O[]>, max = 256): (item: I) => Promise<O> {
+export function batcher<I, O>(
+  run: (items: I[]) => Promise<O[]>,
+  { lingerMs, max = 256 }: { lingerMs: number; max?: number },
+): (item: I) => Promise<O> {
   const waiting: Pending<I, O>[] = [];
   let busy = false;
   const drain = async () => {
     busy = true;
     while (waiting.length) {
+      await new Promise((r) => setTimeout(r, lingerMs));
       const batch = waiting.splice(0, max);
       try {
         const out = await run(batch.map((p) => p.item));

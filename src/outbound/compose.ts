@@ -18,7 +18,6 @@ export interface OutboxRecord {
   ticket_id: number | null;
   actor_id: number | null;
   payload: Record<string, unknown>;
-  done_at: Date | null;
   /** The ticket and follow-up the event is about, loaded with the row. */
   ticket: TicketView | null;
   followup_body: string | null;
@@ -106,9 +105,8 @@ function summary(tr: Strings, rows: [string, string][]): { html: string; text: s
 
 const WHO = ['req', 'asg', 'act'] as const;
 
-/** The query text, built once: no need to compile the same 40-column join for every notification. */
-let loadSql: string | null = null;
-const buildLoadSql = (db: Db): string =>
+/** The query text for a `where` on `o`, built once: no need to compile the same 40-column join for every job. */
+const buildLoadSql = (db: Db, where: string): string =>
   db('outbox as o')
     .leftJoin('tickets as t', 't.id', 'o.ticket_id')
     .leftJoin('services as s', 's.id', 't.service_id')
@@ -123,14 +121,13 @@ const buildLoadSql = (db: Db): string =>
     .leftJoin('users as req', 'req.id', 't.requester_id')
     .leftJoin('users as asg', 'asg.id', 't.assignee_id')
     .leftJoin('users as act', 'act.id', 'o.actor_id')
-    .whereRaw('o.id = any(?::bigint[])', [[0]])
+    .whereRaw(where)
     .select(
       'o.id',
       'o.event',
       'o.ticket_id',
       'o.actor_id',
       'o.payload',
-      'o.done_at',
       't.title',
       't.status',
       't.type',
@@ -149,16 +146,22 @@ const buildLoadSql = (db: Db): string =>
     )
     .toSQL().sql;
 
-/** Outbox rows with their ticket, follow-up and earlier deliveries, in one query for any number of rows. */
-export async function loadOutboxes(db: Db, ids: number[]): Promise<(OutboxRecord | null)[]> {
-  loadSql ??= buildLoadSql(db);
-  const rows: Record<string, unknown>[] = (await db.raw(loadSql, [ids])).rows;
-  const byId = new Map(rows.map((r) => [r.id as number, outboxRecord(r)]));
-  return ids.map((id) => byId.get(id) ?? null);
+let byIdSql: string | null = null;
+let byBatchSql: string | null = null;
+
+/** An outbox row with its ticket, follow-up and earlier deliveries, in one query. */
+export async function loadOutbox(db: Db, id: number): Promise<OutboxRecord | null> {
+  byIdSql ??= buildLoadSql(db, 'o.id = ?');
+  const rows: Record<string, unknown>[] = (await db.raw(byIdSql, [id])).rows;
+  return rows[0] ? outboxRecord(rows[0]) : null;
 }
 
-export const loadOutbox = async (db: Db, id: number): Promise<OutboxRecord | null> =>
-  (await loadOutboxes(db, [id]))[0] ?? null;
+/** The rows of a batch not done yet, as loadOutbox loads them, in one query. */
+export async function loadBatch(db: Db, batch: number): Promise<OutboxRecord[]> {
+  byBatchSql ??= buildLoadSql(db, 'o.batch = ? and o.done_at is null');
+  const rows: Record<string, unknown>[] = (await db.raw(byBatchSql, [batch])).rows;
+  return rows.map(outboxRecord);
+}
 
 function outboxRecord(r: Record<string, unknown>): OutboxRecord {
   const people: UserRow[] = [];
@@ -173,7 +176,6 @@ function outboxRecord(r: Record<string, unknown>): OutboxRecord {
     ticket_id: ticketId,
     actor_id: r.actor_id as number | null,
     payload: r.payload as Record<string, unknown>,
-    done_at: r.done_at as Date | null,
     followup_body: r.followup_body as string | null,
     people,
     deliveries: new Map(

@@ -29,22 +29,33 @@ export class TemporaryFailure extends Error {
 }
 
 /**
+ * Sends every mail of the rows of one batch (one queue job) not done yet, the rows side by side. Throws when a
+ * row failed, after the others were sent: the job is retried, and the retry skips what was done.
+ */
+export async function deliverBatch(d: DeliverDeps, batch: number, lastAttempt: boolean): Promise<void> {
+  const rows = await deliveryStore(d.db).load(batch);
+  const failed = (await Promise.allSettled(rows.map((row) => deliverOutbox(d, row, lastAttempt)))).find(
+    (r) => r.status === 'rejected',
+  );
+  if (failed) throw failed.reason;
+}
+
+/**
  * Sends every mail of one outbox row, once each: each sent mail is confirmed in `deliveries` (unique per outbox
  * row and recipient), and a retried job skips what was confirmed or refused. The Message-ID is derived from the
  * outbox row and recipient, so a mail sent just before a crash is re-sent under the same Message-ID (at least
- * once, recognisable) without a write before sending: two round trips per mail, the load and the confirmation.
+ * once, recognisable) without a write before sending: the batch's load and each mail's confirmation.
  * 5xx: recorded as failed and on the user, not retried. 4xx/connection: recorded as still `sending` with the
- * error, the job throws and BullMQ retries; on the last attempt the remaining mails are recorded as failed.
+ * error, the row throws and BullMQ retries the job; on the last attempt the remaining mails are recorded as failed.
  */
-export async function deliverOutbox(d: DeliverDeps, outboxId: number, lastAttempt: boolean): Promise<void> {
-  const row = await deliveryStore(d.db).load(outboxId);
-  if (!row || row.done_at) return;
+async function deliverOutbox(d: DeliverDeps, row: OutboxRecord, lastAttempt: boolean): Promise<void> {
+  const outboxId = row.id;
   const mails = await planMails(d.db, d.config, row);
   let temporary: unknown = null;
   let finished = false;
   for (const [i, mail] of mails.entries()) {
     try {
-      // The last mail of a job without failures confirms itself and the outbox row in one statement.
+      // The last mail of a row without failures confirms itself and the row in one statement.
       finished = await deliverOne(d, row, mail, i === mails.length - 1 && temporary === null);
     } catch (err) {
       if (!(err instanceof TemporaryFailure)) throw err;

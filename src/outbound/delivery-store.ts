@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import { batcher } from './batch.js';
-import { loadOutboxes, type OutboxRecord } from './compose.js';
+import { loadBatch, type OutboxRecord } from './compose.js';
 
 /** A mail the relay accepted. */
 export interface Sent {
@@ -16,18 +17,19 @@ export interface Sent {
 }
 
 /**
- * The two statements of every notification, the load before sending and the confirmation after, each shared
- * by the jobs in flight at that moment (group commit): under load one round trip serves many jobs. Each
- * statement commits before its callers go on: a mail is confirmed before its job completes.
+ * The two statements of every notification: the load of its job's batch before sending, and the confirmation
+ * after, shared by the mails confirmed at that moment (group commit): under load one round trip serves many.
+ * A confirmation commits before its callers go on: a mail is confirmed before its job completes.
  */
 export interface DeliveryStore {
-  load(outboxId: number): Promise<OutboxRecord | null>;
+  /** The rows of a batch not done yet. */
+  load(batch: number): Promise<OutboxRecord[]>;
   confirm(sent: Sent): Promise<null>;
 }
 
 const CONFIRM_SQL = `
 with v as (
-  select * from unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+  select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::boolean[])
     as v(outbox_id, ticket_id, user_id, recipient, event, message_id, finish)
 ), d as (
   insert into deliveries (outbox_id, ticket_id, user_id, recipient, event, message_id, status, sent_at)
@@ -38,31 +40,34 @@ with v as (
 update outbox set done_at = now(), attempts = attempts + 1, last_error = null
 where id in (select outbox_id from v where finish)`;
 
-/** pg sends null array elements as NULL; knex's binding type just does not list nullable arrays. */
-const nullable = (xs: (number | null)[]) => xs as number[];
+/** Confirmations wait this long for company (their mails already went out): under load, fewer statements. */
+const CONFIRM_LINGER_MS = 20;
 
 function createStore(db: Db): DeliveryStore {
-  const confirm = batcher(async (all: Sent[]): Promise<null[]> => {
-    // One row per pair: an upsert may not touch the same row twice in one statement.
-    const pairs = new Map<string, Sent>();
-    for (const s of all) {
-      const k = `${s.outbox_id}\n${s.recipient}`;
-      const seen = pairs.get(k);
-      pairs.set(k, seen ? { ...seen, finish: seen.finish || s.finish } : s);
-    }
-    const v = [...pairs.values()];
-    await db.raw(CONFIRM_SQL, [
-      v.map((s) => s.outbox_id),
-      nullable(v.map((s) => s.ticket_id)),
-      nullable(v.map((s) => s.user_id)),
-      v.map((s) => s.recipient),
-      v.map((s) => s.event),
-      v.map((s) => s.message_id),
-      v.map((s) => s.finish),
-    ]);
-    return all.map(() => null);
-  });
-  return { load: batcher((ids: number[]) => loadOutboxes(db, ids)), confirm };
+  const confirm = batcher(
+    async (all: Sent[]): Promise<null[]> => {
+      // One row per pair: an upsert may not touch the same row twice in one statement.
+      const pairs = new Map<string, Sent>();
+      for (const s of all) {
+        const k = `${s.outbox_id}\n${s.recipient}`;
+        const seen = pairs.get(k);
+        pairs.set(k, seen ? { ...seen, finish: seen.finish || s.finish } : s);
+      }
+      const v = [...pairs.values()];
+      await preparedQuery(db, CONFIRM_SQL, [
+        v.map((s) => s.outbox_id),
+        v.map((s) => s.ticket_id),
+        v.map((s) => s.user_id),
+        v.map((s) => s.recipient),
+        v.map((s) => s.event),
+        v.map((s) => s.message_id),
+        v.map((s) => s.finish),
+      ]);
+      return all.map(() => null);
+    },
+    { lingerMs: CONFIRM_LINGER_MS },
+  );
+  return { load: (batch) => loadBatch(db, batch), confirm };
 }
 
 const stores = new WeakMap<Db, DeliveryStore>();

@@ -1,11 +1,12 @@
 import { Queue, Worker } from 'bullmq';
 import type { Config } from '../config/config.js';
-import { createRedis } from '../infra/redis.js';
+import { createFailFastRedis, createRedis } from '../infra/redis.js';
 import { NOTIFICATIONS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
-import { deliverOutbox } from './deliver.js';
+import { deliverBatch } from './deliver.js';
 import { type OutboxRelay, type RelayOptions, startOutboxRelay } from './relay.js';
+import { rateLimited } from './sending-rate.js';
 import { compileTemplates } from './templates.js';
 import { createMailTransport } from './transport.js';
 
@@ -21,10 +22,15 @@ const DEFAULTS: OutboundTuning = {
   sweepMs: 5000,
   staleMs: 120_000,
   batch: 500,
+  rowsPerJob: 50,
   retryBaseMs: 5000,
   attempts: 15,
   concurrency: 8,
 };
+
+/** A job queued before batches carries its outbox row, whose batch it is (migration 20261201_501). */
+type NotifyJob = { batch: number } | { outboxId: number };
+const batchOf = (data: NotifyJob): number => ('batch' in data ? data.batch : data.outboxId);
 
 /** The queue as the relay, the dashboard and tests see it. */
 export const notificationQueue = (config: Config, connection = createRedis(config.REDIS_URL)) =>
@@ -43,10 +49,17 @@ export async function startOutbound(
   const o = { ...DEFAULTS, ...tuning };
   const { config, logger } = s;
   const templates = await compileTemplates(config);
-  const transport = createMailTransport(config);
   const queueRedis = createRedis(config.REDIS_URL);
   const workerRedis = createRedis(config.REDIS_URL);
-  for (const r of [queueRedis, workerRedis]) r.on('error', () => {});
+  const rateRedis = createFailFastRedis(config.REDIS_URL);
+  for (const r of [queueRedis, workerRedis, rateRedis]) r.on('error', () => {});
+  // Per mail, not per job: a job carries a batch of rows.
+  const transport = rateLimited(
+    createMailTransport(config),
+    rateRedis,
+    `${config.REDIS_PREFIX}:${NOTIFICATIONS_QUEUE}:sending-rate`,
+    config.SMTP_MAX_PER_SECOND,
+  );
   const queue = new Queue(NOTIFICATIONS_QUEUE, {
     connection: queueRedis,
     prefix: config.REDIS_PREFIX,
@@ -59,20 +72,15 @@ export async function startOutbound(
   });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
   const deps = { db: s.db, config, logger, templates, transport };
-  const worker = new Worker<{ outboxId: number }>(
+  const worker = new Worker<NotifyJob>(
     NOTIFICATIONS_QUEUE,
-    (job) => deliverOutbox(deps, job.data.outboxId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
-    {
-      connection: workerRedis,
-      prefix: config.REDIS_PREFIX,
-      concurrency: o.concurrency,
-      limiter: { max: config.SMTP_MAX_PER_SECOND, duration: 1000 },
-    },
+    (job) => deliverBatch(deps, batchOf(job.data), job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+    { connection: workerRedis, prefix: config.REDIS_PREFIX, concurrency: o.concurrency },
   );
   worker.on('error', (err) => logger.warn({ err: err.message }, 'notification worker error'));
   worker.on('failed', (job, err) =>
     logger.warn(
-      { outboxId: job?.data.outboxId, attempt: job?.attemptsMade, err: err.message },
+      { batch: job ? batchOf(job.data) : null, attempt: job?.attemptsMade, err: err.message },
       'notification attempt failed',
     ),
   );
@@ -95,6 +103,7 @@ export async function startOutbound(
       transport.close();
       queueRedis.disconnect();
       workerRedis.disconnect();
+      rateRedis.disconnect();
     },
   };
 }

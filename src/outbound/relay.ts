@@ -10,7 +10,10 @@ export interface RelayOptions {
   sweepMs: number;
   /** A row enqueued this long ago and still not done is enqueued again: its job may have been lost with Redis. */
   staleMs: number;
+  /** Rows moved per round. */
   batch: number;
+  /** Rows one queue job carries at most. */
+  rowsPerJob: number;
 }
 
 export interface OutboxRelay {
@@ -20,8 +23,31 @@ export interface OutboxRelay {
 }
 
 /**
- * Moves outbox rows into BullMQ with jobId = outbox id, so running it twice (or in two processes) adds each
- * job once. While Redis is unreachable rows simply wait in Postgres.
+ * Marks the rows to enqueue and returns them with their batch: rows without one are split into batches of
+ * `rowsPerJob`, each named after its first row. A row keeps its batch when enqueued again; the rows are locked
+ * (another relay skips them) while batches are given, so no row is given two.
+ */
+const PICK_SQL = `
+with picked as (
+  select id, batch from outbox
+  where done_at is null
+    and (enqueued_at is null or enqueued_at < now() - make_interval(secs => ?))
+  order by id
+  limit ?
+  for update skip locked
+), fresh as (
+  select id, (row_number() over (order by id) - 1) / ?::int as chunk from picked where batch is null
+), named as (
+  select id, min(id) over (partition by chunk) as batch from fresh
+)
+update outbox o set enqueued_at = now(), batch = coalesce(p.batch, n.batch)
+from picked p left join named n on n.id = p.id
+where o.id = p.id
+returning o.id, o.batch`;
+
+/**
+ * Moves outbox rows into BullMQ, one job per batch with jobId = the batch's first row, so running it twice (or
+ * in two processes) adds each job once. While Redis is unreachable rows simply wait in Postgres.
  */
 export function startOutboxRelay(
   deps: { db: Db; databaseUrl: string; queue: Queue; queueRedis: Redis; logger: Logger },
@@ -36,26 +62,26 @@ export function startOutboxRelay(
     let moved = 0;
     for (;;) {
       if (queueRedis.status !== 'ready') return moved;
-      const rows: { id: number }[] = await db('outbox')
-        .whereNull('done_at')
-        .where((q) =>
-          q
-            .whereNull('enqueued_at')
-            .orWhere('enqueued_at', '<', db.raw(`now() - make_interval(secs => ?)`, [opts.staleMs / 1000])),
-        )
-        .orderBy('id')
-        .limit(opts.batch)
-        .select('id');
+      const rows: { id: number; batch: number }[] = (
+        await db.raw(PICK_SQL, [opts.staleMs / 1000, opts.batch, opts.rowsPerJob])
+      ).rows;
       if (rows.length === 0) return moved;
-      await queue.addBulk(
-        rows.map((r) => ({ name: 'notify', data: { outboxId: r.id }, opts: { jobId: outboxJobId(r.id) } })),
-      );
-      await db('outbox')
-        .whereIn(
-          'id',
-          rows.map((r) => r.id),
-        )
-        .update({ enqueued_at: new Date() });
+      const batches = [...new Set(rows.map((r) => r.batch))];
+      try {
+        await queue.addBulk(
+          batches.map((b) => ({ name: 'notify', data: { batch: b }, opts: { jobId: batchJobId(b) } })),
+        );
+      } catch (err) {
+        // Marked but maybe not added: the next round takes them again (at worst, staleMs later).
+        await db('outbox')
+          .whereIn(
+            'id',
+            rows.map((r) => r.id),
+          )
+          .update({ enqueued_at: null })
+          .catch(() => {});
+        throw err;
+      }
       moved += rows.length;
       if (rows.length < opts.batch) return moved;
     }
@@ -132,5 +158,5 @@ export function startOutboxRelay(
   };
 }
 
-/** The job id of an outbox row (BullMQ refuses integer-like custom ids). */
-export const outboxJobId = (outboxId: number): string => `outbox-${outboxId}`;
+/** The job id of a batch of outbox rows (BullMQ refuses integer-like custom ids). */
+export const batchJobId = (batch: number): string => `outbox-${batch}`;

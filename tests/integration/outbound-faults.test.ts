@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOutbox } from '../../src/app/outbox.js';
 import { createRedis } from '../../src/infra/redis.js';
-import { deliverOutbox } from '../../src/outbound/deliver.js';
+import { deliverBatch } from '../../src/outbound/deliver.js';
 import { startOutbound } from '../../src/outbound/index.js';
 import { startOutboxRelay } from '../../src/outbound/relay.js';
 import { compileTemplates } from '../../src/outbound/templates.js';
@@ -161,13 +161,13 @@ describe('outbound faults', () => {
       templates: await compileTemplates(s.config),
       transport: createMailTransport(s.config),
     };
-    await deliverOutbox(deps, row.id, false);
+    await deliverBatch(deps, row.batch, false);
     deps.transport.close();
     expect(smtp.messages.length).toBe(before);
     expect((await s.db('outbox').where({ id: row.id }).first()).done_at).not.toBeNull();
   });
 
-  it('the relay run twice (or by two processes) adds each outbox row once', async () => {
+  it('the relay run twice (or by two processes) adds each outbox row to one job once', async () => {
     // Two relays over a database of their own and a queue no worker reads, so the jobs stay countable.
     const prefix = `${s.config.REDIS_PREFIX}-relay-twice`;
     const conn = createRedis(s.config.REDIS_URL);
@@ -183,15 +183,19 @@ describe('outbound faults', () => {
     const relays = [1, 2].map(() =>
       startOutboxRelay(
         { db: t2.db, databaseUrl: t2.url, queue, queueRedis: conn, logger: s.logger },
-        { sweepMs: 60_000, staleMs: 60_000, batch: 100 },
+        { sweepMs: 60_000, staleMs: 60_000, batch: 100, rowsPerJob: 2 },
       ),
     );
     await Promise.all(relays.flatMap((r) => [r.drain(), r.drain()]));
     // As if a relay died between adding the jobs and marking the rows.
     await t2.db('outbox').whereIn('id', ids).update({ enqueued_at: null });
     await Promise.all(relays.map((r) => r.drain()));
+    // Two jobs (two rows, then one), each named after its first row, whose batches hold every row once.
     const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-    expect(jobs.map((j) => j.id).sort()).toEqual(ids.map((i) => `outbox-${i}`).sort());
+    expect(jobs.map((j) => j.id).sort()).toEqual([`outbox-${ids[0]}`, `outbox-${ids[2]}`].sort());
+    const batches = await t2.db('outbox').whereIn('id', ids).orderBy('id').pluck('batch');
+    expect(batches).toEqual([ids[0], ids[0], ids[2]]);
+    expect(jobs.map((j) => j.data.batch).sort()).toEqual([ids[0], ids[2]].sort());
     expect(await t2.db('outbox').whereNull('enqueued_at').count({ n: '*' })).toEqual([{ n: 0 }]);
     for (const r of relays) await r.stop();
     await queue.obliterate({ force: true });
