@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
-import { createReadPool } from '../src/db/prepared-query.js';
+import { createStatementPool } from '../src/db/prepared-query.js';
 import { createLogger } from '../src/infra/logger.js';
 import { connectServices } from '../src/runtime/services.js';
 import { createWebApp } from '../src/web/app.js';
@@ -157,12 +157,12 @@ async function explainList(url: string, customerId: number) {
   );
   const viewer = { id: customerId, companyId: null, isCompanyManager: false };
   const filter = { status: null, search: '', after: null, before: null, pageSize: 20 };
-  const reads = createReadPool(url, createLogger('silent'), 1);
+  const pool = createStatementPool(url, createLogger('silent'), 1);
   let next: string | null;
   try {
-    next = (await listCustomerTickets(reads, 'IZL', viewer, filter)).next;
+    next = (await listCustomerTickets(pool, 'IZL', viewer, filter)).next;
   } finally {
-    await reads.end();
+    await pool.end();
   }
   const statements = {
     all_first_page: customerTicketsStatement('IZL', viewer, filter),

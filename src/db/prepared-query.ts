@@ -2,13 +2,13 @@ import pg from 'pg';
 import type { Logger } from '../infra/logger.js';
 
 /**
- * A small pg pool of its own for the portal's busiest reads (session lookup, ticket list): knex's pool
- * (tarn) costs about as much Node CPU per checkout as one of these short statements does itself.
- * Writes and everything else stay on knex.
+ * A small pg pool of its own for the busiest statements (the portal's session lookup and ticket list, the
+ * outbound delivery confirmation): knex's pool (tarn) costs about as much Node CPU per checkout as one of
+ * these short statements does itself. Transactions and everything else stay on knex.
  */
-export type ReadPool = pg.Pool;
+export type StatementPool = pg.Pool;
 
-export function createReadPool(url: string, logger: Logger, max = 6): ReadPool {
+export function createStatementPool(url: string, logger: Logger, max = 6): StatementPool {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   // An idle connection that dies (Postgres restarted) is reported here, not thrown: the next query reconnects.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres read pool: idle connection lost'));
@@ -23,7 +23,7 @@ const names = new Map<string, string>();
  * go as bindings ($1..$n), never into the text.
  */
 export async function preparedQuery<R extends pg.QueryResultRow>(
-  pool: ReadPool,
+  pool: StatementPool,
   text: string,
   values: readonly unknown[],
 ): Promise<R[]> {

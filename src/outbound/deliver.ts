@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
+import type { StatementPool } from '../db/prepared-query.js';
 import { signReplyToken } from '../domain/tokens.js';
 import type { Logger } from '../infra/logger.js';
 import { notifications } from '../metrics/metrics.js';
@@ -11,6 +12,7 @@ import { isPermanent, type MailTransport, mailKey } from './transport.js';
 
 export interface DeliverDeps {
   db: Db;
+  pg: StatementPool;
   config: Config;
   logger: Logger;
   templates: Templates;
@@ -33,7 +35,7 @@ export class TemporaryFailure extends Error {
  * row failed, after the others were sent: the job is retried, and the retry skips what was done.
  */
 export async function deliverBatch(d: DeliverDeps, batch: number, lastAttempt: boolean): Promise<void> {
-  const rows = await deliveryStore(d.db).load(batch);
+  const rows = await deliveryStore(d.db, d.pg).load(batch);
   const failed = (await Promise.allSettled(rows.map((row) => deliverOutbox(d, row, lastAttempt)))).find(
     (r) => r.status === 'rejected',
   );
@@ -158,6 +160,6 @@ async function deliverOne(
   }
   notifications.inc({ event: row.event, result: 'sent' });
   // The confirmation, and for the last mail of a job without failures the outbox row too, in one statement.
-  await deliveryStore(d.db).confirm({ ...record, message_id: bare(messageId), finish: last });
+  await deliveryStore(d.db, d.pg).confirm({ ...record, message_id: bare(messageId), finish: last });
   return last;
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/db.js';
-import { preparedQuery } from '../db/prepared-query.js';
+import { preparedQuery, type StatementPool } from '../db/prepared-query.js';
 import { batcher } from './batch.js';
 import { loadBatch, type OutboxRecord } from './compose.js';
 
@@ -43,7 +43,7 @@ where id in (select outbox_id from v where finish)`;
 /** Confirmations wait this long for company (their mails already went out): under load, fewer statements. */
 const CONFIRM_LINGER_MS = 20;
 
-function createStore(db: Db): DeliveryStore {
+function createStore(db: Db, pg: StatementPool): DeliveryStore {
   const confirm = batcher(
     async (all: Sent[]): Promise<null[]> => {
       // One row per pair: an upsert may not touch the same row twice in one statement.
@@ -54,7 +54,7 @@ function createStore(db: Db): DeliveryStore {
         pairs.set(k, seen ? { ...seen, finish: seen.finish || s.finish } : s);
       }
       const v = [...pairs.values()];
-      await preparedQuery(db, CONFIRM_SQL, [
+      await preparedQuery(pg, CONFIRM_SQL, [
         v.map((s) => s.outbox_id),
         v.map((s) => s.ticket_id),
         v.map((s) => s.user_id),
@@ -73,10 +73,10 @@ function createStore(db: Db): DeliveryStore {
 const stores = new WeakMap<Db, DeliveryStore>();
 
 /** One store per database handle, shared by every job of the process. */
-export function deliveryStore(db: Db): DeliveryStore {
+export function deliveryStore(db: Db, pg: StatementPool): DeliveryStore {
   let s = stores.get(db);
   if (!s) {
-    s = createStore(db);
+    s = createStore(db, pg);
     stores.set(db, s);
   }
   return s;

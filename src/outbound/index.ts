@@ -71,7 +71,7 @@ export async function startOutbound(
     },
   });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
-  const deps = { db: s.db, config, logger, templates, transport };
+  const deps = { db: s.db, pg: s.pg, config, logger, templates, transport };
   const worker = new Worker<NotifyJob>(
     NOTIFICATIONS_QUEUE,
     (job) => deliverBatch(deps, batchOf(job.data), job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { AppContext } from '../app/context.js';
 import type { Config } from '../config/config.js';
 import { createDb, type Db } from '../db/db.js';
-import { createReadPool, type ReadPool } from '../db/prepared-query.js';
+import { createStatementPool, type StatementPool } from '../db/prepared-query.js';
 import type { Logger } from '../infra/logger.js';
 import { createRedis, probeRedis } from '../infra/redis.js';
 import { watchRedis } from './health.js';
@@ -13,8 +13,8 @@ export interface Services {
   config: Config;
   logger: Logger;
   db: Db;
-  /** The hot read path's own small pool (see prepared-query.ts). */
-  reads: ReadPool;
+  /** A small plain pg pool for the hottest statements (see prepared-query.ts). */
+  pg: StatementPool;
   redis: Redis;
   app: AppContext;
   close(): Promise<void>;
@@ -37,17 +37,17 @@ export async function connectServices(config: Config, logger: Logger): Promise<S
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   watchRedis(redis);
-  const reads = createReadPool(config.DATABASE_URL, logger);
+  const pg = createStatementPool(config.DATABASE_URL, logger);
   return {
     config,
     logger,
     db,
-    reads,
+    pg,
     redis,
     app: { db, catalog: config.catalog, ticketPrefix: config.TICKET_PREFIX },
     async close() {
       redis.disconnect();
-      await Promise.all([db.destroy(), reads.end()]);
+      await Promise.all([db.destroy(), pg.end()]);
     },
   };
 }

@@ -71,7 +71,7 @@ async function loadSession(ctx: WebContext, hash: string): Promise<SessionRow | 
   const hit = cachedSession(hash, now);
   if (hit) return hit;
   const readAt = sessionGeneration();
-  const [r] = await preparedQuery<Record<string, unknown>>(ctx.state.s.reads, SESSION_SQL, [hash]);
+  const [r] = await preparedQuery<Record<string, unknown>>(ctx.state.s.pg, SESSION_SQL, [hash]);
   if (!r) return null;
   const row: SessionRow = {
     dataJson: (r.data_json as string | null) ?? '{}',

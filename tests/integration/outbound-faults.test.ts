@@ -156,6 +156,7 @@ describe('outbound faults', () => {
     await s.db('outbox').where({ id: row.id }).update({ done_at: null });
     const deps = {
       db: s.db,
+      pg: s.pg,
       config: s.config,
       logger: s.logger,
       templates: await compileTemplates(s.config),

@@ -1,4 +1,4 @@
-import { preparedQuery, type ReadPool } from '../../db/prepared-query.js';
+import { preparedQuery, type StatementPool } from '../../db/prepared-query.js';
 import { parseReference } from '../../domain/reference.js';
 import { OPEN_STATUSES, TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.js';
 import { type CustomerViewer, viewerCondition } from './customer-scope.js';
@@ -108,18 +108,18 @@ export interface CustomerTicketPage {
 }
 
 export async function listCustomerTickets(
-  reads: ReadPool,
+  pool: StatementPool,
   ticketPrefix: string,
   viewer: CustomerViewer,
   f: CustomerTicketFilter,
 ): Promise<CustomerTicketPage> {
   const backwards = !decodeCursor(f.after) && decodeCursor(f.before) !== null;
   const { text, values } = customerTicketsStatement(ticketPrefix, viewer, f);
-  const [result] = await preparedQuery<{ page: string }>(reads, text, values);
+  const [result] = await preparedQuery<{ page: string }>(pool, text, values);
   const found = JSON.parse(result?.page ?? '[]') as PageRow[];
   const more = found.length > f.pageSize;
   // Backwards, the extra row is the newest one (first); forwards, the oldest (last).
-  if (backwards && !more) return listCustomerTickets(reads, ticketPrefix, viewer, { ...f, before: null });
+  if (backwards && !more) return listCustomerTickets(pool, ticketPrefix, viewer, { ...f, before: null });
   const page = backwards ? found.slice(found.length - f.pageSize) : found.slice(0, f.pageSize);
   const first = page[0];
   const last = page.at(-1);

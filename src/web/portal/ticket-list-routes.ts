@@ -32,7 +32,7 @@ async function listPage(ctx: WebContext): Promise<void> {
   const after = typeof ctx.query.after === 'string' ? ctx.query.after : null;
   const before = typeof ctx.query.before === 'string' ? ctx.query.before : null;
   const manager = user!.is_company_manager && user!.company_id !== null;
-  const { rows, next, previous } = await listCustomerTickets(s.reads, s.config.TICKET_PREFIX, viewerOf(ctx), {
+  const { rows, next, previous } = await listCustomerTickets(s.pg, s.config.TICKET_PREFIX, viewerOf(ctx), {
     status,
     search,
     after,
