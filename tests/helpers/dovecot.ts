@@ -42,7 +42,7 @@ const canConnect = (port: number): Promise<boolean> =>
     sock.connect(port, '127.0.0.1');
   });
 
-function config(dir: string, port: number): string {
+function config(dir: string, port: number, extra: string): string {
   return `
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -106,11 +106,17 @@ service lmtp {
     mode = 0600
   }
 }
+${extra}
 `;
 }
 
+export interface DovecotOptions {
+  /** Lines added to the generated dovecot.conf (e.g. an `imap_capability` without IDLE). */
+  extraConfig?: string;
+}
+
 /** Starts a private Dovecot with one user (`support`), on a free port. */
-export async function startDovecot(): Promise<Dovecot> {
+export async function startDovecot(options: DovecotOptions = {}): Promise<Dovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'izt-dovecot-'));
   chmodSync(dir, 0o755);
   for (const sub of ['run', 'state', 'mail']) mkdirSync(join(dir, sub), { mode: 0o755 });
@@ -122,7 +128,7 @@ export async function startDovecot(): Promise<Dovecot> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const conf = join(dir, 'dovecot.conf');
-    writeFileSync(conf, config(dir, port));
+    writeFileSync(conf, config(dir, port, options.extraConfig ?? ''));
     const child: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', conf], { stdio: 'ignore' });
     let exited = false;
     child.once('exit', () => {
