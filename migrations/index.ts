@@ -5,6 +5,7 @@ import * as outboxUndone from './20261124_301_outbox_undone.js';
 import * as agentSearch from './20261124_401_agent_search.js';
 import * as agentQueueIndexes from './20261124_402_agent_queue_indexes.js';
 import * as outboxBatches from './20261201_501_outbox_batches.js';
+import * as lz4Compression from './20261201_502_lz4_compression.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124_401_agent_search': agentSearch,
   '20261124_402_agent_queue_indexes': agentQueueIndexes,
   '20261201_501_outbox_batches': outboxBatches,
+  '20261201_502_lz4_compression': lz4Compression,
 };
