@@ -4,15 +4,19 @@ import type { StatementPool } from '../db/prepared-query.js';
 import { signReplyToken } from '../domain/tokens.js';
 import type { Logger } from '../infra/logger.js';
 import { notifications } from '../metrics/metrics.js';
+import { withBatchFence } from './batch-fence.js';
 import { type OutboxRecord, type PlannedMail, planMails } from './compose.js';
 import { deliveryStore } from './delivery-store.js';
 import { buildMessage, messageIdFor } from './headers.js';
 import type { Templates } from './templates.js';
+import { TemporaryFailure } from './temporary-failure.js';
 import { isPermanent, type MailTransport, mailKey } from './transport.js';
 
 export interface DeliverDeps {
   db: Db;
   pg: StatementPool;
+  /** Connections held by running batches for their fence (see batch-fence.ts): one per concurrent job. */
+  fences: StatementPool;
   config: Config;
   logger: Logger;
   templates: Templates;
@@ -25,21 +29,18 @@ const oneLine = (err: unknown) =>
     .split('\n')[0]
     ?.slice(0, 500) ?? '';
 
-/** A temporary failure (4xx, connection): the job is retried later with backoff. */
-export class TemporaryFailure extends Error {
-  override name = 'TemporaryFailure';
-}
-
 /**
  * Sends every mail of the rows of one batch (one queue job) not done yet, the rows side by side. Throws when a
  * row failed, after the others were sent: the job is retried, and the retry skips what was done.
  */
 export async function deliverBatch(d: DeliverDeps, batch: number, lastAttempt: boolean): Promise<void> {
-  const rows = await deliveryStore(d.db, d.pg).load(batch);
-  const failed = (await Promise.allSettled(rows.map((row) => deliverOutbox(d, row, lastAttempt)))).find(
-    (r) => r.status === 'rejected',
-  );
-  if (failed) throw failed.reason;
+  await withBatchFence(d.fences, batch, async () => {
+    const rows = await deliveryStore(d.db, d.pg).load(batch);
+    const failed = (await Promise.allSettled(rows.map((row) => deliverOutbox(d, row, lastAttempt)))).find(
+      (r) => r.status === 'rejected',
+    );
+    if (failed) throw failed.reason;
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Config } from '../config/config.js';
+import { createStatementPool } from '../db/prepared-query.js';
 import { createFailFastRedis, createRedis } from '../infra/redis.js';
 import { NOTIFICATIONS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
@@ -71,7 +72,8 @@ export async function startOutbound(
     },
   });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
-  const deps = { db: s.db, pg: s.pg, config, logger, templates, transport };
+  const fences = createStatementPool(config.DATABASE_URL, logger, o.concurrency);
+  const deps = { db: s.db, pg: s.pg, fences, config, logger, templates, transport };
   const worker = new Worker<NotifyJob>(
     NOTIFICATIONS_QUEUE,
     (job) => deliverBatch(deps, batchOf(job.data), job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
@@ -101,6 +103,7 @@ export async function startOutbound(
       await worker.close();
       await queue.close();
       transport.close();
+      await fences.end();
       queueRedis.disconnect();
       workerRedis.disconnect();
       rateRedis.disconnect();

@@ -6,6 +6,7 @@ import { deliverBatch } from '../../src/outbound/deliver.js';
 import { startOutbound } from '../../src/outbound/index.js';
 import { startOutboxRelay } from '../../src/outbound/relay.js';
 import { compileTemplates } from '../../src/outbound/templates.js';
+import { TemporaryFailure } from '../../src/outbound/temporary-failure.js';
 import { createMailTransport } from '../../src/outbound/transport.js';
 import { useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
@@ -157,6 +158,7 @@ describe('outbound faults', () => {
     const deps = {
       db: s.db,
       pg: s.pg,
+      fences: s.pg,
       config: s.config,
       logger: s.logger,
       templates: await compileTemplates(s.config),
@@ -165,6 +167,41 @@ describe('outbound faults', () => {
     await deliverBatch(deps, row.batch, false);
     deps.transport.close();
     expect(smtp.messages.length).toBe(before);
+    expect((await s.db('outbox').where({ id: row.id }).first()).done_at).not.toBeNull();
+  });
+
+  it('a batch run a second time while the first still sends (a stalled job) is refused, and sends nothing twice', async () => {
+    const id = await makeTicket(s.app, customer, 'Stalled job');
+    await allDone();
+    const row = await s.db('outbox').where({ ticket_id: id }).first();
+    const before = smtp.messages.length;
+    // The first run "still sending": its mails not confirmed yet, its fence held on a connection of its own.
+    await s.db('outbox').where({ id: row.id }).update({ done_at: null });
+    await s.db('deliveries').where({ outbox_id: row.id }).del();
+    const firstRun = await s.pg.connect();
+    await firstRun.query('select pg_advisory_lock($1::bigint)', [row.batch]);
+    const deps = {
+      db: s.db,
+      pg: s.pg,
+      fences: s.pg,
+      config: s.config,
+      logger: s.logger,
+      templates: await compileTemplates(s.config),
+      transport: createMailTransport(s.config),
+    };
+    try {
+      await expect(deliverBatch(deps, row.batch, true)).rejects.toBeInstanceOf(TemporaryFailure);
+      expect(smtp.messages.length).toBe(before);
+      // Refused even on its last attempt: nothing is recorded as failed.
+      expect(await s.db('deliveries').where({ outbox_id: row.id })).toHaveLength(0);
+    } finally {
+      await firstRun.query('select pg_advisory_unlock($1::bigint)', [row.batch]);
+      firstRun.release();
+    }
+    // Once the fence is free, a run sends what is not confirmed (here: all of it, as if the first run died).
+    await deliverBatch(deps, row.batch, false);
+    deps.transport.close();
+    expect(smtp.messages.length).toBeGreaterThan(before);
     expect((await s.db('outbox').where({ id: row.id }).first()).done_at).not.toBeNull();
   });
 
