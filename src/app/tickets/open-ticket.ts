@@ -123,27 +123,32 @@ async function writeTickets(
   ctx: AppContext,
   accepted: readonly CheckedRequest[],
 ): Promise<Map<OpenTicketRequest, number>> {
-  // Postgres returns the rows of a multi-row INSERT … RETURNING in the order of its VALUES.
-  const rows: { id: number }[] = await trx('tickets')
-    .insert(
-      accepted.map(({ valid, requester, source }) => ({
-        type: valid.type,
-        category: valid.category,
-        urgency: valid.urgency,
-        service_id: valid.serviceId,
-        priority: priorityOf(valid.urgency),
-        title: valid.title,
-        description: valid.description,
-        status: 'new',
-        requester_id: requester.id,
-        company_id: requester.company_id,
-        source,
-      })),
-    )
-    .returning('id');
+  // The ids are drawn first and written explicitly: the order of a multi-row INSERT … RETURNING is not
+  // documented, and every later row (files, history, outbox, the inbound mail) is tied to its ticket by id.
+  const drawn = await trx.raw<{ rows: { id: number }[] }>(
+    "select nextval(pg_get_serial_sequence('tickets', 'id')) as id from generate_series(1, ?)",
+    [accepted.length],
+  );
+  const ids = drawn.rows.map((r) => Number(r.id));
+  await trx('tickets').insert(
+    accepted.map(({ valid, requester, source }, i) => ({
+      id: ids[i],
+      type: valid.type,
+      category: valid.category,
+      urgency: valid.urgency,
+      service_id: valid.serviceId,
+      priority: priorityOf(valid.urgency),
+      title: valid.title,
+      description: valid.description,
+      status: 'new',
+      requester_id: requester.id,
+      company_id: requester.company_id,
+      source,
+    })),
+  );
   const opened = accepted.map((c, i) => ({
     ...c,
-    ticketId: rows[i]?.id as number,
+    ticketId: ids[i] as number,
     by: actorId(c.request.actor),
   }));
   await storeAttachmentSets(
