@@ -8,8 +8,9 @@ interface Pending<I, O> {
  * Group commit: a run starts `lingerMs` after the previous one ended (or after the first call, when idle) and
  * takes every call made meanwhile (up to `max`): under load, many calls share one statement and one round
  * trip, at most one run per `lingerMs` plus the run's own time; alone, a call costs a direct query plus the
- * linger. `run` returns one result per item, in order; a failed run rejects every call of that run, and their
- * jobs are retried as after any failed statement.
+ * linger. `run` returns one result per item, in order. When a run of several fails, each of its calls is run
+ * again alone: one bad item (or a passing fault) fails only its own call, whose job is retried as after any
+ * failed statement, rather than every call of the run (their mails were sent: a retry would send them again).
  */
 export function batcher<I, O>(
   run: (items: I[]) => Promise<O[]>,
@@ -26,7 +27,16 @@ export function batcher<I, O>(
         const out = await run(batch.map((p) => p.item));
         for (const [i, p] of batch.entries()) p.resolve(out[i] as O);
       } catch (err) {
-        for (const p of batch) p.reject(err);
+        if (batch.length === 1) batch[0]?.reject(err);
+        else
+          for (const p of batch) {
+            try {
+              const [out] = await run([p.item]);
+              p.resolve(out as O);
+            } catch (alone) {
+              p.reject(alone);
+            }
+          }
       }
     }
     busy = false;
