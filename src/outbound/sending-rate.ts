@@ -12,6 +12,8 @@ if took > 0 then
 else
   took = 0
 end
+-- A window without an expiry (a key set by hand, a restore) would never reopen: give it one.
+if redis.call('pttl', KEYS[1]) == -1 then redis.call('pexpire', KEYS[1], ARGV[3]) end
 return {took, redis.call('pttl', KEYS[1])}`;
 
 interface Waiting {

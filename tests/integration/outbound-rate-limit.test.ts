@@ -54,6 +54,15 @@ describe('sending rate limit', () => {
     expect(busiest(all, 950)).toBeLessThanOrEqual(4);
   });
 
+  it('a full window left without an expiry (set by hand, restored) still reopens', async () => {
+    await one.set('rate-stuck', '100');
+    const r = recording();
+    const t0 = performance.now();
+    await mails(rateLimited(r.transport, one, 'rate-stuck', 4), 2);
+    expect(r.times).toHaveLength(2);
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+
   it('a fractional rate is kept over a longer window', async () => {
     const r = recording();
     await mails(rateLimited(r.transport, one, 'rate-fraction', 2.5), 6);
