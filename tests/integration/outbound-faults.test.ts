@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOutbox } from '../../src/app/outbox.js';
 import { createRedis } from '../../src/infra/redis.js';
-import { deliverBatch } from '../../src/outbound/deliver.js';
+import { type DeliverDeps, deliverBatch } from '../../src/outbound/deliver.js';
 import { startOutbound } from '../../src/outbound/index.js';
 import { startOutboxRelay } from '../../src/outbound/relay.js';
 import { compileTemplates } from '../../src/outbound/templates.js';
@@ -148,6 +148,17 @@ describe('outbound faults', () => {
     for (const r of lost) expect(r.enqueued_at.getTime()).toBeGreaterThan(restartedAt.getTime());
   });
 
+  /** What a worker hands a job, for running one outside BullMQ (as a re-run after a crash would). */
+  const directDeps = async (): Promise<DeliverDeps> => ({
+    db: s.db,
+    pg: s.pg,
+    fences: s.pg,
+    config: s.config,
+    logger: s.logger,
+    templates: await compileTemplates(s.config),
+    transport: createMailTransport(s.config),
+  });
+
   it('a job run again after a crash does not re-send what was confirmed', async () => {
     const id = await makeTicket(s.app, customer, 'Crash after send');
     await allDone();
@@ -155,15 +166,7 @@ describe('outbound faults', () => {
     const before = smtp.messages.length;
     // As if the worker died after sending, before marking the row done: the job runs again.
     await s.db('outbox').where({ id: row.id }).update({ done_at: null });
-    const deps = {
-      db: s.db,
-      pg: s.pg,
-      fences: s.pg,
-      config: s.config,
-      logger: s.logger,
-      templates: await compileTemplates(s.config),
-      transport: createMailTransport(s.config),
-    };
+    const deps = await directDeps();
     await deliverBatch(deps, row.batch, false);
     deps.transport.close();
     expect(smtp.messages.length).toBe(before);
@@ -180,15 +183,7 @@ describe('outbound faults', () => {
     await s.db('deliveries').where({ outbox_id: row.id }).del();
     const firstRun = await s.pg.connect();
     await firstRun.query('select pg_advisory_lock($1::bigint)', [row.batch]);
-    const deps = {
-      db: s.db,
-      pg: s.pg,
-      fences: s.pg,
-      config: s.config,
-      logger: s.logger,
-      templates: await compileTemplates(s.config),
-      transport: createMailTransport(s.config),
-    };
+    const deps = await directDeps();
     try {
       await expect(deliverBatch(deps, row.batch, true)).rejects.toBeInstanceOf(TemporaryFailure);
       expect(smtp.messages.length).toBe(before);
