@@ -79,7 +79,12 @@ export function startOutboxRelay(
             rows.map((r) => r.id),
           )
           .update({ enqueued_at: null })
-          .catch(() => {});
+          .catch((undo: Error) =>
+            logger.warn(
+              { err: undo.message },
+              'outbox relay: could not unmark rows; they go again when stale',
+            ),
+          );
         throw err;
       }
       moved += rows.length;
