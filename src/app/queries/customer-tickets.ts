@@ -40,6 +40,9 @@ type PageRow = [
   requesterName?: string,
 ];
 
+/** Where a page starts: at the top, after (older than) or before (newer than) a valid cursor. */
+type PageStart = 'start' | 'after' | 'before';
+
 const encodeCursor = (ts: string, id: number) => Buffer.from(`${ts}|${id}`).toString('base64url');
 function decodeCursor(c: string | null): [string, number] | null {
   if (!c) return null;
@@ -55,7 +58,7 @@ export function customerTicketsStatement(
   ticketPrefix: string,
   viewer: CustomerViewer,
   f: CustomerTicketFilter,
-): { text: string; values: (string | number)[] } {
+): { text: string; values: (string | number)[]; from: PageStart } {
   const manager = viewer.isCompanyManager && viewer.companyId !== null;
   const values: (string | number)[] = [];
   const bind = (v: string | number) => `$${values.push(v)}`;
@@ -76,6 +79,7 @@ export function customerTicketsStatement(
   const after = decodeCursor(f.after);
   const before = after ? null : decodeCursor(f.before);
   const cursor = after ?? before;
+  const from: PageStart = after ? 'after' : before ? 'before' : 'start';
   if (cursor)
     where.push(
       `(t.updated_at, t.id) ${before ? '>' : '<'} (${bind(cursor[0])}::timestamptz, ${bind(cursor[1])})`,
@@ -92,14 +96,9 @@ export function customerTicketsStatement(
     where ${where.join(' and ')}
     order by t.updated_at ${order}, t.id ${order}
     limit ${bind(f.pageSize + 1)}) p`;
-  return { text, values };
+  return { text, values, from };
 }
 
-/**
- * A page of the viewer's tickets, most recently updated first. Keyset pagination on (updated_at, id) so a page
- * costs the same at any depth, served by the (requester_id|company_id, updated_at desc, id desc) indexes.
- * A prepared statement rather than the query builder: this is the portal's busiest query.
- */
 export interface CustomerTicketPage {
   rows: CustomerTicketRow[];
   /** Cursors of the next (older) and previous (newer) pages; null at either end. */
@@ -107,14 +106,19 @@ export interface CustomerTicketPage {
   previous: string | null;
 }
 
+/**
+ * A page of the viewer's tickets, most recently updated first. Keyset pagination on (updated_at, id) so a page
+ * costs the same at any depth, served by the (requester_id|company_id, updated_at desc, id desc) indexes.
+ * A prepared statement rather than the query builder: this is the portal's busiest query.
+ */
 export async function listCustomerTickets(
   pool: StatementPool,
   ticketPrefix: string,
   viewer: CustomerViewer,
   f: CustomerTicketFilter,
 ): Promise<CustomerTicketPage> {
-  const backwards = !decodeCursor(f.after) && decodeCursor(f.before) !== null;
-  const { text, values } = customerTicketsStatement(ticketPrefix, viewer, f);
+  const { text, values, from } = customerTicketsStatement(ticketPrefix, viewer, f);
+  const backwards = from === 'before';
   const [result] = await preparedQuery<{ page: string }>(pool, text, values);
   const found = JSON.parse(result?.page ?? '[]') as PageRow[];
   const more = found.length > f.pageSize;
@@ -136,6 +140,6 @@ export async function listCustomerTickets(
       ...(requesterName === undefined ? {} : { requester_name: requesterName }),
     })),
     next: backwards || more ? cursorOf(last) : null,
-    previous: backwards || decodeCursor(f.after) ? cursorOf(first) : null,
+    previous: from === 'start' ? null : cursorOf(first),
   };
 }
