@@ -1,16 +1,16 @@
 import type { AppContext } from '../app/context.js';
 import type { Tx } from '../db/db.js';
 import { chains } from './chains.js';
-import { type Decision, decide } from './decide.js';
+import type { Decision } from './decide.js';
 import { preloadedLookups } from './lookups.js';
 import type { Effect, IngestReport } from './outcome.js';
 import {
+  effectOf,
   type InboundMessage,
   type IngestDeps,
   outcomeUpdate,
   type Prepared,
   recordColumns,
-  rejectUnreadable,
   reportOf,
   unrecorded,
 } from './process-message.js';
@@ -74,10 +74,7 @@ async function commitRound(
       const { msg, prepared: p } = it;
       const id = idOf.get(it.uid);
       if (id === undefined) return { report: await unrecorded(d, trx, msg, p, {}) };
-      if (p.tooLarge || p.parseError || !p.parsed) return { id, e: await rejectUnreadable(trx, msg, p, id) };
-      const ctx = { trx, app, config: d.config, mode, recordId: id, raw: msg.raw, lookups, open: round.open };
-      const dec = await decide(ctx, p.parsed);
-      return { id, e: dec.effect, dec };
+      return { id, ...(await effectOf(d, trx, msg, p, id, mode, { lookups, open: round.open })) };
     }),
   );
   const updates = outcomes.flatMap((o, i) => {

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../db/db.js';
 import { formatReference } from '../domain/reference.js';
 import type { Logger } from '../infra/logger.js';
 import { mailsIngested } from '../metrics/metrics.js';
-import { type Decision, decide } from './decide.js';
+import { type DecideContext, type Decision, decide } from './decide.js';
 import { attachmentSummary, type Effect, effect, type IngestReport, outcomeColumns } from './outcome.js';
 import { type ParsedMail, parseMail } from './parse.js';
 
@@ -215,7 +215,7 @@ export async function unrecorded(
 }
 
 /** Over the size limit or unreadable: quarantined, and the sender told once (never a robot). */
-export async function rejectUnreadable(
+async function rejectUnreadable(
   trx: Tx,
   msg: InboundMessage,
   p: Prepared,
@@ -236,6 +236,25 @@ export async function rejectUnreadable(
     p.tooLarge ? `message of ${msg.size} bytes is over the limit` : `unreadable: ${p.parseError}`,
     { quarantine: true, answered },
   );
+}
+
+/**
+ * What a recorded message does, inside the caller's transaction: quarantined when unreadable, else decided and
+ * done through the use cases. `batch` carries what the group commit shares across a round.
+ */
+export async function effectOf(
+  d: IngestDeps,
+  trx: Tx,
+  msg: InboundMessage,
+  p: Prepared,
+  recordId: number,
+  mode: 'inbox' | 'sent',
+  batch: Pick<DecideContext, 'lookups' | 'open'> = {},
+): Promise<{ e: Effect; dec?: Decision }> {
+  if (p.tooLarge || p.parseError || !p.parsed) return { e: await rejectUnreadable(trx, msg, p, recordId) };
+  const app: AppContext = { ...d.app, db: trx };
+  const dec = await decide({ trx, app, config: d.config, mode, recordId, raw: msg.raw, ...batch }, p.parsed);
+  return { e: dec.effect, dec };
 }
 
 /** The outcome columns written on a record once its effect is done. */
@@ -267,14 +286,7 @@ async function once(
     .returning('id');
   if (!row) return finish(opts, await unrecorded(d, trx, msg, p, opts));
   const recordId = row.id as number;
-  let e: Effect;
-  let dec: Decision | undefined;
-  if (p.tooLarge || p.parseError || !p.parsed) e = await rejectUnreadable(trx, msg, p, recordId);
-  else {
-    const app: AppContext = { ...d.app, db: trx };
-    dec = await decide({ trx, app, config: d.config, mode: opts.mode, recordId, raw: msg.raw }, p.parsed);
-    e = dec.effect;
-  }
+  const { e, dec } = await effectOf(d, trx, msg, p, recordId, opts.mode);
   await trx('inbound_mails')
     .where({ id: recordId })
     .update(outcomeUpdate(msg, p, e, dec));
