@@ -6,7 +6,7 @@ import type { Logger } from '../infra/logger.js';
 import { notifications } from '../metrics/metrics.js';
 import { withBatchFence } from './batch-fence.js';
 import { type OutboxRecord, type PlannedMail, planMails } from './compose.js';
-import { deliveryStore } from './delivery-store.js';
+import type { DeliveryStore } from './delivery-store.js';
 import { buildMessage, messageIdFor } from './headers.js';
 import type { Templates } from './templates.js';
 import { TemporaryFailure } from './temporary-failure.js';
@@ -14,7 +14,8 @@ import { isPermanent, type MailTransport, mailKey } from './transport.js';
 
 export interface DeliverDeps {
   db: Db;
-  pg: StatementPool;
+  /** The batch's load and each mail's confirmation. */
+  store: DeliveryStore;
   /** Connections held by running batches for their fence (see batch-fence.ts): one per concurrent job. */
   fences: StatementPool;
   config: Config;
@@ -35,7 +36,7 @@ const oneLine = (err: unknown) =>
  */
 export async function deliverBatch(d: DeliverDeps, batch: number, lastAttempt: boolean): Promise<void> {
   await withBatchFence(d.fences, batch, async () => {
-    const rows = await deliveryStore(d.db, d.pg).load(batch);
+    const rows = await d.store.load(batch);
     const failed = (await Promise.allSettled(rows.map((row) => deliverOutbox(d, row, lastAttempt)))).find(
       (r) => r.status === 'rejected',
     );
@@ -161,6 +162,6 @@ async function deliverOne(
   }
   notifications.inc({ event: row.event, result: 'sent' });
   // The confirmation, and for the last mail of a job without failures the outbox row too, in one statement.
-  await deliveryStore(d.db, d.pg).confirm({ ...record, message_id: bare(messageId), finish: last });
+  await d.store.confirm({ ...record, message_id: bare(messageId), finish: last });
   return last;
 }

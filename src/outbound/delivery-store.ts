@@ -43,7 +43,8 @@ where id in (select outbox_id from v where finish)`;
 /** Confirmations wait this long for company (their mails already went out): under load, fewer statements. */
 const CONFIRM_LINGER_MS = 20;
 
-function createStore(db: Db, pg: StatementPool): DeliveryStore {
+/** One store per process, shared by every job: its confirmations are grouped across them. */
+export function createDeliveryStore(db: Db, pg: StatementPool): DeliveryStore {
   const confirm = batcher(
     async (all: Sent[]): Promise<null[]> => {
       // One row per pair: an upsert may not touch the same row twice in one statement.
@@ -68,16 +69,4 @@ function createStore(db: Db, pg: StatementPool): DeliveryStore {
     { lingerMs: CONFIRM_LINGER_MS },
   );
   return { load: (batch) => loadBatch(db, batch), confirm };
-}
-
-const stores = new WeakMap<Db, DeliveryStore>();
-
-/** One store per database handle, shared by every job of the process. */
-export function deliveryStore(db: Db, pg: StatementPool): DeliveryStore {
-  let s = stores.get(db);
-  if (!s) {
-    s = createStore(db, pg);
-    stores.set(db, s);
-  }
-  return s;
 }

@@ -6,6 +6,7 @@ import { NOTIFICATIONS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
 import { deliverBatch } from './deliver.js';
+import { createDeliveryStore } from './delivery-store.js';
 import { type OutboxRelay, type RelayOptions, startOutboxRelay } from './relay.js';
 import { rateLimited } from './sending-rate.js';
 import { compileTemplates } from './templates.js';
@@ -73,7 +74,8 @@ export async function startOutbound(
   });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
   const fences = createStatementPool(config.DATABASE_URL, logger, o.concurrency);
-  const deps = { db: s.db, pg: s.pg, fences, config, logger, templates, transport };
+  const store = createDeliveryStore(s.db, s.pg);
+  const deps = { db: s.db, store, fences, config, logger, templates, transport };
   const worker = new Worker<NotifyJob>(
     NOTIFICATIONS_QUEUE,
     (job) => deliverBatch(deps, batchOf(job.data), job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOutbox } from '../../src/app/outbox.js';
 import { createRedis } from '../../src/infra/redis.js';
 import { type DeliverDeps, deliverBatch } from '../../src/outbound/deliver.js';
+import { createDeliveryStore } from '../../src/outbound/delivery-store.js';
 import { startOutbound } from '../../src/outbound/index.js';
 import { startOutboxRelay } from '../../src/outbound/relay.js';
 import { compileTemplates } from '../../src/outbound/templates.js';
@@ -151,7 +152,7 @@ describe('outbound faults', () => {
   /** What a worker hands a job, for running one outside BullMQ (as a re-run after a crash would). */
   const directDeps = async (): Promise<DeliverDeps> => ({
     db: s.db,
-    pg: s.pg,
+    store: createDeliveryStore(s.db, s.pg),
     fences: s.pg,
     config: s.config,
     logger: s.logger,
