@@ -160,13 +160,19 @@ describe('outbound faults', () => {
     transport: createMailTransport(s.config),
   });
 
-  it('a job run again after a crash does not re-send what was confirmed', async () => {
-    const id = await makeTicket(s.app, customer, 'Crash after send');
+  /** A ticket's notification, sent and then marked not done again, and how many mails were captured by then. */
+  const sentThenUndone = async (title: string) => {
+    const id = await makeTicket(s.app, customer, title);
     await allDone();
     const row = await s.db('outbox').where({ ticket_id: id }).first();
     const before = smtp.messages.length;
-    // As if the worker died after sending, before marking the row done: the job runs again.
     await s.db('outbox').where({ id: row.id }).update({ done_at: null });
+    return { row, before };
+  };
+
+  it('a job run again after a crash does not re-send what was confirmed', async () => {
+    // As if the worker died after sending, before marking the row done: the job runs again.
+    const { row, before } = await sentThenUndone('Crash after send');
     const deps = await directDeps();
     await deliverBatch(deps, row.batch, false);
     deps.transport.close();
@@ -175,12 +181,8 @@ describe('outbound faults', () => {
   });
 
   it('a batch run a second time while the first still sends (a stalled job) is refused, and sends nothing twice', async () => {
-    const id = await makeTicket(s.app, customer, 'Stalled job');
-    await allDone();
-    const row = await s.db('outbox').where({ ticket_id: id }).first();
-    const before = smtp.messages.length;
     // The first run "still sending": its mails not confirmed yet, its fence held on a connection of its own.
-    await s.db('outbox').where({ id: row.id }).update({ done_at: null });
+    const { row, before } = await sentThenUndone('Stalled job');
     await s.db('deliveries').where({ outbox_id: row.id }).del();
     const firstRun = await s.pg.connect();
     await firstRun.query('select pg_advisory_lock($1::bigint)', [row.batch]);
