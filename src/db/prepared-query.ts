@@ -11,7 +11,9 @@ export type StatementPool = pg.Pool;
 export function createStatementPool(url: string, logger: Logger, max = 6): StatementPool {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   // An idle connection that dies (Postgres restarted) is reported here, not thrown: the next query reconnects.
-  pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres read pool: idle connection lost'));
+  pool.on('error', (err) =>
+    logger.warn({ err: err.message }, 'postgres statement pool: idle connection lost'),
+  );
   return pool;
 }
 

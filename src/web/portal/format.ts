@@ -2,7 +2,6 @@ import { formatBytes } from '../../domain/catalog.js';
 import { formatReference } from '../../domain/reference.js';
 import type { WebContext } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
-import type { Translate } from '../translate.js';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 /**
@@ -35,32 +34,10 @@ export function dateTime(ctx: WebContext, d: Date | string): string {
   return text;
 }
 
-/** Labels of catalog values (`type.incident`, `status.closed`...) per page translator, built once each. */
-const labels = new WeakMap<Translate, Map<string, Map<string, string>>>();
-
-export function catalogLabel(t: Translate, kind: 'type' | 'category' | 'status', value: string): string {
-  let byKind = labels.get(t);
-  if (!byKind) {
-    byKind = new Map();
-    labels.set(t, byKind);
-  }
-  let byValue = byKind.get(kind);
-  if (!byValue) {
-    byValue = new Map();
-    byKind.set(kind, byValue);
-  }
-  let text = byValue.get(value);
-  if (text === undefined) {
-    text = t(`${kind}.${value}`);
-    byValue.set(value, text);
-  }
-  return text;
-}
-
 export const reference = (ctx: WebContext, id: number): string =>
   formatReference(ctx.state.s.config.TICKET_PREFIX, id);
 
 export const statusBadge = (ctx: WebContext, status: string): SafeHtml =>
-  html`<span class="badge status-${status}">${catalogLabel(ctx.state.t, 'status', status)}</span>`;
+  html`<span class="badge status-${status}">${ctx.state.t(`status.${status}`)}</span>`;
 
 export const size = (n: number): string => formatBytes(n);

@@ -9,7 +9,7 @@ import { requireUser } from '../auth.js';
 import type { WebContext, WebState } from '../context.js';
 import { html } from '../html.js';
 import { renderPage } from '../layout.js';
-import { catalogLabel, dateTime, reference, statusBadge } from './format.js';
+import { dateTime, reference, statusBadge } from './format.js';
 
 export const viewerOf = (ctx: WebContext): CustomerViewer => {
   const u = ctx.state.user!;
@@ -77,8 +77,8 @@ ${
     (r) => html`<tr>
     <td class="ref"><a href="/tickets/${r.id}">${reference(ctx, r.id)}</a></td>
     <td><a href="/tickets/${r.id}">${r.title}</a></td>
-    <td class="hide-sm">${catalogLabel(t, 'type', r.type)}</td>
-    <td class="hide-sm">${catalogLabel(t, 'category', r.category)}</td>
+    <td class="hide-sm">${t(`type.${r.type}`)}</td>
+    <td class="hide-sm">${t(`category.${r.category}`)}</td>
     ${manager ? html`<td class="hide-sm">${r.requester_name}</td>` : ''}
     <td>${statusBadge(ctx, r.status)}</td>
     <td class="hide-sm nowrap">${dateTime(ctx, r.updated_at)}</td>
