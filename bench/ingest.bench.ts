@@ -109,7 +109,7 @@ export async function run(): Promise<Record<string, unknown>> {
       ...dovecot.env,
     });
     const s = await connectServices(config, createLogger('error'));
-    const count = async () => Number((await s.db('inbound_mails').count('id as n').first())?.n ?? 0);
+    const count = async () => Number((await s.db('inbound_mails').count({ n: 'id' }).first())?.n ?? 0);
     const t0 = performance.now();
     const ingest = await startIngest(s);
     while ((await count()) < N) await new Promise((r) => setTimeout(r, 50));

@@ -11,6 +11,7 @@ import { createDb } from '../src/db/db.js';
 import { DEFAULT_CATALOG } from '../src/domain/catalog.js';
 import { isAppError } from '../src/domain/errors.js';
 import { formatReference } from '../src/domain/reference.js';
+import { must } from '../tests/helpers/db.js';
 import { writeResult } from './lib/result.js';
 import { driver, makeSoakUser, SOAK_PASSWORD, type SoakUser } from './soak/driver.js';
 import { type Form, fillForm } from './soak/forms.js';
@@ -275,7 +276,7 @@ const openTicketsOf = async (requesterId: number | null, statuses: string[]) =>
 
 /** A form that should be on the page is not: expected only if someone moved the ticket meanwhile. */
 async function formMissing(op: string, ticketId: number, statusBefore: string): Promise<void> {
-  const now = (await db('tickets').where({ id: ticketId }).first('status')).status as string;
+  const now = must(await db('tickets').where({ id: ticketId }).first('status')).status as string;
   record({ op, ms: 0, ok: false, conflict: now !== statusBefore, detail: `form not found (status ${now})` });
 }
 

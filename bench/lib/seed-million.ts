@@ -1,5 +1,6 @@
 import { hashPassword } from '../../src/app/accounts/passwords.js';
 import { createDb, migrate } from '../../src/db/db.js';
+import { must } from '../../tests/helpers/db.js';
 
 /**
  * A database with 1,000,000 tickets for the benchmarks, built once (about a minute, all in SQL with
@@ -85,7 +86,7 @@ export async function ensureMillionDb(log: (line: string) => void = () => {}): P
         [BENCH_AGENT, hash],
       );
     });
-    const customerId = Number((await db('users').where({ email: BENCH_CUSTOMER }).first('id')).id);
+    const customerId = Number(must(await db('users').where({ email: BENCH_CUSTOMER }).first('id')).id);
     log('inserting tickets');
     // Ticket n belongs to the bench customer for n <= 2000, otherwise to a pseudo-random other customer.
     await db.raw(

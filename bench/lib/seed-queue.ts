@@ -296,6 +296,6 @@ export async function seedQueue(db: Db, tickets: number): Promise<SeedFigures> {
   await db.raw('analyze users');
   await db.raw('analyze companies');
   await db.raw('drop table seed');
-  const followups = Number((await db('followups').count('* as n'))[0]?.n);
+  const followups = Number((await db('followups').count({ n: '*' }))[0]?.n);
   return { tickets, followups, seconds: Math.round((Date.now() - started) / 1000) };
 }

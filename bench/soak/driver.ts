@@ -5,6 +5,7 @@ import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import { approveSolution, assign, resolve, setPending } from '../../src/app/tickets/lifecycle.js';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
 import type { Actor } from '../../src/domain/ticket-status.js';
+import { must } from '../../tests/helpers/db.js';
 
 /**
  * The HTTP-free driver: the same use cases the web routes call, for the operations whose page does not
@@ -38,13 +39,13 @@ export async function makeSoakUser(
       language: ['es', 'en', 'fr'][n % 3],
     },
   );
-  const row = await app.db('users').where({ id: userId }).first();
+  const row = must(await app.db('users').where({ id: userId }).first());
   let serviceId: number | null = null;
   if (row.company_id) {
     // Connections are provisioned by agents in the product; the soak sets them up directly.
     const [svc] = await app
       .db('services')
-      .insert({ company_id: row.company_id, name: `Fibra ${n}`, circuit_id: `SOAK-${run}-${n}` })
+      .insert({ company_id: row!.company_id, name: `Fibra ${n}`, circuit_id: `SOAK-${run}-${n}` })
       .returning('id');
     serviceId = svc.id;
   }

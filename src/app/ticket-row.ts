@@ -1,29 +1,10 @@
 import type { Tx } from '../db/db.js';
+import type { TicketRow } from '../db/tables.js';
 import { AppError } from '../domain/errors.js';
 import { canContributeToTicket, canSeeTicket } from '../domain/permissions.js';
-import type { Actor, TicketStatus } from '../domain/ticket-status.js';
+import type { Actor } from '../domain/ticket-status.js';
 
-export interface TicketRow {
-  id: number;
-  type: string;
-  category: string;
-  service_id: number | null;
-  urgency: string | null;
-  impact: 'high' | 'medium' | 'low';
-  priority: number;
-  title: string;
-  description: string;
-  status: TicketStatus;
-  requester_id: number;
-  company_id: number | null;
-  assignee_id: number | null;
-  source: 'web' | 'email';
-  solution: string | null;
-  created_at: Date;
-  updated_at: Date;
-  resolved_at: Date | null;
-  closed_at: Date | null;
-}
+export type { TicketRow } from '../db/tables.js';
 
 /**
  * Loads and row-locks a ticket the actor may act on. A ticket the actor may not see is "not found",
@@ -36,7 +17,7 @@ export async function lockTicket(
   actor: Actor,
   access: 'see' | 'contribute' = 'see',
 ): Promise<TicketRow> {
-  const t: TicketRow | undefined = await trx('tickets').where({ id: ticketId }).forUpdate().first();
+  const t = await trx('tickets').where({ id: ticketId }).forUpdate().first();
   if (!t) throw new AppError('not_found', 'errors.ticketNotFound');
   const owner = { requesterId: t.requester_id, companyId: t.company_id };
   const allowed = access === 'see' ? canSeeTicket(actor, owner) : canContributeToTicket(actor, owner);

@@ -40,7 +40,9 @@ export async function seedDemo(s: Services): Promise<Record<string, string>> {
       isCompanyManager: true,
     });
     const customer = await s.db('users').where({ id: customerId }).first();
-    const agent = actorOf(await s.db('users').where({ id: agentId }).first());
+    const agentRow = await s.db('users').where({ id: agentId }).first();
+    if (!customer?.company_id || !agentRow) throw new Error('demo accounts were not created');
+    const agent = actorOf(agentRow);
     const [fiber, backup] = await s
       .db('services')
       .insert([

@@ -1,6 +1,7 @@
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
 import { MIGRATIONS } from '../../migrations/index.js';
+import './tables.js';
 
 export type Db = Knex;
 export type Tx = Knex.Transaction;

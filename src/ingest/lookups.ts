@@ -27,15 +27,15 @@ export interface SenderLookups {
   services(companyId: number): Promise<ServiceRow[]>;
 }
 
+const inboundMails = (trx: Tx) => trx('inbound_mails');
+
 export async function recentCount(
   trx: Tx,
   address: string,
   since: Date,
-  where: (q: ReturnType<Tx>) => void,
+  where: (q: ReturnType<typeof inboundMails>) => void,
 ): Promise<number> {
-  const q = trx('inbound_mails')
-    .whereRaw('lower(from_address) = ?', [address])
-    .where('created_at', '>', since);
+  const q = inboundMails(trx).whereRaw('lower(from_address) = ?', [address]).where('created_at', '>', since);
   where(q);
   const row = await q.count<{ count: number }[]>('id as count').first();
   return Number(row?.count ?? 0);

@@ -29,12 +29,12 @@ export async function matchTicket(
       .whereIn('message_id', threadIds)
       .whereNotNull('ticket_id')
       .first('ticket_id');
-    if (sent) return { ticketId: sent.ticket_id, by: 'thread', token: null };
+    if (sent?.ticket_id) return { ticketId: sent.ticket_id, by: 'thread', token: null };
     const received = await trx('inbound_mails')
       .whereIn('message_id', threadIds)
       .whereNotNull('ticket_id')
       .first('ticket_id');
-    if (received) return { ticketId: received.ticket_id, by: 'thread', token: null };
+    if (received?.ticket_id) return { ticketId: received.ticket_id, by: 'thread', token: null };
   }
   const ref = parseReference(opts.ticketPrefix, m.subject);
   if (ref && (await exists(trx, ref))) return { ticketId: ref, by: 'subject', token: null };

@@ -263,7 +263,7 @@ export function outcomeUpdate(msg: InboundMessage, p: Prepared, e: Effect, dec?:
   const { details, ...columns } = outcomeColumns(e, dec?.role ?? 'unknown', p.parsed?.attachments ?? []);
   return {
     ...columns,
-    quarantine_state: e.quarantine ? 'held' : null,
+    quarantine_state: e.quarantine ? ('held' as const) : null,
     raw: keepRaw ? msg.raw : null,
     details: JSON.stringify({
       ...details,

@@ -58,7 +58,7 @@ async function checkpoint(db: Db, mailbox: string, uidvalidity: number, uidNext:
     .onConflict(['mailbox', 'uidvalidity'])
     .ignore();
   const row = await db('ingest_checkpoints').where({ mailbox, uidvalidity }).first('last_uid');
-  return Number(row.last_uid);
+  return Number(row?.last_uid ?? 0);
 }
 
 /** Where a fresh session of this folder starts (what is above it, or unseen, is looked at). */

@@ -3,6 +3,7 @@ import { approvalToken, emailChangeToken, resetToken, urls } from '../app/links.
 import type { OutboxEvent } from '../app/outbox.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
+import type { UserRow } from '../db/tables.js';
 import { formatReference, stripSubjectPrefixes } from '../domain/reference.js';
 import type { ReplyToken } from '../domain/tokens.js';
 import { escapeHtml } from '../infra/escape-html.js';
@@ -22,7 +23,7 @@ export interface OutboxRecord {
   ticket: TicketView | null;
   followup_body: string | null;
   /** Requester, assignee and actor, when they exist. */
-  people: UserRow[];
+  people: PersonRow[];
   /** What earlier attempts recorded for this row, by recipient. */
   deliveries: Map<string, PastDelivery>;
 }
@@ -52,17 +53,6 @@ export interface PlannedMail {
   plan(): Promise<MailPlan>;
 }
 
-export interface UserRow {
-  id: number;
-  email: string;
-  name: string;
-  role: string;
-  language: string;
-  active: boolean;
-  bounced_at: Date | null;
-  password_hash: string | null;
-}
-
 export interface TicketView {
   id: number;
   title: string;
@@ -76,9 +66,21 @@ export interface TicketView {
   service_name: string | null;
 }
 
-const USER_COLUMNS = ['id', 'email', 'name', 'role', 'language', 'active', 'bounced_at', 'password_hash'];
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'language',
+  'active',
+  'bounced_at',
+  'password_hash',
+] as const;
 
-const person = (u: UserRow): Person => ({
+/** What a mail needs of a person it concerns. */
+export type PersonRow = Pick<UserRow, (typeof USER_COLUMNS)[number]>;
+
+const person = (u: PersonRow): Person => ({
   userId: u.id,
   email: u.email,
   name: u.name,
@@ -164,10 +166,10 @@ export async function loadBatch(db: Db, batch: number): Promise<OutboxRecord[]> 
 }
 
 function outboxRecord(r: Record<string, unknown>): OutboxRecord {
-  const people: UserRow[] = [];
+  const people: PersonRow[] = [];
   for (const w of WHO) {
     if (r[`${w}_id`] == null) continue;
-    people.push(Object.fromEntries(USER_COLUMNS.map((c) => [c, r[`${w}_${c}`]])) as unknown as UserRow);
+    people.push(Object.fromEntries(USER_COLUMNS.map((c) => [c, r[`${w}_${c}`]])) as unknown as PersonRow);
   }
   const ticketId = r.ticket_id as number | null;
   return {
@@ -208,9 +210,11 @@ function outboxRecord(r: Record<string, unknown>): OutboxRecord {
 export async function planMails(db: Db, config: Config, row: OutboxRecord): Promise<PlannedMail[]> {
   const p = row.payload;
   const link = urls(config.PUBLIC_URL);
-  const users = async (ids: (number | null | undefined)[]): Promise<Map<number, UserRow>> => {
+  const users = async (ids: (number | null | undefined)[]): Promise<Map<number, PersonRow>> => {
     const wanted = [...new Set(ids.filter((i): i is number => typeof i === 'number'))];
-    const rows: UserRow[] = wanted.length ? await db('users').whereIn('id', wanted).select(USER_COLUMNS) : [];
+    const rows: PersonRow[] = wanted.length
+      ? await db('users').whereIn('id', wanted).select(USER_COLUMNS)
+      : [];
     return new Map(rows.map((u) => [u.id, u]));
   };
   const base = (lang: string) => ({
@@ -344,7 +348,7 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
   const byId = new Map(row.people.map((u) => [u.id, u]));
   const actor = row.actor_id ? byId.get(row.actor_id) : undefined;
   const actorIsStaff = actor?.role === 'agent' || actor?.role === 'admin';
-  const active = (u: UserRow | undefined): Person[] => (u?.active ? [person(u)] : []);
+  const active = (u: PersonRow | undefined): Person[] => (u?.active ? [person(u)] : []);
   const assignee = active(ticket.assignee_id ? byId.get(ticket.assignee_id) : undefined);
   /** The team when nobody is assigned: the shared mailbox if configured, else every active agent (or admin). */
   const team = async (): Promise<Person[]> => {
@@ -353,8 +357,8 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
       const language = config.DEFAULT_LANGUAGE;
       return [{ userId: null, email: config.AGENTS_ADDRESS, name, language, role: 'team', bouncedAt: null }];
     }
-    for (const role of ['agent', 'admin']) {
-      const rows: UserRow[] = await db('users')
+    for (const role of ['agent', 'admin'] as const) {
+      const rows: PersonRow[] = await db('users')
         .where({ role, active: true })
         .orderBy('id')
         .select(USER_COLUMNS);

@@ -4,7 +4,7 @@ import { actorOf } from '../../src/app/actor.js';
 import { approvalToken } from '../../src/app/links.js';
 import { resolve, setPending } from '../../src/app/tickets/lifecycle.js';
 import { screenshot, useBrowser } from '../helpers/browser.js';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { makeUser } from '../helpers/fixtures.js';
 import { useTestServices } from '../helpers/services.js';
 import { startTestWeb } from '../helpers/web.js';
@@ -29,10 +29,14 @@ describe('customer guide in the browser', () => {
       role: 'customer',
       companyName: 'ACME Logística',
     });
-    const customer = await t.db('users').where({ id: userId }).first();
+    const customer = must(await t.db('users').where({ id: userId }).first());
     await t.db('services').insert([
-      { company_id: customer.company_id, name: 'Fibra 1 Gbps — Sede central', circuit_id: 'FTTH-28001-0042' },
-      { company_id: customer.company_id, name: 'Radioenlace respaldo', circuit_id: 'RL-28001-0007' },
+      {
+        company_id: customer.company_id!,
+        name: 'Fibra 1 Gbps — Sede central',
+        circuit_id: 'FTTH-28001-0042',
+      },
+      { company_id: customer.company_id!, name: 'Radioenlace respaldo', circuit_id: 'RL-28001-0007' },
     ]);
     const agent = await makeUser(t.app, 'agent');
 
@@ -131,7 +135,7 @@ describe('customer guide in the browser', () => {
     await page.waitForURL(/\/tickets\/\d+$/);
     const requestId = Number(page.url().split('/').pop());
     expect(await page.textContent('.ticket-head')).toContain('Administrativa — Facturación');
-    expect((await t.db('tickets').where({ id: requestId }).first()).urgency).toBeNull();
+    expect(must(await t.db('tickets').where({ id: requestId }).first()).urgency).toBeNull();
 
     // 5. Support asks for information; the customer answers with a comment and a document.
     await setPending(t.app, agent.actor, incidentId, {
@@ -152,7 +156,7 @@ describe('customer guide in the browser', () => {
     const timeline = await page.textContent('.timeline');
     expect(timeline).toContain('Adjunto la captura del test.');
     expect(timeline).toContain('speedtest.png');
-    expect((await t.db('tickets').where({ id: incidentId }).first()).status).toBe('new');
+    expect(must(await t.db('tickets').where({ id: incidentId }).first()).status).toBe('new');
     await screenshot(page, '09-ticket-timeline');
 
     // 6. The list, filtered by status.
@@ -179,19 +183,19 @@ describe('customer guide in the browser', () => {
     await screenshot(page, '12-approved-closed');
 
     // 8. Refusing a solution from the mail link reopens the ticket.
-    await resolve(t.app, actorOf(await t.db('users').where({ id: agent.id }).first()), requestId, {
+    await resolve(t.app, actorOf(must(await t.db('users').where({ id: agent.id }).first())), requestId, {
       body: 'Le hemos enviado la factura por correo.',
     });
     const token = approvalToken(s.config.SECRET, requestId, userId);
     await page.goto(`${base}/approve/${token}`);
     expect(await page.textContent('main')).toContain('Le hemos enviado la factura');
-    expect((await t.db('tickets').where({ id: requestId }).first()).status).toBe('resolved');
+    expect(must(await t.db('tickets').where({ id: requestId }).first()).status).toBe('resolved');
     await screenshot(page, '13-approval-link');
     await page.getByLabel(/Comentario/).fill('No ha llegado ninguna factura.');
     await page.getByRole('button', { name: 'Rechazar' }).click();
     await page.waitForSelector('.notice.success');
     expect(await page.textContent('main')).toContain('Solución rechazada');
-    const reopened = await t.db('tickets').where({ id: requestId }).first();
+    const reopened = must(await t.db('tickets').where({ id: requestId }).first());
     expect(reopened.status).toBe('in_progress');
     await screenshot(page, '14-refused-reopened');
 

@@ -5,7 +5,7 @@ import { parseCsv } from '../../src/app/agent/csv.js';
 import { importCsv } from '../../src/app/agent/csv-import.js';
 import { clearBounce, reinviteUser, setUserActive, updateUser } from '../../src/app/agent/users.js';
 import { companyDetail, listCompanies } from '../../src/app/queries/agent-accounts.js';
-import { type TestDb, useTestDb } from '../helpers/db.js';
+import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 
 let t: TestDb;
@@ -55,7 +55,7 @@ describe('account administration', () => {
       .db('sessions')
       .insert({ id: 'sess-1', user_id: customer.id, expires_at: new Date(Date.now() + 1e6) });
     await setUserActive(t.app, agent.actor, customer.id, false);
-    expect((await t.db('users').where({ id: customer.id }).first()).active).toBe(false);
+    expect(must(await t.db('users').where({ id: customer.id }).first()).active).toBe(false);
     expect(await t.db('tickets').where({ id: ticketId }).first()).toBeTruthy();
     expect(await t.db('sessions').where({ user_id: customer.id })).toEqual([]);
     await expect(setUserActive(t.app, agent.actor, admin.id, false)).rejects.toMatchObject({
@@ -92,7 +92,7 @@ describe('account administration', () => {
     };
     await expect(updateUser(t.app, agent.actor, userId, edit)).rejects.toMatchObject({ code: 'forbidden' });
     await updateUser(t.app, agent.actor, userId, { ...edit, role: 'customer', companyId: c.companyId });
-    expect((await t.db('users').where({ id: userId }).first()).language).toBe('fr');
+    expect(must(await t.db('users').where({ id: userId }).first()).language).toBe('fr');
   });
 });
 
@@ -163,13 +163,13 @@ describe('csv import', () => {
       [6, 'agent:import.roleInvalid'],
     ]);
     expect(progress.at(-1)).toBe(5);
-    const ana = await t.db('users').where({ email: 'ana@te.test' }).first();
+    const ana = must(await t.db('users').where({ email: 'ana@te.test' }).first());
     expect(ana.is_company_manager).toBe(true);
-    expect(ana.must_change_password).toBe(true);
+    expect(ana!.must_change_password).toBe(true);
     const invited = await t
       .db('outbox')
       .where({ event: 'account.invited' })
-      .whereRaw("payload->>'userId' = ?", [String(ana.id)]);
+      .whereRaw("payload->>'userId' = ?", [String(ana!.id)]);
     expect(invited).toHaveLength(1);
 
     await expect(importCsv(t.app, admin.actor, 'users', 'email,name\na@b.c,A\n')).rejects.toMatchObject({

@@ -7,7 +7,7 @@ import { releaseProcessor } from '../../src/ingest/release.js';
 import { autoCloseResolved } from '../../src/jobs/auto-close.js';
 import { startJobs } from '../../src/jobs/scheduler.js';
 import { JOBS_QUEUE } from '../../src/metrics/queues.js';
-import { type TestDb, useTestDb } from '../helpers/db.js';
+import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { useTestServices } from '../helpers/services.js';
 
@@ -33,11 +33,11 @@ describe('automatic closing', () => {
       .update({ resolved_at: new Date(Date.now() - 8 * 86_400_000) });
     expect(await autoCloseResolved(t.app, 0)).toEqual({ closed: 0, skipped: 0 });
     expect(await autoCloseResolved(t.app, 7)).toEqual({ closed: 1, skipped: 0 });
-    expect((await t.db('tickets').where({ id: old }).first()).status).toBe('closed');
-    expect((await t.db('tickets').where({ id: recent }).first()).status).toBe('resolved');
-    const ev = await t.db('ticket_events').where({ ticket_id: old, kind: 'closed' }).first();
+    expect(must(await t.db('tickets').where({ id: old }).first()).status).toBe('closed');
+    expect(must(await t.db('tickets').where({ id: recent }).first()).status).toBe('resolved');
+    const ev = must(await t.db('ticket_events').where({ ticket_id: old, kind: 'closed' }).first());
     expect(ev.actor_id).toBeNull();
-    expect(ev.data).toEqual({ reason: 'auto_close' });
+    expect(ev!.data).toEqual({ reason: 'auto_close' });
     expect(await t.db('outbox').where({ ticket_id: old, event: 'ticket.closed' })).toHaveLength(1);
   });
 
@@ -96,11 +96,11 @@ describe('mail quarantine', () => {
       code: 'forbidden',
     });
     const { ticketId } = await releaseMail(t.app, agent.actor, a, releaseAsTicket);
-    const ticket = await t.db('tickets').where({ id: ticketId }).first();
+    const ticket = must(await t.db('tickets').where({ id: ticketId! }).first());
     expect(ticket.requester_id).toBe(customer.id);
-    expect(ticket.title).toBe('Cortes intermitentes');
-    expect(ticket.description).toContain('La línea se corta');
-    expect((await t.db('inbound_mails').where({ id: a }).first()).quarantine_state).toBe('released');
+    expect(ticket!.title).toBe('Cortes intermitentes');
+    expect(ticket!.description).toContain('La línea se corta');
+    expect(must(await t.db('inbound_mails').where({ id: a }).first()).quarantine_state).toBe('released');
     await expect(releaseMail(t.app, agent.actor, a, releaseAsTicket)).rejects.toMatchObject({
       code: 'conflict',
     });
@@ -113,18 +113,18 @@ describe('mail quarantine', () => {
     );
     const out = await releaseMail(t.app, agent.actor, c, releaseAsTicket);
     expect(out.ticketId).toBe(ticketId);
-    const fu = await t.db('followups').where({ ticket_id: ticketId, inbound_mail_id: c }).first();
+    const fu = await t.db('followups').where({ ticket_id: ticketId!, inbound_mail_id: c }).first();
     expect(fu).toMatchObject({ author_id: customer.id, source: 'email', visibility: 'public' });
 
     // Unknown sender: the release fails clearly and the mail stays held.
     await expect(releaseMail(t.app, agent.actor, b, releaseAsTicket)).rejects.toMatchObject({
       messageKey: 'agent:quarantine.unknownSender',
     });
-    expect((await t.db('inbound_mails').where({ id: b }).first()).quarantine_state).toBe('held');
+    expect(must(await t.db('inbound_mails').where({ id: b }).first()).quarantine_state).toBe('held');
     await discardMail(t.app, agent.actor, b);
-    const row = await t.db('inbound_mails').where({ id: b }).first();
+    const row = must(await t.db('inbound_mails').where({ id: b }).first());
     expect(row.quarantine_state).toBe('discarded');
-    expect(row.raw).not.toBeNull();
+    expect(row!.raw).not.toBeNull();
     expect((await heldMails(t.db, { page: 1, pageSize: 20 })).rows).toEqual([]);
   });
 });

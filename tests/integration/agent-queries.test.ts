@@ -6,7 +6,7 @@ import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import { assign, resolve, setPending } from '../../src/app/tickets/lifecycle.js';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
 import { formatReference } from '../../src/domain/reference.js';
-import { type TestDb, useTestDb } from '../helpers/db.js';
+import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
 
 let t: TestDb;
@@ -145,10 +145,10 @@ describe('agent ticket page data', () => {
       serviceId: c1.serviceIds[0] as number,
     });
     expect(out.changed.sort()).toEqual(['category', 'urgency']);
-    const row = await t.db('tickets').where({ id: ids.plain }).first();
+    const row = must(await t.db('tickets').where({ id: ids.plain }).first());
     expect(row.priority).toBe(2);
-    const ev = await t.db('outbox').where({ ticket_id: ids.plain, event: 'ticket.updated' }).first();
-    expect(ev.payload.changes.category).toEqual(['slowness', 'packet_loss']);
+    const ev = must(await t.db('outbox').where({ ticket_id: ids.plain, event: 'ticket.updated' }).first());
+    expect((ev.payload.changes as Record<string, unknown>).category).toEqual(['slowness', 'packet_loss']);
     expect(await t.db('ticket_events').where({ ticket_id: ids.plain, kind: 'updated' })).toHaveLength(1);
     await expect(
       updateTicketClassification(t.app, agent.actor, ids.plain, {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import type { Services } from '../../src/runtime/services.js';
-import { type TestDb, useTestDb } from '../helpers/db.js';
+import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { useTestServices } from '../helpers/services.js';
 import { startTestWeb, WebClient } from '../helpers/web.js';
@@ -81,12 +81,12 @@ const paths = () => {
 };
 
 const snapshot = async () => ({
-  outbox: Number((await t.db('outbox').count('* as n'))[0]?.n),
-  followups: Number((await t.db('followups').count('* as n'))[0]?.n),
+  outbox: Number((await t.db('outbox').count({ n: '*' }))[0]?.n),
+  followups: Number((await t.db('followups').count({ n: '*' }))[0]?.n),
   ticket: await t.db('tickets').where({ id: ticketId }).first('status', 'assignee_id', 'category'),
-  companies: Number((await t.db('companies').count('* as n'))[0]?.n),
+  companies: Number((await t.db('companies').count({ n: '*' }))[0]?.n),
   customer: await t.db('users').where({ id: customer.id }).first('active', 'name'),
-  held: (await t.db('inbound_mails').where({ id: heldId }).first('quarantine_state')).quarantine_state,
+  held: must(await t.db('inbound_mails').where({ id: heldId }).first('quarantine_state')).quarantine_state,
 });
 
 describe('agent area permissions', () => {
@@ -133,7 +133,7 @@ describe('agent area permissions', () => {
     await web.login(agent.email);
     await web.get('/agent');
     expect((await web.post(`/agent/tickets/${ticketId}/close`, {}, 'wrong')).status).toBe(403);
-    expect((await t.db('tickets').where({ id: ticketId }).first()).status).not.toBe('closed');
+    expect(must(await t.db('tickets').where({ id: ticketId }).first()).status).not.toBe('closed');
   });
 });
 
@@ -162,7 +162,7 @@ describe('agent pages', () => {
     await web.login(agent.email);
     await web.get(`/agent/tickets/${ticketId}`);
     expect((await web.post(`/agent/tickets/${ticketId}/assign`, {})).status).toBe(303);
-    expect((await t.db('tickets').where({ id: ticketId }).first()).assignee_id).toBe(agent.id);
+    expect(must(await t.db('tickets').where({ id: ticketId }).first()).assignee_id).toBe(agent.id);
     const note = await web.postMultipart(
       `/agent/tickets/${ticketId}/note`,
       { body: 'Cliente con impagos: no prometer fechas' },
@@ -189,8 +189,8 @@ describe('agent pages', () => {
       serviceId: String(customer.serviceIds[0]),
     });
     expect(ok.status).toBe(303);
-    const row = await t.db('tickets').where({ id: ticketId }).first();
-    expect([row.category, row.urgency, row.priority]).toEqual(['packet_loss', 'medium', 3]);
+    const row = must(await t.db('tickets').where({ id: ticketId }).first());
+    expect([row.category, row!.urgency, row!.priority]).toEqual(['packet_loss', 'medium', 3]);
     // The customer's own page never shows the private note.
     const cust = new WebClient(base);
     await cust.login(customer.email);
@@ -234,7 +234,9 @@ describe('agent pages', () => {
     const list = await web.get('/agent/quarantine');
     expect(list.text).toContain('Posible suplantación');
     expect((await web.post(`/agent/quarantine/${heldId}/discard`, {})).status).toBe(303);
-    expect((await t.db('inbound_mails').where({ id: heldId }).first()).quarantine_state).toBe('discarded');
+    expect(must(await t.db('inbound_mails').where({ id: heldId }).first()).quarantine_state).toBe(
+      'discarded',
+    );
     expect((await web.post(`/agent/quarantine/${heldId}/discard`, {})).status).toBe(409);
   });
 });

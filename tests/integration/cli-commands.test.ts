@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyPassword } from '../../src/app/accounts/passwords.js';
 import { createDb } from '../../src/db/db.js';
 import { izardesk, startIzardesk } from '../helpers/cli.js';
-import { type TestDb, testRedisPrefix, useTestDb } from '../helpers/db.js';
+import { must, type TestDb, testRedisPrefix, useTestDb } from '../helpers/db.js';
 import { adminUrl, dbUrl } from '../helpers/pg-urls.js';
 
 let t: TestDb;
@@ -37,18 +37,20 @@ describe.concurrent('izardesk user', { timeout: 150_000 }, () => {
         r.stdout,
       );
     expect(m, r.stdout).not.toBeNull();
-    const u = await t
-      .db('users')
-      .where({ id: Number(m?.[1]) })
-      .first();
+    const u = must(
+      await t
+        .db('users')
+        .where({ id: Number(m?.[1]) })
+        .first(),
+    );
     expect(u).toMatchObject({
       email: 'lucia@acme.example',
       role: 'customer',
       must_change_password: true,
       language: 'es',
     });
-    expect(await verifyPassword(u.password_hash, m?.[2] as string)).toBe(true);
-    expect((await t.db('companies').where({ id: u.company_id }).first()).name).toBe('ACME');
+    expect(await verifyPassword(u.password_hash!, m?.[2] as string)).toBe(true);
+    expect(must(await t.db('companies').where({ id: u!.company_id! }).first()).name).toBe('ACME');
   });
 
   it('user create with --password keeps it and prints none', async () => {
@@ -71,7 +73,7 @@ describe.concurrent('izardesk user', { timeout: 150_000 }, () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('temporary password');
-    const u = await t.db('users').where({ email: 'ana@izarlink.example' }).first();
+    const u = must(await t.db('users').where({ email: 'ana@izarlink.example' }).first());
     expect(u).toMatchObject({ must_change_password: false, language: 'en', role: 'admin' });
   });
 
@@ -83,7 +85,7 @@ describe.concurrent('izardesk user', { timeout: 150_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/invitation queued/);
     expect(r.stdout).not.toContain('temporary password');
-    const u = await t.db('users').where({ email: 'javier@izarlink.example' }).first();
+    const u = must(await t.db('users').where({ email: 'javier@izarlink.example' }).first());
     expect(u.must_change_password).toBe(true);
     const rows = await t
       .db('outbox')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser } from '../helpers/fixtures.js';
 
 describe('test harness', () => {
@@ -7,7 +7,7 @@ describe('test harness', () => {
     const t = await useTestDb();
     const customer = await makeUser(t.app, 'customer');
     const id = await makeTicket(t.app, customer);
-    const row = await t.db('tickets').where({ id }).first();
+    const row = must(await t.db('tickets').where({ id }).first());
     expect(row.status).toBe('new');
     expect(t.name).toMatch(/^izr_/);
   });

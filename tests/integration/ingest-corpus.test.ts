@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestMessage } from '../../src/ingest/process-message.js';
 import type { Services } from '../../src/runtime/services.js';
 import type { TestDb } from '../helpers/db.js';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { corpusDir } from '../helpers/imap.js';
 import { useTestServices } from '../helpers/services.js';
 
@@ -59,23 +59,25 @@ describe.skipIf(!CORPUS)('ingest over the real-world corpora in ../shared/corpus
       if (ms > slowest.ms) Object.assign(slowest, { file: relative(CORPUS as string, file), ms });
       const key = `${r.action}:${r.reason.code}`;
       counts[key] = (counts[key] ?? 0) + 1;
-      const rec = await t.db('inbound_mails').where({ id: r.inboundMailId }).first();
+      const rec = must(await t.db('inbound_mails').where({ id: r.inboundMailId! }).first());
       expect(rec, file).toBeDefined();
       expect(rec.outcome, file).toBe(r.action);
-      expect(rec.reason, file).toBeTruthy();
-      if (EFFECTS.includes(r.action)) expect(rec.ticket_id, file).not.toBeNull();
+      expect(rec!.reason, file).toBeTruthy();
+      if (EFFECTS.includes(r.action)) expect(rec!.ticket_id, file).not.toBeNull();
       else if (r.action === 'held' || r.action === 'rejected')
-        expect(rec.quarantine_state, file).toBe('held');
+        expect(rec!.quarantine_state, file).toBe('held');
       else expect(r.action, file).toBe('ignored');
-      if (rec.quarantine_state === 'held') expect(rec.raw, file).not.toBeNull();
+      if (rec!.quarantine_state === 'held') expect(rec!.raw, file).not.toBeNull();
     }
     // Delivery reports must be recognised as such.
     for (const file of files(join(CORPUS as string, 'mikel-mail/multipart_report_emails'))) {
-      const rec = await t
-        .db('inbound_mails')
-        .where({ mailbox: 'corpus', uid: all.indexOf(file) + 1 })
-        .first();
-      expect(`${rec.outcome}:${rec.reason}`, file).toMatch(/^ignored:(bounce|auto_reply|duplicate)/);
+      const rec = must(
+        await t
+          .db('inbound_mails')
+          .where({ mailbox: 'corpus', uid: all.indexOf(file) + 1 })
+          .first(),
+      );
+      expect(`${rec.outcome}:${rec!.reason}`, file).toMatch(/^ignored:(bounce|auto_reply|duplicate)/);
     }
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     process.stdout.write(

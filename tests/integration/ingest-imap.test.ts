@@ -6,7 +6,7 @@ import { startIngest } from '../../src/ingest/index.js';
 import type { RunningPart } from '../../src/runtime/part.js';
 import type { Services } from '../../src/runtime/services.js';
 import type { TestDb } from '../helpers/db.js';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail, imapClient, mailboxState } from '../helpers/imap.js';
@@ -81,7 +81,7 @@ describe('mailbox watcher on a real Dovecot', () => {
     const rec = await record('new1@example.test');
     expect(Date.now() - started).toBeLessThan(5000);
     expect(rec.outcome).toBe('new_ticket');
-    const ticket = await t.db('tickets').where({ id: rec.ticket_id }).first();
+    const ticket = must(await t.db('tickets').where({ id: rec.ticket_id! }).first());
     expect(ticket).toMatchObject({
       title: 'Sin conexión en la oficina',
       requester_id: customer.id,
@@ -133,9 +133,9 @@ describe('mailbox watcher on a real Dovecot', () => {
       const rec = await record(id);
       expect(rec.outcome, `${id}: ${rec.reason}`).toBe('followup');
       expect(rec.ticket_id).toBe(ticketId);
-      const f = await t.db('followups').where({ id: rec.followup_id }).first();
+      const f = must(await t.db('followups').where({ id: rec.followup_id! }).first());
       expect(f.body).toBe(body);
-      expect(f.source).toBe('email');
+      expect(f!.source).toBe('email');
     }
   });
 
@@ -170,7 +170,7 @@ describe('mailbox watcher on a real Dovecot', () => {
     ]);
     const rec = await record('reopen@example.test');
     expect(rec.outcome).toBe('reopen');
-    expect((await t.db('tickets').where({ id: ticketId }).first()).status).not.toBe('resolved');
+    expect(must(await t.db('tickets').where({ id: ticketId }).first()).status).not.toBe('resolved');
   });
 
   it('opens a new ticket naming the old one when the customer replies to a closed ticket', async () => {
@@ -189,9 +189,9 @@ describe('mailbox watcher on a real Dovecot', () => {
     const rec = await record('closed@example.test');
     expect(rec.outcome).toBe('new_ticket');
     expect(rec.ticket_id).not.toBe(ticketId);
-    const fresh = await t.db('tickets').where({ id: rec.ticket_id }).first();
+    const fresh = must(await t.db('tickets').where({ id: rec.ticket_id! }).first());
     expect(fresh.description).toContain(ref);
-    expect(fresh.description).toContain('Ha vuelto a pasar.');
+    expect(fresh!.description).toContain('Ha vuelto a pasar.');
   });
 
   it('records an agent reply as a public agent follow-up, and runs #commands', async () => {
@@ -216,20 +216,22 @@ describe('mailbox watcher on a real Dovecot', () => {
     ]);
     const r1 = await record('agent1@example.test');
     expect(r1.outcome).toBe('followup');
-    const f = await t.db('followups').where({ id: r1.followup_id }).first();
+    const f = await t.db('followups').where({ id: r1.followup_id! }).first();
     expect(f).toMatchObject({
       author_id: agent.id,
       visibility: 'public',
       body: 'Estamos revisando la línea.',
     });
-    const ev = await t
-      .db('outbox')
-      .where({ event: 'ticket.followup', ticket_id: ticketId })
-      .orderBy('id', 'desc')
-      .first();
+    const ev = must(
+      await t
+        .db('outbox')
+        .where({ event: 'ticket.followup', ticket_id: ticketId })
+        .orderBy('id', 'desc')
+        .first(),
+    );
     expect(ev.payload.visibility).toBe('public');
     await record('agent2@example.test');
-    const ticket = await t.db('tickets').where({ id: ticketId }).first();
+    const ticket = must(await t.db('tickets').where({ id: ticketId }).first());
     expect(ticket.status).toBe('resolved');
     expect(ticket.solution).toBe('Cambiamos la ONT.');
   });
@@ -305,10 +307,10 @@ describe('mailbox watcher on a real Dovecot', () => {
     ])
       expect((await record(id)).outcome).toBe('ignored');
     expect((await t.db('outbox').where('event', 'like', 'mail.%')).length).toBe(before);
-    expect((await t.db('deliveries').where({ message_id: 'bounced.1@izardesk.local' }).first()).status).toBe(
-      'bounced',
-    );
-    expect((await t.db('users').where({ id: customer.id }).first()).bounced_at).not.toBeNull();
+    expect(
+      must(await t.db('deliveries').where({ message_id: 'bounced.1@izardesk.local' }).first()).status,
+    ).toBe('bounced');
+    expect(must(await t.db('users').where({ id: customer.id }).first()).bounced_at).not.toBeNull();
   });
 
   it('answers an unknown sender once and keeps the mail for an agent', async () => {
@@ -380,10 +382,10 @@ describe('mailbox watcher on a real Dovecot', () => {
     ]);
     const rec = await record('big@example.test');
     expect(rec.outcome).toBe('new_ticket');
-    const files = await t.db('attachments').where({ ticket_id: rec.ticket_id }).select('filename', 'size');
+    const files = await t.db('attachments').where({ ticket_id: rec.ticket_id! }).select('filename', 'size');
     expect(files).toEqual([{ filename: 'captura.png', size: 1000 }]);
     const answer = (await outbox('mail.attachment_too_big')).at(-1);
-    expect(answer.payload).toMatchObject({
+    expect(answer!.payload).toMatchObject({
       to: customer.email,
       files: [{ name: 'factura.pdf', size: limit + 1 }],
       limit,
@@ -410,7 +412,7 @@ describe('mailbox watcher on a real Dovecot', () => {
     const rec = await record('broken@example.test');
     expect(rec).toMatchObject({ outcome: 'rejected', quarantine_state: 'held' });
     expect(rec.reason).toMatch(/^unreadable/);
-    expect(rec.raw.length).toBeGreaterThan(1000);
+    expect(rec.raw!.length).toBeGreaterThan(1000);
     expect((await record('after-broken@example.test')).outcome).toBe('new_ticket');
     expect((await outbox('mail.rejected')).some((o) => o.payload.inReplyTo === 'broken@example.test')).toBe(
       true,
@@ -500,7 +502,7 @@ describe('mailbox watcher on a real Dovecot', () => {
       .whereRaw('lower(from_address) = ?', [storm.email])
       .where({ outcome: 'held' });
     expect(held).toHaveLength(5);
-    expect(held.every((h) => h.reason.startsWith('rate_limited'))).toBe(true);
+    expect(held.every((h) => h.reason!.startsWith('rate_limited'))).toBe(true);
   });
 
   it('records what agents sent from the shared mailbox as a follow-up already delivered', async () => {
@@ -517,13 +519,15 @@ describe('mailbox watcher on a real Dovecot', () => {
     const r = await record('sent1@izardesk.local');
     expect(r.outcome).toBe('followup');
     expect(r.ticket_id).toBe(rec.ticket_id);
-    const f = await t.db('followups').where({ id: r.followup_id }).first();
+    const f = must(await t.db('followups').where({ id: r.followup_id! }).first());
     expect(f.body).toBe('Hola, ya está resuelto por nuestra parte.');
-    const ev = await t
-      .db('outbox')
-      .where({ event: 'ticket.followup', ticket_id: rec.ticket_id })
-      .orderBy('id', 'desc')
-      .first();
+    const ev = must(
+      await t
+        .db('outbox')
+        .where({ event: 'ticket.followup', ticket_id: rec.ticket_id })
+        .orderBy('id', 'desc')
+        .first(),
+    );
     expect(ev.payload.alreadySent).toBe(true);
   });
 });

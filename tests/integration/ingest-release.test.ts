@@ -4,7 +4,7 @@ import { signReplyToken } from '../../src/domain/tokens.js';
 import { ingestMessage } from '../../src/ingest/process-message.js';
 import { releaseProcessor } from '../../src/ingest/release.js';
 import type { Services } from '../../src/runtime/services.js';
-import { type TestDb, useTestDb } from '../helpers/db.js';
+import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { buildMail } from '../helpers/imap.js';
 import { useTestServices } from '../helpers/services.js';
@@ -81,9 +81,9 @@ describe('releasing held mail through the ingest', () => {
     expect(await release(id)).toEqual({ ticketId });
     const rec = await record(id);
     expect(rec).toMatchObject({ outcome: 'followup', quarantine_state: 'released', ticket_id: ticketId });
-    expect(rec.reason).toMatch(/^matched_by_token/);
-    expect(rec.details).toMatchObject({ heldAs: 'not_authenticated: dmarc fail', decidedBy: agent.id });
-    const fu = await t.db('followups').where({ id: rec.followup_id }).first();
+    expect(rec!.reason).toMatch(/^matched_by_token/);
+    expect(rec!.details).toMatchObject({ heldAs: 'not_authenticated: dmarc fail', decidedBy: agent.id });
+    const fu = await t.db('followups').where({ id: rec!.followup_id! }).first();
     expect(fu).toMatchObject({
       ticket_id: ticketId,
       author_id: customer.id,
@@ -117,10 +117,10 @@ describe('releasing held mail through the ingest', () => {
 
     const { ticketId } = await release(id);
     const firstRec = await record(first.inboundMailId as number);
-    expect(ticketId).toBe(firstRec.ticket_id);
+    expect(ticketId).toBe(firstRec!.ticket_id);
     const rec = await record(id);
-    expect(rec.reason).toMatch(/^matched_by_thread/);
-    expect((await t.db('followups').where({ id: rec.followup_id }).first()).body).toBe(
+    expect(rec!.reason).toMatch(/^matched_by_thread/);
+    expect(must(await t.db('followups').where({ id: rec!.followup_id! }).first()).body).toBe(
       'Ya he reiniciado el router.',
     );
   });
@@ -146,13 +146,13 @@ describe('releasing held mail through the ingest', () => {
 
     const out = await release(held.inboundMailId as number);
     expect(out.ticketId).not.toBe(ticketId);
-    const mine = await t.db('tickets').where({ id: out.ticketId }).first();
+    const mine = await t.db('tickets').where({ id: out.ticketId! }).first();
     expect(mine).toMatchObject({ requester_id: other.id, description: 'Tampoco tengo línea.' });
     expect(await t.db('followups').where({ ticket_id: ticketId }).count<{ n: number }[]>('id as n')).toEqual(
       before,
     );
-    expect((await record(held.inboundMailId as number)).reason).toMatch(/^not_a_party/);
-    const files = await t.db('attachments').where({ ticket_id: out.ticketId }).pluck('filename');
+    expect(must(await record(held.inboundMailId as number)).reason).toMatch(/^not_a_party/);
+    const files = await t.db('attachments').where({ ticket_id: out.ticketId! }).pluck('filename');
     expect(files).toEqual(['foto.jpg']);
     const told = await t
       .db('outbox')
@@ -172,7 +172,7 @@ describe('releasing held mail through the ingest', () => {
     const id = held.inboundMailId as number;
 
     const { ticketId } = await release(id);
-    expect((await t.db('tickets').where({ id: ticketId }).first()).title).toBe('Dos');
+    expect(must(await t.db('tickets').where({ id: ticketId! }).first()).title).toBe('Dos');
     const tickets = await t
       .db('tickets')
       .where({ requester_id: customer.id })
@@ -184,7 +184,7 @@ describe('releasing held mail through the ingest', () => {
     expect(
       await t.db('tickets').where({ requester_id: customer.id }).count<{ n: number }[]>('id as n'),
     ).toEqual(tickets);
-    expect((await record(id)).quarantine_state).toBe('released');
+    expect(must(await record(id)).quarantine_state).toBe('released');
   });
 
   it('a robot message stays out: the release is refused, the mail stays held, no ticket, no answer', async () => {
@@ -215,12 +215,12 @@ describe('releasing held mail through the ingest', () => {
     const answered = await answers();
 
     await expect(release(id)).rejects.toMatchObject({ messageKey: 'agent:quarantine.unknownSender' });
-    expect((await record(id)).quarantine_state).toBe('held');
+    expect(must(await record(id)).quarantine_state).toBe('held');
 
     const { ticketId } = await release(id, { ...s.config, MAIL_UNKNOWN_SENDER: 'create_account' });
-    const user = await t.db('users').where({ email: 'nueva@example.test' }).first();
+    const user = must(await t.db('users').where({ email: 'nueva@example.test' }).first());
     expect(user).toMatchObject({ role: 'customer', name: 'Nueva Persona' });
-    expect((await t.db('tickets').where({ id: ticketId }).first()).requester_id).toBe(user.id);
+    expect(must(await t.db('tickets').where({ id: ticketId! }).first()).requester_id).toBe(user.id);
     expect(await record(id)).toMatchObject({ outcome: 'new_ticket', quarantine_state: 'released' });
     expect(await answers()).toEqual(answered);
   });

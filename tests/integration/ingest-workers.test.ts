@@ -47,7 +47,7 @@ const kill = (c: ChildProcess, signal: NodeJS.Signals) =>
   });
 
 const recorded = async (): Promise<number> =>
-  Number((await t.db('inbound_mails').whereLike('message_id', 'w-%').count('id as n').first())?.n ?? 0);
+  Number((await t.db('inbound_mails').whereLike('message_id', 'w-%').count({ n: 'id' }).first())?.n ?? 0);
 
 async function until(fn: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;

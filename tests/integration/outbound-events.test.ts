@@ -27,7 +27,7 @@ import { startOutbound } from '../../src/outbound/index.js';
 import { type Audience, resolveRecipients } from '../../src/outbound/recipients.js';
 import { stringsFor } from '../../src/outbound/strings.js';
 import type { Services } from '../../src/runtime/services.js';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { useTestServices } from '../helpers/services.js';
 import { type CapturingSmtp, header, mailCollector, startCapturingSmtp, toAddress } from '../helpers/smtp.js';
@@ -168,7 +168,7 @@ describe('ticket notifications', () => {
     ]);
     const mails = await next();
     expect(mails).toHaveLength(0);
-    expect((await s.db('outbox').where({ id }).first()).done_at).not.toBeNull();
+    expect(must(await s.db('outbox').where({ id }).first()).done_at).not.toBeNull();
   });
 
   it('information asked: the customer gets the question', async () => {
@@ -234,7 +234,7 @@ describe('ticket notifications', () => {
     const id = await makeTicket(s.app, customer, 'Fibra caída en la sede');
     const mails = await next();
     expect(only(mails, customer.email)).toHaveLength(0);
-    const d = await s.db('deliveries').where({ ticket_id: id, recipient: customer.email }).first();
+    const d = must(await s.db('deliveries').where({ ticket_id: id, recipient: customer.email }).first());
     expect(d.status).toBe('bounced');
     await s.db('users').where({ id: customer.id }).update({ bounced_at: null, bounce_reason: null });
   });
@@ -258,9 +258,9 @@ describe('account mails', () => {
     expect(m.subject).toBe('Your access to IzarLink support');
     const password = /Temporary password: (\S+)/.exec(m.text ?? '')?.[1] ?? '';
     expect(password).toHaveLength(14);
-    const u = await s.db('users').where({ id: userId }).first();
-    expect(await verifyPassword(u.password_hash, password)).toBe(true);
-    expect(u.must_change_password).toBe(true);
+    const u = must(await s.db('users').where({ id: userId }).first());
+    expect(await verifyPassword(u.password_hash!, password)).toBe(true);
+    expect(u!.must_change_password).toBe(true);
     expect(html(m)).toContain(`href="${PUBLIC_URL}/login"`);
     expect(header(m, 'auto-submitted')).toBe('auto-generated');
     expect(m.replyTo?.value[0]?.address).toBe(SUPPORT);
@@ -273,7 +273,7 @@ describe('account mails', () => {
     const token = /\/password\/reset\/([^\s\]"]+)/.exec(m.text ?? '')?.[1] ?? '';
     const read = readResetToken(s.config.SECRET, token);
     expect(read?.userId).toBe(bruno.id);
-    const u = await s.db('users').where({ id: bruno.id }).first();
+    const u = must(await s.db('users').where({ id: bruno.id }).first());
     expect(matchesPassword(read?.fp ?? '', u.password_hash)).toBe(true);
   });
 
@@ -375,7 +375,7 @@ describe('the rules table', () => {
   it('with AGENTS_ADDRESS, new tickets without an assignee go to the shared mailbox instead of every agent', async () => {
     const id = await makeTicket(s.app, customer, 'Fibra caída en la sede');
     await next();
-    const row = await s.db('outbox').where({ ticket_id: id, event: 'ticket.created' }).first('id');
+    const row = must(await s.db('outbox').where({ ticket_id: id, event: 'ticket.created' }).first('id'));
     const loaded = await loadOutbox(s.db, row.id);
     if (!loaded) throw new Error('outbox row not found');
     const planned = await planMails(s.db, { ...s.config, AGENTS_ADDRESS: 'equipo@izarlink.test' }, loaded);

@@ -9,7 +9,7 @@ import { startOutboxRelay } from '../../src/outbound/relay.js';
 import { compileTemplates } from '../../src/outbound/templates.js';
 import { TemporaryFailure } from '../../src/outbound/temporary-failure.js';
 import { createMailTransport } from '../../src/outbound/transport.js';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
 import { useTestServices } from '../helpers/services.js';
@@ -78,7 +78,7 @@ describe('outbound faults', () => {
     await smtp.start();
     await allDone();
     await expectEachSentOnce(ids, 2);
-    const retried = await s.db('outbox').whereIn('ticket_id', ids).max('attempts as n').first();
+    const retried = await s.db('outbox').whereIn('ticket_id', ids).max({ n: 'attempts' }).first();
     expect(Number(retried?.n)).toBeGreaterThan(1);
   });
 
@@ -88,19 +88,21 @@ describe('outbound faults', () => {
     const before = smtp.messages.length;
     const id = await makeTicket(s.app, bouncing, 'Nobody home');
     await allDone();
-    const d = await s.db('deliveries').where({ ticket_id: id, recipient: 'gone@client.test' }).first();
+    const d = must(await s.db('deliveries').where({ ticket_id: id, recipient: 'gone@client.test' }).first());
     expect(d.status).toBe('failed');
-    expect(d.error).toContain('User unknown');
-    const u = await s.db('users').where({ id: bouncing.id }).first();
+    expect(d!.error).toContain('User unknown');
+    const u = must(await s.db('users').where({ id: bouncing.id }).first());
     expect(u.bounced_at).not.toBeNull();
-    expect(u.bounce_reason).toContain('550');
-    const row = await s.db('outbox').where({ ticket_id: id }).first();
+    expect(u!.bounce_reason).toContain('550');
+    const row = must(await s.db('outbox').where({ ticket_id: id }).first());
     expect(row.attempts).toBe(1);
     expect(smtp.messages.length - before).toBe(1); // the agent's mail only
     // The next notification for that address is skipped and recorded, not attempted.
     const id2 = await makeTicket(s.app, bouncing, 'Still nobody');
     await allDone();
-    const d2 = await s.db('deliveries').where({ ticket_id: id2, recipient: 'gone@client.test' }).first();
+    const d2 = must(
+      await s.db('deliveries').where({ ticket_id: id2, recipient: 'gone@client.test' }).first(),
+    );
     expect(d2.status).toBe('bounced');
   });
 
@@ -109,7 +111,7 @@ describe('outbound faults', () => {
     smtp.reject('grey@client.test', 451, 'Greylisted, try later');
     const id = await makeTicket(s.app, greylisted, 'Greylisting');
     await until(
-      async () => (await s.db('outbox').where({ ticket_id: id }).first()).attempts >= 2,
+      async () => must(await s.db('outbox').where({ ticket_id: id }).first()).attempts >= 2,
       10_000,
       'two attempts',
     );
@@ -146,7 +148,7 @@ describe('outbound faults', () => {
     await expectEachSentOnce(ids, 2);
     // The jobs lost with Redis were enqueued again from Postgres.
     const lost = await s.db('outbox').whereIn('ticket_id', ids.slice(0, 3)).select('enqueued_at');
-    for (const r of lost) expect(r.enqueued_at.getTime()).toBeGreaterThan(restartedAt.getTime());
+    for (const r of lost) expect(r.enqueued_at!.getTime()).toBeGreaterThan(restartedAt.getTime());
   });
 
   /** What a worker hands a job, for running one outside BullMQ (as a re-run after a crash would). */
@@ -164,7 +166,7 @@ describe('outbound faults', () => {
   const sentThenUndone = async (title: string) => {
     const id = await makeTicket(s.app, customer, title);
     await allDone();
-    const row = await s.db('outbox').where({ ticket_id: id }).first();
+    const row = must(await s.db('outbox').where({ ticket_id: id }).first());
     const before = smtp.messages.length;
     await s.db('outbox').where({ id: row.id }).update({ done_at: null });
     return { row, before };
@@ -174,33 +176,33 @@ describe('outbound faults', () => {
     // As if the worker died after sending, before marking the row done: the job runs again.
     const { row, before } = await sentThenUndone('Crash after send');
     const deps = await directDeps();
-    await deliverBatch(deps, row.batch, false);
+    await deliverBatch(deps, row.batch!, false);
     deps.transport.close();
     expect(smtp.messages.length).toBe(before);
-    expect((await s.db('outbox').where({ id: row.id }).first()).done_at).not.toBeNull();
+    expect(must(await s.db('outbox').where({ id: row!.id }).first()).done_at).not.toBeNull();
   });
 
   it('a batch run a second time while the first still sends (a stalled job) is refused, and sends nothing twice', async () => {
     // The first run "still sending": its mails not confirmed yet, its fence held on a connection of its own.
     const { row, before } = await sentThenUndone('Stalled job');
-    await s.db('deliveries').where({ outbox_id: row.id }).del();
+    await s.db('deliveries').where({ outbox_id: row!.id }).del();
     const firstRun = await s.pg.connect();
-    await firstRun.query('select pg_advisory_lock($1::bigint)', [row.batch]);
+    await firstRun.query('select pg_advisory_lock($1::bigint)', [row!.batch]);
     const deps = await directDeps();
     try {
-      await expect(deliverBatch(deps, row.batch, true)).rejects.toBeInstanceOf(TemporaryFailure);
+      await expect(deliverBatch(deps, row.batch!, true)).rejects.toBeInstanceOf(TemporaryFailure);
       expect(smtp.messages.length).toBe(before);
       // Refused even on its last attempt: nothing is recorded as failed.
-      expect(await s.db('deliveries').where({ outbox_id: row.id })).toHaveLength(0);
+      expect(await s.db('deliveries').where({ outbox_id: row!.id })).toHaveLength(0);
     } finally {
-      await firstRun.query('select pg_advisory_unlock($1::bigint)', [row.batch]);
+      await firstRun.query('select pg_advisory_unlock($1::bigint)', [row!.batch]);
       firstRun.release();
     }
     // Once the fence is free, a run sends what is not confirmed (here: all of it, as if the first run died).
-    await deliverBatch(deps, row.batch, false);
+    await deliverBatch(deps, row.batch!, false);
     deps.transport.close();
     expect(smtp.messages.length).toBeGreaterThan(before);
-    expect((await s.db('outbox').where({ id: row.id }).first()).done_at).not.toBeNull();
+    expect(must(await s.db('outbox').where({ id: row!.id }).first()).done_at).not.toBeNull();
   });
 
   it('the relay run twice (or by two processes) adds each outbox row to one job once', async () => {

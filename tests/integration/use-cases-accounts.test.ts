@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/app/accounts/create-user.js';
 import { verifyPassword } from '../../src/app/accounts/passwords.js';
-import { type TestDb, useTestDb } from '../helpers/db.js';
+import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
 import { refusedWithoutWriting } from '../helpers/refusal.js';
 
@@ -32,7 +32,7 @@ describe('createUser', () => {
       language: 'fr',
     });
     expect(r.generatedPassword).toMatch(/^[A-Za-z2-9]{14}$/);
-    const u = await t.db('users').where({ id: r.userId }).first();
+    const u = must(await t.db('users').where({ id: r.userId }).first());
     expect(u).toMatchObject({
       email: 'lucia.martin@acme.example',
       name: 'Lucía Martín',
@@ -42,8 +42,8 @@ describe('createUser', () => {
       must_change_password: true,
     });
     expect(u.password_hash).not.toContain(r.generatedPassword);
-    expect(await verifyPassword(u.password_hash, r.generatedPassword as string)).toBe(true);
-    const company = await t.db('companies').where({ id: u.company_id }).first();
+    expect(await verifyPassword(u.password_hash!, r.generatedPassword as string)).toBe(true);
+    const company = must(await t.db('companies').where({ id: u.company_id! }).first());
     expect(company.name).toBe('ACME Logística');
     expect(await t.db('outbox').whereRaw("payload->>'userId' = ?", [String(r.userId)])).toHaveLength(0);
   });
@@ -67,9 +67,9 @@ describe('createUser', () => {
       t.db('users').where({ id: a.userId }).first(),
       t.db('users').where({ id: b.userId }).first(),
     ]);
-    expect(ua.must_change_password).toBe(false);
-    expect(await verifyPassword(ua.password_hash, 'una-clave-segura-1')).toBe(true);
-    expect(ua.company_id).toBe(ub.company_id);
+    expect(ua!.must_change_password).toBe(false);
+    expect(await verifyPassword(ua!.password_hash!, 'una-clave-segura-1')).toBe(true);
+    expect(ua!.company_id).toBe(ub!.company_id);
   });
 
   it('an invitation writes the user and its account.invited outbox row together, and shows no password', async () => {
@@ -80,7 +80,7 @@ describe('createUser', () => {
       invite: true,
     });
     expect(r.generatedPassword).toBeNull();
-    expect((await t.db('users').where({ id: r.userId }).first()).must_change_password).toBe(true);
+    expect(must(await t.db('users').where({ id: r.userId }).first()).must_change_password).toBe(true);
     const rows = await t
       .db('outbox')
       .where({ event: 'account.invited' })

@@ -44,11 +44,11 @@ async function change(ticketId: number, fn: () => Promise<unknown>) {
   expect(after.outbox).toHaveLength(before.outbox.length + 1);
   const event = after.events.at(-1);
   const outbox = after.outbox.at(-1);
-  expect(event.from_status).toBe(before.ticket.status);
-  expect(event.to_status).toBe(after.ticket.status);
-  expect(outbox.payload.fromStatus).toBe(before.ticket.status);
-  expect(outbox.payload.toStatus).toBe(after.ticket.status);
-  expect(outbox.enqueued_at).toBeNull();
+  expect(event!.from_status).toBe(before.ticket!.status);
+  expect(event!.to_status).toBe(after.ticket!.status);
+  expect(outbox!.payload.fromStatus).toBe(before.ticket!.status);
+  expect(outbox!.payload.toStatus).toBe(after.ticket!.status);
+  expect(outbox!.enqueued_at).toBeNull();
   const newFollowups = after.followups.slice(before.followups.length);
   return { result, ticket: after.ticket, event, outbox, newFollowups };
 }
@@ -71,7 +71,7 @@ describe('setPending', () => {
   it('asks the customer for information: pending, an info_request follow-up, history and outbox', async () => {
     const id = await makeTicket(t.app, customer);
     const c = await change(id, () => setPending(t.app, agent.actor, id, { body: '  ¿La ONT tiene luz?  ' }));
-    expect(c.ticket.status).toBe('pending');
+    expect(c.ticket!.status).toBe('pending');
     expect(c.newFollowups).toHaveLength(1);
     expect(c.newFollowups[0]).toMatchObject({
       kind: 'info_request',
@@ -85,7 +85,7 @@ describe('setPending', () => {
       followup_id: c.newFollowups[0].id,
     });
     expect(c.outbox).toMatchObject({ event: 'ticket.pending', actor_id: agent.id });
-    expect(c.outbox.payload.followupId).toBe(c.newFollowups[0].id);
+    expect(c.outbox!.payload.followupId).toBe(c.newFollowups[0].id);
   });
   it('needs a question, and staff', async () => {
     const id = await makeTicket(t.app, customer);
@@ -107,27 +107,27 @@ describe('addFollowup on a pending ticket', () => {
     const c = await change(id, () =>
       addFollowup(t.app, customer.actor, { ticketId: id, body: 'Sí, sigue igual.', source: 'email' }),
     );
-    expect(c.ticket.status).toBe('in_progress');
+    expect(c.ticket!.status).toBe('in_progress');
     expect(c.event).toMatchObject({ kind: 'followup', from_status: 'pending', to_status: 'in_progress' });
-    expect(c.outbox.payload).toMatchObject({ visibility: 'public', source: 'email' });
+    expect(c.outbox!.payload).toMatchObject({ visibility: 'public', source: 'email' });
     expect(c.newFollowups[0]).toMatchObject({ source: 'email', kind: 'comment' });
   });
   it('a customer reply puts an unassigned ticket back to new', async () => {
     const id = await makeTicket(t.app, customer);
     await setPending(t.app, agent.actor, id, { body: '¿Reinició el router?' });
     const c = await change(id, () => addFollowup(t.app, customer.actor, { ticketId: id, body: 'Sí.' }));
-    expect(c.ticket.status).toBe('new');
+    expect(c.ticket!.status).toBe('new');
   });
   it('a staff comment or private note keeps it waiting for the customer', async () => {
     const id = await makeTicket(t.app, customer);
     await setPending(t.app, agent.actor, id, { body: '¿Reinició el router?' });
     const a = await change(id, () => addFollowup(t.app, agent.actor, { ticketId: id, body: 'Recordatorio' }));
-    expect(a.ticket.status).toBe('pending');
+    expect(a.ticket!.status).toBe('pending');
     const n = await change(id, () =>
       addFollowup(t.app, agent.actor, { ticketId: id, body: 'Nota interna', visibility: 'private' }),
     );
-    expect(n.ticket.status).toBe('pending');
-    expect(n.event.kind).toBe('note');
+    expect(n.ticket!.status).toBe('pending');
+    expect(n.event!.kind).toBe('note');
   });
 });
 
@@ -140,16 +140,16 @@ describe('resolve', () => {
       solution: 'Cambiamos la ONT.',
       assignee_id: agent.id,
     });
-    expect(c.ticket.resolved_at).toBeInstanceOf(Date);
+    expect(c.ticket!.resolved_at).toBeInstanceOf(Date);
     expect(c.newFollowups[0]).toMatchObject({ kind: 'solution', body: 'Cambiamos la ONT.' });
-    expect(c.event.kind).toBe('solution');
-    expect(c.outbox.event).toBe('ticket.resolved');
+    expect(c.event!.kind).toBe('solution');
+    expect(c.outbox!.event).toBe('ticket.resolved');
   });
   it('keeps an existing assignee', async () => {
     const id = await makeTicket(t.app, customer);
     await assign(t.app, admin.actor, id, agent.id);
     const c = await change(id, () => resolve(t.app, admin.actor, id, { body: 'Hecho' }));
-    expect(c.ticket.assignee_id).toBe(agent.id);
+    expect(c.ticket!.assignee_id).toBe(agent.id);
   });
   it('needs a solution text, staff, and an open ticket', async () => {
     const id = await makeTicket(t.app, customer);
@@ -168,19 +168,19 @@ describe('approveSolution', () => {
     const id = await makeTicket(t.app, customer);
     await resolve(t.app, agent.actor, id, { body: 'Cambiamos la ONT.' });
     const c = await change(id, () => approveSolution(t.app, customer.actor, id, { body: '¡Gracias!' }));
-    expect(c.ticket.status).toBe('closed');
-    expect(c.ticket.closed_at).toBeInstanceOf(Date);
-    expect(c.ticket.solution).toBe('Cambiamos la ONT.');
+    expect(c.ticket!.status).toBe('closed');
+    expect(c.ticket!.closed_at).toBeInstanceOf(Date);
+    expect(c.ticket!.solution).toBe('Cambiamos la ONT.');
     expect(c.newFollowups[0]).toMatchObject({ kind: 'approval', body: '¡Gracias!', author_id: customer.id });
-    expect(c.event.kind).toBe('approved');
-    expect(c.outbox.event).toBe('ticket.approved');
+    expect(c.event!.kind).toBe('approved');
+    expect(c.outbox!.event).toBe('ticket.approved');
   });
   it('without a comment adds no follow-up', async () => {
     const id = await makeTicket(t.app, customer);
     await resolve(t.app, agent.actor, id, { body: 'x' });
     const c = await change(id, () => approveSolution(t.app, customer.actor, id));
     expect(c.newFollowups).toHaveLength(0);
-    expect(c.outbox.payload.followupId).toBeNull();
+    expect(c.outbox!.payload.followupId).toBeNull();
   });
   it('only a resolved ticket, never the system', async () => {
     const id = await makeTicket(t.app, customer);
@@ -197,8 +197,8 @@ describe('refuseSolution', () => {
     const c = await change(id, () => refuseSolution(t.app, customer.actor, id, { body: 'Sigue sin ir.' }));
     expect(c.ticket).toMatchObject({ status: 'in_progress', solution: null, resolved_at: null });
     expect(c.newFollowups[0]).toMatchObject({ kind: 'refusal', body: 'Sigue sin ir.' });
-    expect(c.event.kind).toBe('refused');
-    expect(c.outbox.event).toBe('ticket.refused');
+    expect(c.event!.kind).toBe('refused');
+    expect(c.outbox!.event).toBe('ticket.refused');
   });
   it('needs a reason and a resolved ticket', async () => {
     const id = await makeTicket(t.app, customer);
@@ -215,7 +215,7 @@ describe('close', () => {
   it('staff closes an open ticket, with an optional reason in the event', async () => {
     const id = await makeTicket(t.app, customer);
     const c = await change(id, () => close(t.app, agent.actor, id, { reason: 'duplicate' }));
-    expect(c.ticket.status).toBe('closed');
+    expect(c.ticket!.status).toBe('closed');
     expect(c.event).toMatchObject({ kind: 'closed', data: { reason: 'duplicate' } });
     expect(c.outbox).toMatchObject({ event: 'ticket.closed', payload: { reason: 'duplicate' } });
   });
@@ -223,9 +223,9 @@ describe('close', () => {
     const id = await makeTicket(t.app, customer);
     await resolve(t.app, agent.actor, id, { body: 'x' });
     const c = await change(id, () => close(t.app, system, id, { reason: 'auto' }));
-    expect(c.ticket.status).toBe('closed');
-    expect(c.event.actor_id).toBeNull();
-    expect(c.outbox.actor_id).toBeNull();
+    expect(c.ticket!.status).toBe('closed');
+    expect(c.event!.actor_id).toBeNull();
+    expect(c.outbox!.actor_id).toBeNull();
   });
   it('customers may not close; a closed ticket cannot be closed again nor take follow-ups', async () => {
     const id = await makeTicket(t.app, customer);
@@ -250,8 +250,8 @@ describe('reopen', () => {
       solution: null,
     });
     expect(c.newFollowups[0]).toMatchObject({ kind: 'comment', body: 'Vuelve a fallar' });
-    expect(c.event.kind).toBe('reopened');
-    expect(c.outbox.event).toBe('ticket.reopened');
+    expect(c.event!.kind).toBe('reopened');
+    expect(c.outbox!.event).toBe('ticket.reopened');
   });
   it('an unassigned ticket reopens as new; only resolved or closed ones; only staff', async () => {
     const id = await makeTicket(t.app, customer);
@@ -259,7 +259,7 @@ describe('reopen', () => {
     await close(t.app, agent.actor, id);
     expect((await refused(id, () => reopen(t.app, customer.actor, id))).code).toBe('forbidden');
     const c = await change(id, () => reopen(t.app, agent.actor, id));
-    expect(c.ticket.status).toBe('new');
+    expect(c.ticket!.status).toBe('new');
     expect(c.newFollowups).toHaveLength(0);
   });
 });
@@ -272,13 +272,13 @@ describe('assign', () => {
     expect(c.event).toMatchObject({ kind: 'assigned', data: { assigneeId: agent.id } });
     expect(c.outbox).toMatchObject({ event: 'ticket.assigned', payload: { assigneeId: agent.id } });
     const d = await change(id, () => assign(t.app, agent.actor, id, admin.id));
-    expect(d.ticket.assignee_id).toBe(admin.id);
+    expect(d.ticket!.assignee_id).toBe(admin.id);
   });
   it('keeps a pending ticket assignable and moves it to work', async () => {
     const id = await makeTicket(t.app, customer);
     await setPending(t.app, agent.actor, id, { body: '?' });
     const c = await change(id, () => assign(t.app, agent.actor, id));
-    expect(c.ticket.status).toBe('in_progress');
+    expect(c.ticket!.status).toBe('in_progress');
   });
   it('refuses customers as assignees, inactive agents, and customers or the system as assigners', async () => {
     const id = await makeTicket(t.app, customer);

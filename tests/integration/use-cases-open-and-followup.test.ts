@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
-import { type TestDb, useTestDb } from '../helpers/db.js';
+import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { refusedWithoutWriting } from '../helpers/refusal.js';
 
@@ -78,7 +78,7 @@ describe('openTicket', () => {
       uploaded_by: customer.id,
       followup_id: null,
     });
-    expect(Buffer.compare(a.data, data)).toBe(0);
+    expect(Buffer.compare(a.data!, data)).toBe(0);
   });
 
   it('refuses a file over 2 MB and keeps nothing of the ticket', async () => {
@@ -93,7 +93,7 @@ describe('openTicket', () => {
       draft: draft(customer.serviceIds[0] ?? null),
       files: [{ filename: 'exact.bin', contentType: '', data: Buffer.alloc(2_097_152) }],
     });
-    expect((await t.db('attachments').where({ ticket_id: ticketId }).first()).content_type).toBe(
+    expect(must(await t.db('attachments').where({ ticket_id: ticketId }).first()).content_type).toBe(
       'application/octet-stream',
     );
   });
@@ -103,7 +103,7 @@ describe('openTicket', () => {
       draft: draft(customer.serviceIds[0] ?? null),
       requesterId: agent.id,
     });
-    expect((await t.db('tickets').where({ id: ticketId }).first()).requester_id).toBe(customer.id);
+    expect(must(await t.db('tickets').where({ id: ticketId }).first()).requester_id).toBe(customer.id);
   });
 
   it('lets staff and the mail robot open for a customer; by mail no service is needed', async () => {
@@ -113,7 +113,7 @@ describe('openTicket', () => {
     });
     const row = await t.db('tickets').where({ id: byAgent.ticketId }).first();
     expect(row).toMatchObject({ requester_id: customer.id, company_id: customer.companyId });
-    expect((await t.db('ticket_events').where({ ticket_id: byAgent.ticketId }).first()).actor_id).toBe(
+    expect(must(await t.db('ticket_events').where({ ticket_id: byAgent.ticketId }).first()).actor_id).toBe(
       agent.id,
     );
     const byMail = await openTicket(t.app, system, {
@@ -198,7 +198,7 @@ describe('addFollowup', () => {
       body: '',
       files: [{ filename: 'foto.jpg', contentType: 'image/jpeg', data: Buffer.from([0xff, 0xd8]) }],
     });
-    expect((await t.db('followups').where({ id: r.followupId }).first()).body).toBe('');
+    expect(must(await t.db('followups').where({ id: r.followupId }).first()).body).toBe('');
     const e = await refusedHere(() => addFollowup(t.app, customer.actor, { ticketId: id, body: ' \n ' }));
     expect(e.fields).toEqual({ body: 'validation.followupEmpty' });
   });
@@ -222,8 +222,8 @@ describe('addFollowup', () => {
       body: 'Revisar OLT',
       visibility: 'private',
     });
-    expect((await t.db('followups').where({ id: r.followupId }).first()).visibility).toBe('private');
-    const out = await t.db('outbox').where({ ticket_id: id, event: 'ticket.followup' }).first();
+    expect(must(await t.db('followups').where({ id: r.followupId }).first()).visibility).toBe('private');
+    const out = must(await t.db('outbox').where({ ticket_id: id, event: 'ticket.followup' }).first());
     expect(out.payload.visibility).toBe('private');
     await addFollowup(t.app, system, { ticketId: id, body: 'Nota automática', visibility: 'private' });
     const e = await refusedHere(() =>
@@ -239,7 +239,7 @@ describe('addFollowup', () => {
       body: 'Yo también lo veo',
       source: 'email',
     });
-    expect((await t.db('followups').where({ id: r.followupId }).first()).author_id).toBe(colleague.id);
+    expect(must(await t.db('followups').where({ id: r.followupId }).first()).author_id).toBe(colleague.id);
   });
 
   it('a closed ticket takes no follow-up', async () => {

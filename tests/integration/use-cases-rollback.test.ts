@@ -126,7 +126,7 @@ describe.each(['ticket_events', 'outbox'])('when the %s insert fails', (table) =
       const after = await snapshot(id);
       expect(after.events).toHaveLength(before.events.length + 1);
       expect(after.outbox).toHaveLength(before.outbox.length + 1);
-      expect(notifications).toEqual([String(after.outbox.at(-1).id)]);
+      expect(notifications).toEqual([String(after.outbox.at(-1)!.id)]);
     },
   );
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/app/accounts/passwords.js';
 import { resetToken } from '../../src/app/links.js';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
 import { useTestServices } from '../helpers/services.js';
 import { startTestWeb, WebClient } from '../helpers/web.js';
@@ -137,9 +137,9 @@ describe('web foundation and sign-in', () => {
     expect(ok.status).toBe(302);
     expect(ok.location).toBe('/tickets?status=open');
     expect((await c.get('/tickets')).status).toBe(200);
-    const row = await t.db('users').where({ id: fresh.id }).first();
+    const row = must(await t.db('users').where({ id: fresh.id }).first());
     expect(row.must_change_password).toBe(false);
-    expect(row.password_hash).toMatch(/^\$argon2/);
+    expect(row!.password_hash).toMatch(/^\$argon2/);
   });
 
   it('answers a reset request the same way for known and unknown addresses, and the link works once', async () => {
@@ -153,7 +153,7 @@ describe('web foundation and sign-in', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].payload).toEqual({ userId: customer.id });
 
-    const user = await t.db('users').where({ id: customer.id }).first();
+    const user = must(await t.db('users').where({ id: customer.id }).first());
     const token = resetToken(s.config.SECRET, user);
     expect((await c.get(`/password/reset/${token}`)).status).toBe(200);
     const done = await c.post(`/password/reset/${token}`, {

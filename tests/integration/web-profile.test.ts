@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emailChangeToken } from '../../src/app/links.js';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
 import { useTestServices } from '../helpers/services.js';
 import { startTestWeb, WebClient } from '../helpers/web.js';
@@ -47,7 +47,7 @@ describe('profile', () => {
     const token = emailChangeToken(s.config.SECRET, u.id, 'lucia.new@example.test');
     const ok = await c.get(`/profile/email/confirm/${token}`);
     expect(ok.location).toBe('/profile');
-    expect((await t.db('users').where({ id: u.id }).first()).email).toBe('lucia.new@example.test');
+    expect(must(await t.db('users').where({ id: u.id }).first()).email).toBe('lucia.new@example.test');
   });
 
   it('switches the page language from Personalization and validates the choices', async () => {

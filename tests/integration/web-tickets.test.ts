@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { approvalToken } from '../../src/app/links.js';
 import { close, resolve } from '../../src/app/tickets/lifecycle.js';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { useTestServices } from '../helpers/services.js';
 import { startTestWeb, WebClient } from '../helpers/web.js';
@@ -38,7 +38,7 @@ describe('customer ticket pages', () => {
     const res = await c.get('/');
     expect(res.location).toBe('/tickets/new');
     const form = await c.get('/tickets/new');
-    const services = await t.db('services').where({ company_id: alice.companyId });
+    const services = await t.db('services').where({ company_id: alice.companyId! });
     expect(form.text).toContain(services[0].name);
     expect(form.text).toContain('data-show-for="incident"');
     expect(form.text).toContain('Pérdida de paquetes');
@@ -149,12 +149,12 @@ describe('customer ticket pages', () => {
       },
     );
     expect(up.status).toBe(302);
-    const att = await t.db('attachments').where({ ticket_id: bobTicket }).first();
+    const att = must(await t.db('attachments').where({ ticket_id: bobTicket }).first());
     for (const path of [
       `/tickets/${bobTicket}`,
       `/tickets/${bobTicket}?tab=followup`,
       `/tickets/${bobTicket}/attachments/${att.id}`,
-      `/tickets/999999/attachments/${att.id}`,
+      `/tickets/999999/attachments/${att!.id}`,
       '/tickets/99999999',
       '/tickets/abc',
       `/tickets/${bobTicket}/attachments/not-a-uuid`,
@@ -213,7 +213,7 @@ describe('customer ticket pages', () => {
     const closed = await c.get('/tickets?status=closed');
     expect(closed.text).toContain('Will be closed');
     expect(closed.text).not.toContain('Invoice copy');
-    const row = await t.db('tickets').where({ title: 'Invoice copy' }).first();
+    const row = must(await t.db('tickets').where({ title: 'Invoice copy' }).first());
     const byRef = await c.get(`/tickets?q=IZL-${String(row.id).padStart(6, '0')}`);
     expect(byRef.text).toContain('Invoice copy');
     expect(byRef.text).not.toContain('Exactly at the limit');
@@ -263,7 +263,7 @@ describe('customer ticket pages', () => {
     const cc = new WebClient(base);
     await cc.login(colleague.email);
     expect((await cc.get('/tickets')).text).not.toContain('Exactly at the limit');
-    const id = (await t.db('tickets').where({ title: 'Exactly at the limit' }).first()).id;
+    const id = must(await t.db('tickets').where({ title: 'Exactly at the limit' }).first()).id;
     expect((await cc.get(`/tickets/${id}`)).status).toBe(404);
   });
 
@@ -284,7 +284,7 @@ describe('customer ticket pages', () => {
     expect(page.text).toContain('Aprobar la solución');
     const ok = await c.post(`/tickets/${a}/approve`, { approve_comment: 'Works now' });
     expect(ok.status).toBe(302);
-    expect((await t.db('tickets').where({ id: a }).first()).status).toBe('closed');
+    expect(must(await t.db('tickets').where({ id: a }).first()).status).toBe('closed');
 
     await c.get(`/tickets/${b}`);
     const noReason = await c.post(`/tickets/${b}/refuse`, { comment: '' });
@@ -292,7 +292,7 @@ describe('customer ticket pages', () => {
     expect(noReason.text).toContain('Explique por qué rechaza la solución.');
     const refused = await c.post(`/tickets/${b}/refuse`, { comment: 'Still down' });
     expect(refused.status).toBe(302);
-    const row = await t.db('tickets').where({ id: b }).first();
+    const row = must(await t.db('tickets').where({ id: b }).first());
     expect(row.status).toBe('in_progress');
     const timeline = await c.get(`/tickets/${b}`);
     expect(timeline.text).toContain('Still down');
@@ -308,12 +308,12 @@ describe('customer ticket pages', () => {
     const get = await anon.get(`/approve/${token}`);
     expect(get.status).toBe(200);
     expect(get.text).toContain('Fixed upstream.');
-    expect((await t.db('tickets').where({ id }).first()).status).toBe('resolved');
+    expect(must(await t.db('tickets').where({ id }).first()).status).toBe('resolved');
     expect((await anon.post(`/approve/${token}`, { decision: 'approve' }, null)).status).toBe(403);
     const post = await anon.post(`/approve/${token}`, { decision: 'approve', comment: 'Thanks' });
     expect(post.status).toBe(200);
     expect(post.text).toContain('Solución aprobada');
-    expect((await t.db('tickets').where({ id }).first()).status).toBe('closed');
+    expect(must(await t.db('tickets').where({ id }).first()).status).toBe('closed');
     expect((await anon.get(`/approve/${token}x`)).status).toBe(404);
     const forged = approvalToken('another-secret-another-secret-000000', id, alice.id);
     expect((await anon.get(`/approve/${forged}`)).status).toBe(404);

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db.js';
+import type { UserRow } from '../../db/tables.js';
 import { AppError } from '../../domain/errors.js';
 
 export interface CompanyListRow {
@@ -47,23 +48,6 @@ export async function listCompanies(
   return { rows: rows.slice(0, size), hasMore: rows.length > size };
 }
 
-export interface UserRow {
-  id: number;
-  email: string;
-  name: string;
-  phone: string | null;
-  role: 'customer' | 'agent' | 'admin';
-  language: string;
-  active: boolean;
-  is_company_manager: boolean;
-  company_id: number | null;
-  must_change_password: boolean;
-  last_login_at: Date | null;
-  /** Set when mail to the address was refused for good (5xx or a bounce): the user gets no mail until cleared. */
-  bounced_at: Date | null;
-  bounce_reason: string | null;
-}
-
 const USER_COLUMNS = [
   'id',
   'email',
@@ -78,7 +62,10 @@ const USER_COLUMNS = [
   'last_login_at',
   'bounced_at',
   'bounce_reason',
-];
+] as const;
+
+/** A staff or customer account as the admin pages show it. */
+export type AccountRow = Pick<UserRow, (typeof USER_COLUMNS)[number]>;
 
 export interface CompanyDetail {
   company: { id: number; name: string; code: string | null; active: boolean };
@@ -89,7 +76,7 @@ export interface CompanyDetail {
     address: string | null;
     active: boolean;
   }[];
-  users: (UserRow & { tickets: number })[];
+  users: (AccountRow & { tickets: number })[];
 }
 
 export async function companyDetail(db: Db, companyId: number): Promise<CompanyDetail> {
@@ -112,14 +99,16 @@ export async function companyDetail(db: Db, companyId: number): Promise<CompanyD
 }
 
 /** The support team (agents and admins), active first. */
-export const listStaff = (db: Db): Promise<UserRow[]> =>
+export const listStaff = (db: Db): Promise<AccountRow[]> =>
   db('users')
     .whereIn('role', ['agent', 'admin'])
     .orderBy([{ column: 'active', order: 'desc' }, { column: 'name' }])
     .select(USER_COLUMNS);
 
-export async function userById(db: Db, userId: number): Promise<UserRow> {
-  const u = await db('users').where({ id: userId }).first(USER_COLUMNS);
+export async function userById(db: Db, userId: number): Promise<AccountRow> {
+  const u = await db('users')
+    .where({ id: userId })
+    .first(...USER_COLUMNS);
   if (!u) throw new AppError('not_found', 'agent:errors.userNotFound');
   return u;
 }

@@ -69,7 +69,7 @@ const SHOWN_BY_FOLLOWUP = new Set(['followup', 'note']);
 
 /** Everything an agent sees of one ticket, private notes included. Callers check the actor is staff. */
 export async function agentTicket(db: Db, ticketId: number): Promise<AgentTicketView> {
-  const ticket: TicketRow | undefined = await db('tickets').where({ id: ticketId }).first();
+  const ticket = await db('tickets').where({ id: ticketId }).first();
   if (!ticket) throw new AppError('not_found', 'errors.ticketNotFound');
   const [requester, company, services, assignee, attachments, followups, events, agents] = await Promise.all([
     db('users')
@@ -138,9 +138,10 @@ export async function agentTicket(db: Db, ticketId: number): Promise<AgentTicket
     (a, b) =>
       a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? a.id - b.id : a.kind === 'event' ? 1 : -1),
   );
+  // tickets.requester_id is a foreign key: the requester row exists.
   return {
     ticket,
-    requester,
+    requester: requester!,
     company: company ?? null,
     services,
     assignee: assignee ?? null,

@@ -27,6 +27,8 @@ export async function customerMail(
       .trx('tickets')
       .where({ id: match.ticketId })
       .first('id', 'status', 'requester_id', 'company_id');
+    // matchTicket found it in this transaction, and tickets are never deleted.
+    if (!t) throw new Error(`ticket ${match.ticketId} vanished`);
     const party =
       (match.token?.ticketId === t.id && match.token?.userId === user.id) ||
       canContributeToTicket(actor, { requesterId: t.requester_id, companyId: t.company_id });

@@ -339,7 +339,7 @@ export function mountCustomers(r: Router<WebState>): void {
           active: field(ctx, 'active') === '1',
         });
         const sv = await ctx.state.s.db('services').where({ id }).first('company_id');
-        redirect(ctx, `/agent/customers/${sv.company_id}`, 'agent:flash.saved');
+        redirect(ctx, `/agent/customers/${sv?.company_id}`, 'agent:flash.saved');
       },
       (f, st) => renderService(ctx, id, f, st),
       SERVICE_FIELDS,
