@@ -38,13 +38,16 @@ export function registerProcessCommands(program: Command): void {
     .command('demo')
     .description('seed demo data and run everything in one process')
     .action(async () => {
-      const [{ runProcess }, { seedDemo }] = await Promise.all([
+      const [{ runProcess }, { seedDemo }, { demoBanner }] = await Promise.all([
         import('../../runtime/run-process.js'),
         import('../demo-seed.js'),
+        import('../demo-banner.js'),
       ]);
       await runProcess({ web: true, worker: true, migrate: true }, async (s) => {
         const seeded = await seedDemo(s);
-        s.logger.info(seeded, `demo ready at ${s.config.PUBLIC_URL}`);
+        // A person at a terminal gets a banner (and pretty logs); a log collector gets the JSON line.
+        if (process.stdout.isTTY) process.stdout.write(demoBanner(s.config));
+        else s.logger.info(seeded, `demo ready at ${s.config.PUBLIC_URL}`);
       });
     });
 }
