@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Izardesk image: one image for every process role (start | serve | worker | migrate).
-# The CLI runs TypeScript through tsx (a production dependency), so there is no compile step.
+# The image runs the compiled JavaScript (dist/, from `npm run build`), so no process compiles TypeScript.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -12,6 +12,18 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund
 
+# --- build: TypeScript to dist/ (needs the dev packages: typescript) -------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/
+COPY src ./src
+COPY migrations ./migrations
+RUN npm run build
+
 # --- runtime ----------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -21,7 +33,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Code and dependencies belong to root and are read-only for the app user; only var/ is writable.
 COPY --from=deps /app/node_modules ./node_modules
-COPY . .
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY templates ./templates
 RUN mkdir -p /app/var/mail-outbox && chown -R node:node /app/var
 # The official image's unprivileged user.
 USER node

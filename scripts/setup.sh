@@ -15,6 +15,38 @@ command -v node >/dev/null 2>&1 || die "Node.js 20.19 or later is required (http
 node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || die "Node.js 20.19 or later is required, found $(node --version)"
 
+# Another apt or dpkg process (an unattended upgrade, a second set-up) may hold the package locks: wait for it,
+# with a message, instead of failing. apt-get refuses a held lock at once and changes nothing, so a refusal is
+# retried until APT_LOCK_WAIT seconds have passed. (DPkg::Lock::Timeout would not do: `update` ignores it.)
+APT_LOCK_WAIT=600
+apt_get() {
+  local started=$SECONDS err told=""
+  while :; do
+    if err="$($SUDO env DEBIAN_FRONTEND=noninteractive apt-get "$@" 2>&1 >/dev/null)"; then
+      return 0
+    fi
+    if ! grep -q 'Could not get lock' <<<"$err" || [ $((SECONDS - started)) -ge "$APT_LOCK_WAIT" ]; then
+      printf '%s\n' "$err" >&2
+      die "apt-get $* failed"
+    fi
+    if [ -z "$told" ]; then
+      say "waiting for another apt or dpkg process to finish ($(grep -m1 -o 'held by process .*' <<<"$err" || echo 'it holds a lock'))"
+      told=1
+    fi
+    sleep 5
+  done
+}
+
+# Dovecot's package starts a system-wide Dovecot on ports 143/993; the product and the tests run their own, so
+# the system one is stopped (and, under systemd, disabled). Only that one: tests and other checkouts may be
+# running private Dovecots, which a stop by process name would kill.
+stop_system_dovecot() {
+  if $SUDO systemctl disable --now dovecot >/dev/null 2>&1; then return 0; fi
+  # No systemd (a container): `dovecot stop` ends the instance of the system configuration, found by its pid file.
+  if $SUDO dovecot stop >/dev/null 2>&1; then say "stopped the system-wide Dovecot"; fi
+  return 0
+}
+
 need_apt=()
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
@@ -24,12 +56,9 @@ elif ! command -v psql >/dev/null 2>&1; then need_apt+=(postgresql-client); fi
 listening 6379 || command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   say "installing ${need_apt[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-  # The package starts a system-wide Dovecot on ports 143/993; the product and tests run their own.
-  if [[ " ${need_apt[*]} " == *" dovecot-imapd "* ]]; then
-    $SUDO systemctl disable --now dovecot >/dev/null 2>&1 || $SUDO pkill -x dovecot || true
-  fi
+  apt_get update -qq
+  apt_get install -y -qq --no-install-recommends "${need_apt[@]}"
+  if [[ " ${need_apt[*]} " == *" dovecot-imapd "* ]]; then stop_system_dovecot; fi
 fi
 
 if ! listening 5432; then
@@ -63,4 +92,6 @@ if ! node scripts/lock-matches.cjs; then
     npm ci --no-audit --no-fund --loglevel=error
   fi
 fi
+# The command line runs the compiled code (bin/izardesk.js runs dist/). Type-checking is `npm test`'s job.
+if ! node scripts/build.mjs --if-stale --noCheck; then die "the build failed (npm run build)"; fi
 say "ready"

@@ -1,5 +1,6 @@
 import { createUser } from '../app/accounts/create-user.js';
 import { actorOf } from '../app/actor.js';
+import { createService } from '../app/agent/companies.js';
 import { addFollowup } from '../app/tickets/add-followup.js';
 import { assign, resolve, setPending } from '../app/tickets/lifecycle.js';
 import { openTicket } from '../app/tickets/open-ticket.js';
@@ -43,24 +44,21 @@ export async function seedDemo(s: Services): Promise<Record<string, string>> {
     const agentRow = await s.db('users').where({ id: agentId }).first();
     if (!customer?.company_id || !agentRow) throw new Error('demo accounts were not created');
     const agent = actorOf(agentRow);
-    const [fiber, backup] = await s
-      .db('services')
-      .insert([
-        {
-          company_id: customer.company_id,
-          name: 'Fibra 1 Gbps — Sede central',
-          circuit_id: 'FTTH-28001-0042',
-        },
-        { company_id: customer.company_id, name: 'Radioenlace respaldo', circuit_id: 'RL-28001-0007' },
-      ])
-      .returning('id');
+    const fiber = await createService(app, system, customer.company_id, {
+      name: 'Fibra 1 Gbps — Sede central',
+      circuitId: 'FTTH-28001-0042',
+    });
+    const backup = await createService(app, system, customer.company_id, {
+      name: 'Radioenlace respaldo',
+      circuitId: 'RL-28001-0007',
+    });
     const c = actorOf(customer);
     const t1 = await openTicket(app, c, {
       draft: {
         type: 'incident',
         category: 'total_outage',
         urgency: 'high',
-        serviceId: fiber.id,
+        serviceId: fiber,
         title: 'Sin conexión en la sede central',
         description: 'Desde las 9:00 no hay servicio. El router muestra la luz LOS en rojo.',
       },
@@ -72,7 +70,7 @@ export async function seedDemo(s: Services): Promise<Record<string, string>> {
       draft: {
         type: 'request',
         category: 'administrative.billing',
-        serviceId: backup.id,
+        serviceId: backup,
         title: 'Factura de octubre duplicada',
         description: 'Hemos recibido dos cargos por el mismo periodo.',
       },

@@ -1,12 +1,12 @@
-import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config.js';
-import { isAppError } from '../domain/errors.js';
-import { StartupError } from '../runtime/startup-error.js';
+import { Command, CommanderError, Option } from 'commander';
 import { registerCommands } from './commands/index.js';
 
 // Commander's own error output is replaced by one line below; help asked for with --help still goes to stdout.
 const program = new Command('izardesk')
   .description('Izardesk: email-first ticketing for an internet provider')
+  .addOption(
+    new Option('--lang <lang>', 'language of messages (default: from LANG)').choices(['es', 'en', 'fr']),
+  )
   .exitOverride()
   .configureOutput({ writeErr: () => {} })
   .showHelpAfterError(false);
@@ -24,14 +24,10 @@ try {
     }
     process.exit(err.exitCode);
   }
-  if (err instanceof ConfigError || err instanceof StartupError) {
-    for (const line of err.message.split('\n')) process.stderr.write(`izardesk: ${line}\n`);
-    process.exit(1);
-  }
-  if (isAppError(err)) {
-    const fields = Object.entries(err.fields).map(([k, v]) => `${k}: ${v}`);
-    process.stderr.write(`izardesk: ${err.code}: ${fields.length ? fields.join(', ') : err.messageKey}\n`);
-    process.exit(1);
-  }
-  throw err;
+  // Loaded only on failure: the error types and the translations are not needed by a command that succeeds.
+  const { cliErrorLines, cliLanguage } = await import('./errors.js');
+  const lines = cliErrorLines(err, cliLanguage(program.opts<{ lang?: string }>().lang));
+  if (!lines) throw err;
+  for (const line of lines) process.stderr.write(`izardesk: ${line}\n`);
+  process.exit(1);
 }

@@ -1,17 +1,39 @@
-import { loadConfig } from '../config/config.js';
-import { createLogger } from '../infra/logger.js';
-import { connectServices, type Services } from '../runtime/services.js';
+import type { AppContext } from '../app/context.js';
+import { type Config, loadConfig } from '../config/config.js';
+import { createDb, type Db } from '../db/db.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { startupError } from '../runtime/startup-error.js';
 
-/** Runs a one-shot command with connected services, and closes them after. */
-export async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
+/**
+ * What a one-shot command uses. No Redis and no second pool: the commands write only to Postgres (what they
+ * queue goes through the outbox, sent by a running worker), and an MTA starts one of them per message.
+ */
+export interface CommandServices {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  app: AppContext;
+}
+
+/** Runs a one-shot command with a connected database, and closes it after. */
+export async function withServices<T>(fn: (s: CommandServices) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const s = await connectServices(
-    config,
-    createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
-  );
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const db = createDb(config.DATABASE_URL, 2);
   try {
-    return await fn(s);
+    await db.raw('select 1');
+  } catch (err) {
+    await db.destroy();
+    throw startupError('Postgres (DATABASE_URL)', config.DATABASE_URL, err);
+  }
+  try {
+    return await fn({
+      config,
+      logger,
+      db,
+      app: { db, catalog: config.catalog, ticketPrefix: config.TICKET_PREFIX },
+    });
   } finally {
-    await s.close();
+    await db.destroy();
   }
 }

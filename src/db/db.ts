@@ -1,6 +1,5 @@
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
-import { MIGRATIONS } from '../../migrations/index.js';
 import './tables.js';
 
 export type Db = Knex;
@@ -21,11 +20,14 @@ export function createDb(url: string, poolMax = 10): Db {
   });
 }
 
+// Imported when migrating only: every process opens a database, few of them migrate.
+const migrations = async () => (await import('../../migrations/index.js')).MIGRATIONS;
+
 const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrations: async () => Object.keys(await migrations()).sort(),
   getMigrationName: (name) => name,
   getMigration: async (name) => {
-    const m = MIGRATIONS[name];
+    const m = (await migrations())[name];
     if (!m) throw new Error(`unknown migration ${name}`);
     return m;
   },

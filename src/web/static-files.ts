@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Context, Next } from 'koa';
 
@@ -17,23 +17,19 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-// Next to this module under tsx; the compiled build reads them from the source tree.
-const dir = [join(import.meta.dirname, 'static'), join(process.cwd(), 'src', 'web', 'static')].find((d) =>
-  existsSync(d),
-);
+// Next to this module, in src/ and in dist/ alike (the build copies them).
+const dir = join(import.meta.dirname, 'static');
 
 const assets = new Map<string, Asset>();
-if (dir) {
-  for (const name of readdirSync(dir)) {
-    const body = readFileSync(join(dir, name));
-    const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-    assets.set(name, {
-      body,
-      type: TYPES[extname(name)] ?? 'application/octet-stream',
-      etag: `"${hash}"`,
-      hash,
-    });
-  }
+for (const name of readdirSync(dir)) {
+  const body = readFileSync(join(dir, name));
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+  assets.set(name, {
+    body,
+    type: TYPES[extname(name)] ?? 'application/octet-stream',
+    etag: `"${hash}"`,
+    hash,
+  });
 }
 
 /** `/static/app.css?v=<hash>`: the URL pages use. */

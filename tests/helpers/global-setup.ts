@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { createDb, migrate } from '../../src/db/db.js';
+import { ensureBuilt } from './build.js';
 import { adminUrl, dbUrl } from './pg-urls.js';
 
 /**
  * Migrates one template database per run; each test file clones it (fast) into its own database, named
  * after this run (`izr_<run>_...`) so that the cleanup drops this run's databases only: several runs share
  * the machine's Postgres at the same time. (Not `izt_`: older harnesses drop every `izt_%` database.)
+ * Also builds dist/ when it is stale: the CLI tests run the compiled command, as installed.
  */
 export default async function setup(project: TestProject) {
+  ensureBuilt();
   const run = randomBytes(4).toString('hex');
   const template = `izr_${run}_tpl`;
   const admin = createDb(adminUrl(), 1);

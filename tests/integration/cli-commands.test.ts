@@ -94,20 +94,31 @@ describe.concurrent('izardesk user', { timeout: 150_000 }, () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('refusals are one line: a customer without a company, a taken address', async () => {
-    const noCompany = await izardesk(
-      ['user', 'create', '--email', 'x@y.example', '--name', 'X', '--role', 'customer'],
+  it('refusals are one translated line naming the option: Spanish by default, else LANG or --lang', async () => {
+    const noCompany = ['user', 'create', '--email', 'x@y.example', '--name', 'X', '--role', 'customer'];
+    const es = await izardesk(noCompany, env);
+    expect(es.code).toBe(1);
+    expect(es.stderr).toBe('izardesk: --company: Indique la empresa cliente.\n');
+    const en = await izardesk(noCompany, { ...env, LANG: 'en_GB.UTF-8' });
+    expect(en.stderr).toBe('izardesk: --company: Give the customer company.\n');
+    const fr = await izardesk(['--lang', 'fr', ...noCompany], { ...env, LANG: 'en_GB.UTF-8' });
+    expect(fr.stderr).toBe('izardesk: --company: Indiquez la société cliente.\n');
+    // Two fields at once, and nothing written.
+    const two = await izardesk(
+      ['user', 'create', '--email', 'not-an-address', '--name', 'X', '--role', 'customer', '--lang', 'en'],
       env,
     );
-    expect(noCompany.code).toBe(1);
-    expect(noCompany.stderr).toBe('izardesk: invalid: company: validation.companyRequired\n');
+    expect(two.stderr).toBe(
+      'izardesk: --email: Enter a valid email address. --company: Give the customer company.\n',
+    );
+    expect(await t.db('users').where({ email: 'x@y.example' }).first()).toBeUndefined();
     await izardesk(['user', 'create', '--email', 'dup@y.example', '--name', 'D', '--role', 'agent'], env);
     const dup = await izardesk(
       ['user', 'create', '--email', 'DUP@y.example', '--name', 'D', '--role', 'agent'],
       env,
     );
     expect(dup.code).toBe(1);
-    expect(dup.stderr).toBe('izardesk: conflict: email: validation.emailTaken\n');
+    expect(dup.stderr).toBe('izardesk: --email: Ya existe una cuenta con ese correo.\n');
   });
 });
 

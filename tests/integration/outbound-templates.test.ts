@@ -76,7 +76,7 @@ describe('mail templates', () => {
     const out = mkdtempSync(join(tmpdir(), 'izd-preview-'));
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'templates', 'preview', '--out', out],
+      [join(root, 'bin/izardesk.js'), 'templates', 'preview', '--out', out],
       { cwd: root, env: { ...process.env, NODE_ENV: 'test' } },
     );
     expect(stdout).toContain(`${TEMPLATE_NAMES.length * 3} previews written`);

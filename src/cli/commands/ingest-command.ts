@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ingestMessage } from '../../ingest/process-message.js';
-import { withServices } from '../with-services.js';
 
 interface IngestOptions {
   file?: string;
@@ -32,6 +30,11 @@ export function registerIngestCommand(program: Command): void {
         process.stderr.write('izardesk: ingest needs exactly one of --file <path> or --stdin\n');
         process.exit(2);
       }
+      // Imported here: an MTA starts one process per message, and the other commands' modules are not needed.
+      const [{ ingestMessage }, { withServices }] = await Promise.all([
+        import('../../ingest/process-message.js'),
+        import('../with-services.js'),
+      ]);
       const raw = o.file ? await readFile(o.file) : await readStdin();
       const report = await withServices((s) =>
         ingestMessage(

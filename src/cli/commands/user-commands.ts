@@ -1,7 +1,5 @@
 import { type Command, Option } from 'commander';
-import { createUser } from '../../app/accounts/create-user.js';
 import type { Role } from '../../domain/ticket-status.js';
-import { withServices } from '../with-services.js';
 
 interface UserOptions {
   email: string;
@@ -27,6 +25,10 @@ const userOptions = (cmd: Command) =>
     .option('--manager', 'the customer sees all tickets of their company');
 
 async function create(o: UserOptions, invite: boolean): Promise<void> {
+  const [{ createUser }, { withServices }] = await Promise.all([
+    import('../../app/accounts/create-user.js'),
+    import('../with-services.js'),
+  ]);
   const created = await withServices((s) =>
     createUser(
       s.app,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'koa';
 import type { WebContext } from '../context.js';
@@ -8,12 +8,8 @@ import { renderPage } from '../layout.js';
 
 export type AgentSection = 'queue' | 'customers' | 'quarantine' | 'staff' | 'import';
 
-// Next to this module under tsx; the compiled build reads it from the source tree.
-const cssFile = [
-  join(import.meta.dirname, 'agent.css'),
-  join(process.cwd(), 'src', 'web', 'agent', 'agent.css'),
-].find((f) => existsSync(f));
-const css = cssFile ? readFileSync(cssFile) : Buffer.from('');
+// Next to this module, in src/ and in dist/ alike (the build copies it).
+const css = readFileSync(join(import.meta.dirname, 'agent.css'));
 const cssHash = createHash('sha256').update(css).digest('hex').slice(0, 12);
 export const AGENT_CSS_PATH = '/agent/assets/agent.css';
 
