@@ -132,9 +132,8 @@ function checkRelated(
     (t.requester_id === requester.id ||
       (requester.company_id !== null && t.company_id === requester.company_id));
   if (!theirs)
-    throw new AppError('invalid', 'validation.fixFields', {
-      fields: { relatedTicketId: 'validation.relatedTicketInvalid' },
-    });
+    // The form has no field to mark: the message says it.
+    throw new AppError('invalid', 'validation.relatedTicketInvalid');
 }
 
 interface CheckedRequest {
