@@ -168,6 +168,7 @@ async function explainList(url: string, customerId: number) {
     all_first_page: customerTicketsStatement('IZL', viewer, filter),
     open_second_page: customerTicketsStatement('IZL', viewer, { ...filter, status: 'open', after: next }),
     resolved_first_page: customerTicketsStatement('IZL', viewer, { ...filter, status: 'resolved' }),
+    oldest_first_page: customerTicketsStatement('IZL', viewer, { ...filter, sort: 'updated_asc' }),
   };
   const plans: Record<string, { indexes: string[]; seqScans: string[]; executionMs: number }> = {};
   const pgc = new pg.Client({ connectionString: url });

@@ -53,6 +53,11 @@ export const envSchema = z.object({
     .regex(/^[A-Z][A-Z0-9]{1,9}$/, '2 to 10 capital letters or digits')
     .default('IZL'),
   DEFAULT_LANGUAGE: z.enum(LANGS).default('es'),
+  /** Dates on pages for visitors (a signed-in user has their own zone, chosen in Personalización). */
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .refine((z) => Intl.supportedValuesOf('timeZone').includes(z), 'an IANA time zone like Europe/Madrid')
+    .default('Europe/Madrid'),
   COMPANY_NAME: z.string().min(1).default('IzarLink'),
   BRAND_COLOR: z
     .string()

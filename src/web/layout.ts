@@ -1,5 +1,6 @@
 import type { WebContext } from './context.js';
 import { type HtmlValue, html, type SafeHtml } from './html.js';
+import { menuOf, type NavLink } from './menus.js';
 import { csrfToken, takeFlash } from './session.js';
 import { assetUrl } from './static-files.js';
 
@@ -8,17 +9,14 @@ export interface PageOptions {
   body: HtmlValue;
   /** Which nav entry is current (an href of the nav, or 'profile'). */
   nav?: string;
-  /** Another area's own menu (e.g. the agent area); default: the customer menu. */
+  /** Another menu than the user's own (menus.ts: the customer's, or the agent area's for staff). */
   navLinks?: readonly NavLink[];
   status?: number;
   /** Narrow, centred card (login and password pages). */
   narrow?: boolean;
 }
 
-export interface NavLink {
-  href: string;
-  label: string;
-}
+export type { NavLink };
 
 /** The hidden CSRF field every POST form carries. */
 export const csrfField = async (ctx: WebContext): Promise<SafeHtml> =>
@@ -30,15 +28,7 @@ export async function renderPage(ctx: WebContext, o: PageOptions): Promise<void>
   const flash = takeFlash(ctx);
   const current = (n: string) => (o.nav === n ? html` aria-current="page"` : '');
   // Until a generated password is changed, no menu leads anywhere else.
-  const links: readonly NavLink[] = user?.must_change_password
-    ? []
-    : (o.navLinks ?? [
-        { href: '/tickets/new', label: t('portal:layout.newTicket') },
-        { href: '/tickets', label: t('portal:layout.myTickets') },
-        ...(user && user.role !== 'customer'
-          ? [{ href: '/agent', label: t('portal:layout.agentArea') }]
-          : []),
-      ]);
+  const links: readonly NavLink[] = !user || user.must_change_password ? [] : (o.navLinks ?? menuOf(user, t));
   const nav = user
     ? html`<nav class="nav" aria-label="${t('portal:layout.mainNav')}">
         ${links.map((l) => html`<a href="${l.href}"${current(l.href)}>${l.label}</a>`)}

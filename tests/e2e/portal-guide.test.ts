@@ -1,34 +1,91 @@
-import { describe, expect, it } from 'vitest';
+import type { ParsedMail } from 'mailparser';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/app/accounts/create-user.js';
-import { actorOf } from '../../src/app/actor.js';
-import { approvalToken } from '../../src/app/links.js';
-import { resolve, setPending } from '../../src/app/tickets/lifecycle.js';
+import { addFollowup } from '../../src/app/tickets/add-followup.js';
+import { assign, resolve, setPending } from '../../src/app/tickets/lifecycle.js';
+import { formatReference } from '../../src/domain/reference.js';
+import { translator } from '../../src/i18n/i18n.js';
+import { startOutbound } from '../../src/outbound/index.js';
 import { screenshot, useBrowser } from '../helpers/browser.js';
 import { must, useTestDb } from '../helpers/db.js';
 import { makeUser } from '../helpers/fixtures.js';
+import { pageProblems, recordForeignRequests } from '../helpers/page-checks.js';
 import { useTestServices } from '../helpers/services.js';
-import { startTestWeb } from '../helpers/web.js';
+import { mailCollector, startCapturingSmtp, toAddress } from '../helpers/smtp.js';
+import { freePort, startTestWeb } from '../helpers/web.js';
 
 /**
- * The customer guide, step by step, in a real browser: what a customer of the ISP does from the invitation
- * to the closing of a ticket. Agent actions in between go through the use cases.
+ * The customer guide, step by step, in a real browser, with the real mail pipeline (outbox, worker, SMTP):
+ * from the invitation mail to the closing of a ticket, and the refusal of a solution from its mail. At each
+ * step, the mail reached the person it is for, in her language, and its link opens that ticket.
+ * Agent actions in between go through the use cases.
  */
 const t = await useTestDb();
-const s = await useTestServices(t);
-const base = await startTestWeb(s);
+const smtp = await startCapturingSmtp();
+// Mail links must lead to this very server: its URL is fixed before the services start.
+const port = await freePort();
+const s = await useTestServices(t, {
+  SMTP_URL: smtp.url,
+  PUBLIC_URL: `http://127.0.0.1:${port}`,
+  SMTP_MAX_PER_SECOND: '500',
+});
+const outbound = await startOutbound(s, { sweepMs: 300, retryBaseMs: 100 });
+afterAll(async () => {
+  await outbound.stop();
+  await smtp.close();
+});
+const base = await startTestWeb(s, port);
 const browser = await useBrowser();
+const newMails = mailCollector(s.db, smtp);
 
+const EMAIL = 'lucia@acme.test';
+const NAME = 'Lucía Martín';
 const NEW_PASSWORD = 'mi-clave-nueva-2026';
+const es = translator('es');
+
+const html = (m: ParsedMail) => (typeof m.html === 'string' ? m.html : '');
+
+/**
+ * The mails of the step just taken to one address: at least one, each in Spanish (the page language of the
+ * mail and its greeting) and linking to `link` (a path of this server). Returns them.
+ */
+async function mailsTo(email: string, link: string): Promise<ParsedMail[]> {
+  const mine = (await newMails()).filter((m) => toAddress(m) === email);
+  expect(mine.length, `a mail to ${email}`).toBeGreaterThan(0);
+  for (const m of mine) {
+    expect(html(m)).toMatch(/<html[^>]* lang="es"/);
+    expect(m.text).toContain(es('mail:hello', { name: email === EMAIL ? NAME : '' }).split(',')[0]);
+    expect(html(m)).toContain(`href="${base}${link}"`);
+  }
+  return mine;
+}
+
+/** Follows a link of a mail in the browser: it must open the ticket it is about. */
+async function followLink(page: Page, m: ParsedMail, path: string, title: string) {
+  const href = new RegExp(`href="(${base.replace(/\./g, '\\.')}${path.replace(/\?/g, '\\?')}[^"]*)"`).exec(
+    html(m),
+  )?.[1];
+  expect(href).toBeDefined();
+  await page.goto((href as string).replace(/&amp;/g, '&'));
+  expect(await page.textContent('h1')).toContain(title);
+}
 
 describe('customer guide in the browser', () => {
-  it('walks the whole guide', { timeout: 120_000 }, async () => {
-    const system = { kind: 'system' } as const;
-    const { userId, generatedPassword } = await createUser(t.app, system, {
-      email: 'lucia@acme.test',
-      name: 'Lucía Martín',
-      role: 'customer',
-      companyName: 'ACME Logística',
-    });
+  it('walks the whole guide, with the mail of every step', { timeout: 240_000 }, async () => {
+    const agent = await makeUser(t.app, 'agent', { email: 'javier@izarlink.test' });
+    await t.db('users').where({ id: agent.id }).update({ name: 'Javier Ruiz' });
+    const { userId } = await createUser(
+      t.app,
+      { kind: 'system' },
+      {
+        email: EMAIL,
+        name: NAME,
+        role: 'customer',
+        companyName: 'ACME Logística',
+        invite: true,
+      },
+    );
     const customer = must(await t.db('users').where({ id: userId }).first());
     await t.db('services').insert([
       {
@@ -38,23 +95,27 @@ describe('customer guide in the browser', () => {
       },
       { company_id: customer.company_id!, name: 'Radioenlace respaldo', circuit_id: 'RL-28001-0007' },
     ]);
-    const agent = await makeUser(t.app, 'agent');
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
     context.setDefaultTimeout(20_000);
+    const foreign: string[] = [];
+    recordForeignRequests(context, base, foreign);
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const errors = pageProblems(page);
 
-    // 1. First login with the generated password, forced password change.
+    // 1. The invitation mail: the temporary password, and the link to the portal.
+    const [invitation] = await mailsTo(EMAIL, '/login');
+    const password = new RegExp(`${es('mail:invited.password')}\\s*([A-Za-z0-9]{10,})`).exec(
+      invitation?.text ?? '',
+    )?.[1];
+    expect(password).toBeDefined();
+
+    // 2. First login with it: a forced password change.
     await page.goto(`${base}/`);
     expect(page.url()).toBe(`${base}/login`);
     await screenshot(page, '01-login');
-    await page.getByLabel('Correo electrónico').fill('lucia@acme.test');
-    await page.getByLabel('Contraseña').fill(generatedPassword as string);
+    await page.getByLabel('Correo electrónico').fill(EMAIL);
+    await page.getByLabel('Contraseña').fill(password as string);
     await page.getByRole('button', { name: 'Entrar' }).click();
     await page.waitForURL(`${base}/password/change?next=%2Ftickets%2Fnew`);
     expect(await page.textContent('main')).toContain('Al menos 10 caracteres');
@@ -62,15 +123,17 @@ describe('customer guide in the browser', () => {
     // Any other page leads back here, and is where the user lands once the password is changed.
     await page.goto(`${base}/tickets`);
     expect(page.url()).toBe(`${base}/password/change?next=%2Ftickets`);
-    await page.getByLabel('Contraseña actual').fill(generatedPassword as string);
+    await page.getByLabel('Contraseña actual').fill(password as string);
     await page.getByLabel(/^Nueva contraseña/).fill(NEW_PASSWORD);
     await page.getByLabel('Repita la nueva contraseña').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Guardar la contraseña' }).click();
     await page.waitForURL(`${base}/tickets`);
     expect(await page.textContent('.notice.success')).toContain('Contraseña cambiada.');
+    // A newcomer's list says so, and leads to the form.
+    expect(await page.textContent('main')).toContain('Aún no tiene tickets.');
 
-    // 2. Profile from the name top right; language switch changes the page language.
-    await page.getByRole('link', { name: 'Lucía Martín' }).click();
+    // 3. Profile from the name top right; language switch changes the page language.
+    await page.getByRole('link', { name: NAME }).click();
     await page.waitForURL(`${base}/profile`);
     await page.getByLabel('Teléfono').fill('+34 600 123 456');
     await page.getByRole('button', { name: 'Guardar' }).click();
@@ -89,7 +152,7 @@ describe('customer guide in the browser', () => {
     await page.waitForURL(/tab=personalization/);
     expect(await page.textContent('h1')).toBe('Mi perfil');
 
-    // 3. An incident with urgency and an attachment.
+    // 4. An incident with urgency and an attachment: acknowledged by mail.
     await page.getByRole('link', { name: 'Nuevo ticket' }).click();
     await page.getByLabel('Incidencia', { exact: true }).check();
     expect(await page.getByRole('group', { name: /Urgencia/ }).isVisible()).toBe(true);
@@ -111,14 +174,19 @@ describe('customer guide in the browser', () => {
     await page.getByRole('button', { name: 'Enviar el ticket' }).click();
     await page.waitForURL(/\/tickets\/\d+$/);
     const incidentId = Number(page.url().split('/').pop());
+    const incident = 'Pérdida de paquetes por la tarde';
     const head = await page.textContent('.ticket-head');
-    expect(head).toContain('Pérdida de paquetes por la tarde');
+    expect(head).toContain(incident);
     expect(head).toContain('Alta');
     expect(head).toContain('Fibra 1 Gbps');
+    expect(head).toContain('Pendiente de asignar a un técnico');
     expect(await page.textContent('.timeline')).toContain('mtr-informe.txt');
     await screenshot(page, '06-incident-created');
+    const [ack] = await mailsTo(EMAIL, `/tickets/${incidentId}`);
+    expect(ack?.subject).toContain(formatReference('IZL', incidentId));
+    await followLink(page, ack as ParsedMail, `/tickets/${incidentId}`, incident);
 
-    // 4. A request: the urgency field disappears.
+    // 5. A request: the urgency field disappears.
     await page.getByRole('link', { name: 'Nuevo ticket' }).click();
     await page.getByLabel('Solicitud', { exact: true }).check();
     expect(await page.getByRole('group', { name: /Urgencia/ }).isVisible()).toBe(false);
@@ -134,15 +202,31 @@ describe('customer guide in the browser', () => {
     await page.getByRole('button', { name: 'Enviar el ticket' }).click();
     await page.waitForURL(/\/tickets\/\d+$/);
     const requestId = Number(page.url().split('/').pop());
+    const request = 'Copia de la factura de octubre';
     expect(await page.textContent('.ticket-head')).toContain('Administrativa — Facturación');
     expect(must(await t.db('tickets').where({ id: requestId }).first()).urgency).toBeNull();
+    await mailsTo(EMAIL, `/tickets/${requestId}`);
 
-    // 5. Support asks for information; the customer answers with a comment and a document.
+    // 6. Support takes it and writes; then asks for information. Each reaches her by mail.
+    await assign(t.app, agent.actor, incidentId);
+    await newMails();
+    await addFollowup(t.app, agent.actor, {
+      ticketId: incidentId,
+      body: 'Estamos revisando la OLT de su zona.',
+    });
+    const [followup] = await mailsTo(EMAIL, `/tickets/${incidentId}`);
+    expect(followup?.text).toContain('Estamos revisando la OLT de su zona.');
+    await followLink(page, followup as ParsedMail, `/tickets/${incidentId}`, incident);
+    expect(await page.textContent('.ticket-head')).toContain('Javier Ruiz');
     await setPending(t.app, agent.actor, incidentId, {
       body: '¿Puede enviarnos una captura del test de velocidad?',
     });
-    await page.goto(`${base}/tickets/${incidentId}`);
+    const [asked] = await mailsTo(EMAIL, `/tickets/${incidentId}`);
+    expect(asked?.text).toContain('captura del test de velocidad');
+    await followLink(page, asked as ParsedMail, `/tickets/${incidentId}`, incident);
     expect(await page.textContent('.timeline')).toContain('captura del test de velocidad');
+
+    // 7. She answers with a comment and a document: the agent is told, with a link to his workspace.
     await page.getByRole('link', { name: 'Seguimiento' }).click();
     await page.getByLabel('Comentario').fill('Adjunto la captura del test.');
     await page.getByLabel('Documento (opcional)').setInputFiles({
@@ -156,23 +240,28 @@ describe('customer guide in the browser', () => {
     const timeline = await page.textContent('.timeline');
     expect(timeline).toContain('Adjunto la captura del test.');
     expect(timeline).toContain('speedtest.png');
-    expect(must(await t.db('tickets').where({ id: incidentId }).first()).status).toBe('new');
+    expect(must(await t.db('tickets').where({ id: incidentId }).first()).status).toBe('in_progress');
     await screenshot(page, '09-ticket-timeline');
+    const toAgent = (await newMails()).filter((m) => toAddress(m) === agent.email);
+    expect(toAgent.length).toBeGreaterThan(0);
+    expect(html(toAgent[0] as ParsedMail)).toContain(`href="${base}/agent/tickets/${incidentId}"`);
 
-    // 6. The list, filtered by status.
+    // 8. The solution: by mail, with its link; the list, filtered by status.
     await resolve(t.app, agent.actor, incidentId, { body: 'Sustituimos el módulo óptico de su OLT.' });
+    const [solved] = await mailsTo(EMAIL, `/tickets/${incidentId}`);
+    expect(solved?.text).toContain('Sustituimos el módulo óptico');
     await page.getByRole('link', { name: 'Mis tickets' }).click();
-    expect(await page.textContent('tbody')).toContain('Copia de la factura de octubre');
+    expect(await page.textContent('tbody')).toContain(request);
     await page.getByLabel('Estado').selectOption('resolved');
     await page.getByRole('button', { name: 'Filtrar' }).click();
     await page.waitForURL(/status=resolved/);
     const rows = await page.textContent('tbody');
-    expect(rows).toContain('Pérdida de paquetes por la tarde');
-    expect(rows).not.toContain('Copia de la factura de octubre');
+    expect(rows).toContain(incident);
+    expect(rows).not.toContain(request);
     await screenshot(page, '10-list-filtered-resolved');
 
-    // 7. Approving the solution closes the ticket.
-    await page.getByRole('link', { name: 'Pérdida de paquetes por la tarde' }).click();
+    // 9. She approves on the portal: the ticket is closed.
+    await followLink(page, solved as ParsedMail, `/tickets/${incidentId}`, incident);
     expect(await page.textContent('.solution')).toContain('Sustituimos el módulo óptico');
     await screenshot(page, '11-solution-to-approve');
     await page.getByLabel('Comentario (opcional)').fill('Funciona perfectamente, gracias.');
@@ -181,30 +270,52 @@ describe('customer guide in the browser', () => {
     expect(await page.textContent('.ticket-head')).toContain('Cerrado');
     expect(await page.textContent('.timeline')).toContain('Solución aprobada');
     await screenshot(page, '12-approved-closed');
+    // Support hears of it, with a link to the ticket.
+    const approvedToAgent = (await newMails()).filter((m) => toAddress(m) === agent.email);
+    expect(approvedToAgent.length).toBeGreaterThan(0);
+    expect(html(approvedToAgent[0] as ParsedMail)).toContain(`/agent/tickets/${incidentId}"`);
 
-    // 8. Refusing a solution from the mail link reopens the ticket.
-    await resolve(t.app, actorOf(must(await t.db('users').where({ id: agent.id }).first())), requestId, {
-      body: 'Le hemos enviado la factura por correo.',
-    });
-    const token = approvalToken(s.config.SECRET, requestId, userId);
-    await page.goto(`${base}/approve/${token}`);
+    // 10. The refusal path, from the mail: its refuse link opens the refuse page, which asks for the reason.
+    await resolve(t.app, agent.actor, requestId, { body: 'Le hemos enviado la factura por correo.' });
+    const [offer] = await mailsTo(EMAIL, `/tickets/${requestId}`);
+    const refuseHref = /href="([^"]*\/approve\/[^"]*choice=refuse)"/.exec(html(offer as ParsedMail))?.[1];
+    expect(refuseHref?.startsWith(`${base}/approve/`)).toBe(true);
+    await page.goto((refuseHref as string).replace(/&amp;/g, '&'));
+    expect(await page.textContent('h1')).toContain(request);
+    expect(await page.textContent('.decision-kind')).toBe('Rechazar la solución');
     expect(await page.textContent('main')).toContain('Le hemos enviado la factura');
     expect(must(await t.db('tickets').where({ id: requestId }).first()).status).toBe('resolved');
-    await screenshot(page, '13-approval-link');
-    await page.getByLabel(/Comentario/).fill('No ha llegado ninguna factura.');
-    await page.getByRole('button', { name: 'Rechazar' }).click();
+    await screenshot(page, '13-refuse-link');
+    await page.getByLabel('Motivo del rechazo').fill('No ha llegado ninguna factura.');
+    await page.getByRole('button', { name: 'Rechazar la solución' }).click();
     await page.waitForSelector('.notice.success');
     expect(await page.textContent('main')).toContain('Solución rechazada');
-    const reopened = must(await t.db('tickets').where({ id: requestId }).first());
-    expect(reopened.status).toBe('in_progress');
+    expect(must(await t.db('tickets').where({ id: requestId }).first()).status).toBe('in_progress');
     await screenshot(page, '14-refused-reopened');
+    const refusedToAgent = (await newMails()).filter((m) => toAddress(m) === agent.email);
+    expect(refusedToAgent.length).toBeGreaterThan(0);
+    expect(html(refusedToAgent[0] as ParsedMail)).toContain('No ha llegado ninguna factura.');
 
-    // 9. A small screen still shows everything.
+    // 11. The closed ticket leads to a related one.
+    await page.goto(`${base}/tickets/${incidentId}`);
+    await page.getByRole('link', { name: 'Abrir un ticket relacionado' }).click();
+    expect(await page.inputValue('#f-title')).toBe(incident);
+    await page.getByLabel('Descripción').fill('Vuelve a pasar desde ayer.');
+    await page.getByRole('button', { name: 'Enviar el ticket' }).click();
+    await page.waitForURL(/\/tickets\/\d+$/);
+    const relatedId = Number(page.url().split('/').pop());
+    expect(await page.textContent('.related')).toContain(formatReference('IZL', incidentId));
+    await mailsTo(EMAIL, `/tickets/${relatedId}`);
+    await page.goto(`${base}/tickets/${incidentId}`);
+    expect(await page.textContent('.related')).toContain(formatReference('IZL', relatedId));
+
+    // 12. A small screen still shows everything.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/tickets`);
     await screenshot(page, '15-list-mobile');
 
     expect(errors).toEqual([]);
+    expect(foreign).toEqual([]);
     await context.close();
   });
 });

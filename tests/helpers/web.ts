@@ -1,12 +1,21 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll } from 'vitest';
 import type { Services } from '../../src/runtime/services.js';
 import { createWebApp } from '../../src/web/app.js';
 import { TEST_PASSWORD } from './fixtures.js';
 
-/** The Koa app of these services on a random port, closed after the file. Returns its base URL. */
-export async function startTestWeb(s: Services): Promise<string> {
-  const server = createWebApp(s, { health: {} }).listen(0, '127.0.0.1');
+/** A port free right now, for a server whose URL must be known before it starts (PUBLIC_URL of mail links). */
+export async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => probe.once('listening', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** The Koa app of these services on a random (or the given) port, closed after the file. Returns its base URL. */
+export async function startTestWeb(s: Services, port = 0): Promise<string> {
+  const server = createWebApp(s, { health: {} }).listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   afterAll(
     () =>

@@ -83,6 +83,7 @@ describe('configuration', () => {
     ['AUTO_CLOSE_DAYS', '-2'],
     ['SHUTDOWN_TIMEOUT_MS', '0'],
     ['SECRET', 'too-short'],
+    ['DEFAULT_TIME_ZONE', 'Madrid'],
   ];
   it.each(WRONG)('a wrong %s gives one line naming it', (key, value) => {
     const msg = problem({ [key]: value });
@@ -129,5 +130,10 @@ describe('configuration', () => {
       expect(msg.split('\n')).toHaveLength(1);
       expect(msg).toMatch(/^invalid configuration: CATALOG_FILE: /);
     }
+  });
+
+  it('takes an IANA time zone for the pages of visitors', () => {
+    expect(loadConfig({}).DEFAULT_TIME_ZONE).toBe('Europe/Madrid');
+    expect(loadConfig({ DEFAULT_TIME_ZONE: 'Atlantic/Canary' }).DEFAULT_TIME_ZONE).toBe('Atlantic/Canary');
   });
 });

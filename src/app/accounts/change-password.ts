@@ -1,16 +1,24 @@
-import { AppError } from '../../domain/errors.js';
+import { AppError, type FieldErrors } from '../../domain/errors.js';
 import type { AppContext } from '../context.js';
 import { matchesPassword, readResetToken } from '../links.js';
 import { writeOutbox } from '../outbox.js';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.js';
 
-function checkNew(password: string, confirm: string): void {
+/** What is wrong with a new password and its confirmation, every field at once (the form shows them all). */
+function newPasswordProblems(password: string, confirm: string): FieldErrors {
+  const fields: FieldErrors = {};
   const problem = passwordProblems(password);
-  if (problem) throw new AppError('invalid', 'validation.fixFields', { fields: { password: problem } });
-  if (password !== confirm)
-    throw new AppError('invalid', 'validation.fixFields', {
-      fields: { confirm: 'portal:password.mismatch' },
-    });
+  if (problem) fields.password = problem;
+  if (password !== confirm) fields.confirm = 'portal:password.mismatch';
+  return fields;
+}
+
+function refuseIfAny(fields: FieldErrors): void {
+  if (Object.keys(fields).length) throw new AppError('invalid', 'validation.fixFields', { fields });
+}
+
+function checkNew(password: string, confirm: string): void {
+  refuseIfAny(newPasswordProblems(password, confirm));
 }
 
 /** The signed-in user changes their password (the current one is required); clears a forced change. */
@@ -20,15 +28,12 @@ export async function changePassword(
   input: { current: string; password: string; confirm: string },
 ): Promise<void> {
   const user = await ctx.db('users').where({ id: userId, active: true }).first('password_hash');
+  const fields = newPasswordProblems(input.password, input.confirm);
   if (!user || !(await verifyPassword(user.password_hash ?? '', input.current)))
-    throw new AppError('invalid', 'validation.fixFields', {
-      fields: { current: 'portal:password.currentWrong' },
-    });
-  checkNew(input.password, input.confirm);
-  if (input.password === input.current)
-    throw new AppError('invalid', 'validation.fixFields', {
-      fields: { password: 'portal:password.sameAsOld' },
-    });
+    fields.current = 'portal:password.currentWrong';
+  else if (!fields.password && input.password === input.current)
+    fields.password = 'portal:password.sameAsOld';
+  refuseIfAny(fields);
   await ctx
     .db('users')
     .where({ id: userId })

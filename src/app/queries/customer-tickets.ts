@@ -5,6 +5,9 @@ import { type CustomerViewer, viewerCondition } from './customer-scope.js';
 
 export type StatusFilter = TicketStatus | 'open';
 export const STATUS_FILTERS: readonly StatusFilter[] = ['open', ...TICKET_STATUSES];
+/** By last update: most recent first (the default) or oldest first. */
+export type ListSort = 'updated_desc' | 'updated_asc';
+export const LIST_SORTS: readonly ListSort[] = ['updated_desc', 'updated_asc'];
 
 export interface CustomerTicketFilter {
   status: StatusFilter | null;
@@ -15,6 +18,8 @@ export interface CustomerTicketFilter {
   /** ...or before (newer than) this one, for the previous page. */
   before: string | null;
   pageSize: number;
+  /** Default: updated_desc. */
+  sort?: ListSort;
 }
 
 export interface CustomerTicketRow {
@@ -23,6 +28,8 @@ export interface CustomerTicketRow {
   type: string;
   category: string;
   status: TicketStatus;
+  urgency: string | null;
+  service_name: string | null;
   updated_at: Date;
   /** Only in a company manager's list. */
   requester_name?: string;
@@ -37,10 +44,12 @@ type PageRow = [
   status: TicketStatus,
   cursorTs: string,
   updatedMs: number,
+  urgency: string | null,
+  serviceName: string | null,
   requesterName?: string,
 ];
 
-/** Where a page starts: at the top, after (older than) or before (newer than) a valid cursor. */
+/** Where a page starts: at the top, after (further down the order) or before (further up) a valid cursor. */
 type PageStart = 'start' | 'after' | 'before';
 
 const encodeCursor = (ts: string, id: number) => Buffer.from(`${ts}|${id}`).toString('base64url');
@@ -80,34 +89,41 @@ export function customerTicketsStatement(
   const before = after ? null : decodeCursor(f.before);
   const cursor = after ?? before;
   const from: PageStart = after ? 'after' : before ? 'before' : 'start';
+  const ascending = f.sort === 'updated_asc';
+  // Going down the list is "older" newest first and "newer" oldest first; a previous page goes the other way.
   if (cursor)
     where.push(
-      `(t.updated_at, t.id) ${before ? '>' : '<'} (${bind(cursor[0])}::timestamptz, ${bind(cursor[1])})`,
+      `(t.updated_at, t.id) ${Boolean(before) === ascending ? '<' : '>'} (${bind(cursor[0])}::timestamptz, ${bind(cursor[1])})`,
     );
-  // A previous page reads upwards from its cursor (the same index backwards); the page is newest first anyway.
-  const order = before ? 'asc' : 'desc';
-  // Only a manager's list shows who asked; a customer's own list needs no join. The page comes back as one
-  // JSON array of arrays: parsing one text field is far cheaper in Node than pg's per-row, per-field parsing.
+  // Both directions read the same (…, updated_at desc, id desc) index, forwards or backwards.
+  const pageOrder = ascending ? 'asc' : 'desc';
+  const order = before ? (ascending ? 'desc' : 'asc') : pageOrder;
+  // Only a manager's list shows who asked; a customer's own list needs no join. The service is joined to the
+  // page's rows only, after the limit. The page comes back as one JSON array of arrays: parsing one text field
+  // is far cheaper in Node than pg's per-row, per-field parsing.
   const text = `select coalesce(json_agg(json_build_array(p.id, p.title, p.type, p.category, p.status, p.cursor_ts,
-      p.updated_ms${manager ? ', p.requester_name' : ''}) order by p.updated_at desc, p.id desc), '[]')::text as page
-  from (select t.id, t.title, t.type, t.category, t.status, t.updated_at, t.updated_at::text as cursor_ts,
+      p.updated_ms, p.urgency, sv.name${manager ? ', p.requester_name' : ''})
+      order by p.updated_at ${pageOrder}, p.id ${pageOrder}), '[]')::text as page
+  from (select t.id, t.title, t.type, t.category, t.status, t.urgency, t.service_id, t.updated_at,
+      t.updated_at::text as cursor_ts,
       (extract(epoch from t.updated_at) * 1000)::float8 as updated_ms${manager ? ', u.name as requester_name' : ''}
     from tickets t${manager ? ' join users u on u.id = t.requester_id' : ''}
     where ${where.join(' and ')}
     order by t.updated_at ${order}, t.id ${order}
-    limit ${bind(f.pageSize + 1)}) p`;
+    limit ${bind(f.pageSize + 1)}) p
+  left join services sv on sv.id = p.service_id`;
   return { text, values, from };
 }
 
 export interface CustomerTicketPage {
   rows: CustomerTicketRow[];
-  /** Cursors of the next (older) and previous (newer) pages; null at either end. */
+  /** Cursors of the next and previous pages; null at either end. */
   next: string | null;
   previous: string | null;
 }
 
 /**
- * A page of the viewer's tickets, most recently updated first. Keyset pagination on (updated_at, id) so a page
+ * A page of the viewer's tickets by last update, most recent first unless asked otherwise. Keyset pagination on (updated_at, id) so a page
  * costs the same at any depth, served by the (requester_id|company_id, updated_at desc, id desc) indexes.
  * A prepared statement rather than the query builder: this is the portal's busiest query.
  */
@@ -122,7 +138,7 @@ export async function listCustomerTickets(
   const [result] = await preparedQuery<{ page: string }>(pool, text, values);
   const found = JSON.parse(result?.page ?? '[]') as PageRow[];
   const more = found.length > f.pageSize;
-  // Backwards, the extra row is the newest one (first); forwards, the oldest (last).
+  // Backwards, the extra row is the page's first one; forwards, its last.
   if (backwards && !more) return listCustomerTickets(pool, ticketPrefix, viewer, { ...f, before: null });
   const page = backwards ? found.slice(found.length - f.pageSize) : found.slice(0, f.pageSize);
   const first = page[0];
@@ -130,15 +146,19 @@ export async function listCustomerTickets(
   const cursorOf = (r: PageRow | undefined) => (r ? encodeCursor(r[5], r[0]) : null);
   return {
     // The time comes as epoch milliseconds rather than a timestamp text to parse: cheaper per row.
-    rows: page.map(([id, title, type, category, status, , updatedMs, requesterName]) => ({
-      id,
-      title,
-      type,
-      category,
-      status,
-      updated_at: new Date(updatedMs),
-      ...(requesterName === undefined ? {} : { requester_name: requesterName }),
-    })),
+    rows: page.map(
+      ([id, title, type, category, status, , updatedMs, urgency, serviceName, requesterName]) => ({
+        id,
+        title,
+        type,
+        category,
+        status,
+        urgency,
+        service_name: serviceName,
+        updated_at: new Date(updatedMs),
+        ...(requesterName === undefined ? {} : { requester_name: requesterName }),
+      }),
+    ),
     next: backwards || more ? cursorOf(last) : null,
     previous: from === 'start' ? null : cursorOf(first),
   };

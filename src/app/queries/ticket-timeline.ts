@@ -18,6 +18,10 @@ export interface CustomerTicket {
   requester_name: string;
   service_name: string | null;
   service_circuit: string | null;
+  service_id: number | null;
+  /** Who handles it (the assigned technician), if anyone yet. */
+  assignee_name: string | null;
+  related_ticket_id: number | null;
 }
 
 /** The ticket if the viewer may see it; null otherwise (callers answer 404 either way). */
@@ -30,6 +34,7 @@ export async function customerTicket(
   const q = db('tickets as t')
     .join('users as u', 'u.id', 't.requester_id')
     .leftJoin('services as sv', 'sv.id', 't.service_id')
+    .leftJoin('users as a', 'a.id', 't.assignee_id')
     .where('t.id', ticketId)
     .first(
       't.id',
@@ -47,6 +52,9 @@ export async function customerTicket(
       'u.name as requester_name',
       'sv.name as service_name',
       'sv.circuit_id as service_circuit',
+      't.service_id',
+      'a.name as assignee_name',
+      't.related_ticket_id',
     );
   whereViewerMaySee(q, viewer);
   return (await q) ?? null;

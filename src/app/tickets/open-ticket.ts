@@ -15,6 +15,8 @@ export interface OpenTicketInput {
   files?: readonly UploadedFile[];
   source?: 'web' | 'email';
   inboundMailId?: number | null;
+  /** A ticket of the same customer (or company) this one follows on from, e.g. a closed one that recurs. */
+  relatedTicketId?: number | null;
 }
 
 export interface OpenedTicket {
@@ -83,6 +85,12 @@ export async function openTickets(
           .where({ active: true })
           .select('id', 'company_id')
       : [];
+    const relatedIds = [
+      ...new Set(requests.flatMap((r) => (r.input.relatedTicketId ? [r.input.relatedTicketId] : []))),
+    ];
+    const related: { id: number; requester_id: number; company_id: number | null }[] = relatedIds.length
+      ? await trx('tickets').whereIn('id', relatedIds).select('id', 'requester_id', 'company_id')
+      : [];
     const checked = requests.map((r, i) => {
       const id = ids[i];
       if (id === undefined) throw new Error('one requester per request');
@@ -96,6 +104,7 @@ export async function openTickets(
           requireService: source === 'web',
         });
         for (const f of r.input.files ?? []) checkAttachmentSize(ctx.catalog, f.data.length);
+        checkRelated(r.input.relatedTicketId, requester, related);
         const ok: { ok: true } & CheckedRequest = { ok: true, request: r, requester, valid, source };
         return ok;
       } catch (err) {
@@ -108,6 +117,23 @@ export async function openTickets(
       c.ok ? { ok: true as const, ticketId: ticketOf.get(c.request) as number } : c,
     );
   });
+}
+
+/** A related ticket must be the requester's own, or their company's: no linking to someone else's ticket. */
+function checkRelated(
+  id: number | null | undefined,
+  requester: { id: number; company_id: number | null },
+  found: readonly { id: number; requester_id: number; company_id: number | null }[],
+): void {
+  if (!id) return;
+  const t = found.find((x) => x.id === id);
+  const theirs =
+    t &&
+    (t.requester_id === requester.id ||
+      (requester.company_id !== null && t.company_id === requester.company_id));
+  if (!theirs)
+    // The form has no field to mark: the message says it.
+    throw new AppError('invalid', 'validation.relatedTicketInvalid');
 }
 
 interface CheckedRequest {
@@ -131,7 +157,7 @@ async function writeTickets(
   );
   const ids = drawn.rows.map((r) => Number(r.id));
   await trx('tickets').insert(
-    accepted.map(({ valid, requester, source }, i) => ({
+    accepted.map(({ valid, requester, source, request }, i) => ({
       id: ids[i],
       type: valid.type,
       category: valid.category,
@@ -144,6 +170,7 @@ async function writeTickets(
       requester_id: requester.id,
       company_id: requester.company_id,
       source,
+      related_ticket_id: request.input.relatedTicketId ?? null,
     })),
   );
   const opened = accepted.map((c, i) => ({
@@ -168,7 +195,11 @@ async function writeTickets(
       actorId: o.by,
       kind: 'created' as const,
       toStatus: 'new',
-      data: { source: o.source, inboundMailId: o.request.input.inboundMailId ?? null },
+      data: {
+        source: o.source,
+        inboundMailId: o.request.input.inboundMailId ?? null,
+        ...(o.request.input.relatedTicketId ? { relatedTicketId: o.request.input.relatedTicketId } : {}),
+      },
     })),
   );
   await writeOutbox(

@@ -2,7 +2,6 @@
 export const agent = {
   es: {
     nav: {
-      label: 'Área de soporte',
       queue: 'Cola',
       customers: 'Clientes',
       quarantine: 'Cuarentena de correo',
@@ -250,7 +249,6 @@ export const agent = {
   },
   en: {
     nav: {
-      label: 'Support area',
       queue: 'Queue',
       customers: 'Customers',
       quarantine: 'Mail quarantine',
@@ -499,7 +497,6 @@ export const agent = {
   },
   fr: {
     nav: {
-      label: 'Espace support',
       queue: 'File',
       customers: 'Clients',
       quarantine: 'Quarantaine du courrier',

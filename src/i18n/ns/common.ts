@@ -47,6 +47,8 @@ export const common = {
       companyRequired: 'Indique la empresa cliente.',
       passwordTooShort: 'La contraseña debe tener al menos 10 caracteres.',
       passwordNeedsLetterAndDigit: 'La contraseña debe tener letras y números.',
+      // portal-pages
+      relatedTicketInvalid: 'Ese ticket no existe o no es suyo.',
     },
     errors: {
       ticketNotFound: 'No encontramos ese ticket.',
@@ -103,6 +105,8 @@ export const common = {
       companyRequired: 'Give the customer company.',
       passwordTooShort: 'The password needs at least 10 characters.',
       passwordNeedsLetterAndDigit: 'The password needs letters and digits.',
+      // portal-pages
+      relatedTicketInvalid: 'That ticket does not exist or is not yours.',
     },
     errors: {
       ticketNotFound: 'We could not find that ticket.',
@@ -159,6 +163,8 @@ export const common = {
       companyRequired: 'Indiquez la société cliente.',
       passwordTooShort: 'Le mot de passe doit comporter au moins 10 caractères.',
       passwordNeedsLetterAndDigit: 'Le mot de passe doit contenir des lettres et des chiffres.',
+      // portal-pages
+      relatedTicketInvalid: 'Ce ticket n’existe pas ou ne vous appartient pas.',
     },
     errors: {
       ticketNotFound: 'Ticket introuvable.',

@@ -7,7 +7,6 @@ export const portal = {
       mainNav: 'Navegación principal',
       newTicket: 'Nuevo ticket',
       myTickets: 'Mis tickets',
-      agentArea: 'Área de soporte',
       logout: 'Cerrar sesión',
       language: 'Idioma',
       footer: 'Atención al cliente',
@@ -88,6 +87,8 @@ export const portal = {
       created: 'Ticket {{reference}} creado. Le hemos enviado un correo de confirmación.',
       administrative: 'Administrativa',
       noUrgency: 'No aplica (solicitudes)',
+      // portal-pages: a ticket opened from a closed one
+      relatedTo: 'Este ticket quedará relacionado con {{reference}} («{{title}}»).',
     },
     list: {
       title: 'Mis tickets',
@@ -108,6 +109,14 @@ export const portal = {
       previous: 'Anteriores',
       first: 'Primera página',
       newTicket: 'Abrir un ticket',
+      // portal-pages: columns, order and the first-time empty list
+      service: 'Servicio',
+      urgency: 'Urgencia',
+      sort: 'Orden',
+      sort_updated_desc: 'Actualizados más recientemente',
+      sort_updated_asc: 'Sin actualizar desde hace más tiempo',
+      none: 'Aún no tiene tickets.',
+      noneAction: 'Abrir su primer ticket',
     },
     ticket: {
       status: 'Estado',
@@ -154,14 +163,30 @@ export const portal = {
       },
       statusChange: '{{from}} → {{to}}',
       byEmail: 'por correo',
+      // portal-pages: who handles it, last update, related tickets
+      handledBy: 'Atendido por',
+      unassigned: 'Pendiente de asignar a un técnico',
+      updated: 'Última actualización',
+      relatedTo: 'Relacionado con',
+      relatedFrom: 'Tickets relacionados',
+      openRelated: 'Abrir un ticket relacionado',
+      openRelatedIntro:
+        '¿Vuelve a ocurrir o tiene otra consulta sobre esto? Abra un ticket nuevo relacionado con este.',
     },
     approval: {
-      title: 'Solución del ticket {{reference}}',
-      intro: 'Confirme si la solución resuelve su problema. Nada cambia hasta que pulse un botón.',
       notResolved: 'Este ticket ya no espera su aprobación (estado: {{status}}).',
       linkInvalid: 'El enlace no es válido o ha caducado. Inicie sesión para ver el ticket.',
-      comment: 'Comentario (obligatorio para rechazar)',
       viewTicket: 'Ver el ticket',
+      // portal-pages: separate approve and refuse pages
+      approveTitle: 'Aprobar la solución',
+      approveIntro: 'Si la solución resuelve su problema, apruébela: el ticket se cerrará.',
+      approveComment: 'Comentario (opcional)',
+      refuseTitle: 'Rechazar la solución',
+      refuseIntro: 'Explíquenos qué sigue sin funcionar: el ticket vuelve a soporte con su explicación.',
+      refuseReason: 'Motivo del rechazo',
+      refuseSubmit: 'Rechazar la solución',
+      toRefuse: '¿No resuelve su problema? Rechazar la solución',
+      toApprove: '¿Sí lo resuelve? Aprobar la solución',
     },
     errors: {
       title: 'Algo no ha ido bien',
@@ -189,7 +214,6 @@ export const portal = {
       mainNav: 'Main navigation',
       newTicket: 'New ticket',
       myTickets: 'My tickets',
-      agentArea: 'Support area',
       logout: 'Sign out',
       language: 'Language',
       footer: 'Customer support',
@@ -265,6 +289,8 @@ export const portal = {
       created: 'Ticket {{reference}} created. We sent you a confirmation email.',
       administrative: 'Administrative',
       noUrgency: 'Not applicable (requests)',
+      // portal-pages: a ticket opened from a closed one
+      relatedTo: 'This ticket will be linked to {{reference}} (“{{title}}”).',
     },
     list: {
       title: 'My tickets',
@@ -285,6 +311,14 @@ export const portal = {
       previous: 'Previous',
       first: 'First page',
       newTicket: 'Open a ticket',
+      // portal-pages: columns, order and the first-time empty list
+      service: 'Service',
+      urgency: 'Urgency',
+      sort: 'Order',
+      sort_updated_desc: 'Most recently updated',
+      sort_updated_asc: 'Longest without an update',
+      none: 'You have no tickets yet.',
+      noneAction: 'Open your first ticket',
     },
     ticket: {
       status: 'Status',
@@ -331,14 +365,30 @@ export const portal = {
       },
       statusChange: '{{from}} → {{to}}',
       byEmail: 'by email',
+      // portal-pages: who handles it, last update, related tickets
+      handledBy: 'Handled by',
+      unassigned: 'Waiting to be assigned to a technician',
+      updated: 'Last update',
+      relatedTo: 'Related to',
+      relatedFrom: 'Related tickets',
+      openRelated: 'Open a related ticket',
+      openRelatedIntro:
+        'Has it happened again, or do you have another question about it? Open a new ticket linked to this one.',
     },
     approval: {
-      title: 'Solution of ticket {{reference}}',
-      intro: 'Tell us whether the solution solves your problem. Nothing changes until you press a button.',
       notResolved: 'This ticket no longer waits for your approval (status: {{status}}).',
       linkInvalid: 'The link is invalid or has expired. Sign in to see the ticket.',
-      comment: 'Comment (required to refuse)',
       viewTicket: 'View the ticket',
+      // portal-pages: separate approve and refuse pages
+      approveTitle: 'Approve the solution',
+      approveIntro: 'If the solution fixes your problem, approve it: the ticket will be closed.',
+      approveComment: 'Comment (optional)',
+      refuseTitle: 'Refuse the solution',
+      refuseIntro: 'Tell us what still does not work: the ticket goes back to support with your explanation.',
+      refuseReason: 'Reason for refusing',
+      refuseSubmit: 'Refuse the solution',
+      toRefuse: 'Does it not fix your problem? Refuse the solution',
+      toApprove: 'Does it fix it? Approve the solution',
     },
     errors: {
       title: 'Something went wrong',
@@ -366,7 +416,6 @@ export const portal = {
       mainNav: 'Navigation principale',
       newTicket: 'Nouveau ticket',
       myTickets: 'Mes tickets',
-      agentArea: 'Espace assistance',
       logout: 'Se déconnecter',
       language: 'Langue',
       footer: 'Service client',
@@ -444,6 +493,8 @@ export const portal = {
       created: 'Ticket {{reference}} créé. Nous vous avons envoyé un e-mail de confirmation.',
       administrative: 'Administrative',
       noUrgency: 'Sans objet (demandes)',
+      // portal-pages: a ticket opened from a closed one
+      relatedTo: 'Ce ticket sera lié à {{reference}} (« {{title}} »).',
     },
     list: {
       title: 'Mes tickets',
@@ -464,6 +515,14 @@ export const portal = {
       previous: 'Précédents',
       first: 'Première page',
       newTicket: 'Ouvrir un ticket',
+      // portal-pages: columns, order and the first-time empty list
+      service: 'Service',
+      urgency: 'Urgence',
+      sort: 'Ordre',
+      sort_updated_desc: 'Mis à jour le plus récemment',
+      sort_updated_asc: 'Sans mise à jour depuis le plus longtemps',
+      none: 'Vous n’avez encore aucun ticket.',
+      noneAction: 'Ouvrir votre premier ticket',
     },
     ticket: {
       status: 'État',
@@ -510,15 +569,31 @@ export const portal = {
       },
       statusChange: '{{from}} → {{to}}',
       byEmail: 'par e-mail',
+      // portal-pages: who handles it, last update, related tickets
+      handledBy: 'Pris en charge par',
+      unassigned: 'En attente d’attribution à un technicien',
+      updated: 'Dernière mise à jour',
+      relatedTo: 'Lié à',
+      relatedFrom: 'Tickets liés',
+      openRelated: 'Ouvrir un ticket lié',
+      openRelatedIntro:
+        'Le problème revient, ou vous avez une autre question à ce sujet ? Ouvrez un nouveau ticket lié à celui-ci.',
     },
     approval: {
-      title: 'Solution du ticket {{reference}}',
-      intro:
-        'Indiquez si la solution résout votre problème. Rien ne change avant que vous cliquiez sur un bouton.',
       notResolved: 'Ce ticket n’attend plus votre approbation (état : {{status}}).',
       linkInvalid: 'Le lien n’est pas valide ou a expiré. Connectez-vous pour voir le ticket.',
-      comment: 'Commentaire (obligatoire pour refuser)',
       viewTicket: 'Voir le ticket',
+      // portal-pages: separate approve and refuse pages
+      approveTitle: 'Approuver la solution',
+      approveIntro: 'Si la solution règle votre problème, approuvez-la : le ticket sera clôturé.',
+      approveComment: 'Commentaire (facultatif)',
+      refuseTitle: 'Refuser la solution',
+      refuseIntro:
+        'Dites-nous ce qui ne fonctionne toujours pas : le ticket retourne au support avec votre explication.',
+      refuseReason: 'Motif du refus',
+      refuseSubmit: 'Refuser la solution',
+      toRefuse: 'Elle ne règle pas votre problème ? Refuser la solution',
+      toApprove: 'Elle le règle ? Approuver la solution',
     },
     errors: {
       title: 'Un problème est survenu',

@@ -1,24 +1,13 @@
 import { formatBytes } from '../../domain/catalog.js';
 import { formatReference } from '../../domain/reference.js';
 import type { WebContext } from '../context.js';
+import { dateTime } from '../dates.js';
 
 export const ref = (ctx: WebContext, id: number): string =>
   formatReference(ctx.state.s.config.TICKET_PREFIX, id);
 
-/** A date and time in the user's language and time zone. */
-export function when(ctx: WebContext, d: Date | string | null): string {
-  if (!d) return '';
-  const tz = ctx.state.user?.time_zone ?? 'Europe/Madrid';
-  try {
-    return new Intl.DateTimeFormat(ctx.state.lang, {
-      dateStyle: 'short',
-      timeStyle: 'short',
-      timeZone: tz,
-    }).format(new Date(d));
-  } catch {
-    return new Date(d).toISOString().replace('T', ' ').slice(0, 16);
-  }
-}
+/** A date and time in the user's language and time zone, as on every page; '' for none. */
+export const when = (ctx: WebContext, d: Date | string | null): string => (d ? dateTime(ctx, d) : '');
 
 /** "3 d", "5 h", "12 min": how long a ticket has waited. */
 export function age(d: Date, now = Date.now()): string {

@@ -23,26 +23,24 @@ export function serveAgentCss(ctx: Context): void {
   ctx.body = css;
 }
 
-/** A page of the agent area: the portal's layout, the area's sub-navigation and stylesheet. */
+const SECTION_HREF: Record<AgentSection, string> = {
+  queue: '/agent',
+  customers: '/agent/customers',
+  quarantine: '/agent/quarantine',
+  staff: '/agent/admin/staff',
+  import: '/agent/admin/import',
+};
+
+/** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */
 export async function agentPage(
   ctx: WebContext,
   o: { title: string; section: AgentSection; body: HtmlValue; status?: number },
 ): Promise<void> {
-  const { t, user } = ctx.state;
-  const link = (section: AgentSection, href: string, label: string) =>
-    html`<a href="${href}"${o.section === section ? html` aria-current="page"` : ''}>${label}</a>`;
-  const admin = user?.role === 'admin';
   await renderPage(ctx, {
     title: o.title,
     status: o.status,
+    nav: SECTION_HREF[o.section],
     body: html`<link rel="stylesheet" href="${AGENT_CSS_PATH}?v=${cssHash}">
-<nav class="agent-nav" aria-label="${t('agent:nav.label')}">
-  ${link('queue', '/agent', t('agent:nav.queue'))}
-  ${link('customers', '/agent/customers', t('agent:nav.customers'))}
-  ${link('quarantine', '/agent/quarantine', t('agent:nav.quarantine'))}
-  ${admin ? link('staff', '/agent/admin/staff', t('agent:nav.staff')) : ''}
-  ${admin ? link('import', '/agent/admin/import', t('agent:nav.import')) : ''}
-</nav>
 ${o.body}`,
   });
 }

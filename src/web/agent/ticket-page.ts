@@ -1,8 +1,10 @@
 import type { AgentTicketView, TimelineEvent, TimelineFollowup } from '../../app/queries/agent-ticket.js';
+import { type RelatedTicket, ticketRelations } from '../../app/queries/related-tickets.js';
 import { canTransition, type TicketStatus } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, selectField, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
+import { icon } from '../icons.js';
 import { csrfField } from '../layout.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
@@ -16,7 +18,7 @@ function fileList(ticketId: number, files: AgentTicketView['attachments']): Safe
   if (!files.length) return '';
   return html`<ul class="files">${files.map(
     (f) =>
-      html`<li><a href="/agent/tickets/${ticketId}/attachments/${f.id}">📎 ${f.filename} <span class="size">${bytes(f.size)}</span></a></li>`,
+      html`<li><a href="/agent/tickets/${ticketId}/attachments/${f.id}">${icon('paperclip')} ${f.filename} <span class="size">${bytes(f.size)}</span></a></li>`,
   )}</ul>`;
 }
 
@@ -187,6 +189,17 @@ ${assignForm}${classifyForm}${reopenForm}
 </dl></section>
 </aside>`;
 
+  const relations = await ticketRelations(s.db, null, tk);
+  const relatedLink = (r: RelatedTicket) =>
+    html`<a href="/agent/tickets/${r.id}">${ref(ctx, r.id)}</a> ${r.title} (${t(`status.${r.status}`)})`;
+  const related =
+    relations.relatedTo || relations.relatedFrom.length
+      ? html`<div class="related-facts"><dt>${t('portal:ticket.relatedFrom')}</dt><dd><ul>${[
+          ...(relations.relatedTo ? [relations.relatedTo] : []),
+          ...relations.relatedFrom,
+        ].map((r) => html`<li>${relatedLink(r)}</li>`)}</ul></dd></div>`
+      : '';
+
   const head = html`<div class="card ticket-head">
 <p class="ticket-ref">${ref(ctx, tk.id)}</p>
 <h1>${tk.title}</h1>
@@ -199,6 +212,7 @@ ${assignForm}${classifyForm}${reopenForm}
   <div><dt>${t('agent:ticket.assignee')}</dt><dd>${v.assignee?.name ?? t('agent:queue.unassigned')}</dd></div>
   <div><dt>${t('agent:ticket.created')}</dt><dd>${when(ctx, tk.created_at)}</dd></div>
   <div><dt>${t('agent:ticket.source')}</dt><dd>${t(`agent:ticket.source_${tk.source}`)}</dd></div>
+  ${related}
 </dl>
 ${quick}
 <h2>${t('agent:ticket.description')}</h2>

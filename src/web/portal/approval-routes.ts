@@ -8,6 +8,7 @@ import { field } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
 import { emptyForm, errorSummary, type FormState, formFromError, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
+import { icon } from '../icons.js';
 import { csrfField, renderPage } from '../layout.js';
 import { pageTranslator } from '../translate.js';
 import { reference, statusBadge } from './format.js';
@@ -44,54 +45,79 @@ async function loadFromToken(ctx: WebContext): Promise<{ user: TokenUser; ticket
   return { user, ticket };
 }
 
+type Choice = 'approve' | 'refuse';
+
+/**
+ * The page of a mail's link. Approving and refusing are two distinct pages (the mail has a button for each):
+ * approving shows the solution and asks for an optional comment; refusing asks for the reason first, the
+ * solution being there for reference. Each links to the other in case the wrong button was pressed.
+ */
 async function approvalPage(
   ctx: WebContext,
   ticket: CustomerTicket,
+  choice: Choice,
   f: FormState,
   status = 200,
   done?: string,
 ) {
   const { t } = ctx.state;
   const ref = reference(ctx, ticket.id);
+  const token = ctx.params.token ?? '';
   const viewLink = html`<a class="button" href="/tickets/${ticket.id}">${t('portal:approval.viewTicket')}</a>`;
+  const solution = html`<h2>${t('portal:ticket.solutionTitle')}</h2>
+  <div class="solution-text">${multiline(ticket.solution ?? '')}</div>`;
+  const decision = html`${await csrfField(ctx)}<input type="hidden" name="decision" value="${choice}">`;
   let body: SafeHtml;
   if (done) body = html`<p class="notice success" role="status">${t(done)}</p><p>${viewLink}</p>`;
   else if (ticket.status !== 'resolved')
     body = html`<p class="notice info">${t('portal:approval.notResolved', { status: t(`status.${ticket.status}`) })}</p><p>${viewLink}</p>`;
-  else
-    body = html`<p>${t('portal:approval.intro')}</p>
-  <h2>${t('portal:ticket.solutionTitle')}</h2>
-  <div class="solution-text">${multiline(ticket.solution ?? '')}</div>
+  else if (choice === 'refuse')
+    body = html`<p>${t('portal:approval.refuseIntro')}</p>
   ${errorSummary(t, f)}
-  <form method="post" action="/approve/${ctx.params.token ?? ''}" novalidate>
-    ${await csrfField(ctx)}
-    ${textArea(t, f, { name: 'comment', label: t('portal:approval.comment'), rows: 4 })}
-    <div class="actions">
-      <button class="button primary" type="submit" name="decision" value="approve">${t('portal:ticket.approve')}</button>
-      <button class="button danger" type="submit" name="decision" value="refuse">${t('portal:ticket.refuse')}</button>
-    </div>
-  </form>`;
+  <form method="post" action="/approve/${token}" novalidate>
+    ${decision}
+    ${textArea(t, f, { name: 'comment', label: t('portal:approval.refuseReason'), rows: 5, required: true })}
+    <div class="actions"><button class="button danger solid" type="submit">${icon('x')} ${t('portal:approval.refuseSubmit')}</button></div>
+  </form>
+  ${solution}
+  <p class="switch-choice"><a href="/approve/${token}">${t('portal:approval.toApprove')}</a></p>`;
+  else
+    body = html`<p>${t('portal:approval.approveIntro')}</p>
+  ${solution}
+  ${errorSummary(t, f)}
+  <form method="post" action="/approve/${token}" novalidate>
+    ${decision}
+    ${textArea(t, f, { name: 'comment', label: t('portal:approval.approveComment'), rows: 3 })}
+    <div class="actions"><button class="button ok" type="submit">${icon('check')} ${t('portal:approval.approveTitle')}</button></div>
+  </form>
+  <p class="switch-choice"><a href="/approve/${token}?choice=refuse">${t('portal:approval.toRefuse')}</a></p>`;
+  const heading = choice === 'refuse' ? t('portal:approval.refuseTitle') : t('portal:approval.approveTitle');
   await renderPage(ctx, {
-    title: t('portal:approval.title', { reference: ref }),
+    title: `${heading} · ${ref}`,
     status,
-    body: html`<section class="card solution">
-  <p class="ticket-ref">${ref} ${statusBadge(ctx, ticket.status)}</p>
-  <h1>${ticket.title}</h1>
+    body: html`<section class="card decision ${choice === 'refuse' ? 'refuse-page' : 'approve-page'}" aria-labelledby="decision-title">
+  <p class="decision-kind">${heading}</p>
+  <h1 id="decision-title"><span class="ticket-ref">${ref}</span> ${ticket.title}</h1>
+  <p>${statusBadge(ctx, ticket.status)}</p>
   ${body}
 </section>`,
   });
 }
 
+const choiceOf = (v: unknown): Choice => (v === 'refuse' ? 'refuse' : 'approve');
+
 export function mountApprovalRoutes(r: Router<WebState>): void {
   r.get('/approve/:token', async (ctx) => {
     const { ticket } = await loadFromToken(ctx);
-    await approvalPage(ctx, ticket, emptyForm());
+    await approvalPage(ctx, ticket, choiceOf(ctx.query.choice), emptyForm());
   });
 
   r.post('/approve/:token', async (ctx) => {
     const { user, ticket } = await loadFromToken(ctx);
     const values = { comment: field(ctx, 'comment') };
-    const approve = field(ctx, 'decision') === 'approve';
+    // Only an explicit approval approves; anything else is a refusal, which needs a reason.
+    const choice: Choice = field(ctx, 'decision') === 'approve' ? 'approve' : 'refuse';
+    const approve = choice === 'approve';
     const actor = actorOf(user);
     try {
       if (approve)
@@ -99,7 +125,7 @@ export function mountApprovalRoutes(r: Router<WebState>): void {
       else await refuseSolution(ctx.state.s.app, actor, ticket.id, { body: values.comment, source: 'web' });
     } catch (err) {
       if (isAppError(err) && err.code === 'invalid')
-        return approvalPage(ctx, ticket, formFromError(err, values), 422);
+        return approvalPage(ctx, ticket, choice, formFromError(err, values), 422);
       throw err;
     }
     const updated = (await customerTicket(
@@ -110,6 +136,7 @@ export function mountApprovalRoutes(r: Router<WebState>): void {
     await approvalPage(
       ctx,
       updated,
+      choice,
       emptyForm(),
       200,
       approve ? 'portal:ticket.approved' : 'portal:ticket.refused',

@@ -3,41 +3,15 @@ import { formatReference } from '../../domain/reference.js';
 import type { WebContext } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-/**
- * Formatted minutes per language|zone: Intl formatting is the costliest part of a list row. Keyed by the
- * minute number so a row costs two map lookups and no string building. Bounded.
- */
-const formatted = new Map<string, Map<number, string>>();
-
-/** Date and time in the user's language and time zone (the installation's default zone for visitors). */
-export function dateTime(ctx: WebContext, d: Date | string): string {
-  const tz = ctx.state.user?.time_zone ?? 'Europe/Madrid';
-  const key = `${ctx.state.lang}|${tz}`;
-  const ms = typeof d === 'string' ? Date.parse(d) : d.getTime();
-  // timeStyle 'short' shows no seconds: every instant of a minute formats the same.
-  const minute = Math.floor(ms / 60_000);
-  let memo = formatted.get(key);
-  const hit = memo?.get(minute);
-  if (hit !== undefined) return hit;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(ctx.state.lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz });
-    formats.set(key, f);
-  }
-  const text = f.format(ms);
-  if (!memo || memo.size >= 20_000) {
-    memo = new Map();
-    formatted.set(key, memo);
-  }
-  memo.set(minute, text);
-  return text;
-}
+export { dateTime } from '../dates.js';
 
 export const reference = (ctx: WebContext, id: number): string =>
   formatReference(ctx.state.s.config.TICKET_PREFIX, id);
 
 export const statusBadge = (ctx: WebContext, status: string): SafeHtml =>
   html`<span class="badge status-${status}">${ctx.state.t(`status.${status}`)}</span>`;
+
+export const urgencyBadge = (ctx: WebContext, urgency: string): SafeHtml =>
+  html`<span class="badge urgency-${urgency}">${ctx.state.t(`urgency.${urgency}`)}</span>`;
 
 export const size = (n: number): string => formatBytes(n);

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import { customerServices } from '../../app/queries/customer-services.js';
+import { type CustomerTicket, customerTicket } from '../../app/queries/ticket-timeline.js';
 import { openTicket } from '../../app/tickets/open-ticket.js';
 import { formatBytes } from '../../domain/catalog.js';
 import { isAppError } from '../../domain/errors.js';
@@ -21,10 +22,42 @@ import { html } from '../html.js';
 import { csrfField, renderPage } from '../layout.js';
 import { setFlash } from '../session.js';
 import { reference } from './format.js';
+import { viewerOf } from './ticket-list-routes.js';
 
-const FIELDS = ['type', 'serviceId', 'category', 'urgency', 'title', 'description'] as const;
+const FIELDS = [
+  'type',
+  'serviceId',
+  'category',
+  'urgency',
+  'title',
+  'description',
+  'relatedTicketId',
+] as const;
 
-async function newTicketPage(ctx: WebContext, f: FormState, status = 200): Promise<void> {
+/** The ticket a new one follows on from (`?related=` or the form's hidden field), if the customer may see it. */
+async function relatedTicket(ctx: WebContext, id: unknown): Promise<CustomerTicket | null> {
+  const n = typeof id === 'string' && /^\d{1,12}$/.test(id) ? Number(id) : 0;
+  return n ? customerTicket(ctx.state.s.db, viewerOf(ctx), n) : null;
+}
+
+/** A related ticket's classification and title start the form: most often the same problem again. */
+function prefilledFrom(related: CustomerTicket): FormState {
+  return emptyForm({
+    type: related.type,
+    category: related.category,
+    urgency: related.urgency ?? '',
+    serviceId: related.service_id ? String(related.service_id) : '',
+    title: related.title,
+    relatedTicketId: String(related.id),
+  });
+}
+
+async function newTicketPage(
+  ctx: WebContext,
+  f: FormState,
+  status = 200,
+  related: CustomerTicket | null = null,
+): Promise<void> {
   const { t, s, user } = ctx.state;
   const catalog = s.config.catalog;
   const services = await customerServices(s.db, user!.company_id);
@@ -48,9 +81,11 @@ async function newTicketPage(ctx: WebContext, f: FormState, status = 200): Promi
     body: html`<div class="page-head"><h1>${t('portal:ticketForm.title')}</h1></div>
 <section class="card">
   <p class="lead">${t('portal:ticketForm.intro')}</p>
+  ${related ? html`<p class="notice info">${t('portal:ticketForm.relatedTo', { reference: reference(ctx, related.id), title: related.title })}</p>` : ''}
   ${errorSummary(t, f)}
   <form method="post" action="/tickets/new" enctype="multipart/form-data" data-ticket-form novalidate>
     ${await csrfField(ctx)}
+    ${related ? html`<input type="hidden" name="relatedTicketId" value="${related.id}">` : ''}
     ${radioGroup(t, f, {
       name: 'type',
       label: t('portal:ticketForm.type'),
@@ -107,10 +142,14 @@ async function newTicketPage(ctx: WebContext, f: FormState, status = 200): Promi
 }
 
 export function mountNewTicketRoutes(r: Router<WebState>): void {
-  r.get('/tickets/new', requireUser, (ctx) => newTicketPage(ctx, emptyForm()));
+  r.get('/tickets/new', requireUser, async (ctx) => {
+    const related = await relatedTicket(ctx, ctx.query.related);
+    await newTicketPage(ctx, related ? prefilledFrom(related) : emptyForm(), 200, related);
+  });
 
   r.post('/tickets/new', requireUser, async (ctx) => {
     const values = Object.fromEntries(FIELDS.map((k) => [k, field(ctx, k)]));
+    const rid = Number(values.relatedTicketId);
     try {
       const file = await uploadedFile(ctx, 'attachment');
       const sid = Number(values.serviceId);
@@ -127,12 +166,18 @@ export function mountNewTicketRoutes(r: Router<WebState>): void {
         },
         files: file ? [file] : [],
         source: 'web',
+        relatedTicketId: values.relatedTicketId ? (Number.isSafeInteger(rid) ? rid : -1) : null,
       });
       setFlash(ctx, 'portal:ticketForm.created', { reference: reference(ctx, ticketId) });
       ctx.redirect(`/tickets/${ticketId}`);
     } catch (err) {
       if (isAppError(err) && (err.code === 'invalid' || err.code === 'too_large'))
-        return newTicketPage(ctx, formFromError(err, values), err.code === 'too_large' ? 413 : 422);
+        return newTicketPage(
+          ctx,
+          formFromError(err, values),
+          err.code === 'too_large' ? 413 : 422,
+          await relatedTicket(ctx, values.relatedTicketId),
+        );
       throw err;
     }
   });

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import type { WebState } from '../context.js';
+import { homeOf } from '../menus.js';
 import { mountApprovalRoutes } from './approval-routes.js';
 import { mountAuthRoutes } from './auth-routes.js';
 import { mountNewTicketRoutes } from './new-ticket-routes.js';
@@ -7,10 +8,10 @@ import { mountProfileRoutes } from './profile-routes.js';
 import { mountTicketListRoutes } from './ticket-list-routes.js';
 import { mountTicketRoutes } from './ticket-routes.js';
 
-/** Every page of the customer portal; the landing page after login is the new ticket form. */
+/** Every page of the customer portal; a customer lands on the new ticket form, staff on their queue. */
 export function mountPortalRoutes(r: Router<WebState>): void {
   mountAuthRoutes(r);
-  r.get('/', (ctx) => ctx.redirect(ctx.state.user ? '/tickets/new' : '/login'));
+  r.get('/', (ctx) => ctx.redirect(ctx.state.user ? homeOf(ctx.state.user) : '/login'));
   mountNewTicketRoutes(r);
   mountTicketListRoutes(r);
   mountTicketRoutes(r);

@@ -1,6 +1,8 @@
 import type Router from '@koa/router';
 import type { CustomerViewer } from '../../app/queries/customer-scope.js';
 import {
+  LIST_SORTS,
+  type ListSort,
   listCustomerTickets,
   STATUS_FILTERS,
   type StatusFilter,
@@ -8,8 +10,11 @@ import {
 import { requireUser } from '../auth.js';
 import type { WebContext, WebState } from '../context.js';
 import { html } from '../html.js';
+import { icon } from '../icons.js';
 import { renderPage } from '../layout.js';
-import { dateTime, reference, statusBadge } from './format.js';
+import { dateTime, reference, statusBadge, urgencyBadge } from './format.js';
+
+const sortIcon = (sort: ListSort) => icon(sort === 'updated_asc' ? 'arrow-up' : 'arrow-down');
 
 export const viewerOf = (ctx: WebContext): CustomerViewer => {
   const u = ctx.state.user!;
@@ -24,6 +29,7 @@ const queryString = (params: Record<string, string | null>) => {
 
 async function listPage(ctx: WebContext): Promise<void> {
   const { t, s, user } = ctx.state;
+  const none = t('portal:ticket.none');
   const statusParam = typeof ctx.query.status === 'string' ? ctx.query.status : '';
   const status = (STATUS_FILTERS as readonly string[]).includes(statusParam)
     ? (statusParam as StatusFilter)
@@ -31,15 +37,24 @@ async function listPage(ctx: WebContext): Promise<void> {
   const search = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
   const after = typeof ctx.query.after === 'string' ? ctx.query.after : null;
   const before = typeof ctx.query.before === 'string' ? ctx.query.before : null;
+  const sortParam = typeof ctx.query.sort === 'string' ? ctx.query.sort : '';
+  const sort: ListSort = (LIST_SORTS as readonly string[]).includes(sortParam)
+    ? (sortParam as ListSort)
+    : 'updated_desc';
+  // The default order is left out of links.
+  const sortQ = sort === 'updated_desc' ? null : sort;
   const manager = user!.is_company_manager && user!.company_id !== null;
   const { rows, next, previous } = await listCustomerTickets(s.pg, s.config.TICKET_PREFIX, viewerOf(ctx), {
     status,
     search,
     after,
     before,
+    sort,
     pageSize: Math.min(100, Math.max(5, user!.page_size)),
   });
   const title = manager ? t('portal:list.companyTitle') : t('portal:list.title');
+  const filtered = Boolean(status || search.trim() || after || before);
+  const otherSort: ListSort = sort === 'updated_desc' ? 'updated_asc' : 'updated_desc';
   await renderPage(ctx, {
     title,
     nav: '/tickets',
@@ -52,6 +67,12 @@ async function listPage(ctx: WebContext): Promise<void> {
       ${STATUS_FILTERS.map((st) => html`<option value="${st}"${st === status ? html` selected` : ''}>${t(`status.${st}`)}</option>`)}
     </select>
   </div>
+  <div class="field">
+    <label for="f-sort">${t('portal:list.sort')}</label>
+    <select id="f-sort" name="sort">
+      ${LIST_SORTS.map((o) => html`<option value="${o}"${o === sort ? html` selected` : ''}>${t(`portal:list.sort_${o}`)}</option>`)}
+    </select>
+  </div>
   <div class="field grow">
     <label for="f-q">${t('portal:list.search')}</label>
     <input id="f-q" type="search" name="q" value="${search}" placeholder="${t('portal:list.searchHint')}">
@@ -60,7 +81,9 @@ async function listPage(ctx: WebContext): Promise<void> {
 </form>
 ${
   rows.length === 0
-    ? html`<p class="card empty">${t('portal:list.empty')}</p>`
+    ? filtered
+      ? html`<p class="card empty">${t('portal:list.empty')}</p>`
+      : html`<div class="card empty"><p>${t('portal:list.none')}</p><p><a class="button primary" href="/tickets/new">${t('portal:list.noneAction')}</a></p></div>`
     : html`<div class="table-wrap card">
 <table class="tickets">
   <thead><tr>
@@ -68,17 +91,21 @@ ${
     <th scope="col">${t('portal:list.titleCol')}</th>
     <th scope="col" class="hide-sm">${t('portal:list.type')}</th>
     <th scope="col" class="hide-sm">${t('portal:list.category')}</th>
+    <th scope="col" class="hide-sm">${t('portal:list.service')}</th>
+    <th scope="col" class="hide-sm">${t('portal:list.urgency')}</th>
     ${manager ? html`<th scope="col" class="hide-sm">${t('portal:list.requester')}</th>` : ''}
     <th scope="col">${t('portal:list.status')}</th>
-    <th scope="col" class="hide-sm">${t('portal:list.updated')}</th>
+    <th scope="col" class="hide-sm" aria-sort="${sort === 'updated_asc' ? 'ascending' : 'descending'}"><a class="sort-link" href="/tickets${queryString({ status, q: search, sort: otherSort === 'updated_desc' ? null : otherSort })}">${t('portal:list.updated')} ${sortIcon(sort)}<span class="visually-hidden"> (${t(`portal:list.sort_${otherSort}`)})</span></a></th>
   </tr></thead>
   <tbody>
   ${rows.map(
     (r) => html`<tr>
     <td class="ref"><a href="/tickets/${r.id}">${reference(ctx, r.id)}</a></td>
-    <td><a href="/tickets/${r.id}">${r.title}</a></td>
+    <td><a href="/tickets/${r.id}">${r.title}</a><small class="show-sm">${dateTime(ctx, r.updated_at)}</small></td>
     <td class="hide-sm">${t(`type.${r.type}`)}</td>
     <td class="hide-sm">${t(`category.${r.category}`)}</td>
+    <td class="hide-sm">${r.service_name ?? none}</td>
+    <td class="hide-sm">${r.urgency ? urgencyBadge(ctx, r.urgency) : none}</td>
     ${manager ? html`<td class="hide-sm">${r.requester_name}</td>` : ''}
     <td>${statusBadge(ctx, r.status)}</td>
     <td class="hide-sm nowrap">${dateTime(ctx, r.updated_at)}</td>
@@ -89,9 +116,9 @@ ${
 </div>`
 }
 <nav class="pager" aria-label="${t('portal:list.title')}">
-  ${previous ? html`<a class="button" href="/tickets${queryString({ status, q: search })}">${t('portal:list.first')}</a>` : ''}
-  ${previous ? html`<a class="button" rel="prev" href="/tickets${queryString({ status, q: search, before: previous })}">← ${t('portal:list.previous')}</a>` : ''}
-  ${next ? html`<a class="button" rel="next" href="/tickets${queryString({ status, q: search, after: next })}">${t('portal:list.next')} →</a>` : ''}
+  ${previous ? html`<a class="button" href="/tickets${queryString({ status, q: search, sort: sortQ })}">${t('portal:list.first')}</a>` : ''}
+  ${previous ? html`<a class="button" rel="prev" href="/tickets${queryString({ status, q: search, sort: sortQ, before: previous })}">← ${t('portal:list.previous')}</a>` : ''}
+  ${next ? html`<a class="button" rel="next" href="/tickets${queryString({ status, q: search, sort: sortQ, after: next })}">${t('portal:list.next')} →</a>` : ''}
 </nav>`,
   });
 }

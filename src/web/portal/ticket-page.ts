@@ -1,3 +1,4 @@
+import { type RelatedTicket, ticketRelations } from '../../app/queries/related-tickets.js';
 import type { CustomerTicket, TimelineEntry, TimelineFile } from '../../app/queries/ticket-timeline.js';
 import { ticketTimeline } from '../../app/queries/ticket-timeline.js';
 import { formatBytes } from '../../domain/catalog.js';
@@ -5,8 +6,10 @@ import { acceptsFollowups } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
+import { icon } from '../icons.js';
 import { csrfField, renderPage } from '../layout.js';
 import { dateTime, reference, size, statusBadge } from './format.js';
+import { viewerOf } from './ticket-list-routes.js';
 
 export interface TicketPageForms {
   tab?: 'history' | 'followup';
@@ -19,7 +22,7 @@ function files(ticketId: number, list: TimelineFile[]): SafeHtml | '' {
   if (list.length === 0) return '';
   return html`<ul class="files">${list.map(
     (f) =>
-      html`<li><a href="/tickets/${ticketId}/attachments/${f.id}" download>${f.filename} <span class="size">(${size(f.size)})</span></a></li>`,
+      html`<li><a href="/tickets/${ticketId}/attachments/${f.id}" download>${icon('paperclip')} ${f.filename} <span class="size">(${size(f.size)})</span></a></li>`,
   )}</ul>`;
 }
 
@@ -81,7 +84,24 @@ async function approvalSection(
 </section>`;
 }
 
-/** The ticket page: header, solution to approve, and the History / Follow-up tabs. */
+const relatedLink = (ctx: WebContext, r: RelatedTicket) =>
+  html`<a href="/tickets/${r.id}">${reference(ctx, r.id)}</a> ${r.title} ${statusBadge(ctx, r.status)}`;
+
+/** Tickets linked to this one, both ways; and from a closed ticket, the way to open a related one. */
+async function relationsSection(ctx: WebContext, ticket: CustomerTicket): Promise<SafeHtml | ''> {
+  const { t, s } = ctx.state;
+  const { relatedTo, relatedFrom } = await ticketRelations(s.db, viewerOf(ctx), ticket);
+  const closed = ticket.status === 'closed';
+  if (!relatedTo && relatedFrom.length === 0 && !closed) return '';
+  return html`<section class="card related" aria-labelledby="related-title">
+  <h2 id="related-title">${icon('link')} ${t('portal:ticket.relatedFrom')}</h2>
+  ${relatedTo ? html`<p>${t('portal:ticket.relatedTo')}: ${relatedLink(ctx, relatedTo)}</p>` : ''}
+  ${relatedFrom.length ? html`<ul class="related-list">${relatedFrom.map((r) => html`<li>${relatedLink(ctx, r)}</li>`)}</ul>` : ''}
+  ${closed ? html`<p class="lead">${t('portal:ticket.openRelatedIntro')}</p><p><a class="button primary" href="/tickets/new?related=${ticket.id}">${t('portal:ticket.openRelated')}</a></p>` : ''}
+</section>`;
+}
+
+/** The ticket page: header, solution to approve, related tickets, and the History / Follow-up tabs. */
 export async function renderTicketPage(
   ctx: WebContext,
   ticket: CustomerTicket,
@@ -134,9 +154,12 @@ export async function renderTicketPage(
     <div><dt>${t('portal:ticket.urgency')}</dt><dd>${ticket.urgency ? t(`urgency.${ticket.urgency}`) : none}</dd></div>
     <div><dt>${t('portal:ticket.requester')}</dt><dd>${ticket.requester_name}</dd></div>
     <div><dt>${t('portal:ticket.created')}</dt><dd>${dateTime(ctx, ticket.created_at)}</dd></div>
+    <div><dt>${t('portal:ticket.handledBy')}</dt><dd>${ticket.assignee_name ? `${ticket.assignee_name} · ${t('portal:ticket.support')}` : t('portal:ticket.unassigned')}</dd></div>
+    <div><dt>${t('portal:ticket.updated')}</dt><dd><time datetime="${new Date(ticket.updated_at).toISOString()}">${dateTime(ctx, ticket.updated_at)}</time></dd></div>
   </dl>
 </section>
 ${await approvalSection(ctx, ticket, o.approval ?? emptyForm())}
+${await relationsSection(ctx, ticket)}
 <nav class="tabs" id="tabs" aria-label="${t('portal:ticket.tabs')}">
   ${tabLink('history', t('portal:ticket.timeline'))}
   ${tabLink('followup', t('portal:ticket.followup'))}
