@@ -15,7 +15,7 @@ import {
 } from '../outbound/templates.js';
 import { when } from './agent/format.js';
 import type { WebContext, WebState } from './context.js';
-import { html } from './html.js';
+import { html, multiline } from './html.js';
 import { renderPage } from './layout.js';
 
 /** Names the file sender writes (see transport.ts mailKey); anything else is refused, so no path tricks. */
@@ -92,7 +92,7 @@ export function mailGalleryRoutes(config: Config, prefix = '/dev/mails'): Router
     ctx.body = body;
   };
   const frame = (src: string, title: string) =>
-    html`<iframe class="mail-frame" sandbox src="${src}" title="${title}" style="width:100%;height:900px;border:1px solid #d0d7e2;border-radius:8px;background:#fff"></iframe>`;
+    html`<iframe sandbox src="${src}" title="${title}" width="100%" height="900"></iframe>`;
 
   router.get('/', async (ctx) => {
     const { t } = ctx.state;
@@ -145,7 +145,7 @@ ${TEMPLATE_NAMES.map(
 <div class="page-head"><h1 lang="${lang}">${subject}</h1></div>
 <p>${t('mail:gallery.template')}: <code>${name}</code> · ${t('mail:gallery.language')}: ${t(`portal:languages.${lang}`)}</p>
 ${frame(`${prefix}/templates/${name}/${lang}/html`, t('mail:gallery.htmlTitle'))}
-<h2>${t('mail:gallery.text')}</h2><pre lang="${lang}" style="white-space:pre-wrap">${text}</pre>`,
+<section class="card" lang="${lang}"><h2>${t('mail:gallery.text')}</h2><p>${multiline(text)}</p></section>`,
     });
   });
 
@@ -175,7 +175,7 @@ ${frame(`${prefix}/templates/${name}/${lang}/html`, t('mail:gallery.htmlTitle'))
 ${mine ? '' : html`<p class="flash" role="note">${t('mail:gallery.hidden')}</p>`}
 <section class="card"><dl class="mail-headers">${headers.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl></section>
 ${frame(`${prefix}/${file}/html`, t('mail:gallery.htmlTitle'))}
-<h2>${t('mail:gallery.text')}</h2><pre style="white-space:pre-wrap">${shown(m.text ?? '')}</pre>`,
+<section class="card"><h2>${t('mail:gallery.text')}</h2><p>${multiline(shown(m.text ?? ''))}</p></section>`,
     });
   });
 

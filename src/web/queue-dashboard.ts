@@ -44,7 +44,7 @@ export function createQueueDashboard(
         serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
         options: {
           uiConfig: {
-            boardTitle: stringsFor(lang)('mail:queues.title', { company: config.COMPANY_NAME }),
+            boardTitle: stringsFor(lang)('mail:queues.title'),
             locale: { lng: BOARD_LOCALE[lang] },
           },
         },

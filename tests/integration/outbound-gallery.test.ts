@@ -9,6 +9,7 @@ import { startOutbound } from '../../src/outbound/index.js';
 import { TEMPLATE_NAMES } from '../../src/outbound/templates.js';
 import { createWebApp } from '../../src/web/app.js';
 import { mailGalleryEnabled } from '../../src/web/mail-gallery-routes.js';
+import { screenshot, useBrowser } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/db.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
 import { useTestServices } from '../helpers/services.js';
@@ -21,6 +22,7 @@ const s = await useTestServices(t, { MAIL_OUTBOX_DIR: dir, PUBLIC_URL: 'http://l
 const base = await startTestWeb(s);
 const outbound = await startOutbound(s, { sweepMs: 200 });
 afterAll(() => outbound.stop());
+const browser = await useBrowser();
 
 let admin: TestUser;
 let otherAdmin: TestUser;
@@ -155,11 +157,41 @@ describe('the queue dashboard (/admin/queues)', () => {
     expect(page.text).not.toMatch(/https?:\/\//);
     expect(page.text).toContain('<html lang="es"');
     expect(page.text).toContain('"lng":"es-ES"');
-    expect(page.text).toContain('Colas de notificaciones de IzarLink');
+    expect(page.text).toContain('<title>Colas de correo</title>');
     const api = JSON.parse((await c.get('/admin/queues/api/queues')).text) as {
       queues: { name: string; readOnlyMode: boolean }[];
     };
     expect(api.queues.map((q) => [q.name, q.readOnlyMode])).toEqual([['notifications', true]]);
     expect((await (await signedIn(agent)).get('/admin/queues')).status).toBe(404);
   });
+});
+
+describe('as an admin sees them in Chromium', () => {
+  it('the gallery, a template and the dashboard: product layout, Spanish, nothing from other sites', async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 800 }, locale: 'es-ES' });
+    const remote: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('about:'))
+        remote.push(r.url());
+    });
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Correo electrónico').fill(admin.email);
+    await page.getByLabel('Contraseña').fill('correct-horse-42');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Entrar' }).click()]);
+    await page.goto(`${base}/dev/mails`);
+    await expect(page.getByRole('heading', { name: 'Plantillas' }).isVisible()).resolves.toBe(true);
+    await screenshot(page, 'mails/gallery-list.es');
+    await page.goto(`${base}/dev/mails/templates/ticket-pending/es`);
+    await page
+      .frameLocator('iframe')
+      .getByText('Le pedimos')
+      .first()
+      .waitFor({ state: 'attached' })
+      .catch(() => {});
+    await screenshot(page, 'mails/gallery-template.es');
+    await page.goto(`${base}/admin/queues`);
+    await page.getByText('Esperando subtareas').first().waitFor({ timeout: 60_000 });
+    await screenshot(page, 'mails/queue-dashboard.es');
+    expect(remote).toEqual([]);
+  }, 180_000);
 });
