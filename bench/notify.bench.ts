@@ -11,6 +11,7 @@ import { signReplyToken } from '../src/domain/tokens.js';
 import { createLogger } from '../src/infra/logger.js';
 import { buildMessage, messageIdFor } from '../src/outbound/headers.js';
 import { startOutbound } from '../src/outbound/index.js';
+import { senderName } from '../src/outbound/plan.js';
 import { sampleData } from '../src/outbound/samples.js';
 import { compileTemplates, templatesDir } from '../src/outbound/templates.js';
 import { connectServices } from '../src/runtime/services.js';
@@ -94,7 +95,8 @@ function rawSender(config: Config, smtpUrl: string, html: string, text: string) 
     const token = signReplyToken(config.SECRET, { ticketId: 123, userId: 1000 + i });
     return t.sendMail(
       buildMessage(config, {
-        fromName: `Agente ${i} (${config.SUPPORT_NAME})`,
+        fromName: `Agente ${i} (${senderName(config, 'es')})`,
+        lang: 'es',
         to: { name: `Cliente ${i}`, address: to },
         replyToken: token,
         subject: '[IZL-000123] Sin conexión en la sede',

@@ -66,7 +66,12 @@ export const envSchema = z.object({
   LOGO_URL: z.string().optional(),
   CATALOG_FILE: z.string().optional(),
   SUPPORT_ADDRESS: z.string().email().default('support@izardesk.local'),
-  SUPPORT_NAME: z.string().default('IzarLink Support'),
+  /** Display name of SUPPORT_ADDRESS in every language; unset: "Soporte <COMPANY_NAME>", "<COMPANY_NAME> Support"... */
+  SUPPORT_NAME: z.string().optional(),
+  /** The display name in one language, over SUPPORT_NAME. */
+  SUPPORT_NAME_ES: z.string().optional(),
+  SUPPORT_NAME_EN: z.string().optional(),
+  SUPPORT_NAME_FR: z.string().optional(),
   /** Where mail for agents goes when no agent is set (the shared mailbox). */
   AGENTS_ADDRESS: z.string().email().optional(),
   SUBADDRESS_SEPARATOR: z.string().max(1).default('+'),
@@ -88,7 +93,8 @@ export const envSchema = z.object({
   MAIL_SENDER_LIMIT_PER_HOUR: int(1).default(20),
   MAIL_AUTO_ANSWER_LIMIT_PER_HOUR: int(1).default(5),
   AUTO_CLOSE_DAYS: int(0).default(7),
-  NOTIFY_SELF: bool.default(false),
+  /** The mail gallery at /dev/mails (admins, no SMTP_URL); unset: on except with NODE_ENV=production. */
+  MAIL_GALLERY: bool.optional(),
   /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */
   METRICS_PORT: int(0, 65535).optional(),
   SHUTDOWN_TIMEOUT_MS: int(1).default(15000),

@@ -52,6 +52,8 @@ export interface UserRow {
   last_login_at: Date | null;
   bounced_at: Date | null;
   bounce_reason: string | null;
+  /** A copy of one's own actions by mail; null: the role's default (on for customers, off for staff). */
+  notify_self: boolean | null;
   created_at: Date;
   updated_at: Date;
 }

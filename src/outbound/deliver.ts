@@ -5,9 +5,11 @@ import { signReplyToken } from '../domain/tokens.js';
 import type { Logger } from '../infra/logger.js';
 import { notifications } from '../metrics/metrics.js';
 import { withBatchFence } from './batch-fence.js';
-import { type OutboxRecord, type PlannedMail, planMails } from './compose.js';
+import { planMails } from './compose.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { buildMessage, messageIdFor } from './headers.js';
+import type { OutboxRecord } from './outbox-load.js';
+import type { PlannedMail } from './plan.js';
 import type { Templates } from './templates.js';
 import { TemporaryFailure } from './temporary-failure.js';
 import { isPermanent, type MailTransport, mailKey } from './transport.js';
@@ -130,6 +132,7 @@ async function deliverOne(
   const { html, text } = d.templates.render(plan.template, plan.data);
   const message = buildMessage(d.config, {
     fromName: plan.fromName,
+    lang: plan.lang,
     to: { name: r.name, address: r.email },
     replyToken: token,
     subject: plan.subject,

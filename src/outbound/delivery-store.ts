@@ -1,7 +1,7 @@
 import type { Db } from '../db/db.js';
 import { preparedQuery, type StatementPool } from '../db/prepared-query.js';
 import { batcher } from './batch.js';
-import { loadBatch, type OutboxRecord } from './compose.js';
+import { loadBatch, type OutboxRecord } from './outbox-load.js';
 
 /** A mail the relay accepted. */
 export interface Sent {

@@ -38,6 +38,8 @@ export const automaticHeaders = (config: Config): Record<string, string> => ({
 
 export interface MessageParts {
   fromName: string;
+  /** The language the mail is written in (Content-Language). */
+  lang: string;
   to: { name: string; address: string };
   replyToken: string | null;
   subject: string;
@@ -46,25 +48,28 @@ export interface MessageParts {
   messageId: string;
   /** Every mail of a ticket refers to its thread root. */
   ticketId: number | null;
+  /** The mail this one answers; a ticket's mail without one answers the thread root. */
   inReplyTo: string | null;
+  /** The conversation before this mail, oldest first (after the thread root). */
   references: string[];
 }
 
 /** The message handed to nodemailer, with every header of the contract (also what the benchmark sends raw). */
 export function buildMessage(config: Config, m: MessageParts): SendMailOptions {
   const root = m.ticketId !== null ? threadRoot(config, m.ticketId) : null;
-  const references = [...m.references, ...(root ? [root] : [])];
+  const references = [...(root ? [root] : []), ...m.references.filter((r) => r !== root)];
   return {
     from: { name: m.fromName, address: config.SUPPORT_ADDRESS },
     to: m.to,
-    replyTo: replyToAddress(config, m.replyToken),
+    // A display name, so the reply's To: reads "Soporte IzarLink" rather than a long sub-address.
+    replyTo: { name: m.fromName, address: replyToAddress(config, m.replyToken) },
     subject: m.subject,
     html: m.html,
     text: m.text,
     messageId: m.messageId,
     ...(m.inReplyTo || root ? { inReplyTo: m.inReplyTo ?? root ?? '' } : {}),
     ...(references.length ? { references } : {}),
-    headers: automaticHeaders(config),
+    headers: { ...automaticHeaders(config), 'Content-Language': m.lang },
     envelope: { from: config.SUPPORT_ADDRESS, to: [m.to.address] },
     // Our parts are mostly Latin text: quoted-printable without scanning each part twice to choose an encoding.
     textEncoding: 'quoted-printable',

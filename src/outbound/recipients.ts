@@ -25,7 +25,7 @@ export interface Rule {
   to: Audience;
   template: TemplateName;
   when?: (f: EventFacts) => boolean;
-  /** Sent even to the person who acted (a receipt, or a mail they asked for). */
+  /** Sent even to the person who acted, whatever their preference (a receipt, or a mail they asked for). */
   toActor?: true;
   /** Sent even to an address that bounced before (the person asked for it). */
   evenIfBounced?: true;
@@ -36,11 +36,14 @@ const isPublic = (f: EventFacts) => !isPrivate(f);
 const statusChanged = (f: EventFacts) => f.payload.fromStatus !== f.payload.toStatus;
 const byCustomer = (f: EventFacts) => isPublic(f) && !f.actorIsStaff;
 const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
+const byMail = (f: EventFacts) => f.payload.source === 'email';
 
 /**
  * Every notification the product sends: event → who gets which template. Applied after this table, in
- * resolveRecipients: the actor is not mailed their own action (unless NOTIFY_SELF or `toActor`), private notes
- * never reach customers, bounced addresses are skipped (and recorded), and each address gets one mail per event.
+ * resolveRecipients: the actor gets a copy of their own action only when their preference says so (customers by
+ * default, staff not) or the rule is `toActor`, and never of a mail they sent themselves (it would look like a
+ * loop); private notes never reach customers, bounced addresses are skipped (and recorded), and each address
+ * gets one mail per event. The requester always gets the confirmation of a closing or reopening.
  */
 export const RULES: readonly Rule[] = [
   { event: 'ticket.created', to: 'requester', template: 'ticket-created', toActor: true },
@@ -59,12 +62,12 @@ export const RULES: readonly Rule[] = [
   { event: 'ticket.updated', to: 'requester', template: 'ticket-status', when: statusChanged },
   { event: 'ticket.resolved', to: 'requester', template: 'ticket-resolved' },
   { event: 'ticket.approved', to: 'agents', template: 'ticket-approved' },
-  { event: 'ticket.approved', to: 'requester', template: 'ticket-approved' },
+  { event: 'ticket.approved', to: 'requester', template: 'ticket-approved', toActor: true },
   { event: 'ticket.refused', to: 'agents', template: 'ticket-refused' },
-  { event: 'ticket.refused', to: 'requester', template: 'ticket-refused' },
-  { event: 'ticket.closed', to: 'requester', template: 'ticket-closed' },
+  { event: 'ticket.refused', to: 'requester', template: 'ticket-refused', toActor: true },
+  { event: 'ticket.closed', to: 'requester', template: 'ticket-closed', toActor: true },
   { event: 'ticket.closed', to: 'assignee', template: 'ticket-closed' },
-  { event: 'ticket.reopened', to: 'requester', template: 'ticket-reopened' },
+  { event: 'ticket.reopened', to: 'requester', template: 'ticket-reopened', toActor: true },
   { event: 'ticket.reopened', to: 'assignee', template: 'ticket-reopened' },
   {
     event: 'account.invited',
@@ -100,6 +103,8 @@ export interface Person {
   /** customer, agent, admin; 'team' for the shared agents' address; 'external' for an unknown sender. */
   role: string;
   bouncedAt: Date | null;
+  /** Wants a copy of their own actions (Personalización). */
+  notifySelf: boolean;
 }
 
 export interface Recipient extends Person {
@@ -111,7 +116,6 @@ export interface Recipient extends Person {
 export interface Audiences {
   facts: EventFacts;
   actorId: number | null;
-  notifySelf: boolean;
   resolve(to: Audience): Person[];
 }
 
@@ -130,7 +134,8 @@ export function resolveRecipients(event: OutboxEvent, a: Audiences): Recipient[]
     for (const p of a.resolve(rule.to)) {
       const key = p.email.toLowerCase();
       if (seen.has(key)) continue;
-      if (p.userId !== null && p.userId === a.actorId && !rule.toActor && !a.notifySelf) continue;
+      const isActor = p.userId !== null && p.userId === a.actorId;
+      if (isActor && !rule.toActor && (!p.notifySelf || byMail(a.facts))) continue;
       if (isPrivate(a.facts) && isCustomerSide(p)) continue;
       if (a.facts.payload.alreadySent === true && rule.to === 'requester' && isCustomerSide(p)) continue;
       seen.add(key);

@@ -1,53 +1,101 @@
 import { urls } from '../app/links.js';
 import type { Config } from '../config/config.js';
 import { formatReference } from '../domain/reference.js';
-import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
+import { textToHtml } from './html.js';
 import { mailStrings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
+import { filesList, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
 
 const SAMPLE_BODY =
   'Hemos revisado la línea FTTH-4471: el puerto de la OLT estaba caído.\nLo hemos reiniciado y el enlace vuelve a sincronizar a 1 Gbps.';
 
-/** Realistic data for a template, for the preview gallery, screenshots and the benchmark. */
+/** The status each ticket mail is about, as its event left it. */
+const STATUS_AT: Partial<Record<TemplateName, [string, string]>> = {
+  'ticket-created': ['', 'new'],
+  'ticket-new': ['', 'new'],
+  'ticket-followup': ['in_progress', 'in_progress'],
+  'ticket-pending': ['in_progress', 'pending'],
+  'ticket-status': ['new', 'in_progress'],
+  'ticket-assigned': ['new', 'in_progress'],
+  'ticket-resolved': ['in_progress', 'resolved'],
+  'ticket-approved': ['resolved', 'closed'],
+  'ticket-refused': ['resolved', 'in_progress'],
+  'ticket-closed': ['resolved', 'closed'],
+  'ticket-reopened': ['closed', 'in_progress'],
+};
+
+const ACCOUNT_SUBJECTS: Partial<Record<TemplateName, string>> = {
+  'account-invited': 'invited.subject',
+  'password-reset': 'reset.subject',
+  'email-change': 'emailChange.subject',
+};
+
+/** Realistic data for a template, as a customer gets it, for the preview gallery, screenshots and the benchmark. */
 export function sampleData(config: Config, name: TemplateName, lang: string): Record<string, unknown> {
   const tr = stringsFor(lang);
   const link = urls(config.PUBLIC_URL);
   const ref = formatReference(config.TICKET_PREFIX, 123);
   const title = 'Sin conexión en la sede de Valladolid';
-  const subject = name.startsWith('ticket-') ? `[${ref}] ${title}` : name;
-  const rows: [string, string][] = [
-    ['reference', ref],
-    ['title', title],
-    ['status', String(tr('status.in_progress'))],
-    ['category', `${String(tr('type.incident'))} · ${String(tr('category.total_outage'))}`],
-    ['service', 'Fibra 1 Gbps — FTTH-4471'],
-  ];
-  const label = (k: string) => String(tr(`mail:summary.${k}`));
+  const [from, to] = STATUS_AT[name] ?? ['', 'in_progress'];
+  const status = (s: string) => (s ? tr(`status.${s}`) : '');
+  const wording = {
+    template: name,
+    type: 'incident',
+    ref,
+    title,
+    actorName: 'Marcos Ruiz',
+    requesterName: 'Lucía Fernández',
+    own: name === 'ticket-approved' || name === 'ticket-refused',
+    customer: name !== 'ticket-new' && name !== 'ticket-assigned',
+    isPrivate: false,
+    hasBody: true,
+    fromStatus: status(from),
+    toStatus: status(to),
+  };
+  const ticketMail = name.startsWith('ticket-');
+  const accountSubject = ACCOUNT_SUBJECTS[name];
+  const subject = ticketMail
+    ? ticketSubject(tr, wording)
+    : accountSubject
+      ? tr(`mail:${accountSubject}`, { company: config.COMPANY_NAME })
+      : 'Re: Fotos del router';
+  const intro = ticketMail ? ticketIntro(tr, wording) : '';
+  const withFiles = name === 'ticket-followup' || name === 'ticket-created';
   return {
     t: mailStrings(lang),
     lang,
     company: config.COMPANY_NAME,
     loginUrl: link.login(),
     subject,
-    preview: subject,
+    preview: intro || subject,
+    intro,
     name: 'Lucía Fernández',
     email: 'lucia.fernandez@example.com',
     ref,
     title,
     ticketUrl: link.ticket(123),
-    actorName: 'Marcos Ruiz',
-    requesterName: 'Lucía Fernández',
-    fromStatus: String(tr('status.new')),
-    toStatus: String(tr('status.in_progress')),
+    actorName: wording.actorName,
+    requesterName: wording.requesterName,
+    fromStatus: wording.fromStatus,
+    toStatus: wording.toStatus,
     isPrivate: false,
+    fromPerson: ['ticket-followup', 'ticket-pending', 'ticket-resolved'].includes(name),
     body_html: textToHtml(SAMPLE_BODY),
     body_text: SAMPLE_BODY,
-    summary_html: `<table role="presentation">${rows.map(([k, v]) => `<tr><td style="${LABEL_STYLE}">${label(k)}</td><td style="${VALUE_STYLE}"><strong>${v}</strong></td></tr>`).join('')}</table>`,
-    summary_text: rows.map(([k, v]) => `${label(k)}: ${v}`).join('\n'),
+    ...summary(tr, [
+      ['reference', ref],
+      ['title', title],
+      ['status', status(to)],
+      ['category', `${tr('type.incident')} · ${tr('category.total_outage')}`],
+      ['service', 'Fibra 1 Gbps — FTTH-4471'],
+    ]),
+    ...(withFiles
+      ? filesList(tr, [{ name: 'leds-router.jpg', size: 1_258_291 }])
+      : { files_html: '', files_text: '' }),
     approveUrl: link.approve('sample-token'),
     refuseUrl: `${link.approve('sample-token')}?choice=refuse`,
     autoCloseDays: config.AUTO_CLOSE_DAYS,
-    replyHint: name.startsWith('ticket-') ? 'replyHint' : 'noReplyHint',
+    replyHint: ticketMail ? 'replyHint' : 'noReplyHint',
     password: 'Xq7mKp2vRt9wLs',
     resetUrl: link.resetPassword('sample-token'),
     newEmail: 'lucia@nueva-empresa.example',
@@ -55,7 +103,15 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     originalSubject: 'Fotos del router',
     reason: 'unreadable',
     limit: '2 MB',
-    files_html: '<ul><li>router-1.jpg (4.2 MB)</li><li>informe.pdf (3.1 MB)</li></ul>',
-    files_text: '- router-1.jpg (4.2 MB)\n- informe.pdf (3.1 MB)',
+    ...(name === 'mail-attachment-too-big'
+      ? filesList(
+          tr,
+          [
+            { name: 'router-1.jpg', size: 4_404_019 },
+            { name: 'informe.pdf', size: 3_250_586 },
+          ],
+          false,
+        )
+      : {}),
   };
 }

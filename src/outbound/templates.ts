@@ -125,7 +125,8 @@ export async function compileTemplates(config: Config, dir = templatesDir()): Pr
     const doc = layout.replace(CONTENT, source.replaceAll('%%BRAND_COLOR%%', config.BRAND_COLOR));
     let out: string;
     try {
-      out = (await mjml2html(doc, { validationLevel: 'strict', keepComments: false })).html;
+      // fonts: {}: MJML would otherwise import Roboto from Google Fonts (a remote request on every open).
+      out = (await mjml2html(doc, { validationLevel: 'strict', keepComments: false, fonts: {} })).html;
     } catch (err) {
       const e = err as { errors?: { line: number; message: string }[]; message?: string };
       const first = e.errors?.[0];

@@ -14,8 +14,6 @@
  */
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
-import { mailGalleryRoutes } from '../outbound/mail-gallery-routes.js';
-import { createQueueDashboard } from '../outbound/queue-dashboard.js';
 import type { HealthCheck } from '../runtime/health.js';
 import type { Services } from '../runtime/services.js';
 import { mountAgentRoutes } from './agent/routes.js';
@@ -23,9 +21,11 @@ import { requireRole } from './auth.js';
 import type { WebState } from './context.js';
 import { errorMiddleware } from './errors.js';
 import { httpMetrics } from './http-metrics.js';
+import { mailGalleryEnabled, mailGalleryRoutes } from './mail-gallery-routes.js';
 import { opsRoutes } from './ops-routes.js';
 import { pageStack } from './page-stack.js';
 import { mountPortalRoutes } from './portal/routes.js';
+import { createQueueDashboard } from './queue-dashboard.js';
 import { securityHeaders } from './security-headers.js';
 import { serveStatic } from './static-files.js';
 
@@ -56,8 +56,8 @@ export function createWebApp(s: Services, options: WebOptions): Koa<WebState> {
 }
 
 /**
- * Staff-only tools after the page stack (they need the session): the queue dashboard for admins, and the
- * gallery of mails written to disk when no SMTP relay is configured (they hold passwords and links).
+ * Admin-only tools after the page stack (they need the session): the queue dashboard, and the gallery of mails
+ * written to disk when no SMTP relay is configured (off in production unless MAIL_GALLERY is set).
  */
 function mountStaffTools(app: Koa<WebState>, s: Services): void {
   const under =
@@ -67,9 +67,9 @@ function mountStaffTools(app: Koa<WebState>, s: Services): void {
   const dashboard = createQueueDashboard(s.config, s.redis, '/admin/queues');
   app.use(under('/admin/queues', requireRole('admin')));
   app.use(dashboard.middleware);
-  if (!s.config.SMTP_URL) {
+  if (mailGalleryEnabled(s.config)) {
     const gallery = mailGalleryRoutes(s.config, '/dev/mails');
-    app.use(under('/dev/mails', requireRole('agent')));
+    app.use(under('/dev/mails', requireRole('admin')));
     app.use(gallery.routes());
   }
 }

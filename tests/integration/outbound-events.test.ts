@@ -22,8 +22,9 @@ import {
 import { formatReference } from '../../src/domain/reference.js';
 import { findReplyToken } from '../../src/domain/tokens.js';
 import { translator } from '../../src/i18n/i18n.js';
-import { loadOutbox, planMails } from '../../src/outbound/compose.js';
+import { planMails } from '../../src/outbound/compose.js';
 import { startOutbound } from '../../src/outbound/index.js';
+import { loadOutbox } from '../../src/outbound/outbox-load.js';
 import { type Audience, resolveRecipients } from '../../src/outbound/recipients.js';
 import { stringsFor } from '../../src/outbound/strings.js';
 import type { Services } from '../../src/runtime/services.js';
@@ -54,7 +55,9 @@ const write = (rows: OutboxRow[]) => s.db.transaction((trx) => writeOutbox(trx, 
 
 /** The threading and robot headers every ticket mail carries, and its reply token naming ticket and recipient. */
 function expectTicketHeaders(m: ParsedMail, id: number, userId: number) {
-  expect(m.subject).toBe(`[${formatReference('IZL', id)}] Fibra caída en la sede`);
+  expect(m.subject).toMatch(
+    new RegExp(`^\\[${formatReference('IZL', id)}\\] [^:]+ ?: Fibra caída en la sede$`),
+  );
   expect(m.messageId).toMatch(/^<[0-9a-f]+\.t\d+\.u\d+\.[a-z2-7]{20}@izarlink\.test>$/);
   expect(findReplyToken(s.config.SECRET, m.messageId ?? '')).toEqual({ ticketId: id, userId });
   const replyTo = m.replyTo?.value[0]?.address ?? '';
@@ -62,6 +65,7 @@ function expectTicketHeaders(m: ParsedMail, id: number, userId: number) {
   expect(findReplyToken(s.config.SECRET, replyTo)).toEqual({ ticketId: id, userId });
   expect(m.inReplyTo).toBe(`<ticket-${id}@izarlink.test>`);
   expect(m.references).toEqual(`<ticket-${id}@izarlink.test>`);
+  expect(m.replyTo?.value[0]?.name).toBe(m.from?.value[0]?.name);
   expect(header(m, 'auto-submitted')).toBe('auto-generated');
   expect(header(m, 'x-auto-response-suppress')).toBe('All');
   expect(header(m, 'x-loop')).toBe(SUPPORT);
@@ -77,7 +81,6 @@ s = await useTestServices(t, {
   SMTP_URL: smtp.url,
   PUBLIC_URL,
   SUPPORT_ADDRESS: SUPPORT,
-  SUPPORT_NAME: 'Soporte IzarLink',
   SMTP_MAX_PER_SECOND: '500',
 });
 const outbound = await startOutbound(s, { sweepMs: 300, retryBaseMs: 100 });
@@ -103,13 +106,21 @@ describe('ticket notifications', () => {
     expect(ack.text).toContain('Bonjour');
     expect(ack.text).toContain(formatReference('IZL', ticketId));
     expect(html(ack)).toContain(`href="${PUBLIC_URL}/tickets/${ticketId}"`);
-    expect(ack.from?.value[0]?.name).toBe('Soporte IzarLink');
+    expect(ack.subject).toBe(
+      `[${formatReference('IZL', ticketId)}] Incident enregistré : Fibra caída en la sede`,
+    );
+    expect(ack.from?.value[0]?.name).toBe('Support IzarLink');
+    expect(header(ack, 'content-language')).toBe('fr');
     const toAna = one(mails, ana.email);
     expectTicketHeaders(toAna, ticketId, ana.id);
-    expect(toAna.text).toContain('opened ticket');
+    expect(toAna.text).toContain('reported incident');
+    expect(toAna.from?.value[0]?.name).toBe('IzarLink Support');
     expect(toAna.text).toContain('The line is down since this morning.');
     expect(html(toAna)).toContain(`href="${PUBLIC_URL}/agent/tickets/${ticketId}"`);
-    expect(one(mails, bruno.email).text).toContain('ha abierto el ticket');
+    const toBruno = one(mails, bruno.email);
+    expect(toBruno.text).toContain('ha comunicado la incidencia');
+    expect(toBruno.subject).toMatch(/\] Nueva incidencia: Fibra/);
+    expect(toBruno.from?.value[0]?.name).toBe('Soporte IzarLink');
     const rows = await s.db('deliveries').where({ ticket_id: ticketId }).select();
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
     expect(rows.map((r) => `<${r.message_id}>`).sort()).toEqual(mails.map((m) => m.messageId).sort());
@@ -122,7 +133,7 @@ describe('ticket notifications', () => {
     const toAna = one(mails, ana.email);
     expectTicketHeaders(toAna, ticketId, ana.id);
     expect(toAna.text).toContain('has been assigned to you');
-    expect(toAna.from?.value[0]?.name).toContain(`(Soporte IzarLink)`);
+    expect(toAna.from?.value[0]?.name).toContain(`(IzarLink Support)`);
     const status = one(mails, customer.email);
     expect(status.text).toMatch(/« Nouveau » à « En cours »/);
   });
@@ -148,11 +159,12 @@ describe('ticket notifications', () => {
     expect(mails[0]?.text).toContain('internal note');
   });
 
-  it("the customer's follow-up goes to the assignee", async () => {
+  it("the customer's follow-up goes to the assignee, and its copy to her", async () => {
     await addFollowup(s.app, customer.actor, { ticketId, body: 'Still down <b>now</b>.' });
     const mails = await next();
-    expect(mails.map(toAddress)).toEqual([ana.email]);
-    const m = mails[0] as ParsedMail;
+    expect(mails.map(toAddress).sort()).toEqual([ana.email, customer.email].sort());
+    expect(one(mails, customer.email).text).toContain('Nous avons ajouté votre message');
+    const m = one(mails, ana.email);
     expect(m.text).toContain('Still down <b>now</b>.');
     expect(html(m)).toContain('Still down &lt;b&gt;now&lt;/b&gt;.');
   });
@@ -191,11 +203,12 @@ describe('ticket notifications', () => {
     expect(m.text).toContain('Approuver la solution');
   });
 
-  it('refused: the agent learns why', async () => {
+  it('refused: the agent learns why, the customer that the ticket is reopened', async () => {
     await refuseSolution(s.app, customer.actor, ticketId, { body: 'Still slow at night.' });
     const mails = await next();
-    expect(mails.map(toAddress)).toEqual([ana.email]);
-    expect(mails[0]?.text).toContain('Still slow at night.');
+    expect(mails.map(toAddress).sort()).toEqual([ana.email, customer.email].sort());
+    expect(one(mails, ana.email).text).toContain('Still slow at night.');
+    expect(one(mails, customer.email).subject).toMatch(/\] Rouvert : /);
   });
 
   it('approved: the agent learns the ticket is closed', async () => {
@@ -203,9 +216,10 @@ describe('ticket notifications', () => {
     expect((await next()).map(toAddress)).toEqual([customer.email]);
     await approveSolution(s.app, customer.actor, ticketId, { body: 'Merci !' });
     const mails = await next();
-    expect(mails.map(toAddress)).toEqual([ana.email]);
-    expect(mails[0]?.text).toContain('approved the solution');
-    expect(mails[0]?.text).toContain('Merci !');
+    expect(mails.map(toAddress).sort()).toEqual([ana.email, customer.email].sort());
+    expect(one(mails, ana.email).text).toContain('approved the solution');
+    expect(one(mails, ana.email).text).toContain('Merci !');
+    expect(one(mails, customer.email).subject).toMatch(/\] Clos : /);
   });
 
   it('reopened and closed: the customer is told', async () => {
@@ -351,12 +365,16 @@ describe('the rules table', () => {
   const audiences = (actorId: number, notifySelf: boolean, payload: Record<string, unknown>) => ({
     facts: { payload, actorIsStaff: actorId === 2 },
     actorId,
-    notifySelf,
     resolve: (to: Audience) =>
-      to === 'requester' ? [people.requester] : to === 'assignee' || to === 'agents' ? [people.assignee] : [],
+      (to === 'requester'
+        ? [people.requester]
+        : to === 'assignee' || to === 'agents'
+          ? [people.assignee]
+          : []
+      ).map((p) => ({ ...p, notifySelf })),
   });
 
-  it("a user's own action comes back to them only with NOTIFY_SELF", () => {
+  it("a user's own action comes back to them only when their preference asks for it", () => {
     const followup = { visibility: 'public' };
     expect(resolveRecipients('ticket.followup', audiences(2, false, followup)).map((r) => r.email)).toEqual([
       'c@x.test',

@@ -36,7 +36,8 @@ describe('staff tools mounted in the web app', () => {
     expect(api.queues.map((q) => q.name)).toEqual(['notifications']);
   });
 
-  it('without an SMTP relay, staff see the mails the product wrote to disk; customers do not', async () => {
+  it('without an SMTP relay, admins see the mails the product wrote to disk; agents and customers do not', async () => {
+    const admin = await makeUser(s.app, 'admin');
     const agent = await makeUser(s.app, 'agent');
     const customer = await makeUser(s.app, 'customer');
     const outbound = await startOutbound(s);
@@ -51,7 +52,7 @@ describe('staff tools mounted in the web app', () => {
         },
       });
       const c = new WebClient(base);
-      await c.login(agent.email);
+      await c.login(admin.email);
       let list = await c.get('/dev/mails');
       for (let i = 0; i < 100 && !list.text.includes('Gallery &lt;b&gt;check&lt;/b&gt;'); i++) {
         await new Promise((r) => setTimeout(r, 200));
@@ -63,8 +64,10 @@ describe('staff tools mounted in the web app', () => {
     } finally {
       await outbound.stop();
     }
-    const other = new WebClient(base);
-    await other.login(customer.email);
-    expect((await other.get('/dev/mails')).status).toBe(404);
+    for (const u of [agent, customer]) {
+      const other = new WebClient(base);
+      await other.login(u.email);
+      expect((await other.get('/dev/mails')).status).toBe(404);
+    }
   });
 });

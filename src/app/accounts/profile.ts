@@ -77,6 +77,14 @@ export interface Preferences {
   language: string;
   timeZone: string;
   pageSize: string;
+  /** A copy by mail of one's own actions on tickets (replaces the global NOTIFY_SELF). */
+  notifySelf: boolean;
+}
+
+/** Whether the user gets a copy of their own actions: their choice, else on for customers and off for staff. */
+export async function notifySelfOf(ctx: AppContext, userId: number): Promise<boolean> {
+  const u = await ctx.db('users').where({ id: userId }).first('notify_self', 'role');
+  return u ? (u.notify_self ?? u.role === 'customer') : false;
 }
 
 export async function updatePreferences(ctx: AppContext, userId: number, p: Preferences): Promise<void> {
@@ -88,8 +96,11 @@ export async function updatePreferences(ctx: AppContext, userId: number, p: Pref
   if (!(PAGE_SIZES as readonly number[]).includes(pageSize))
     fields.pageSize = 'portal:profile.pageSizeInvalid';
   if (Object.keys(fields).length > 0) throw new AppError('invalid', 'validation.fixFields', { fields });
-  await ctx
-    .db('users')
-    .where({ id: userId })
-    .update({ language: p.language, time_zone: p.timeZone, page_size: pageSize, updated_at: new Date() });
+  await ctx.db('users').where({ id: userId }).update({
+    language: p.language,
+    time_zone: p.timeZone,
+    page_size: pageSize,
+    notify_self: p.notifySelf,
+    updated_at: new Date(),
+  });
 }

@@ -60,7 +60,10 @@ export async function updateTicketClassification(
       .where({ id: t.id })
       .update({ ...next, priority: priorityOf(urgency, t.impact), updated_at: new Date() });
     await recordHistory(trx, { ticketId: t.id, actorId: by, kind: 'updated', data: { changes } });
-    await writeOutbox(trx, [{ event: 'ticket.updated', ticketId: t.id, actorId: by, payload: { changes } }]);
+    // The status at the event: the mail tells it even if the ticket moved on before it is sent.
+    await writeOutbox(trx, [
+      { event: 'ticket.updated', ticketId: t.id, actorId: by, payload: { changes, status: t.status } },
+    ]);
     return { changed };
   });
 }

@@ -10,7 +10,20 @@ export const mail = {
       subject: 'Asunto',
       back: 'Volver a la lista',
       text: 'Texto plano',
+      sent: 'Correos enviados',
+      templates: 'Plantillas',
+      templatesIntro: 'Cada correo del producto con datos de ejemplo, en los tres idiomas.',
+      template: 'Plantilla',
+      from: 'De',
+      replyTo: 'Responder a',
+      messageId: 'Message-ID',
+      inReplyTo: 'En respuesta a',
+      language: 'Idioma',
+      hidden:
+        'Los enlaces de acceso, los tokens de respuesta y las contraseñas de este correo están ocultos: solo su destinatario los ve.',
+      htmlTitle: 'Vista del correo',
     },
+    queues: { title: 'Colas de correo' },
     hello: 'Hola, {{name}}:',
     team: 'equipo de soporte',
     viewTicket: 'Ver el ticket',
@@ -29,7 +42,7 @@ export const mail = {
     },
     created: {
       intro:
-        'Hemos recibido su solicitud y la hemos registrado con la referencia {{ref}}. Le escribiremos en cuanto haya novedades.',
+        'Hemos registrado su ticket con la referencia {{ref}}. Le escribiremos en cuanto haya novedades.',
     },
     new: { intro: '{{name}} ha abierto el ticket {{ref}}:' },
     followup: {
@@ -101,6 +114,49 @@ export const mail = {
       tooLarge: 'Su mensaje «{{subject}}» supera el tamaño máximo que aceptamos ({{limit}}).',
       next: 'Lo hemos guardado para que nuestro equipo lo revise. Si es urgente, abra un ticket desde el portal.',
     },
+    // What happened, per recipient (subjects, own copies, wording by ticket type, files).
+    senderName: 'Soporte {{company}}',
+    footerPerson: 'Enviado desde el soporte de {{company}}.',
+    subjectFormat: '{{label}}: {{title}}',
+    labelValue: '{{label}}: {{value}}',
+    files_one: 'Archivo adjunto:',
+    files_other: 'Archivos adjuntos:',
+    subject: {
+      created: 'Ticket registrado',
+      created_incident: 'Incidencia registrada',
+      created_request: 'Solicitud registrada',
+      new: 'Nuevo ticket',
+      new_incident: 'Nueva incidencia',
+      new_request: 'Nueva solicitud',
+      followup: 'Nuevo seguimiento',
+      note: 'Nota interna',
+      pending: 'Le pedimos información',
+      status: 'Pasa a «{{status}}»',
+      assigned: 'Asignado a usted',
+      resolved: 'Solución propuesta',
+      approved: 'Solución aprobada',
+      refused: 'Solución rechazada',
+      closed: 'Cerrado',
+      reopened: 'Reabierto',
+    },
+    typed: {
+      created_incident:
+        'Hemos registrado su incidencia con la referencia {{ref}}. Le escribiremos en cuanto haya novedades.',
+      created_request:
+        'Hemos registrado su solicitud con la referencia {{ref}}. Le escribiremos en cuanto haya novedades.',
+      new_incident: '{{name}} ha comunicado la incidencia {{ref}}:',
+      new_request: '{{name}} ha abierto la solicitud {{ref}}:',
+    },
+    own: {
+      followup: 'Hemos añadido su mensaje al ticket {{ref}}. Esto es lo que nos ha enviado:',
+      followupFiles: 'Hemos añadido sus documentos al ticket {{ref}}.',
+      approved:
+        'Ha aprobado la solución del ticket {{ref}}: el ticket queda cerrado. Gracias por confirmarlo.',
+      refused:
+        'Ha rechazado la solución del ticket {{ref}}: lo hemos reabierto y seguimos trabajando en él. Su motivo:',
+      reopened: 'Ha reabierto el ticket {{ref}}.',
+    },
+    filesIntro: '{{name}} ha añadido documentos al ticket {{ref}}.',
   },
   en: {
     gallery: {
@@ -112,7 +168,20 @@ export const mail = {
       subject: 'Subject',
       back: 'Back to the list',
       text: 'Plain text',
+      sent: 'Sent mail',
+      templates: 'Templates',
+      templatesIntro: 'Every mail of the product with sample data, in the three languages.',
+      template: 'Template',
+      from: 'From',
+      replyTo: 'Reply to',
+      messageId: 'Message-ID',
+      inReplyTo: 'In reply to',
+      language: 'Language',
+      hidden:
+        'Sign-in links, reply tokens and passwords in this mail are hidden: only its recipient sees them.',
+      htmlTitle: 'The mail as sent',
     },
+    queues: { title: 'Mail queues' },
     hello: 'Hello {{name}},',
     team: 'support team',
     viewTicket: 'View the ticket',
@@ -131,7 +200,7 @@ export const mail = {
     },
     created: {
       intro:
-        'We have received your request and registered it under reference {{ref}}. We will write to you as soon as there is news.',
+        'We have registered your ticket under reference {{ref}}. We will write to you as soon as there is news.',
     },
     new: { intro: '{{name}} opened ticket {{ref}}:' },
     followup: {
@@ -201,6 +270,49 @@ export const mail = {
       tooLarge: 'Your message “{{subject}}” is over the largest size we accept ({{limit}}).',
       next: 'We kept it for our team to review. If it is urgent, open a ticket on the portal.',
     },
+    // What happened, per recipient (subjects, own copies, wording by ticket type, files).
+    senderName: '{{company}} Support',
+    footerPerson: 'Sent from {{company}} support.',
+    subjectFormat: '{{label}}: {{title}}',
+    labelValue: '{{label}}: {{value}}',
+    files_one: 'Attached file:',
+    files_other: 'Attached files:',
+    subject: {
+      created: 'Ticket registered',
+      created_incident: 'Incident registered',
+      created_request: 'Request registered',
+      new: 'New ticket',
+      new_incident: 'New incident',
+      new_request: 'New request',
+      followup: 'New follow-up',
+      note: 'Internal note',
+      pending: 'We need information from you',
+      status: 'Now “{{status}}”',
+      assigned: 'Assigned to you',
+      resolved: 'Solution proposed',
+      approved: 'Solution approved',
+      refused: 'Solution refused',
+      closed: 'Closed',
+      reopened: 'Reopened',
+    },
+    typed: {
+      created_incident:
+        'We have registered your incident under reference {{ref}}. We will write to you as soon as there is news.',
+      created_request:
+        'We have registered your request under reference {{ref}}. We will write to you as soon as there is news.',
+      new_incident: '{{name}} reported incident {{ref}}:',
+      new_request: '{{name}} opened request {{ref}}:',
+    },
+    own: {
+      followup: 'We added your message to ticket {{ref}}. This is what you sent:',
+      followupFiles: 'We added your documents to ticket {{ref}}.',
+      approved:
+        'You approved the solution of ticket {{ref}}: the ticket is now closed. Thank you for confirming.',
+      refused:
+        'You refused the solution of ticket {{ref}}: we have reopened the ticket and keep working on your problem. Your reason:',
+      reopened: 'You reopened ticket {{ref}}.',
+    },
+    filesIntro: '{{name}} added documents to ticket {{ref}}.',
   },
   fr: {
     gallery: {
@@ -212,7 +324,20 @@ export const mail = {
       subject: 'Objet',
       back: 'Retour à la liste',
       text: 'Texte brut',
+      sent: 'Courriels envoyés',
+      templates: 'Modèles',
+      templatesIntro: 'Chaque courriel du produit avec des données d’exemple, dans les trois langues.',
+      template: 'Modèle',
+      from: 'De',
+      replyTo: 'Répondre à',
+      messageId: 'Message-ID',
+      inReplyTo: 'En réponse à',
+      language: 'Langue',
+      hidden:
+        'Les liens de connexion, les jetons de réponse et les mots de passe de ce courriel sont masqués : seul son destinataire les voit.',
+      htmlTitle: 'Le courriel tel qu’envoyé',
     },
+    queues: { title: 'Files de courriels' },
     hello: 'Bonjour {{name}},',
     team: 'équipe support',
     viewTicket: 'Voir le ticket',
@@ -231,7 +356,7 @@ export const mail = {
     },
     created: {
       intro:
-        'Nous avons bien reçu votre demande, enregistrée sous la référence {{ref}}. Nous vous écrirons dès qu’il y aura du nouveau.',
+        'Nous avons enregistré votre ticket sous la référence {{ref}}. Nous vous écrirons dès qu’il y aura du nouveau.',
     },
     new: { intro: '{{name}} a ouvert le ticket {{ref}} :' },
     followup: {
@@ -303,5 +428,48 @@ export const mail = {
       tooLarge: 'Votre message « {{subject}} » dépasse la taille maximale acceptée ({{limit}}).',
       next: 'Nous l’avons conservé pour examen par notre équipe. En cas d’urgence, ouvrez un ticket sur le portail.',
     },
+    // What happened, per recipient (subjects, own copies, wording by ticket type, files).
+    senderName: 'Support {{company}}',
+    footerPerson: 'Envoyé par le support {{company}}.',
+    subjectFormat: '{{label}} : {{title}}',
+    labelValue: '{{label}} : {{value}}',
+    files_one: 'Pièce jointe :',
+    files_other: 'Pièces jointes :',
+    subject: {
+      created: 'Ticket enregistré',
+      created_incident: 'Incident enregistré',
+      created_request: 'Demande enregistrée',
+      new: 'Nouveau ticket',
+      new_incident: 'Nouvel incident',
+      new_request: 'Nouvelle demande',
+      followup: 'Nouveau suivi',
+      note: 'Note interne',
+      pending: 'Nous avons besoin d’informations',
+      status: 'Passe à « {{status}} »',
+      assigned: 'Vous est attribué',
+      resolved: 'Solution proposée',
+      approved: 'Solution approuvée',
+      refused: 'Solution refusée',
+      closed: 'Clos',
+      reopened: 'Rouvert',
+    },
+    typed: {
+      created_incident:
+        'Nous avons enregistré votre incident sous la référence {{ref}}. Nous vous écrirons dès qu’il y aura du nouveau.',
+      created_request:
+        'Nous avons enregistré votre demande sous la référence {{ref}}. Nous vous écrirons dès qu’il y aura du nouveau.',
+      new_incident: '{{name}} a signalé l’incident {{ref}} :',
+      new_request: '{{name}} a ouvert la demande {{ref}} :',
+    },
+    own: {
+      followup: 'Nous avons ajouté votre message au ticket {{ref}}. Voici ce que vous nous avez envoyé :',
+      followupFiles: 'Nous avons ajouté vos documents au ticket {{ref}}.',
+      approved:
+        'Vous avez approuvé la solution du ticket {{ref}} : le ticket est désormais clos. Merci de votre confirmation.',
+      refused:
+        'Vous avez refusé la solution du ticket {{ref}} : nous l’avons rouvert et continuons à y travailler. Votre motif :',
+      reopened: 'Vous avez rouvert le ticket {{ref}}.',
+    },
+    filesIntro: '{{name}} a ajouté des documents au ticket {{ref}}.',
   },
 };

@@ -69,6 +69,9 @@ export const portal = {
       pageSizeInvalid: 'Elija un valor de la lista.',
       languageInvalid: 'Elija un idioma de la lista.',
       company: 'Empresa',
+      notifySelf: 'Recibir copia de mis propias acciones',
+      notifySelfHint:
+        'Le enviamos por correo una copia de lo que añade a sus tickets desde la web. Lo que nos envía por correo no se le reenvía, y los cierres y reaperturas se le confirman siempre.',
     },
     ticketForm: {
       title: 'Nuevo ticket',
@@ -271,6 +274,9 @@ export const portal = {
       pageSizeInvalid: 'Choose a value from the list.',
       languageInvalid: 'Choose a language from the list.',
       company: 'Company',
+      notifySelf: 'Receive a copy of my own actions',
+      notifySelfHint:
+        'We email you a copy of what you add to your tickets on the web. What you send us by email is not sent back to you, and closings and reopenings are always confirmed.',
     },
     ticketForm: {
       title: 'New ticket',
@@ -475,6 +481,9 @@ export const portal = {
       pageSizeInvalid: 'Choisissez une valeur de la liste.',
       languageInvalid: 'Choisissez une langue de la liste.',
       company: 'Société',
+      notifySelf: 'Recevoir une copie de mes propres actions',
+      notifySelfHint:
+        'Nous vous envoyons par e-mail une copie de ce que vous ajoutez à vos tickets sur le web. Ce que vous nous envoyez par e-mail ne vous est pas renvoyé, et les clôtures et réouvertures vous sont toujours confirmées.',
     },
     ticketForm: {
       title: 'Nouveau ticket',

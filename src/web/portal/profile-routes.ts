@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { changePassword } from '../../app/accounts/change-password.js';
 import {
   confirmEmailChange,
+  notifySelfOf,
   PAGE_SIZES,
   timeZones,
   updatePreferences,
@@ -50,7 +51,13 @@ async function profilePage(ctx: WebContext, tab: Tab, given?: FormState, status 
   </form>`;
   } else {
     const f =
-      given ?? emptyForm({ language: u.language, timeZone: u.time_zone, pageSize: String(u.page_size) });
+      given ??
+      emptyForm({
+        language: u.language,
+        timeZone: u.time_zone,
+        pageSize: String(u.page_size),
+        notifySelf: (await notifySelfOf(ctx.state.s.app, u.id)) ? '1' : '',
+      });
     form = html`<form method="post" action="/profile/personalization" novalidate>
     ${await csrfField(ctx)}
     ${errorSummary(t, f)}
@@ -73,6 +80,10 @@ async function profilePage(ctx: WebContext, tab: Tab, given?: FormState, status 
       label: t('portal:profile.pageSize'),
       options: PAGE_SIZES.map((n) => ({ value: String(n), label: String(n) })),
     })}
+    <div class="field radios">
+      <label class="radio"><input type="checkbox" name="notifySelf" value="1" aria-describedby="f-notifySelf-hint"${f.values.notifySelf ? html` checked` : ''}> ${t('portal:profile.notifySelf')}</label>
+      <p class="hint" id="f-notifySelf-hint">${t('portal:profile.notifySelfHint')}</p>
+    </div>
     <div class="actions"><button class="button primary" type="submit">${t('portal:profile.save')}</button></div>
   </form>`;
   }
@@ -130,9 +141,13 @@ export function mountProfileRoutes(r: Router<WebState>): void {
       language: field(ctx, 'language'),
       timeZone: field(ctx, 'timeZone'),
       pageSize: field(ctx, 'pageSize'),
+      notifySelf: field(ctx, 'notifySelf'),
     };
     return saving(ctx, 'personalization', values, async () => {
-      await updatePreferences(ctx.state.s.app, ctx.state.user!.id, values);
+      await updatePreferences(ctx.state.s.app, ctx.state.user!.id, {
+        ...values,
+        notifySelf: values.notifySelf === '1',
+      });
       setFlash(ctx, 'portal:profile.saved');
     });
   });

@@ -1,0 +1,63 @@
+import { generatePassword, hashPassword } from '../app/accounts/passwords.js';
+import { emailChangeToken, resetToken } from '../app/links.js';
+import { type FamilyPlanner, num, person, str } from './plan.js';
+import { type Person, resolveRecipients } from './recipients.js';
+import { stringsFor } from './strings.js';
+
+/** account.*: the invitation, the password reset link and the email-change confirmation. */
+export const planAccountMails: FamilyPlanner = async ({ db, config, row, link, users, base, senderName }) => {
+  const p = row.payload;
+  const userId = num(p.userId);
+  const byId = await users([userId, row.actor_id]);
+  const u = userId !== null ? byId.get(userId) : undefined;
+  if (!u?.active) return [];
+  const target: Person =
+    row.event === 'account.email_change'
+      ? { ...person(u), email: str(p.newEmail), bouncedAt: null }
+      : person(u);
+  if (!target.email) return [];
+  const recipients = resolveRecipients(row.event, {
+    facts: { payload: p, actorIsStaff: false },
+    actorId: row.actor_id,
+    resolve: (to) => (to === 'account' || to === 'new-email' ? [target] : []),
+  });
+  return recipients.map((r) => ({
+    recipient: r,
+    replyToken: null,
+    async plan() {
+      const tr = stringsFor(r.language);
+      const data: Record<string, unknown> = { ...base(r.language), name: u.name, email: u.email };
+      let subjectKey = 'invited.subject';
+      if (r.template === 'account-invited') {
+        // At send time: the mailed password is the one that works, and must be changed at first login.
+        const password = generatePassword();
+        await db('users')
+          .where({ id: u.id })
+          .update({
+            password_hash: await hashPassword(password),
+            must_change_password: true,
+            updated_at: new Date(),
+          });
+        data.password = password;
+      } else if (r.template === 'password-reset') {
+        subjectKey = 'reset.subject';
+        data.resetUrl = link.resetPassword(resetToken(config.SECRET, u));
+      } else {
+        subjectKey = 'emailChange.subject';
+        data.newEmail = target.email;
+        data.confirmUrl = link.confirmEmail(emailChangeToken(config.SECRET, u.id, target.email));
+      }
+      const subject = tr(`mail:${subjectKey}`, { company: config.COMPANY_NAME });
+      return {
+        template: r.template,
+        lang: r.language,
+        subject,
+        fromName: senderName(r.language),
+        ticketId: null,
+        inReplyTo: null,
+        references: [],
+        data: { ...data, subject, preview: subject, replyHint: 'noReplyHint' },
+      };
+    },
+  }));
+};

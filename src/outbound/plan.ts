@@ -1,0 +1,96 @@
+import { urls } from '../app/links.js';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/db.js';
+import type { ReplyToken } from '../domain/tokens.js';
+import { type OutboxRecord, type PersonRow, USER_COLUMNS } from './outbox-load.js';
+import type { Person, Recipient } from './recipients.js';
+import { mailStrings, stringsFor } from './strings.js';
+import type { TemplateName } from './templates.js';
+
+/** Everything needed to render and address one recipient's mail. */
+export interface MailPlan {
+  template: TemplateName;
+  lang: string;
+  subject: string;
+  fromName: string;
+  ticketId: number | null;
+  /** Message-ID (with brackets) of the mail this one answers; null: the ticket's thread root. */
+  inReplyTo: string | null;
+  /** Message-IDs (with brackets) of the conversation, oldest first; the thread root is added before them. */
+  references: string[];
+  data: Record<string, unknown>;
+}
+
+export interface PlannedMail {
+  recipient: Recipient;
+  /** Ticket and recipient named by the reply token in Message-ID and Reply-To; null when no ticket or no account. */
+  replyToken: ReplyToken | null;
+  /** Builds the mail; may have effects that belong to sending (an invitation sets a fresh password). */
+  plan(): Promise<MailPlan>;
+}
+
+/** What every family of events plans with. */
+export interface PlanContext {
+  db: Db;
+  config: Config;
+  row: OutboxRecord;
+  link: ReturnType<typeof urls>;
+  /** Users by id, read in one query. */
+  users(ids: (number | null | undefined)[]): Promise<Map<number, PersonRow>>;
+  /** The data every template uses, in the recipient's language. */
+  base(lang: string): Record<string, unknown>;
+  /** The sender's display name in a language (SUPPORT_NAME_<LANG>, SUPPORT_NAME, else "Soporte IzarLink"...). */
+  senderName(lang: string): string;
+}
+
+/** Plans the mails of one family of events (the part of the event name before the dot). */
+export type FamilyPlanner = (c: PlanContext) => Promise<PlannedMail[]>;
+
+export const person = (u: PersonRow): Person => ({
+  userId: u.id,
+  email: u.email,
+  name: u.name,
+  language: u.language,
+  role: u.role,
+  bouncedAt: u.bounced_at,
+  notifySelf: u.notify_self ?? u.role === 'customer',
+});
+
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/** A Message-ID as stored (bare) in header form. */
+export const bracketed = (id: string): string => `<${id.replace(/^<|>$/g, '')}>`;
+
+const NAME_KEYS = { es: 'SUPPORT_NAME_ES', en: 'SUPPORT_NAME_EN', fr: 'SUPPORT_NAME_FR' } as const;
+
+export function senderName(config: Config, lang: string): string {
+  const own = config[NAME_KEYS[lang as keyof typeof NAME_KEYS] ?? 'SUPPORT_NAME_ES'];
+  return own || config.SUPPORT_NAME || stringsFor(lang)('mail:senderName', { company: config.COMPANY_NAME });
+}
+
+export function planContext(db: Db, config: Config, row: OutboxRecord): PlanContext {
+  const link = urls(config.PUBLIC_URL);
+  return {
+    db,
+    config,
+    row,
+    link,
+    async users(ids) {
+      const wanted = [...new Set(ids.filter((i): i is number => typeof i === 'number'))];
+      const rows: PersonRow[] = wanted.length
+        ? await db('users').whereIn('id', wanted).select(USER_COLUMNS)
+        : [];
+      return new Map(rows.map((u) => [u.id, u]));
+    },
+    base: (lang) => ({
+      t: mailStrings(lang),
+      lang,
+      company: config.COMPANY_NAME,
+      loginUrl: link.login(),
+      fromPerson: false,
+      files_html: '',
+      files_text: '',
+    }),
+    senderName: (lang) => senderName(config, lang),
+  };
+}
