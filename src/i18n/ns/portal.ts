@@ -180,6 +180,9 @@ export const portal = {
       tooLarge: 'El envío es demasiado grande.',
       internal: 'Ha ocurrido un error. Inténtelo de nuevo en unos minutos.',
       backHome: 'Volver al inicio',
+      // web-limits
+      tooManyUploads:
+        'Ya hay varios envíos de archivos en curso desde su conexión. Espere a que terminen e inténtelo de nuevo.',
     },
   },
   en: {
@@ -357,6 +360,9 @@ export const portal = {
       tooLarge: 'The upload is too large.',
       internal: 'An error occurred. Please try again in a few minutes.',
       backHome: 'Back to the start page',
+      // web-limits
+      tooManyUploads:
+        'Several file uploads are already in progress from your connection. Wait for them to finish and try again.',
     },
   },
   fr: {
@@ -537,6 +543,9 @@ export const portal = {
       tooLarge: 'L’envoi est trop volumineux.',
       internal: 'Une erreur est survenue. Réessayez dans quelques minutes.',
       backHome: 'Retour à l’accueil',
+      // web-limits
+      tooManyUploads:
+        'Plusieurs envois de fichiers sont déjà en cours depuis votre connexion. Attendez qu’ils se terminent et réessayez.',
     },
   },
 };

@@ -3,7 +3,7 @@ import { canTransition, type TicketStatus } from '../../domain/ticket-status.js'
 import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, selectField, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
-import { csrfField } from '../layout.js';
+import { csrfField, csrfQuery } from '../layout.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
 
@@ -57,6 +57,7 @@ export async function renderAgentTicket(
   const { catalog } = s.config;
   const max = catalog.maxAttachmentBytes;
   const csrf = await csrfField(ctx);
+  const uploadCsrf = await csrfQuery(ctx);
   const can = (a: Parameters<typeof canTransition>[0]) =>
     actor ? canTransition(a, tk.status, actor, { hasAssignee: tk.assignee_id != null }) : false;
   const open = tk.status !== 'closed';
@@ -71,7 +72,7 @@ export async function renderAgentTicket(
     extraClass = '',
   ) =>
     html`<details class="${extraClass}"${isOpen(a)}><summary>${label}</summary>
-<form method="post" action="${post(a)}" enctype="multipart/form-data" novalidate>${csrf}
+<form method="post" action="${post(a)}?${uploadCsrf}" enctype="multipart/form-data" novalidate>
 ${errorSummary(t, f(a))}
 ${textArea(t, f(a), { name: 'body', label: t(`agent:actions.${a}Label`), required: true, rows: 5 })}
 ${

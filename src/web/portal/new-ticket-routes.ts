@@ -18,7 +18,7 @@ import {
   textField,
 } from '../forms.js';
 import { html } from '../html.js';
-import { csrfField, renderPage } from '../layout.js';
+import { csrfQuery, renderPage } from '../layout.js';
 import { setFlash } from '../session.js';
 import { reference } from './format.js';
 
@@ -49,8 +49,7 @@ async function newTicketPage(ctx: WebContext, f: FormState, status = 200): Promi
 <section class="card">
   <p class="lead">${t('portal:ticketForm.intro')}</p>
   ${errorSummary(t, f)}
-  <form method="post" action="/tickets/new" enctype="multipart/form-data" data-ticket-form novalidate>
-    ${await csrfField(ctx)}
+  <form method="post" action="/tickets/new?${await csrfQuery(ctx)}" enctype="multipart/form-data" data-ticket-form novalidate>
     ${radioGroup(t, f, {
       name: 'type',
       label: t('portal:ticketForm.type'),

@@ -5,7 +5,7 @@ import { acceptsFollowups } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
-import { csrfField, renderPage } from '../layout.js';
+import { csrfField, csrfQuery, renderPage } from '../layout.js';
 import { dateTime, reference, size, statusBadge } from './format.js';
 
 export interface TicketPageForms {
@@ -99,8 +99,7 @@ export async function renderTicketPage(
       ? html`<section class="card" aria-labelledby="fu-title">
   <h2 id="fu-title">${t('portal:ticket.addFollowup')}</h2>
   ${errorSummary(t, ff)}
-  <form method="post" action="/tickets/${ticket.id}/followups" enctype="multipart/form-data" novalidate>
-    ${await csrfField(ctx)}
+  <form method="post" action="/tickets/${ticket.id}/followups?${await csrfQuery(ctx)}" enctype="multipart/form-data" novalidate>
     ${textArea(t, ff, { name: 'body', label: t('portal:ticket.comment'), rows: 6 })}
     ${fileField(t, ff, {
       name: 'document',
