@@ -92,6 +92,8 @@ export const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: int(1000).default(10_000),
   /** Uploads (multipart forms) read at once per client address. */
   UPLOADS_PER_IP: int(1).default(4),
+  /** Follow-ups one user may add per minute on the web. */
+  FOLLOWUPS_PER_MINUTE: int(1).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -47,6 +47,10 @@ export const common = {
       companyRequired: 'Indique la empresa cliente.',
       passwordTooShort: 'La contraseña debe tener al menos 10 caracteres.',
       passwordNeedsLetterAndDigit: 'La contraseña debe tener letras y números.',
+      // web-limits
+      followupTooLong: 'El texto es demasiado largo: como máximo {{max}} caracteres.',
+      followupRateLimited:
+        'Ha enviado muchos seguimientos en poco tiempo. Espere {{seconds}} segundos y vuelva a enviarlo: su texto sigue aquí.',
     },
     errors: {
       ticketNotFound: 'No encontramos ese ticket.',
@@ -103,6 +107,10 @@ export const common = {
       companyRequired: 'Give the customer company.',
       passwordTooShort: 'The password needs at least 10 characters.',
       passwordNeedsLetterAndDigit: 'The password needs letters and digits.',
+      // web-limits
+      followupTooLong: 'The text is too long: {{max}} characters at most.',
+      followupRateLimited:
+        'You have sent many follow-ups in a short time. Wait {{seconds}} seconds and send it again: your text is still here.',
     },
     errors: {
       ticketNotFound: 'We could not find that ticket.',
@@ -159,6 +167,10 @@ export const common = {
       companyRequired: 'Indiquez la société cliente.',
       passwordTooShort: 'Le mot de passe doit comporter au moins 10 caractères.',
       passwordNeedsLetterAndDigit: 'Le mot de passe doit contenir des lettres et des chiffres.',
+      // web-limits
+      followupTooLong: 'Le texte est trop long : {{max}} caractères au maximum.',
+      followupRateLimited:
+        'Vous avez envoyé beaucoup de suivis en peu de temps. Attendez {{seconds}} secondes et renvoyez-le : votre texte est toujours là.',
     },
     errors: {
       ticketNotFound: 'Ticket introuvable.',

@@ -154,6 +154,9 @@ export const portal = {
       },
       statusChange: '{{from}} → {{to}}',
       byEmail: 'por correo',
+      // web-limits
+      showEarlier: 'Ver entradas anteriores',
+      showLatest: 'Volver a las más recientes',
     },
     approval: {
       title: 'Solución del ticket {{reference}}',
@@ -334,6 +337,9 @@ export const portal = {
       },
       statusChange: '{{from}} → {{to}}',
       byEmail: 'by email',
+      // web-limits
+      showEarlier: 'Show earlier entries',
+      showLatest: 'Back to the latest',
     },
     approval: {
       title: 'Solution of ticket {{reference}}',
@@ -516,6 +522,9 @@ export const portal = {
       },
       statusChange: '{{from}} → {{to}}',
       byEmail: 'par e-mail',
+      // web-limits
+      showEarlier: 'Voir les entrées précédentes',
+      showLatest: 'Revenir aux plus récentes',
     },
     approval: {
       title: 'Solution du ticket {{reference}}',

@@ -51,6 +51,8 @@ export async function renderAgentTicket(
   v: AgentTicketView,
   forms: ActionForms = {},
   status = 200,
+  /** The history page shown: events before this id (null: the newest). */
+  before: number | null = null,
 ): Promise<void> {
   const { t, s, actor, user } = ctx.state;
   const tk = v.ticket;
@@ -208,12 +210,14 @@ ${fileList(tk.id, v.attachments)}
 ${tk.solution ? html`<div class="solution card"><h2>${t('agent:ticket.solution')}</h2><div class="solution-text">${multiline(tk.solution)}</div></div>` : ''}
 </div>`;
 
-  const timeline = html`<section aria-labelledby="tl-title"><h2 id="tl-title">${t('agent:ticket.timeline')}</h2>
+  const timeline = html`<section aria-labelledby="tl-title" id="timeline"><h2 id="tl-title">${t('agent:ticket.timeline')}</h2>
+${v.earlier !== null ? html`<p class="timeline-more"><a href="/agent/tickets/${tk.id}?before=${v.earlier}#timeline">${t('agent:ticket.showEarlier')}</a></p>` : ''}
 ${
   v.timeline.length
     ? html`<ol class="timeline">${v.timeline.map((e) => (e.kind === 'followup' ? followupItem(ctx, v, e) : eventItem(ctx, e)))}</ol>`
     : html`<p class="empty">${t('agent:ticket.noFollowups')}</p>`
-}</section>`;
+}
+${before !== null ? html`<p class="timeline-more"><a href="/agent/tickets/${tk.id}#timeline">${t('agent:ticket.showLatest')}</a></p>` : ''}</section>`;
 
   await agentPage(ctx, {
     title: `${ref(ctx, tk.id)} ${tk.title}`,

@@ -13,6 +13,8 @@ export interface TicketPageForms {
   followup?: FormState;
   approval?: FormState;
   status?: number;
+  /** The history page: events before this id (the newest page when absent). */
+  before?: number | null;
 }
 
 function files(ticketId: number, list: TimelineFile[]): SafeHtml | '' {
@@ -113,8 +115,17 @@ export async function renderTicketPage(
 </section>`
       : html`${errorSummary(t, ff)}<p class="notice info">${t('portal:ticket.closedNoFollowup')}</p>`;
   } else {
-    const { entries, ticketFiles } = await ticketTimeline(s.db, ticket.id);
-    content = html`<ol class="timeline">${entries.map((e) => timelineItem(ctx, ticket, e, ticketFiles))}</ol>`;
+    const before = o.before ?? null;
+    const { entries, ticketFiles, earlier } = await ticketTimeline(s.db, ticket.id, before);
+    content = html`${
+      earlier !== null
+        ? html`<p class="timeline-more"><a href="/tickets/${ticket.id}?before=${earlier}#timeline">${t('portal:ticket.showEarlier')}</a></p>`
+        : ''
+    }<ol class="timeline" id="timeline">${entries.map((e) => timelineItem(ctx, ticket, e, ticketFiles))}</ol>${
+      before !== null
+        ? html`<p class="timeline-more"><a href="/tickets/${ticket.id}#tabs">${t('portal:ticket.showLatest')}</a></p>`
+        : ''
+    }`;
   }
   const tabLink = (name: 'history' | 'followup', label: string) =>
     html`<a href="/tickets/${ticket.id}${name === 'followup' ? '?tab=followup' : ''}#tabs"${tab === name ? html` aria-current="page"` : ''}>${label}</a>`;
