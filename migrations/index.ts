@@ -7,6 +7,7 @@ import * as agentQueueIndexes from './20261124_402_agent_queue_indexes.js';
 import * as outboxBatches from './20261201_501_outbox_batches.js';
 import * as lz4Compression from './20261201_502_lz4_compression.js';
 import * as ticketEventsKeyset from './20261202_681_ticket_events_keyset.js';
+import * as outboxNotBefore from './20261202_682_outbox_not_before.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261201_501_outbox_batches': outboxBatches,
   '20261201_502_lz4_compression': lz4Compression,
   '20261202_681_ticket_events_keyset': ticketEventsKeyset,
+  '20261202_682_outbox_not_before': outboxNotBefore,
 };

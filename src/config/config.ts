@@ -94,6 +94,8 @@ export const envSchema = z.object({
   UPLOADS_PER_IP: int(1).default(4),
   /** Follow-ups one user may add per minute on the web. */
   FOLLOWUPS_PER_MINUTE: int(1).default(10),
+  /** Customer follow-ups within this many seconds reach the agents as one mail. */
+  AGENT_FOLLOWUP_MAIL_DELAY_SECONDS: int(0, 3600).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

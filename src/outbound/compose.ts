@@ -6,6 +6,7 @@ import type { Db } from '../db/db.js';
 import { formatReference, stripSubjectPrefixes } from '../domain/reference.js';
 import type { ReplyToken } from '../domain/tokens.js';
 import { escapeHtml } from '../infra/escape-html.js';
+import { digestBody, digestFollowupIds } from './followup-digest.js';
 import { formatBytes } from './format.js';
 import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { type Audience, audiencesOf, type Person, type Recipient, resolveRecipients } from './recipients.js';
@@ -381,10 +382,13 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
   const ref = formatReference(config.TICKET_PREFIX, ticket.id);
   const subject = `[${ref}] ${ticket.title}`;
   const requester = byId.get(ticket.requester_id);
+  const digest = digestFollowupIds(p);
   const body =
     row.event === 'ticket.created'
       ? ticket.description
-      : (row.followup_body ?? (row.event === 'ticket.resolved' ? (ticket.solution ?? '') : ''));
+      : digest.length > 1
+        ? await digestBody(db, digest)
+        : (row.followup_body ?? (row.event === 'ticket.resolved' ? (ticket.solution ?? '') : ''));
   return recipients.map((r) => ({
     recipient: r,
     replyToken: r.userId !== null ? { ticketId: ticket.id, userId: r.userId } : null,

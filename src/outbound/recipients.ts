@@ -36,6 +36,10 @@ const isPublic = (f: EventFacts) => !isPrivate(f);
 const statusChanged = (f: EventFacts) => f.payload.fromStatus !== f.payload.toStatus;
 const byCustomer = (f: EventFacts) => isPublic(f) && !f.actorIsStaff;
 const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
+/** The agents' mail about a burst of customer follow-ups (app/agent-followup-mail.ts). */
+const isAgentsDigest = (f: EventFacts) => Array.isArray(f.payload.followupIds);
+/** A customer follow-up whose agents' mail is that digest. */
+const agentsLater = (f: EventFacts) => f.payload.agentsLater === true;
 
 /**
  * Every notification the product sends: event → who gets which template. Applied after this table, in
@@ -45,8 +49,18 @@ const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
 export const RULES: readonly Rule[] = [
   { event: 'ticket.created', to: 'requester', template: 'ticket-created', toActor: true },
   { event: 'ticket.created', to: 'agents', template: 'ticket-new' },
-  { event: 'ticket.followup', to: 'requester', template: 'ticket-followup', when: isPublic },
-  { event: 'ticket.followup', to: 'agents', template: 'ticket-followup', when: byCustomer },
+  {
+    event: 'ticket.followup',
+    to: 'requester',
+    template: 'ticket-followup',
+    when: (f) => isPublic(f) && !isAgentsDigest(f),
+  },
+  {
+    event: 'ticket.followup',
+    to: 'agents',
+    template: 'ticket-followup',
+    when: (f) => byCustomer(f) && !agentsLater(f),
+  },
   {
     event: 'ticket.followup',
     to: 'assignee',
