@@ -53,6 +53,7 @@ export async function addFollowup(
       ? nextStatus('customer_reply', t.status, actor, { hasAssignee: t.assignee_id != null })
       : t.status;
     await trx('tickets').where({ id: t.id }).update({ status, updated_at: new Date() });
+    const source = input.source ?? 'web';
     await recordHistory(trx, {
       ticketId: t.id,
       actorId: by,
@@ -60,9 +61,8 @@ export async function addFollowup(
       fromStatus: t.status,
       toStatus: status,
       followupId,
-      data: { source: input.source ?? 'web' },
+      data: { source },
     });
-    const source = input.source ?? 'web';
     // A customer's public follow-up reaches the agents by a row of its own, shared by a burst (one mail).
     const agentsLater = visibility === 'public' && !isStaff(actor);
     await writeOutbox(trx, [
