@@ -6,4 +6,6 @@ export interface AppContext {
   db: Db;
   catalog: Catalog;
   ticketPrefix: string;
+  /** Customer follow-ups within this window reach the agents as one mail (AGENT_FOLLOWUP_MAIL_DELAY_SECONDS); 0 when unset. */
+  agentFollowupMailDelaySeconds?: number;
 }

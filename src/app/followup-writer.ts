@@ -1,4 +1,5 @@
 import type { Tx } from '../db/db.js';
+import { checkFollowupLength } from '../domain/catalog.js';
 import { storeAttachments, type UploadedFile } from './attachments.js';
 import type { AppContext } from './context.js';
 
@@ -12,7 +13,7 @@ export interface FollowupInput {
   files?: readonly UploadedFile[];
 }
 
-/** Inserts a follow-up and its files; returns the follow-up id. */
+/** Inserts a follow-up and its files (after the length rule); returns the follow-up id. */
 export async function writeFollowup(
   ctx: AppContext,
   trx: Tx,
@@ -23,6 +24,7 @@ export async function writeFollowup(
     visibility: 'public' | 'private';
   },
 ): Promise<number> {
+  checkFollowupLength(ctx.catalog, f.body);
   const [row] = await trx('followups')
     .insert({
       ticket_id: f.ticketId,

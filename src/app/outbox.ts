@@ -26,6 +26,8 @@ export interface OutboxRow {
   ticketId?: number | null;
   actorId?: number | null;
   payload?: Record<string, unknown>;
+  /** The relay leaves the row this long (a mail that waits for others to join it). */
+  delaySeconds?: number;
 }
 
 /** Writes outbox rows inside the caller's transaction; NOTIFY wakes the relay only once the transaction commits. */
@@ -38,6 +40,7 @@ export async function writeOutbox(trx: Tx, rows: readonly OutboxRow[]): Promise<
         ticket_id: r.ticketId ?? null,
         actor_id: r.actorId ?? null,
         payload: JSON.stringify(r.payload ?? {}),
+        not_before: r.delaySeconds ? trx.raw('now() + make_interval(secs => ?)', [r.delaySeconds]) : null,
       })),
     )
     .returning('id');

@@ -98,6 +98,15 @@ export const envSchema = z.object({
   /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */
   METRICS_PORT: int(0, 65535).optional(),
   SHUTDOWN_TIMEOUT_MS: int(1).default(15000),
+  /** A request (headers and body) must arrive within this; slow uploads cannot hold a socket for long. */
+  HTTP_REQUEST_TIMEOUT_MS: int(1000).default(30_000),
+  HTTP_HEADERS_TIMEOUT_MS: int(1000).default(10_000),
+  /** Uploads (multipart forms) read at once per client address. */
+  UPLOADS_PER_IP: int(1).default(4),
+  /** Follow-ups one user may add per minute on the web. */
+  FOLLOWUPS_PER_MINUTE: int(1).default(10),
+  /** Customer follow-ups within this many seconds reach the agents as one mail. */
+  AGENT_FOLLOWUP_MAIL_DELAY_SECONDS: int(0, 3600).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -145,6 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (!e.SECRET && e.NODE_ENV === 'production') {
     throw new ConfigError('invalid configuration: SECRET: required in production (at least 32 characters)');
+  }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      'invalid configuration: HTTP_HEADERS_TIMEOUT_MS: at most HTTP_REQUEST_TIMEOUT_MS (the request includes its headers)',
+    );
   }
   const imapEnabled = Boolean(e.IMAP_HOST && e.IMAP_USER);
   if (e.IMAP_HOST && !e.IMAP_USER)

@@ -153,6 +153,8 @@ export interface OutboxTableRow {
   attempts: number;
   last_error: string | null;
   batch: number | null;
+  /** Not sent before this time: the agents' mail about a burst of follow-ups waits for the rest of the burst. */
+  not_before: Date | null;
 }
 
 export interface DeliveryRow {

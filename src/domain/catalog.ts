@@ -16,6 +16,8 @@ export const catalogSchema = z.object({
   maxAttachmentBytes: z.number().int().positive(),
   maxTitleLength: z.number().int().positive(),
   maxDescriptionLength: z.number().int().positive(),
+  /** Characters of one follow-up (comment, note, solution...), from the web or by mail. */
+  maxFollowupLength: z.number().int().positive().default(20_000),
 });
 export type Catalog = z.infer<typeof catalogSchema>;
 
@@ -40,6 +42,7 @@ export const DEFAULT_CATALOG: Catalog = {
   maxAttachmentBytes: 2 * 1024 * 1024,
   maxTitleLength: 200,
   maxDescriptionLength: 50_000,
+  maxFollowupLength: 20_000,
 };
 
 /** Parses a catalog and checks that it is consistent (the e-mail defaults exist). */
@@ -110,6 +113,16 @@ export function validateDraft(
     fields.description = 'validation.descriptionTooLong';
   if (Object.keys(fields).length > 0) throw new AppError('invalid', 'validation.fixFields', { fields });
   return { type: draft.type, category: draft.category, urgency, serviceId, title, description };
+}
+
+/** Follow-up length rule, shared by web and mail (a ticket's history must stay cheap to show). */
+export function checkFollowupLength(catalog: Catalog, body: string): void {
+  if (body.length > catalog.maxFollowupLength) {
+    throw new AppError('invalid', 'validation.followupTooLong', {
+      fields: { body: 'validation.followupTooLong' },
+      params: { max: catalog.maxFollowupLength },
+    });
+  }
 }
 
 /** Attachment size rule, shared by web and mail. */

@@ -18,8 +18,8 @@ async function readTickets(db: Db): Promise<void> {
   for (const r of rows) ticketsOpen.set({ status: r.status }, r.n);
   const [outbox] = (
     await db.raw(
-      `select count(*)::int as n, coalesce(extract(epoch from now() - min(created_at)), 0)::float as age
-         from outbox where enqueued_at is null`,
+      `select count(*)::int as n, coalesce(extract(epoch from now() - min(coalesce(not_before, created_at))), 0)::float as age
+         from outbox where enqueued_at is null and (not_before is null or not_before <= now())`,
     )
   ).rows as { n: number; age: number }[];
   outboxPending.set(outbox?.n ?? 0);

@@ -1,5 +1,6 @@
 import { approvalToken } from '../app/links.js';
 import { formatReference } from '../domain/reference.js';
+import { digestBody, digestFollowupIds } from './followup-digest.js';
 import { textToHtml } from './html.js';
 import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
 import { bracketed, type FamilyPlanner, type PlanContext, person, str } from './plan.js';
@@ -68,10 +69,13 @@ export const planTicketMails: FamilyPlanner = async (c) => {
   const recipients = resolveRecipients(row.event, { facts, actorId: row.actor_id, resolve });
   const ref = formatReference(config.TICKET_PREFIX, ticket.id);
   const requester = byId.get(ticket.requester_id);
+  const digest = digestFollowupIds(p);
   const body =
     row.event === 'ticket.created'
       ? ticket.description
-      : (row.followup_body ?? (row.event === 'ticket.resolved' ? (ticket.solution ?? '') : ''));
+      : digest.length > 1
+        ? await digestBody(c.db, digest)
+        : (row.followup_body ?? (row.event === 'ticket.resolved' ? (ticket.solution ?? '') : ''));
   const eventStatus =
     str(p.toStatus) || str(p.status) || (row.event === 'ticket.created' ? 'new' : ticket.status);
   // The customer's mails on this ticket: answering the latest keeps the conversation in her mail client.

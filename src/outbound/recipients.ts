@@ -37,6 +37,10 @@ const statusChanged = (f: EventFacts) => f.payload.fromStatus !== f.payload.toSt
 const byCustomer = (f: EventFacts) => isPublic(f) && !f.actorIsStaff;
 const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
 const byMail = (f: EventFacts) => f.payload.source === 'email';
+/** The agents' mail about a burst of customer follow-ups (app/agent-followup-mail.ts). */
+const isAgentsDigest = (f: EventFacts) => Array.isArray(f.payload.followupIds);
+/** A customer follow-up whose agents' mail is that digest. */
+const agentsLater = (f: EventFacts) => f.payload.agentsLater === true;
 
 /**
  * Every notification the product sends: event → who gets which template. Applied after this table, in
@@ -48,8 +52,18 @@ const byMail = (f: EventFacts) => f.payload.source === 'email';
 export const RULES: readonly Rule[] = [
   { event: 'ticket.created', to: 'requester', template: 'ticket-created', toActor: true },
   { event: 'ticket.created', to: 'agents', template: 'ticket-new' },
-  { event: 'ticket.followup', to: 'requester', template: 'ticket-followup', when: isPublic },
-  { event: 'ticket.followup', to: 'agents', template: 'ticket-followup', when: byCustomer },
+  {
+    event: 'ticket.followup',
+    to: 'requester',
+    template: 'ticket-followup',
+    when: (f) => isPublic(f) && !isAgentsDigest(f),
+  },
+  {
+    event: 'ticket.followup',
+    to: 'agents',
+    template: 'ticket-followup',
+    when: (f) => byCustomer(f) && !agentsLater(f),
+  },
   {
     event: 'ticket.followup',
     to: 'assignee',

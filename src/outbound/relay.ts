@@ -23,8 +23,8 @@ export interface OutboxRelay {
 }
 
 /**
- * Marks the rows to enqueue and returns them with their batch: rows without one are split into batches of
- * `rowsPerJob`, each named after its first row. A row keeps its batch when enqueued again; the rows are locked
+ * Marks the rows to enqueue (those due: a row waits until its not_before) and returns them with their batch:
+ * rows without one are split into batches of `rowsPerJob`, each named after its first row. A row keeps its batch when enqueued again; the rows are locked
  * (another relay skips them) while batches are given, so no row is given two.
  */
 const PICK_SQL = `
@@ -32,6 +32,7 @@ with picked as (
   select id, batch from outbox
   where done_at is null
     and (enqueued_at is null or enqueued_at < now() - make_interval(secs => ?))
+    and (not_before is null or not_before <= now())
   order by id
   limit ?
   for update skip locked

@@ -44,7 +44,12 @@ export async function connectServices(config: Config, logger: Logger): Promise<S
     db,
     pg,
     redis,
-    app: { db, catalog: config.catalog, ticketPrefix: config.TICKET_PREFIX },
+    app: {
+      db,
+      catalog: config.catalog,
+      ticketPrefix: config.TICKET_PREFIX,
+      agentFollowupMailDelaySeconds: config.AGENT_FOLLOWUP_MAIL_DELAY_SECONDS,
+    },
     async close() {
       redis.disconnect();
       await Promise.all([db.destroy(), pg.end()]);

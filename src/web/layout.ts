@@ -22,6 +22,13 @@ export type { NavLink };
 export const csrfField = async (ctx: WebContext): Promise<SafeHtml> =>
   html`<input type="hidden" name="_csrf" value="${await csrfToken(ctx)}">`;
 
+/**
+ * `_csrf=<token>` for the action URL of a multipart (upload) form: the server checks it before it reads the
+ * body (upload-gate.ts). Works without JavaScript.
+ */
+export const csrfQuery = async (ctx: WebContext): Promise<string> =>
+  `_csrf=${encodeURIComponent(await csrfToken(ctx))}`;
+
 /** Renders a whole page into the response: header, nav, flash message, main content, footer. */
 export async function renderPage(ctx: WebContext, o: PageOptions): Promise<void> {
   const { t, user, lang, s } = ctx.state;

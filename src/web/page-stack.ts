@@ -6,8 +6,12 @@ import { csrfProtection } from './csrf.js';
 import { notFound } from './errors.js';
 import { requestLanguage } from './request-language.js';
 import { sessionMiddleware } from './session.js';
+import { uploadGate } from './upload-gate.js';
 
-/** Everything a page request goes through before its route (timing is http-metrics.ts): session + user, language, body, CSRF. */
+/**
+ * Everything a page request goes through before its route (timing is http-metrics.ts): session + user,
+ * language, the upload gate (who may send a multipart body, checked before it is read), body, CSRF.
+ */
 export function pageStack(s: Services): Middleware<WebState>[] {
   return [
     async (ctx: WebContext, next: Next) => {
@@ -17,6 +21,7 @@ export function pageStack(s: Services): Middleware<WebState>[] {
     sessionMiddleware,
     requestLanguage,
     notFound,
+    uploadGate(s.config.UPLOADS_PER_IP),
     bodyParser(s.config.catalog.maxAttachmentBytes),
     csrfProtection,
   ];

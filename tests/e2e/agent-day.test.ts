@@ -29,14 +29,13 @@ async function login(page: Page, email: string) {
 }
 
 const submitAction = async (page: Page, action: string, text: string) => {
-  await page.locator(`form[action$="/${action}"]`).evaluate((f) => {
+  // Upload forms carry their CSRF token in the action URL (`.../note?_csrf=...`).
+  const form = page.locator(`form[action$="/${action}"], form[action*="/${action}?"]`);
+  await form.evaluate((f) => {
     f.closest('details')?.setAttribute('open', '');
   });
-  await page.locator(`form[action$="/${action}"] textarea[name="body"]`).fill(text);
-  await Promise.all([
-    page.waitForNavigation(),
-    page.locator(`form[action$="/${action}"] button[type="submit"]`).click(),
-  ]);
+  await form.locator('textarea[name="body"]').fill(text);
+  await Promise.all([page.waitForNavigation(), form.locator('button[type="submit"]').click()]);
 };
 
 const status = (page: Page) => page.locator('.ticket-head .badge').first().textContent();

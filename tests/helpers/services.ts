@@ -16,6 +16,8 @@ export async function useTestServices(t: TestDb, env: Record<string, string> = {
     REDIS_PREFIX: testRedisPrefix(),
     SECRET: 'test-secret-test-secret-test-secret-0123',
     PORT: '0',
+    // Agents' mail about customer follow-ups at once, unless a test is about that window.
+    AGENT_FOLLOWUP_MAIL_DELAY_SECONDS: '0',
     ...env,
   });
   const s = await connectServices(config, createLogger(config.LOG_LEVEL));

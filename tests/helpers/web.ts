@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { afterAll } from 'vitest';
 import type { Services } from '../../src/runtime/services.js';
-import { createWebApp } from '../../src/web/app.js';
+import { createWebServer } from '../../src/web/server.js';
 import { TEST_PASSWORD } from './fixtures.js';
 
 /** A port free right now, for a server whose URL must be known before it starts (PUBLIC_URL of mail links). */
@@ -13,9 +13,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The Koa app of these services on a random (or the given) port, closed after the file. Returns its base URL. */
+/** The web server of these services (with its timeouts) on a random (or the given) port, closed after the file. Returns its base URL. */
 export async function startTestWeb(s: Services, port = 0): Promise<string> {
-  const server = createWebApp(s, { health: {} }).listen(port, '127.0.0.1');
+  const server = createWebServer(s, { health: {} }).listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   afterAll(
     () =>
@@ -41,7 +41,8 @@ export class WebClient {
 
   constructor(readonly base: string) {}
 
-  private cookieHeader(): string {
+  /** The Cookie header this client sends (for raw sockets that act as the same browser). */
+  cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
@@ -80,7 +81,7 @@ export class WebClient {
     });
   }
 
-  /** Posts a multipart form with an optional file. */
+  /** Posts a multipart form with an optional file; the CSRF token goes in the URL, as the upload forms put it. */
   postMultipart(
     path: string,
     fields: Record<string, string>,
@@ -88,10 +89,11 @@ export class WebClient {
     csrf: string | null = this.csrf,
   ): Promise<WebResponse> {
     const fd = new FormData();
-    if (csrf !== null) fd.set('_csrf', csrf);
     for (const [k, v] of Object.entries(fields)) fd.set(k, v);
     if (file) fd.set(file.field, new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
-    return this.send(path, { method: 'POST', body: fd });
+    const url =
+      csrf === null ? path : `${path}${path.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrf)}`;
+    return this.send(url, { method: 'POST', body: fd });
   }
 
   /** Signs in through the login form. */

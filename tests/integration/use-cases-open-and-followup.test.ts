@@ -180,10 +180,20 @@ describe('addFollowup', () => {
     const ev = await t.db('ticket_events').where({ ticket_id: id, kind: 'followup' });
     expect(ev).toHaveLength(1);
     expect(ev[0]).toMatchObject({ followup_id: r.followupId, from_status: 'new', to_status: 'new' });
-    const out = await t.db('outbox').where({ ticket_id: id, event: 'ticket.followup' });
-    expect(out).toHaveLength(1);
+    const out = await t.db('outbox').where({ ticket_id: id, event: 'ticket.followup' }).orderBy('id');
+    expect(out).toHaveLength(2);
     expect(out[0].payload).toEqual({
       followupId: r.followupId,
+      visibility: 'public',
+      fromStatus: 'new',
+      toStatus: 'new',
+      source: 'web',
+      agentsLater: true,
+    });
+    // The agents' mail, a row of its own that the next follow-ups join (outbound-followup-digest.test.ts).
+    expect(out[1].payload).toEqual({
+      followupId: r.followupId,
+      followupIds: [r.followupId],
       visibility: 'public',
       fromStatus: 'new',
       toStatus: 'new',

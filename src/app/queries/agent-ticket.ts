@@ -2,6 +2,7 @@ import type { Db } from '../../db/db.js';
 import { AppError } from '../../domain/errors.js';
 import type { TicketStatus } from '../../domain/ticket-status.js';
 import type { TicketRow } from '../ticket-row.js';
+import { TIMELINE_PAGE_SIZE } from './ticket-timeline.js';
 
 export interface TimelineFollowup {
   kind: 'followup';
@@ -59,19 +60,29 @@ export interface AgentTicketView {
   assignee: { id: number; name: string } | null;
   /** Attachments of the ticket itself (not of a follow-up). */
   attachments: AttachmentInfo[];
-  /** Follow-ups (private notes included) and the status/assignment events, oldest first. */
+  /** One page of follow-ups (private notes included) and status/assignment events, oldest first. */
   timeline: (TimelineFollowup | TimelineEvent)[];
+  /** The `before` cursor of the earlier page; null when the page reaches the start. */
+  earlier: number | null;
   agents: { id: number; name: string }[];
 }
 
 /** Events the timeline already shows through their follow-up. */
 const SHOWN_BY_FOLLOWUP = new Set(['followup', 'note']);
 
-/** Everything an agent sees of one ticket, private notes included. Callers check the actor is staff. */
-export async function agentTicket(db: Db, ticketId: number): Promise<AgentTicketView> {
+/**
+ * Everything an agent sees of one ticket, private notes included, with one page of its history: the newest
+ * TIMELINE_PAGE_SIZE events before `before` (keyset on the event id; the newest when null), each with its
+ * follow-up. Callers check the actor is staff.
+ */
+export async function agentTicket(
+  db: Db,
+  ticketId: number,
+  before: number | null = null,
+): Promise<AgentTicketView> {
   const ticket = await db('tickets').where({ id: ticketId }).first();
   if (!ticket) throw new AppError('not_found', 'errors.ticketNotFound');
-  const [requester, company, services, assignee, attachments, followups, events, agents] = await Promise.all([
+  const [requester, company, services, assignee, events, agents] = await Promise.all([
     db('users')
       .where({ id: ticket.requester_id })
       .first('id', 'name', 'email', 'phone', 'language', 'active', 'bounced_at', 'bounce_reason'),
@@ -83,62 +94,82 @@ export async function agentTicket(db: Db, ticketId: number): Promise<AgentTicket
           .select('id', 'name', 'circuit_id', 'address', 'active')
       : [],
     ticket.assignee_id ? db('users').where({ id: ticket.assignee_id }).first('id', 'name') : null,
-    db('attachments')
-      .where({ ticket_id: ticketId })
-      .orderBy('created_at')
-      .select('id', 'filename', 'content_type as contentType', 'size', 'followup_id as followupId'),
-    db('followups as f')
-      .leftJoin('users as u', 'u.id', 'f.author_id')
-      .where('f.ticket_id', ticketId)
-      .orderBy([{ column: 'f.created_at' }, { column: 'f.id' }])
-      .select('f.*', 'u.name as author_name', 'u.role as author_role'),
     db('ticket_events as e')
       .leftJoin('users as u', 'u.id', 'e.actor_id')
+      .leftJoin('followups as f', 'f.id', 'e.followup_id')
+      .leftJoin('users as fu', 'fu.id', 'f.author_id')
       .where('e.ticket_id', ticketId)
-      .orderBy([{ column: 'e.created_at' }, { column: 'e.id' }])
-      .select('e.*', 'u.name as actor_name'),
+      .modify((q) => {
+        if (before !== null) q.where('e.id', '<', before);
+      })
+      .orderBy('e.id', 'desc')
+      .limit(TIMELINE_PAGE_SIZE + 1)
+      .select(
+        'e.id',
+        'e.kind',
+        'e.from_status',
+        'e.to_status',
+        'e.data',
+        'e.created_at',
+        'u.name as actor_name',
+        'f.id as f_id',
+        'f.kind as f_kind',
+        'f.visibility as f_visibility',
+        'f.body as f_body',
+        'f.source as f_source',
+        'f.author_id as f_author_id',
+        'f.created_at as f_created_at',
+        'fu.name as f_author_name',
+        'fu.role as f_author_role',
+      ) as Promise<Record<string, unknown>[]>,
     db('users')
       .whereIn('role', ['agent', 'admin'])
       .where({ active: true })
       .orderBy('name')
       .select('id', 'name'),
   ]);
-  const files = attachments as AttachmentInfo[];
-  const timeline: (TimelineFollowup | TimelineEvent)[] = [
-    ...followups.map(
-      (f: Record<string, unknown>): TimelineFollowup => ({
+  const page = events.slice(0, TIMELINE_PAGE_SIZE).reverse();
+  const followupIds = page.flatMap((e) => (e.f_id == null ? [] : [e.f_id as number]));
+  const files = (await db('attachments')
+    .where({ ticket_id: ticketId })
+    .where((w) => w.whereNull('followup_id').orWhereIn('followup_id', followupIds))
+    .orderBy('created_at')
+    .select(
+      'id',
+      'filename',
+      'content_type as contentType',
+      'size',
+      'followup_id as followupId',
+    )) as AttachmentInfo[];
+  const timeline: (TimelineFollowup | TimelineEvent)[] = [];
+  for (const e of page) {
+    // A follow-up shows with its event; the event itself too unless it only says "a follow-up was added".
+    if (e.f_id != null)
+      timeline.push({
         kind: 'followup',
-        id: f.id as number,
-        at: f.created_at as Date,
-        followupKind: f.kind as string,
-        visibility: f.visibility as 'public' | 'private',
-        body: f.body as string,
-        source: f.source as 'web' | 'email' | 'system',
-        authorId: (f.author_id as number | null) ?? null,
-        authorName: (f.author_name as string | null) ?? null,
-        authorRole: (f.author_role as string | null) ?? null,
-        attachments: files.filter((a) => a.followupId === f.id),
-      }),
-    ),
-    ...events
-      .filter((e: Record<string, unknown>) => !SHOWN_BY_FOLLOWUP.has(e.kind as string))
-      .map(
-        (e: Record<string, unknown>): TimelineEvent => ({
-          kind: 'event',
-          id: e.id as number,
-          at: e.created_at as Date,
-          event: e.kind as string,
-          fromStatus: (e.from_status as TicketStatus | null) ?? null,
-          toStatus: (e.to_status as TicketStatus | null) ?? null,
-          actorName: (e.actor_name as string | null) ?? null,
-          data: (e.data as Record<string, unknown>) ?? {},
-        }),
-      ),
-  ].sort(
-    (a, b) =>
-      a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? a.id - b.id : a.kind === 'event' ? 1 : -1),
-  );
-  // tickets.requester_id is a foreign key: the requester row exists.
+        id: e.f_id as number,
+        at: e.f_created_at as Date,
+        followupKind: e.f_kind as string,
+        visibility: e.f_visibility as 'public' | 'private',
+        body: e.f_body as string,
+        source: e.f_source as 'web' | 'email' | 'system',
+        authorId: (e.f_author_id as number | null) ?? null,
+        authorName: (e.f_author_name as string | null) ?? null,
+        authorRole: (e.f_author_role as string | null) ?? null,
+        attachments: files.filter((a) => a.followupId === e.f_id),
+      });
+    if (!SHOWN_BY_FOLLOWUP.has(e.kind as string))
+      timeline.push({
+        kind: 'event',
+        id: e.id as number,
+        at: e.created_at as Date,
+        event: e.kind as string,
+        fromStatus: (e.from_status as TicketStatus | null) ?? null,
+        toStatus: (e.to_status as TicketStatus | null) ?? null,
+        actorName: (e.actor_name as string | null) ?? null,
+        data: (e.data as Record<string, unknown>) ?? {},
+      });
+  }
   return {
     ticket,
     requester: requester!,
@@ -147,6 +178,7 @@ export async function agentTicket(db: Db, ticketId: number): Promise<AgentTicket
     assignee: assignee ?? null,
     attachments: files.filter((a) => a.followupId === null),
     timeline,
+    earlier: events.length > TIMELINE_PAGE_SIZE ? ((page[0]?.id as number | undefined) ?? null) : null,
     agents,
   };
 }

@@ -81,47 +81,73 @@ export interface TimelineEntry {
   files: TimelineFile[];
 }
 
+/** History entries shown per page: the newest first, then "show earlier" pages back (keyset on the event id). */
+export const TIMELINE_PAGE_SIZE = 50;
+
+export interface TimelinePage<E> {
+  /** The page's entries, oldest first. */
+  entries: E[];
+  /** The `before` cursor of the earlier page; null when this page reaches the start. */
+  earlier: number | null;
+}
+
+/** A `before` cursor from a query string: a positive event id, or null (the newest page). */
+export function timelineCursor(raw: unknown): number | null {
+  return typeof raw === 'string' && /^\d{1,15}$/.test(raw) && Number(raw) > 0 ? Number(raw) : null;
+}
+
 /**
- * The public history of a ticket, oldest first: events with their follow-ups (both sides) and files.
- * Private notes and their files never appear. The caller has checked the viewer may see the ticket.
+ * One page of the public history of a ticket: the newest TIMELINE_PAGE_SIZE events before `before` (all when
+ * null), with their follow-ups (both sides) and files. Private notes and their files never appear. The caller
+ * has checked the viewer may see the ticket.
  */
 export async function ticketTimeline(
   db: Db,
   ticketId: number,
-): Promise<{ entries: TimelineEntry[]; ticketFiles: TimelineFile[] }> {
-  const [events, files] = await Promise.all([
-    db('ticket_events as e')
-      .leftJoin('followups as f', 'f.id', 'e.followup_id')
-      .leftJoin('users as u', 'u.id', 'e.actor_id')
-      .where('e.ticket_id', ticketId)
-      .whereNot('e.kind', 'note')
-      .where((w) => w.whereNull('e.followup_id').orWhere('f.visibility', 'public'))
-      .orderBy([{ column: 'e.created_at' }, { column: 'e.id' }])
-      .select(
-        'e.id',
-        'e.kind',
-        'e.from_status',
-        'e.to_status',
-        'e.created_at',
-        'e.followup_id',
-        'u.name as actor_name',
-        'u.role as actor_role',
-        'f.kind as followup_kind',
-        'f.body',
-        'f.source',
-      ),
-    db('attachments as a')
-      .leftJoin('followups as f', 'f.id', 'a.followup_id')
-      .where('a.ticket_id', ticketId)
-      .where((w) => w.whereNull('a.followup_id').orWhere('f.visibility', 'public'))
-      .orderBy('a.created_at')
-      .select('a.id', 'a.filename', 'a.size', 'a.followup_id'),
-  ]);
+  before: number | null = null,
+): Promise<TimelinePage<TimelineEntry> & { ticketFiles: TimelineFile[] }> {
+  const events = (await db('ticket_events as e')
+    .leftJoin('followups as f', 'f.id', 'e.followup_id')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .where('e.ticket_id', ticketId)
+    .modify((q) => {
+      if (before !== null) q.where('e.id', '<', before);
+    })
+    .whereNot('e.kind', 'note')
+    .where((w) => w.whereNull('e.followup_id').orWhere('f.visibility', 'public'))
+    .orderBy('e.id', 'desc')
+    .limit(TIMELINE_PAGE_SIZE + 1)
+    .select(
+      'e.id',
+      'e.kind',
+      'e.from_status',
+      'e.to_status',
+      'e.created_at',
+      'e.followup_id',
+      'u.name as actor_name',
+      'u.role as actor_role',
+      'f.kind as followup_kind',
+      'f.body',
+      'f.source',
+    )) as (Omit<TimelineEntry, 'files'> & { followup_id: number | null })[];
+  const more = events.length > TIMELINE_PAGE_SIZE;
+  const page = events.slice(0, TIMELINE_PAGE_SIZE).reverse();
+  const followupIds = page.flatMap((e) => (e.followup_id ? [e.followup_id] : []));
+  const files = (await db('attachments as a')
+    .where('a.ticket_id', ticketId)
+    .where((w) => w.whereNull('a.followup_id').orWhereIn('a.followup_id', followupIds))
+    .orderBy('a.created_at')
+    .select('a.id', 'a.filename', 'a.size', 'a.followup_id')) as TimelineFile[];
   const byFollowup = new Map<number, TimelineFile[]>();
-  for (const f of files as TimelineFile[])
+  for (const f of files)
     if (f.followup_id !== null) byFollowup.set(f.followup_id, [...(byFollowup.get(f.followup_id) ?? []), f]);
-  const entries = (events as (Omit<TimelineEntry, 'files'> & { followup_id: number | null })[]).map(
-    ({ followup_id, ...e }) => ({ ...e, files: followup_id ? (byFollowup.get(followup_id) ?? []) : [] }),
-  );
-  return { entries, ticketFiles: (files as TimelineFile[]).filter((f) => f.followup_id === null) };
+  const entries = page.map(({ followup_id, ...e }) => ({
+    ...e,
+    files: followup_id ? (byFollowup.get(followup_id) ?? []) : [],
+  }));
+  return {
+    entries,
+    earlier: more ? (page[0]?.id ?? null) : null,
+    ticketFiles: files.filter((f) => f.followup_id === null),
+  };
 }

@@ -2,6 +2,7 @@ import { AppError } from '../../domain/errors.js';
 import { canSeePrivateNotes } from '../../domain/permissions.js';
 import { type Actor, acceptsFollowups, isStaff, nextStatus } from '../../domain/ticket-status.js';
 import { actorId } from '../actor.js';
+import { notifyAgentsOfFollowup } from '../agent-followup-mail.js';
 import type { AppContext } from '../context.js';
 import { type FollowupInput, writeFollowup } from '../followup-writer.js';
 import { recordHistory } from '../history.js';
@@ -52,6 +53,7 @@ export async function addFollowup(
       ? nextStatus('customer_reply', t.status, actor, { hasAssignee: t.assignee_id != null })
       : t.status;
     await trx('tickets').where({ id: t.id }).update({ status, updated_at: new Date() });
+    const source = input.source ?? 'web';
     await recordHistory(trx, {
       ticketId: t.id,
       actorId: by,
@@ -59,8 +61,10 @@ export async function addFollowup(
       fromStatus: t.status,
       toStatus: status,
       followupId,
-      data: { source: input.source ?? 'web' },
+      data: { source },
     });
+    // A customer's public follow-up reaches the agents by a row of its own, shared by a burst (one mail).
+    const agentsLater = visibility === 'public' && !isStaff(actor);
     await writeOutbox(trx, [
       {
         event: 'ticket.followup',
@@ -71,11 +75,21 @@ export async function addFollowup(
           visibility,
           fromStatus: t.status,
           toStatus: status,
-          source: input.source ?? 'web',
+          source,
           ...(input.alreadySent ? { alreadySent: true } : {}),
+          ...(agentsLater ? { agentsLater: true } : {}),
         },
       },
     ]);
+    if (agentsLater)
+      await notifyAgentsOfFollowup(ctx, trx, {
+        ticketId: t.id,
+        followupId,
+        actorId: by,
+        fromStatus: t.status,
+        toStatus: status,
+        source,
+      });
     return { followupId, status };
   });
 }

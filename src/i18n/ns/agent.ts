@@ -56,6 +56,9 @@ export const agent = {
       privateNote: 'Nota privada',
       system: 'Sistema',
       byEmail: 'por correo',
+      // web-limits
+      showEarlier: 'Ver entradas anteriores',
+      showLatest: 'Volver a las más recientes',
     },
     followupKind: {
       comment: 'Seguimiento',
@@ -303,6 +306,9 @@ export const agent = {
       privateNote: 'Private note',
       system: 'System',
       byEmail: 'by email',
+      // web-limits
+      showEarlier: 'Show earlier entries',
+      showLatest: 'Back to the latest',
     },
     followupKind: {
       comment: 'Follow-up',
@@ -551,6 +557,9 @@ export const agent = {
       privateNote: 'Note privée',
       system: 'Système',
       byEmail: 'par e-mail',
+      // web-limits
+      showEarlier: 'Voir les entrées précédentes',
+      showLatest: 'Revenir aux plus récentes',
     },
     followupKind: {
       comment: 'Suivi',

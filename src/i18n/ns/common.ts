@@ -49,6 +49,10 @@ export const common = {
       passwordNeedsLetterAndDigit: 'La contraseña debe tener letras y números.',
       // portal-pages
       relatedTicketInvalid: 'Ese ticket no existe o no es suyo.',
+      // web-limits
+      followupTooLong: 'El texto es demasiado largo: como máximo {{max}} caracteres.',
+      followupRateLimited:
+        'Ha enviado muchos seguimientos en poco tiempo. Espere {{seconds}} segundos y vuelva a enviarlo: su texto sigue aquí.',
     },
     errors: {
       ticketNotFound: 'No encontramos ese ticket.',
@@ -107,6 +111,10 @@ export const common = {
       passwordNeedsLetterAndDigit: 'The password needs letters and digits.',
       // portal-pages
       relatedTicketInvalid: 'That ticket does not exist or is not yours.',
+      // web-limits
+      followupTooLong: 'The text is too long: {{max}} characters at most.',
+      followupRateLimited:
+        'You have sent many follow-ups in a short time. Wait {{seconds}} seconds and send it again: your text is still here.',
     },
     errors: {
       ticketNotFound: 'We could not find that ticket.',
@@ -165,6 +173,10 @@ export const common = {
       passwordNeedsLetterAndDigit: 'Le mot de passe doit contenir des lettres et des chiffres.',
       // portal-pages
       relatedTicketInvalid: 'Ce ticket n’existe pas ou ne vous appartient pas.',
+      // web-limits
+      followupTooLong: 'Le texte est trop long : {{max}} caractères au maximum.',
+      followupRateLimited:
+        'Vous avez envoyé beaucoup de suivis en peu de temps. Attendez {{seconds}} secondes et renvoyez-le : votre texte est toujours là.',
     },
     errors: {
       ticketNotFound: 'Ticket introuvable.',

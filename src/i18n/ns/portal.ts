@@ -175,6 +175,9 @@ export const portal = {
       openRelated: 'Abrir un ticket relacionado',
       openRelatedIntro:
         '¿Vuelve a ocurrir o tiene otra consulta sobre esto? Abra un ticket nuevo relacionado con este.',
+      // web-limits
+      showEarlier: 'Ver entradas anteriores',
+      showLatest: 'Volver a las más recientes',
     },
     approval: {
       notResolved: 'Este ticket ya no espera su aprobación (estado: {{status}}).',
@@ -208,6 +211,9 @@ export const portal = {
       tooLarge: 'El envío es demasiado grande.',
       internal: 'Ha ocurrido un error. Inténtelo de nuevo en unos minutos.',
       backHome: 'Volver al inicio',
+      // web-limits
+      tooManyUploads:
+        'Ya hay varios envíos de archivos en curso desde su conexión. Espere a que terminen e inténtelo de nuevo.',
     },
   },
   en: {
@@ -380,6 +386,9 @@ export const portal = {
       openRelated: 'Open a related ticket',
       openRelatedIntro:
         'Has it happened again, or do you have another question about it? Open a new ticket linked to this one.',
+      // web-limits
+      showEarlier: 'Show earlier entries',
+      showLatest: 'Back to the latest',
     },
     approval: {
       notResolved: 'This ticket no longer waits for your approval (status: {{status}}).',
@@ -413,6 +422,9 @@ export const portal = {
       tooLarge: 'The upload is too large.',
       internal: 'An error occurred. Please try again in a few minutes.',
       backHome: 'Back to the start page',
+      // web-limits
+      tooManyUploads:
+        'Several file uploads are already in progress from your connection. Wait for them to finish and try again.',
     },
   },
   fr: {
@@ -587,6 +599,9 @@ export const portal = {
       openRelated: 'Ouvrir un ticket lié',
       openRelatedIntro:
         'Le problème revient, ou vous avez une autre question à ce sujet ? Ouvrez un nouveau ticket lié à celui-ci.',
+      // web-limits
+      showEarlier: 'Voir les entrées précédentes',
+      showLatest: 'Revenir aux plus récentes',
     },
     approval: {
       notResolved: 'Ce ticket n’attend plus votre approbation (état : {{status}}).',
@@ -621,6 +636,9 @@ export const portal = {
       tooLarge: 'L’envoi est trop volumineux.',
       internal: 'Une erreur est survenue. Réessayez dans quelques minutes.',
       backHome: 'Retour à l’accueil',
+      // web-limits
+      tooManyUploads:
+        'Plusieurs envois de fichiers sont déjà en cours depuis votre connexion. Attendez qu’ils se terminent et réessayez.',
     },
   },
 };

@@ -8,7 +8,7 @@ import { field, uploadedFile } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
 import { emptyForm, errorSummary, type FormState, formFromError, selectField } from '../forms.js';
 import { html } from '../html.js';
-import { csrfField } from '../layout.js';
+import { csrfQuery } from '../layout.js';
 import { setFlash } from '../session.js';
 import { userForm } from './customers-pages.js';
 import { adminOnly, staffActor } from './guard.js';
@@ -48,7 +48,7 @@ async function renderImportForm(ctx: WebContext, form: FormState, status = 200) 
     status,
     body: html`<h1>${t('agent:import.title')}</h1>
 <section class="card"><p class="lead">${t('agent:import.intro')}</p>
-<form method="post" action="/agent/admin/import" enctype="multipart/form-data" novalidate>${await csrfField(ctx)}${errorSummary(t, form)}
+<form method="post" action="/agent/admin/import?${await csrfQuery(ctx)}" enctype="multipart/form-data" novalidate>${errorSummary(t, form)}
 ${selectField(t, form, {
   name: 'kind',
   label: t('agent:import.kind'),

@@ -5,7 +5,7 @@ import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, selectField, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
 import { icon } from '../icons.js';
-import { csrfField } from '../layout.js';
+import { csrfField, csrfQuery } from '../layout.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
 
@@ -53,12 +53,15 @@ export async function renderAgentTicket(
   v: AgentTicketView,
   forms: ActionForms = {},
   status = 200,
+  /** The history page shown: events before this id (null: the newest). */
+  before: number | null = null,
 ): Promise<void> {
   const { t, s, actor, user } = ctx.state;
   const tk = v.ticket;
   const { catalog } = s.config;
   const max = catalog.maxAttachmentBytes;
   const csrf = await csrfField(ctx);
+  const uploadCsrf = await csrfQuery(ctx);
   const can = (a: Parameters<typeof canTransition>[0]) =>
     actor ? canTransition(a, tk.status, actor, { hasAssignee: tk.assignee_id != null }) : false;
   const open = tk.status !== 'closed';
@@ -73,7 +76,7 @@ export async function renderAgentTicket(
     extraClass = '',
   ) =>
     html`<details class="${extraClass}"${isOpen(a)}><summary>${label}</summary>
-<form method="post" action="${post(a)}" enctype="multipart/form-data" novalidate>${csrf}
+<form method="post" action="${post(a)}?${uploadCsrf}" enctype="multipart/form-data" novalidate>
 ${errorSummary(t, f(a))}
 ${textArea(t, f(a), { name: 'body', label: t(`agent:actions.${a}Label`), required: true, rows: 5 })}
 ${
@@ -221,12 +224,14 @@ ${fileList(tk.id, v.attachments)}
 ${tk.solution ? html`<div class="solution card"><h2>${t('agent:ticket.solution')}</h2><div class="solution-text">${multiline(tk.solution)}</div></div>` : ''}
 </div>`;
 
-  const timeline = html`<section aria-labelledby="tl-title"><h2 id="tl-title">${t('agent:ticket.timeline')}</h2>
+  const timeline = html`<section aria-labelledby="tl-title" id="timeline"><h2 id="tl-title">${t('agent:ticket.timeline')}</h2>
+${v.earlier !== null ? html`<p class="timeline-more"><a href="/agent/tickets/${tk.id}?before=${v.earlier}#timeline">${t('agent:ticket.showEarlier')}</a></p>` : ''}
 ${
   v.timeline.length
     ? html`<ol class="timeline">${v.timeline.map((e) => (e.kind === 'followup' ? followupItem(ctx, v, e) : eventItem(ctx, e)))}</ol>`
     : html`<p class="empty">${t('agent:ticket.noFollowups')}</p>`
-}</section>`;
+}
+${before !== null ? html`<p class="timeline-more"><a href="/agent/tickets/${tk.id}#timeline">${t('agent:ticket.showLatest')}</a></p>` : ''}</section>`;
 
   await agentPage(ctx, {
     title: `${ref(ctx, tk.id)} ${tk.title}`,

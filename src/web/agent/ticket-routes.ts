@@ -2,12 +2,15 @@ import type Router from '@koa/router';
 import { updateTicketClassification } from '../../app/agent/update-ticket.js';
 import { safeFilename } from '../../app/attachments.js';
 import { agentAttachment, agentTicket } from '../../app/queries/agent-ticket.js';
+import { timelineCursor } from '../../app/queries/ticket-timeline.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { assign, close, reopen, resolve, setPending } from '../../app/tickets/lifecycle.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { field, uploadedFile } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
+import { HTTP_STATUS } from '../errors.js';
+import { withFollowupLimit } from '../followup-limit.js';
 import { formFromError } from '../forms.js';
 import { setFlash } from '../session.js';
 import { idParam, intParam, staffActor, staffOnly } from './guard.js';
@@ -35,20 +38,18 @@ const files = async (ctx: WebContext) => {
 /** Every action goes through its use case; the flash names what happened. */
 const ACTIONS: Record<TicketAction, Handler> = {
   reply: async (ctx, actor, id) => {
-    await addFollowup(ctx.state.s.app, actor, {
-      ticketId: id,
-      body: field(ctx, 'body'),
-      files: await files(ctx),
-    });
+    const input = { ticketId: id, body: field(ctx, 'body'), files: await files(ctx) };
+    await withFollowupLimit(ctx, () => addFollowup(ctx.state.s.app, actor, input));
     return 'agent:flash.replied';
   },
   note: async (ctx, actor, id) => {
-    await addFollowup(ctx.state.s.app, actor, {
+    const input = {
       ticketId: id,
       body: field(ctx, 'body'),
       files: await files(ctx),
-      visibility: 'private',
-    });
+      visibility: 'private' as const,
+    };
+    await withFollowupLimit(ctx, () => addFollowup(ctx.state.s.app, actor, input));
     return 'agent:flash.noted';
   },
   ask: async (ctx, actor, id) => {
@@ -90,7 +91,9 @@ const ACTIONS: Record<TicketAction, Handler> = {
 
 export function mountTicket(r: Router<WebState>): void {
   r.get('/agent/tickets/:id', staffOnly, async (ctx) => {
-    await renderAgentTicket(ctx, await agentTicket(ctx.state.s.db, idParam(ctx.params.id)));
+    const before = timelineCursor(ctx.query.before);
+    const view = await agentTicket(ctx.state.s.db, idParam(ctx.params.id), before);
+    await renderAgentTicket(ctx, view, {}, 200, before);
   });
 
   r.get('/agent/tickets/:id/attachments/:attachmentId', staffOnly, async (ctx) => {
@@ -117,10 +120,11 @@ export function mountTicket(r: Router<WebState>): void {
         ctx.status = 303;
       } catch (err) {
         // A form the user can fix comes back with what was typed; anything else is an error page.
-        if (!isAppError(err) || !['invalid', 'too_large', 'conflict'].includes(err.code)) throw err;
+        if (!isAppError(err) || !['invalid', 'too_large', 'conflict', 'rate_limited'].includes(err.code))
+          throw err;
         const values = Object.fromEntries(FIELDS[action].map((k) => [k, field(ctx, k)]));
         const view = await agentTicket(ctx.state.s.db, id);
-        const status = err.code === 'invalid' ? 422 : err.code === 'too_large' ? 413 : 409;
+        const status = HTTP_STATUS[err.code];
         await renderAgentTicket(ctx, view, { [action]: formFromError(err, values) }, status);
       }
     });

@@ -19,7 +19,7 @@ import {
   textField,
 } from '../forms.js';
 import { html } from '../html.js';
-import { csrfField, renderPage } from '../layout.js';
+import { csrfQuery, renderPage } from '../layout.js';
 import { setFlash } from '../session.js';
 import { reference } from './format.js';
 import { viewerOf } from './ticket-list-routes.js';
@@ -83,8 +83,7 @@ async function newTicketPage(
   <p class="lead">${t('portal:ticketForm.intro')}</p>
   ${related ? html`<p class="notice info">${t('portal:ticketForm.relatedTo', { reference: reference(ctx, related.id), title: related.title })}</p>` : ''}
   ${errorSummary(t, f)}
-  <form method="post" action="/tickets/new" enctype="multipart/form-data" data-ticket-form novalidate>
-    ${await csrfField(ctx)}
+  <form method="post" action="/tickets/new?${await csrfQuery(ctx)}" enctype="multipart/form-data" data-ticket-form novalidate>
     ${related ? html`<input type="hidden" name="relatedTicketId" value="${related.id}">` : ''}
     ${radioGroup(t, f, {
       name: 'type',

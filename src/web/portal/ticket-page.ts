@@ -7,7 +7,7 @@ import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
 import { icon } from '../icons.js';
-import { csrfField, renderPage } from '../layout.js';
+import { csrfField, csrfQuery, renderPage } from '../layout.js';
 import { dateTime, reference, size, statusBadge } from './format.js';
 import { viewerOf } from './ticket-list-routes.js';
 
@@ -16,6 +16,8 @@ export interface TicketPageForms {
   followup?: FormState;
   approval?: FormState;
   status?: number;
+  /** The history page: events before this id (the newest page when absent). */
+  before?: number | null;
 }
 
 function files(ticketId: number, list: TimelineFile[]): SafeHtml | '' {
@@ -119,8 +121,7 @@ export async function renderTicketPage(
       ? html`<section class="card" aria-labelledby="fu-title">
   <h2 id="fu-title">${t('portal:ticket.addFollowup')}</h2>
   ${errorSummary(t, ff)}
-  <form method="post" action="/tickets/${ticket.id}/followups" enctype="multipart/form-data" novalidate>
-    ${await csrfField(ctx)}
+  <form method="post" action="/tickets/${ticket.id}/followups?${await csrfQuery(ctx)}" enctype="multipart/form-data" novalidate>
     ${textArea(t, ff, { name: 'body', label: t('portal:ticket.comment'), rows: 6 })}
     ${fileField(t, ff, {
       name: 'document',
@@ -134,8 +135,17 @@ export async function renderTicketPage(
 </section>`
       : html`${errorSummary(t, ff)}<p class="notice info">${t('portal:ticket.closedNoFollowup')}</p>`;
   } else {
-    const { entries, ticketFiles } = await ticketTimeline(s.db, ticket.id);
-    content = html`<ol class="timeline">${entries.map((e) => timelineItem(ctx, ticket, e, ticketFiles))}</ol>`;
+    const before = o.before ?? null;
+    const { entries, ticketFiles, earlier } = await ticketTimeline(s.db, ticket.id, before);
+    content = html`${
+      earlier !== null
+        ? html`<p class="timeline-more"><a href="/tickets/${ticket.id}?before=${earlier}#timeline">${t('portal:ticket.showEarlier')}</a></p>`
+        : ''
+    }<ol class="timeline" id="timeline">${entries.map((e) => timelineItem(ctx, ticket, e, ticketFiles))}</ol>${
+      before !== null
+        ? html`<p class="timeline-more"><a href="/tickets/${ticket.id}#tabs">${t('portal:ticket.showLatest')}</a></p>`
+        : ''
+    }`;
   }
   const tabLink = (name: 'history' | 'followup', label: string) =>
     html`<a href="/tickets/${ticket.id}${name === 'followup' ? '?tab=followup' : ''}#tabs"${tab === name ? html` aria-current="page"` : ''}>${label}</a>`;

@@ -1,12 +1,13 @@
 import type Router from '@koa/router';
 import { customerAttachment } from '../../app/queries/ticket-attachment.js';
-import { type CustomerTicket, customerTicket } from '../../app/queries/ticket-timeline.js';
+import { type CustomerTicket, customerTicket, timelineCursor } from '../../app/queries/ticket-timeline.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { approveSolution, refuseSolution } from '../../app/tickets/lifecycle.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import { requireUser } from '../auth.js';
 import { field, uploadedFile } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
+import { withFollowupLimit } from '../followup-limit.js';
 import { formFromError } from '../forms.js';
 import { setFlash } from '../session.js';
 import { viewerOf } from './ticket-list-routes.js';
@@ -20,8 +21,9 @@ async function loadTicket(ctx: WebContext): Promise<CustomerTicket> {
   return ticket;
 }
 
-const formErrorCodes = new Set(['invalid', 'too_large', 'conflict']);
-const statusOf = (code: string) => (code === 'too_large' ? 413 : code === 'conflict' ? 409 : 422);
+const formErrorCodes = new Set(['invalid', 'too_large', 'conflict', 'rate_limited']);
+const STATUS: Record<string, number> = { too_large: 413, conflict: 409, rate_limited: 429 };
+const statusOf = (code: string) => STATUS[code] ?? 422;
 
 /** `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266 / RFC 5987). */
 export function contentDisposition(name: string): string {
@@ -36,19 +38,24 @@ export function contentDisposition(name: string): string {
 export function mountTicketRoutes(r: Router<WebState>): void {
   r.get('/tickets/:id', requireUser, async (ctx) => {
     const ticket = await loadTicket(ctx);
-    await renderTicketPage(ctx, ticket, { tab: ctx.query.tab === 'followup' ? 'followup' : 'history' });
+    await renderTicketPage(ctx, ticket, {
+      tab: ctx.query.tab === 'followup' ? 'followup' : 'history',
+      before: timelineCursor(ctx.query.before),
+    });
   });
 
   r.post('/tickets/:id/followups', requireUser, async (ctx) => {
     const ticket = await loadTicket(ctx);
     const values = { body: field(ctx, 'body') };
     try {
-      const file = await uploadedFile(ctx, 'document');
-      await addFollowup(ctx.state.s.app, ctx.state.actor!, {
-        ticketId: ticket.id,
-        body: values.body,
-        files: file ? [file] : [],
-        source: 'web',
+      await withFollowupLimit(ctx, async () => {
+        const file = await uploadedFile(ctx, 'document');
+        await addFollowup(ctx.state.s.app, ctx.state.actor!, {
+          ticketId: ticket.id,
+          body: values.body,
+          files: file ? [file] : [],
+          source: 'web',
+        });
       });
     } catch (err) {
       if (isAppError(err) && formErrorCodes.has(err.code))
