@@ -36,6 +36,9 @@ const isPublic = (f: EventFacts) => !isPrivate(f);
 const statusChanged = (f: EventFacts) => f.payload.fromStatus !== f.payload.toStatus;
 const byCustomer = (f: EventFacts) => isPublic(f) && !f.actorIsStaff;
 const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
+/** A customer's mail reply to a resolved ticket: a comment, answered with the approve / refuse buttons. */
+const awaitsDecision = (f: EventFacts) =>
+  byCustomer(f) && f.payload.source === 'email' && f.payload.toStatus === 'resolved';
 
 /**
  * Every notification the product sends: event → who gets which template. Applied after this table, in
@@ -45,6 +48,14 @@ const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
 export const RULES: readonly Rule[] = [
   { event: 'ticket.created', to: 'requester', template: 'ticket-created', toActor: true },
   { event: 'ticket.created', to: 'agents', template: 'ticket-new' },
+  // Before the plain follow-up rule: the requester gets this one mail instead.
+  {
+    event: 'ticket.followup',
+    to: 'requester',
+    template: 'ticket-awaiting-decision',
+    when: awaitsDecision,
+    toActor: true,
+  },
   { event: 'ticket.followup', to: 'requester', template: 'ticket-followup', when: isPublic },
   { event: 'ticket.followup', to: 'agents', template: 'ticket-followup', when: byCustomer },
   {
@@ -90,6 +101,7 @@ export const RULES: readonly Rule[] = [
   { event: 'mail.unknown_sender', to: 'mail-sender', template: 'mail-unknown-sender', toActor: true },
   { event: 'mail.attachment_too_big', to: 'mail-sender', template: 'mail-attachment-too-big', toActor: true },
   { event: 'mail.rejected', to: 'mail-sender', template: 'mail-rejected', toActor: true },
+  { event: 'mail.agent_notice', to: 'mail-sender', template: 'mail-agent-notice', toActor: true },
 ];
 
 export interface Person {

@@ -233,6 +233,10 @@ export const agent = {
         effect_refused: 'No se pudo aplicar',
         rate_limited: 'Demasiados mensajes del remitente',
         'internal error': 'Error interno',
+        // mail-decisions-a
+        agent_not_verified: 'Correo de un técnico sin verificar (ni firma de respuesta ni DMARC)',
+        token_other_sender: 'Firma de respuesta usada por otra dirección',
+        conflicting_commands: 'Órdenes contradictorias en un correo de un técnico',
       },
     },
     errors: {
@@ -482,6 +486,10 @@ export const agent = {
         effect_refused: 'Could not be applied',
         rate_limited: 'Too many messages from the sender',
         'internal error': 'Internal error',
+        // mail-decisions-a
+        agent_not_verified: 'Mail from an agent that could not be verified (no reply signature, no DMARC)',
+        token_other_sender: 'Reply signature used by another address',
+        conflicting_commands: 'Contradicting commands in an agent’s mail',
       },
     },
     errors: {
@@ -733,6 +741,10 @@ export const agent = {
         effect_refused: 'Impossible à appliquer',
         rate_limited: 'Trop de messages de l’expéditeur',
         'internal error': 'Erreur interne',
+        // mail-decisions-a
+        agent_not_verified: 'E-mail d’un agent non vérifié (ni signature de réponse ni DMARC)',
+        token_other_sender: 'Signature de réponse utilisée par une autre adresse',
+        conflicting_commands: 'Commandes contradictoires dans l’e-mail d’un agent',
       },
     },
     errors: {

@@ -101,6 +101,14 @@ export const mail = {
       tooLarge: 'Su mensaje «{{subject}}» supera el tamaño máximo que aceptamos ({{limit}}).',
       next: 'Lo hemos guardado para que nuestro equipo lo revise. Si es urgente, abra un ticket desde el portal.',
     },
+    // mail-decisions-a: answers about mail decisions.
+    awaitingDecision: {
+      intro: 'Hemos añadido su mensaje al ticket {{ref}}:',
+      ask: 'El ticket sigue resuelto: un mensaje no cambia nada por sí solo. ¿La solución resuelve su problema? Apruébela para cerrar el ticket, o recházela para que sigamos trabajando en él.',
+    },
+    solutionReplyRule:
+      'Si responde a este correo, su mensaje se añade al ticket sin cambiar su estado. Para rechazar la solución por correo, empiece su respuesta con «No funciona» o #rechazar.',
+    agentNotice: { intro: 'Sobre su correo «{{subject}}»:' },
   },
   en: {
     gallery: {
@@ -201,6 +209,14 @@ export const mail = {
       tooLarge: 'Your message “{{subject}}” is over the largest size we accept ({{limit}}).',
       next: 'We kept it for our team to review. If it is urgent, open a ticket on the portal.',
     },
+    // mail-decisions-a: answers about mail decisions.
+    awaitingDecision: {
+      intro: 'We have added your message to ticket {{ref}}:',
+      ask: 'The ticket stays resolved: a message changes nothing by itself. Does the solution fix your problem? Approve it to close the ticket, or refuse it so that we keep working on it.',
+    },
+    solutionReplyRule:
+      'If you reply to this email, your message is added to the ticket without changing its status. To refuse the solution by email, start your reply with “Not fixed” or #refuse.',
+    agentNotice: { intro: 'About your email “{{subject}}”:' },
   },
   fr: {
     gallery: {
@@ -303,5 +319,13 @@ export const mail = {
       tooLarge: 'Votre message « {{subject}} » dépasse la taille maximale acceptée ({{limit}}).',
       next: 'Nous l’avons conservé pour examen par notre équipe. En cas d’urgence, ouvrez un ticket sur le portail.',
     },
+    // mail-decisions-a: answers about mail decisions.
+    awaitingDecision: {
+      intro: 'Nous avons ajouté votre message au ticket {{ref}} :',
+      ask: 'Le ticket reste résolu : un message ne change rien à lui seul. La solution règle-t-elle votre problème ? Approuvez-la pour fermer le ticket, ou refusez-la pour que nous continuions à y travailler.',
+    },
+    solutionReplyRule:
+      'Si vous répondez à cet e-mail, votre message est ajouté au ticket sans en changer l’état. Pour refuser la solution par e-mail, commencez votre réponse par « Ne fonctionne pas » ou #refuser.',
+    agentNotice: { intro: 'À propos de votre e-mail « {{subject}} » :' },
   },
 };
