@@ -34,7 +34,8 @@ export interface Rule {
 const isPrivate = (f: EventFacts) => f.payload.visibility === 'private';
 const isPublic = (f: EventFacts) => !isPrivate(f);
 const statusChanged = (f: EventFacts) => f.payload.fromStatus !== f.payload.toStatus;
-const byCustomer = (f: EventFacts) => isPublic(f) && !f.actorIsStaff;
+/** Written by a customer (not by support from the shared mailbox's Sent folder, recorded as the system). */
+const byCustomer = (f: EventFacts) => isPublic(f) && !f.actorIsStaff && f.payload.alreadySent !== true;
 const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
 /** A customer's mail reply to a resolved ticket: a comment, answered with the approve / refuse buttons. */
 const awaitsDecision = (f: EventFacts) =>

@@ -212,7 +212,7 @@ export const mail = {
     // mail-decisions-a: answers about mail decisions.
     awaitingDecision: {
       intro: 'We have added your message to ticket {{ref}}:',
-      ask: 'The ticket stays resolved: a message changes nothing by itself. Does the solution fix your problem? Approve it to close the ticket, or refuse it so that we keep working on it.',
+      ask: 'The ticket stays resolved: a message changes nothing by itself. Does the solution fix your problem? Approve it to close the ticket, or refuse it so that we keep working on your problem.',
     },
     solutionReplyRule:
       'If you reply to this email, your message is added to the ticket without changing its status. To refuse the solution by email, start your reply with “Not fixed” or #refuse.',
