@@ -1,3 +1,4 @@
+import { clearBounceMark } from '../app/accounts/bounces.js';
 import { actorOf } from '../app/actor.js';
 import { canContributeToTicket } from '../domain/permissions.js';
 import { formatReference } from '../domain/reference.js';
@@ -28,8 +29,8 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
 
   const robot = robotKind(m, config.SUPPORT_ADDRESS);
   if (robot) {
-    if (robot.kind === 'bounce') await recordBounce(trx, ctx.raw, m.messageId);
-    return none(effect('ignored', robot.kind, robot.why));
+    const found = robot.kind === 'bounce' ? `: ${await recordBounce(ctx, m.messageId)}` : '';
+    return none(effect('ignored', robot.kind, `${robot.why}${found}`));
   }
   if (sender === config.SUPPORT_ADDRESS.toLowerCase() && ctx.mode === 'inbox')
     return none(effect('ignored', 'loop', 'sent from our own support address'));
@@ -100,9 +101,12 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
         text: replyText(),
       };
     }
+    await clearBounceMark(ctx.app, { userId: user.id });
     return { ...(await agentMail(ctx, m, user, match.ticketId, replyText())), role };
   }
   if (!ownToken && !auth.ok)
     return { effect: effect('held', 'not_authenticated', auth.why), role, text: replyText() };
+  // A person writing from the address proves it works again.
+  await clearBounceMark(ctx.app, { userId: user.id });
   return { ...(await customerMail(ctx, m, user, match, replyText, fullText)), role };
 }

@@ -1,3 +1,4 @@
+import { bounceHolds } from '../app/accounts/bounces.js';
 import type { OutboxEvent } from '../app/outbox.js';
 import type { TemplateName } from './templates.js';
 
@@ -147,7 +148,7 @@ export function resolveRecipients(event: OutboxEvent, a: Audiences): Recipient[]
       if (isPrivate(a.facts) && isCustomerSide(p)) continue;
       if (a.facts.payload.alreadySent === true && rule.to === 'requester' && isCustomerSide(p)) continue;
       seen.add(key);
-      const bounced = p.bouncedAt !== null && !rule.evenIfBounced;
+      const bounced = bounceHolds(p.bouncedAt) && !rule.evenIfBounced;
       out.push({ ...p, template: rule.template, ...(bounced ? { skip: 'bounced' as const } : {}) });
     }
   }

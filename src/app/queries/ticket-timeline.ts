@@ -86,7 +86,8 @@ export async function ticketTimeline(
       .leftJoin('followups as f', 'f.id', 'e.followup_id')
       .leftJoin('users as u', 'u.id', 'e.actor_id')
       .where('e.ticket_id', ticketId)
-      .whereNot('e.kind', 'note')
+      // Notes and bounces of the customer's own address are for staff.
+      .whereNotIn('e.kind', ['note', 'bounced'])
       .where((w) => w.whereNull('e.followup_id').orWhere('f.visibility', 'public'))
       .orderBy([{ column: 'e.created_at' }, { column: 'e.id' }])
       .select(

@@ -77,6 +77,10 @@ export const agent = {
       reopened: 'Reabierto',
       updated: 'Clasificación cambiada',
       autoClose: 'cierre automático',
+      // mail-decisions-a
+      bounced: 'Correo rechazado',
+      bouncedOn:
+        'El correo a {{email}} ha sido rechazado para siempre ({{reason}}): no recibirá más avisos hasta que se corrija.',
     },
     field: { type: 'tipo', category: 'categoría', urgency: 'urgencia', service_id: 'servicio' },
     actions: {
@@ -107,6 +111,9 @@ export const agent = {
     },
     flash: {
       replied: 'Respuesta enviada.',
+      // mail-decisions-a
+      requesterBounced:
+        'Guardado en el ticket, pero el correo del cliente ({{email}}) rebota: no le llegará por correo.',
       noted: 'Nota privada guardada.',
       asked: 'Petición enviada: el ticket espera al cliente.',
       solved: 'Solución enviada: el cliente debe aprobarla.',
@@ -329,6 +336,10 @@ export const agent = {
       reopened: 'Reopened',
       updated: 'Classification changed',
       autoClose: 'automatic closing',
+      // mail-decisions-a
+      bounced: 'Mail bounced',
+      bouncedOn:
+        'Mail to {{email}} was refused for good ({{reason}}): no more notifications reach it until it is fixed.',
     },
     field: { type: 'type', category: 'category', urgency: 'urgency', service_id: 'service' },
     actions: {
@@ -359,6 +370,9 @@ export const agent = {
     },
     flash: {
       replied: 'Reply sent.',
+      // mail-decisions-a
+      requesterBounced:
+        'Saved on the ticket, but mail to the customer ({{email}}) bounces: it will not reach them by email.',
       noted: 'Private note saved.',
       asked: 'Question sent: the ticket waits for the customer.',
       solved: 'Solution sent: the customer is asked to approve it.',
@@ -582,6 +596,10 @@ export const agent = {
       reopened: 'Rouvert',
       updated: 'Classement modifié',
       autoClose: 'clôture automatique',
+      // mail-decisions-a
+      bounced: 'E-mail rejeté',
+      bouncedOn:
+        'Les e-mails vers {{email}} sont rejetés définitivement ({{reason}}) : plus aucune notification ne lui parvient tant que ce n’est pas corrigé.',
     },
     field: { type: 'type', category: 'catégorie', urgency: 'urgence', service_id: 'service' },
     actions: {
@@ -612,6 +630,9 @@ export const agent = {
     },
     flash: {
       replied: 'Réponse envoyée.',
+      // mail-decisions-a
+      requesterBounced:
+        'Enregistré sur le ticket, mais les e-mails au client ({{email}}) sont rejetés : il ne le recevra pas par e-mail.',
       noted: 'Note privée enregistrée.',
       asked: 'Question envoyée : le ticket attend le client.',
       solved: 'Solution envoyée : le client doit l’approuver.',

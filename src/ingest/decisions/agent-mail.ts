@@ -1,3 +1,4 @@
+import { requesterBounce } from '../../app/accounts/bounces.js';
 import { actorOf } from '../../app/actor.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { assign, close, resolve, setPending } from '../../app/tickets/lifecycle.js';
@@ -107,16 +108,25 @@ export async function agentMail(
       text: rest,
     };
   }
+  // The customer will not receive this by mail: the agent hears it now rather than never.
+  const bounced = followupId !== null ? await requesterBounce(ctx.trx, ticketId) : null;
+  const warned = bounced
+    ? await tellAgent(
+        ctx,
+        m,
+        agent,
+        'requester_bounced',
+        { ref, email: bounced.email, date: bounced.bouncedAt.toISOString().slice(0, 10) },
+        ticketId,
+      )
+    : false;
+  const tooBig = await answerTooBig(ctx, m, ticketId, agent);
   return {
     effect: effect(
       'followup',
       commands.length ? 'agent_command' : 'agent_reply',
-      commands.length ? `${listed} on ${ref}` : `agent reply on ${ref}`,
-      {
-        ticketId,
-        followupId,
-        answered: await answerTooBig(ctx, m, ticketId, agent),
-      },
+      `${commands.length ? `${listed} on ${ref}` : `agent reply on ${ref}`}${bounced ? `; the requester's address ${bounced.email} bounces, the agent is told` : ''}`,
+      { ticketId, followupId, answered: warned || tooBig },
     ),
     text: rest,
   };
