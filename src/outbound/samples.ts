@@ -1,6 +1,7 @@
 import { urls } from '../app/links.js';
 import type { Config } from '../config/config.js';
 import { formatReference } from '../domain/reference.js';
+import { translator } from '../i18n/i18n.js';
 import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { mailStrings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
@@ -53,7 +54,14 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     newEmail: 'lucia@nueva-empresa.example',
     confirmUrl: link.confirmEmail('sample-token'),
     originalSubject: 'Fotos del router',
-    reason: 'unreadable',
+    reason:
+      name === 'mail-agent-notice'
+        ? translator(lang)('ingest:agentNotice.effect_refused', {
+            what: '#resolve',
+            ref,
+            why: tr('errors.transitionInvalid'),
+          })
+        : 'unreadable',
     limit: '2 MB',
     files_html: '<ul><li>router-1.jpg (4.2 MB)</li><li>informe.pdf (3.1 MB)</li></ul>',
     files_text: '- router-1.jpg (4.2 MB)\n- informe.pdf (3.1 MB)',
