@@ -11,7 +11,8 @@ export type HistoryKind =
   | 'refused'
   | 'closed'
   | 'reopened'
-  | 'updated';
+  | 'updated'
+  | 'bounced';
 
 export interface HistoryRow {
   ticketId: number;

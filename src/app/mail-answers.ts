@@ -28,6 +28,22 @@ export type MailAnswer =
       };
     }
   | {
+      /** To an agent whose mail was not applied (or applied with a warning): what happened and why. */
+      event: 'mail.agent_notice';
+      payload: {
+        to: string;
+        name: string;
+        subject: string;
+        inReplyTo: string | null;
+        /** The decision's reason code, and its text in the agent's language. */
+        code: string;
+        reason: string;
+        language: string;
+        ticketId: number | null;
+        userId: number;
+      };
+    }
+  | {
       event: 'mail.rejected';
       payload: {
         to: string;
@@ -39,6 +55,9 @@ export type MailAnswer =
     };
 
 export async function answerMailSender(trx: Tx, answer: MailAnswer): Promise<void> {
-  const ticketId = answer.event === 'mail.attachment_too_big' ? answer.payload.ticketId : null;
+  const ticketId =
+    answer.event === 'mail.attachment_too_big' || answer.event === 'mail.agent_notice'
+      ? answer.payload.ticketId
+      : null;
   await writeOutbox(trx, [{ event: answer.event, ticketId, payload: answer.payload }]);
 }

@@ -22,6 +22,11 @@ interface TransitionSpec {
   /** Extra columns to set on the ticket. */
   patch?: (t: TicketRow) => Record<string, unknown>;
   data?: Record<string, unknown>;
+  /**
+   * Also give the ticket to this agent, in the same change (an agent's mail `#pending` + `#assign me`): one
+   * history row more, and no status move of its own, so the customer gets the one mail of the action.
+   */
+  assignTo?: number | null;
 }
 
 /**
@@ -36,7 +41,10 @@ export async function runTransition(
 ): Promise<TransitionResult> {
   return ctx.db.transaction(async (trx) => {
     const t = await lockTicket(trx, ticketId, actor);
-    const patch = spec.patch?.(t) ?? {};
+    const patch = {
+      ...(spec.patch?.(t) ?? {}),
+      ...(spec.assignTo != null ? { assignee_id: spec.assignTo } : {}),
+    };
     const hasAssignee = (patch.assignee_id ?? t.assignee_id) != null;
     const to = nextStatus(spec.action, t.status, actor, { hasAssignee });
     const by = actorId(actor);
@@ -69,6 +77,15 @@ export async function runTransition(
       followupId,
       data: spec.data ?? {},
     });
+    if (spec.assignTo != null && spec.assignTo !== t.assignee_id)
+      await recordHistory(trx, {
+        ticketId,
+        actorId: by,
+        kind: 'assigned',
+        fromStatus: to,
+        toStatus: to,
+        data: { assigneeId: spec.assignTo },
+      });
     await writeOutbox(trx, [
       {
         event: spec.event,

@@ -30,3 +30,14 @@ export function agentCommands(text: string): { commands: AgentCommand[]; rest: s
   }
   return { commands, rest: commands.length ? lines.slice(i).join('\n').trim() : text.trim() };
 }
+
+const WORDS: Record<AgentCommand, Record<'es' | 'en' | 'fr', string>> = {
+  resolve: { es: '#resolver', en: '#resolve', fr: '#résoudre' },
+  pending: { es: '#pendiente', en: '#pending', fr: '#attente' },
+  assign_me: { es: '#asignarme', en: '#assign me', fr: '#assigner moi' },
+  close: { es: '#cerrar', en: '#close', fr: '#fermer' },
+};
+
+/** A command as an agent writes it in their language (for the answers that name it). */
+export const commandWord = (c: AgentCommand, lang: string): string =>
+  WORDS[c][lang === 'en' || lang === 'fr' ? lang : 'es'];

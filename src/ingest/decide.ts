@@ -1,10 +1,15 @@
+import { clearBounceMark } from '../app/accounts/bounces.js';
+import { actorOf } from '../app/actor.js';
+import { canContributeToTicket } from '../domain/permissions.js';
+import { formatReference } from '../domain/reference.js';
 import { agentMail, fromSentFolder } from './decisions/agent-mail.js';
+import { tellAgent } from './decisions/agent-notice.js';
 import { recordBounce } from './decisions/bounce.js';
 import type { DecideContext, Decision } from './decisions/context.js';
 import { customerMail } from './decisions/customer-mail.js';
 import { isStaffRow, lookupsOf } from './decisions/shared.js';
 import { unknownSender } from './decisions/unknown-sender.js';
-import { USER_COLS, type UserRow } from './lookups.js';
+import type { UserRow } from './lookups.js';
 import { matchTicket } from './match.js';
 import { type Effect, effect } from './outcome.js';
 import type { ParsedMail } from './parse.js';
@@ -24,8 +29,8 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
 
   const robot = robotKind(m, config.SUPPORT_ADDRESS);
   if (robot) {
-    if (robot.kind === 'bounce') await recordBounce(trx, ctx.raw, m.messageId);
-    return none(effect('ignored', robot.kind, robot.why));
+    const found = robot.kind === 'bounce' ? `: ${await recordBounce(ctx, m.messageId)}` : '';
+    return none(effect('ignored', robot.kind, `${robot.why}${found}`));
   }
   if (sender === config.SUPPORT_ADDRESS.toLowerCase() && ctx.mode === 'inbox')
     return none(effect('ignored', 'loop', 'sent from our own support address'));
@@ -43,34 +48,65 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
   if (ctx.mode === 'sent')
     return { ...(await fromSentFolder(ctx, m, user, match, replyText())), role: roleOf(user) };
 
+  // The receiving MX's verdict, when one is configured: the only proof of a From address besides a reply token.
   const trusted = config.MAIL_TRUSTED_AUTHSERV_ID;
-  const auth =
+  const mx =
     trusted && !ctx.released
       ? senderAuthenticated(m.headerLines.get('authentication-results') ?? [], trusted, sender)
-      : { ok: true, why: ctx.released ? 'released by an agent' : 'no authentication check configured' };
+      : null;
+  const auth = mx ?? {
+    ok: true,
+    why: ctx.released ? 'released by an agent' : 'no authentication check configured',
+  };
 
-  // A valid reply token speaks for its recipient, whatever address the reply comes from.
-  let author = user;
-  if (match?.token) {
-    const tokenUser: UserRow | undefined = await trx('users')
-      .where({ id: match.token.userId, active: true })
-      .first(USER_COLS);
-    if (tokenUser && (!user || user.id !== tokenUser.id) && !isStaffRow(user)) author = tokenUser;
-  }
-  const role = roleOf(author);
-  const tokenForAuthor = Boolean(match?.token && author && match.token.userId === author.id);
-  if (author && !tokenForAuthor && !auth.ok)
-    return { effect: effect('held', 'not_authenticated', auth.why), role, text: replyText() };
-
-  if (!author) return { ...(await unknownSender(ctx, m, auth.ok ? null : auth.why)), role: 'unknown' };
-  if (isStaffRow(author)) {
-    if (!match)
+  // A reply token speaks for its recipient only: a follow-up is always authored by the real From address.
+  if (match?.token && match.token.userId !== user?.id && !ctx.released) {
+    const ticket: { requester_id: number; company_id: number | null } = await trx('tickets')
+      .where({ id: match.ticketId })
+      .first('requester_id', 'company_id');
+    const owner = { requesterId: ticket.requester_id, companyId: ticket.company_id };
+    if (!user || !canContributeToTicket(actorOf(user), owner))
       return {
-        effect: effect('held', 'agent_without_ticket', 'an agent wrote without naming a ticket'),
+        effect: effect(
+          'held',
+          'token_other_sender',
+          `reply token used by another address: it was sent to user ${match.token.userId}, the mail comes from ${sender}`,
+        ),
+        role: roleOf(user),
+        text: replyText(),
+      };
+  }
+  const role = roleOf(user);
+  const ownToken = Boolean(match?.token && user && match.token.userId === user.id);
+
+  if (!user) return { ...(await unknownSender(ctx, m, auth.ok ? null : auth.why)), role: 'unknown' };
+  if (isStaffRow(user)) {
+    // Agent actions by mail need proof that the agent sent it: their own reply token, or DMARC/DKIM pass seen
+    // by our MX. A From header alone is forged in one line, so without either nothing is applied.
+    if (!ownToken && !mx?.ok && !ctx.released) {
+      const why = mx
+        ? `${mx.why}, and no reply token of this agent`
+        : 'no reply token of this agent, and no authentication check configured (MAIL_TRUSTED_AUTHSERV_ID)';
+      const answered = await tellAgent(ctx, m, user, 'agent_not_verified', {}, match?.ticketId ?? null);
+      return { effect: effect('held', 'agent_not_verified', why, { answered }), role, text: replyText() };
+    }
+    if (!match) {
+      const example = formatReference(config.TICKET_PREFIX, 123);
+      const answered = await tellAgent(ctx, m, user, 'agent_without_ticket', { example }, null);
+      return {
+        effect: effect('held', 'agent_without_ticket', 'an agent wrote without naming a ticket', {
+          answered,
+        }),
         role,
         text: replyText(),
       };
-    return { ...(await agentMail(ctx, m, author, match.ticketId, replyText())), role };
+    }
+    await clearBounceMark(ctx.app, { userId: user.id });
+    return { ...(await agentMail(ctx, m, user, match.ticketId, replyText())), role };
   }
-  return { ...(await customerMail(ctx, m, author, match, replyText, fullText)), role };
+  if (!ownToken && !auth.ok)
+    return { effect: effect('held', 'not_authenticated', auth.why), role, text: replyText() };
+  // A person writing from the address proves it works again.
+  await clearBounceMark(ctx.app, { userId: user.id });
+  return { ...(await customerMail(ctx, m, user, match, replyText, fullText)), role };
 }

@@ -33,19 +33,3 @@ export function robotKind(m: ParsedMail, supportAddress: string): { kind: RobotK
     return { kind: 'list', why: 'mailing list headers' };
   return null;
 }
-
-/** What a delivery report says: the Message-IDs it quotes and the recipients that failed. */
-export function bounceDetails(
-  raw: Buffer,
-  ownId: string | null,
-): { messageIds: string[]; recipients: string[]; diagnostic: string } {
-  const text = raw.subarray(0, 512 * 1024).toString('latin1');
-  const messageIds = [...text.matchAll(/^Message-ID:\s*<([^<>\s]+)>/gim)]
-    .map((x) => x[1] as string)
-    .filter((id) => id !== ownId);
-  const recipients = [
-    ...text.matchAll(/^(?:Final|Original)-Recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)>?/gim),
-  ].map((x) => (x[1] as string).toLowerCase());
-  const diagnostic = /^Diagnostic-Code:\s*(.+)$/im.exec(text)?.[1]?.trim().slice(0, 300) ?? 'delivery failed';
-  return { messageIds, recipients: [...new Set(recipients)], diagnostic };
-}

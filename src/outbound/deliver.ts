@@ -1,3 +1,5 @@
+import { clearBounceMark, markBounced } from '../app/accounts/bounces.js';
+import type { AppContext } from '../app/context.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import type { StatementPool } from '../db/prepared-query.js';
@@ -24,6 +26,23 @@ export interface DeliverDeps {
   logger: Logger;
   templates: Templates;
   transport: MailTransport;
+}
+
+const appOf = (d: DeliverDeps): AppContext => ({
+  db: d.db,
+  catalog: d.config.catalog,
+  ticketPrefix: d.config.TICKET_PREFIX,
+});
+
+/**
+ * A 5xx about the recipient (no such mailbox: enhanced status 5.1.x, or a refused RCPT TO without one), as
+ * opposed to one about us (5.7.x policy on the sender, authentication, message refused at DATA).
+ */
+export function refusesRecipient(err: unknown): boolean {
+  const e = err as { command?: unknown; response?: unknown; responseCode?: unknown; message?: unknown };
+  const enhanced = /\b5\.(\d{1,3})\.\d{1,3}\b/.exec(`${String(e.response ?? '')} ${String(e.message ?? '')}`);
+  if (enhanced) return enhanced[1] === '1';
+  return e.command === 'RCPT TO' && [550, 551, 553].includes(Number(e.responseCode));
 }
 
 const bare = (id: string) => id.replace(/^<|>$/g, '');
@@ -149,14 +168,22 @@ async function deliverOne(
     if (isPermanent(err)) {
       const reason = oneLine(err);
       await settle('failed', reason);
-      if (r.userId !== null) {
-        await d.db('users').where({ id: r.userId }).update({ bounced_at: new Date(), bounce_reason: reason });
+      if (refusesRecipient(err)) {
+        if (r.userId !== null)
+          await markBounced(appOf(d), { email: r.email, reason, ticketId: row.ticket_id });
+        notifications.inc({ event: row.event, result: 'failed' });
+        d.logger.warn(
+          { outboxId: row.id, recipient: r.email, err: reason },
+          'recipient refused by the relay',
+        );
+      } else {
+        // Our relay refused the mail itself (authentication, policy on the sender): the address is not to blame.
+        notifications.inc({ event: row.event, result: 'relay_refused' });
+        d.logger.error(
+          { outboxId: row.id, recipient: r.email, err: reason },
+          'notification refused by the relay for a reason that is not the recipient: check SMTP_URL and the relay',
+        );
       }
-      notifications.inc({ event: row.event, result: 'failed' });
-      d.logger.warn(
-        { outboxId: row.id, recipient: r.email, err: reason },
-        'notification refused by the relay',
-      );
       return false;
     }
     await settle('sending', oneLine(err));
@@ -164,6 +191,8 @@ async function deliverOne(
     throw new TemporaryFailure(oneLine(err));
   }
   notifications.inc({ event: row.event, result: 'sent' });
+  // Accepted again after a mark that expired: the address works.
+  if (r.bouncedAt && r.userId !== null) await clearBounceMark(appOf(d), { userId: r.userId });
   // The confirmation, and for the last mail of a job without failures the outbox row too, in one statement.
   await d.store.confirm({ ...record, message_id: bare(messageId), finish: last });
   return last;

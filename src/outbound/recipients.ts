@@ -1,3 +1,4 @@
+import { bounceHolds } from '../app/accounts/bounces.js';
 import type { OutboxEvent } from '../app/outbox.js';
 import type { TemplateName } from './templates.js';
 
@@ -34,13 +35,17 @@ export interface Rule {
 const isPrivate = (f: EventFacts) => f.payload.visibility === 'private';
 const isPublic = (f: EventFacts) => !isPrivate(f);
 const statusChanged = (f: EventFacts) => f.payload.fromStatus !== f.payload.toStatus;
-const byCustomer = (f: EventFacts) => isPublic(f) && !f.actorIsStaff;
+/** Written by a customer (not by support from the shared mailbox's Sent folder, recorded as the system). */
+const byCustomer = (f: EventFacts) => isPublic(f) && !f.actorIsStaff && f.payload.alreadySent !== true;
 const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
 const byMail = (f: EventFacts) => f.payload.source === 'email';
 /** The agents' mail about a burst of customer follow-ups (app/agent-followup-mail.ts). */
 const isAgentsDigest = (f: EventFacts) => Array.isArray(f.payload.followupIds);
 /** A customer follow-up whose agents' mail is that digest. */
 const agentsLater = (f: EventFacts) => f.payload.agentsLater === true;
+/** A customer's mail reply to a resolved ticket: a comment, answered with the approve / refuse buttons. */
+const awaitsDecision = (f: EventFacts) =>
+  byCustomer(f) && f.payload.source === 'email' && f.payload.toStatus === 'resolved';
 
 /**
  * Every notification the product sends: event → who gets which template. Applied after this table, in
@@ -52,6 +57,14 @@ const agentsLater = (f: EventFacts) => f.payload.agentsLater === true;
 export const RULES: readonly Rule[] = [
   { event: 'ticket.created', to: 'requester', template: 'ticket-created', toActor: true },
   { event: 'ticket.created', to: 'agents', template: 'ticket-new' },
+  // Before the plain follow-up rule: the requester gets this one mail instead.
+  {
+    event: 'ticket.followup',
+    to: 'requester',
+    template: 'ticket-awaiting-decision',
+    when: awaitsDecision,
+    toActor: true,
+  },
   {
     event: 'ticket.followup',
     to: 'requester',
@@ -107,6 +120,7 @@ export const RULES: readonly Rule[] = [
   { event: 'mail.unknown_sender', to: 'mail-sender', template: 'mail-unknown-sender', toActor: true },
   { event: 'mail.attachment_too_big', to: 'mail-sender', template: 'mail-attachment-too-big', toActor: true },
   { event: 'mail.rejected', to: 'mail-sender', template: 'mail-rejected', toActor: true },
+  { event: 'mail.agent_notice', to: 'mail-sender', template: 'mail-agent-notice', toActor: true },
 ];
 
 export interface Person {
@@ -153,7 +167,7 @@ export function resolveRecipients(event: OutboxEvent, a: Audiences): Recipient[]
       if (isPrivate(a.facts) && isCustomerSide(p)) continue;
       if (a.facts.payload.alreadySent === true && rule.to === 'requester' && isCustomerSide(p)) continue;
       seen.add(key);
-      const bounced = p.bouncedAt !== null && !rule.evenIfBounced;
+      const bounced = bounceHolds(p.bouncedAt) && !rule.evenIfBounced;
       out.push({ ...p, template: rule.template, ...(bounced ? { skip: 'bounced' as const } : {}) });
     }
   }

@@ -1,7 +1,8 @@
 import { urls } from '../app/links.js';
 import type { Config } from '../config/config.js';
 import { formatReference } from '../domain/reference.js';
-import { textToHtml } from './html.js';
+import { translator } from '../i18n/i18n.js';
+import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { mailStrings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
 import { filesList, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
@@ -101,7 +102,14 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     newEmail: 'lucia@nueva-empresa.example',
     confirmUrl: link.confirmEmail('sample-token'),
     originalSubject: 'Fotos del router',
-    reason: 'unreadable',
+    reason:
+      name === 'mail-agent-notice'
+        ? translator(lang)('ingest:agentNotice.effect_refused', {
+            what: '#resolve',
+            ref,
+            why: tr('errors.transitionInvalid'),
+          })
+        : 'unreadable',
     limit: '2 MB',
     ...(name === 'mail-attachment-too-big'
       ? filesList(

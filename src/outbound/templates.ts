@@ -26,6 +26,8 @@ export const TEMPLATE_NAMES = [
   'mail-unknown-sender',
   'mail-attachment-too-big',
   'mail-rejected',
+  'mail-agent-notice',
+  'ticket-awaiting-decision',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -90,7 +90,7 @@ describe('mailbox watcher on a real Dovecot', () => {
     await waitFor(async () => (await mailboxState(dovecot)).seen === (await mailboxState(dovecot)).all);
   });
 
-  it('adds follow-ups by subject tag, by In-Reply-To and by reply token (from another address)', async () => {
+  it('adds follow-ups by subject tag, by In-Reply-To and by reply token; a token never lends its name', async () => {
     const ticketId = await makeTicket(t.app, customer);
     const ref = formatReference('IZL', ticketId);
     await t.db('deliveries').insert({
@@ -118,11 +118,19 @@ describe('mailbox watcher on a real Dovecot', () => {
         headers: { ...PASS, 'In-Reply-To': '<notif1.x@izardesk.local>' },
       }),
       buildMail({
-        from: 'juan.personal@gmail.example',
+        from: colleague.email,
         to: `support+${token}@izardesk.local`,
         subject: 'Re: sin tag',
         text: 'Por token',
         messageId: '<fu-token@example.test>',
+        headers: PASS,
+      }),
+      buildMail({
+        from: 'juan.personal@gmail.example',
+        to: `support+${token}@izardesk.local`,
+        subject: 'Re: sin tag',
+        text: 'Por token ajeno',
+        messageId: '<fu-token-other@example.test>',
       }),
     ]);
     for (const [id, body] of [
@@ -137,6 +145,15 @@ describe('mailbox watcher on a real Dovecot', () => {
       expect(f.body).toBe(body);
       expect(f!.source).toBe('email');
     }
+    // Forwarded by the customer's colleague: recorded as the colleague's, not the customer's.
+    const byToken = await record('fu-token@example.test');
+    expect(must(await t.db('followups').where({ id: byToken.followup_id! }).first()).author_id).toBe(
+      colleague.id,
+    );
+    // An address with no account holding the customer's token is held, never posted under the customer's name.
+    const other = await record('fu-token-other@example.test');
+    expect(other).toMatchObject({ outcome: 'held', quarantine_state: 'held', ticket_id: null });
+    expect(other.reason).toMatch(/^token_other_sender: reply token used by another address/);
   });
 
   it("treats another company's customer naming a ticket in the subject as a new conversation", async () => {

@@ -113,7 +113,8 @@ export async function ticketTimeline(
     .modify((q) => {
       if (before !== null) q.where('e.id', '<', before);
     })
-    .whereNot('e.kind', 'note')
+    // Notes and bounces of the customer's own address are for staff.
+    .whereNotIn('e.kind', ['note', 'bounced'])
     .where((w) => w.whereNull('e.followup_id').orWhere('f.visibility', 'public'))
     .orderBy('e.id', 'desc')
     .limit(TIMELINE_PAGE_SIZE + 1)

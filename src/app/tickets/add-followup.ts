@@ -19,7 +19,8 @@ export interface AddFollowupInput extends FollowupInput {
 
 /**
  * A comment and/or documents on an open ticket. A customer answering a ticket that waits for them
- * puts it back to work.
+ * puts it back to work; the first public answer of support (web, mail, or the shared mailbox's Sent folder)
+ * takes a new ticket in progress and, when nobody has it, assigns it to the agent who answered.
  */
 export async function addFollowup(
   ctx: AppContext,
@@ -48,11 +49,18 @@ export async function addFollowup(
       kind: visibility === 'private' ? 'note' : 'comment',
       visibility,
     });
-    const answersPending = t.status === 'pending' && !isStaff(actor) && visibility === 'public';
+    const bySupport = isStaff(actor) || input.alreadySent === true;
+    const answersPending = t.status === 'pending' && !bySupport && visibility === 'public';
+    const takesNew = t.status === 'new' && bySupport && visibility === 'public';
+    const assignee = takesNew && t.assignee_id == null && isStaff(actor) ? by : null;
     const status = answersPending
       ? nextStatus('customer_reply', t.status, actor, { hasAssignee: t.assignee_id != null })
-      : t.status;
-    await trx('tickets').where({ id: t.id }).update({ status, updated_at: new Date() });
+      : takesNew
+        ? 'in_progress'
+        : t.status;
+    await trx('tickets')
+      .where({ id: t.id })
+      .update({ status, updated_at: new Date(), ...(assignee !== null ? { assignee_id: assignee } : {}) });
     const source = input.source ?? 'web';
     await recordHistory(trx, {
       ticketId: t.id,
@@ -63,8 +71,17 @@ export async function addFollowup(
       followupId,
       data: { source },
     });
+    if (assignee !== null)
+      await recordHistory(trx, {
+        ticketId: t.id,
+        actorId: by,
+        kind: 'assigned',
+        fromStatus: status,
+        toStatus: status,
+        data: { assigneeId: assignee, firstAnswer: true },
+      });
     // A customer's public follow-up reaches the agents by a row of its own, shared by a burst (one mail).
-    const agentsLater = visibility === 'public' && !isStaff(actor);
+    const agentsLater = visibility === 'public' && !bySupport;
     await writeOutbox(trx, [
       {
         event: 'ticket.followup',

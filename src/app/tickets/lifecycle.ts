@@ -4,9 +4,23 @@ import type { AppContext } from '../context.js';
 import type { FollowupInput } from '../followup-writer.js';
 import { requireText, runTransition, type TransitionResult } from '../transition.js';
 
+/** Options of a status change made together with the agent taking the ticket (mail commands as one intent). */
+export interface TakeOption {
+  assignToActor?: boolean;
+}
+
+const taker = (actor: Actor, o?: TakeOption) => (o?.assignToActor && actor.kind === 'user' ? actor.id : null);
+
 /** Support asks the customer for information: the ticket waits for them. */
-export const setPending = async (ctx: AppContext, actor: Actor, ticketId: number, request: FollowupInput) =>
+export const setPending = async (
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: number,
+  request: FollowupInput,
+  o?: TakeOption,
+) =>
   runTransition(ctx, actor, ticketId, {
+    assignTo: taker(actor, o),
     action: 'set_pending',
     history: 'status_changed',
     event: 'ticket.pending',
@@ -18,9 +32,16 @@ export const setPending = async (ctx: AppContext, actor: Actor, ticketId: number
   });
 
 /** An agent gives the solution; the customer is asked to approve it. */
-export const resolve = async (ctx: AppContext, actor: Actor, ticketId: number, solution: FollowupInput) => {
+export const resolve = async (
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: number,
+  solution: FollowupInput,
+  o?: TakeOption,
+) => {
   const text = requireText(solution.body, 'solution', 'validation.solutionRequired');
   return runTransition(ctx, actor, ticketId, {
+    assignTo: taker(actor, o),
     action: 'resolve',
     history: 'solution',
     event: 'ticket.resolved',
@@ -65,17 +86,23 @@ export const refuseSolution = async (
     patch: () => ({ solution: null, resolved_at: null }),
   });
 
-/** Staff closes a ticket, or the system does (automatic closing of resolved tickets). */
+/** Staff closes a ticket (with an optional last word to the customer), or the system does (auto-closing). */
 export const close = async (
   ctx: AppContext,
   actor: Actor,
   ticketId: number,
-  data: { reason?: string } = {},
+  data: { reason?: string; comment?: FollowupInput } = {},
+  o?: TakeOption,
 ) =>
   runTransition(ctx, actor, ticketId, {
+    assignTo: taker(actor, o),
     action: 'close',
     history: 'closed',
     event: 'ticket.closed',
+    followup:
+      data.comment?.body?.trim() || data.comment?.files?.length
+        ? { ...data.comment, body: data.comment.body.trim(), kind: 'comment' }
+        : null,
     data: data.reason ? { reason: data.reason } : {},
   });
 

@@ -79,6 +79,10 @@ export const agent = {
       reopened: 'Reabierto',
       updated: 'Clasificación cambiada',
       autoClose: 'cierre automático',
+      // mail-decisions-a
+      bounced: 'Correo rechazado',
+      bouncedOn:
+        'El correo a {{email}} ha sido rechazado para siempre ({{reason}}): no recibirá más avisos hasta que se corrija.',
     },
     field: { type: 'tipo', category: 'categoría', urgency: 'urgencia', service_id: 'servicio' },
     actions: {
@@ -109,6 +113,9 @@ export const agent = {
     },
     flash: {
       replied: 'Respuesta enviada.',
+      // mail-decisions-a
+      requesterBounced:
+        'Guardado en el ticket, pero el correo del cliente ({{email}}) rebota: no le llegará por correo.',
       noted: 'Nota privada guardada.',
       asked: 'Petición enviada: el ticket espera al cliente.',
       solved: 'Solución enviada: el cliente debe aprobarla.',
@@ -235,6 +242,10 @@ export const agent = {
         effect_refused: 'No se pudo aplicar',
         rate_limited: 'Demasiados mensajes del remitente',
         'internal error': 'Error interno',
+        // mail-decisions-a
+        agent_not_verified: 'Correo de un técnico sin verificar (ni firma de respuesta ni DMARC)',
+        token_other_sender: 'Firma de respuesta usada por otra dirección',
+        conflicting_commands: 'Órdenes contradictorias en un correo de un técnico',
       },
     },
     errors: {
@@ -329,6 +340,10 @@ export const agent = {
       reopened: 'Reopened',
       updated: 'Classification changed',
       autoClose: 'automatic closing',
+      // mail-decisions-a
+      bounced: 'Mail bounced',
+      bouncedOn:
+        'Mail to {{email}} was refused for good ({{reason}}): no more notifications reach it until it is fixed.',
     },
     field: { type: 'type', category: 'category', urgency: 'urgency', service_id: 'service' },
     actions: {
@@ -359,6 +374,9 @@ export const agent = {
     },
     flash: {
       replied: 'Reply sent.',
+      // mail-decisions-a
+      requesterBounced:
+        'Saved on the ticket, but mail to the customer ({{email}}) bounces: it will not reach them by email.',
       noted: 'Private note saved.',
       asked: 'Question sent: the ticket waits for the customer.',
       solved: 'Solution sent: the customer is asked to approve it.',
@@ -486,6 +504,10 @@ export const agent = {
         effect_refused: 'Could not be applied',
         rate_limited: 'Too many messages from the sender',
         'internal error': 'Internal error',
+        // mail-decisions-a
+        agent_not_verified: 'Mail from an agent that could not be verified (no reply signature, no DMARC)',
+        token_other_sender: 'Reply signature used by another address',
+        conflicting_commands: 'Contradicting commands in an agent’s mail',
       },
     },
     errors: {
@@ -580,6 +602,10 @@ export const agent = {
       reopened: 'Rouvert',
       updated: 'Classement modifié',
       autoClose: 'clôture automatique',
+      // mail-decisions-a
+      bounced: 'E-mail rejeté',
+      bouncedOn:
+        'Les e-mails vers {{email}} sont rejetés définitivement ({{reason}}) : plus aucune notification ne lui parvient tant que ce n’est pas corrigé.',
     },
     field: { type: 'type', category: 'catégorie', urgency: 'urgence', service_id: 'service' },
     actions: {
@@ -610,6 +636,9 @@ export const agent = {
     },
     flash: {
       replied: 'Réponse envoyée.',
+      // mail-decisions-a
+      requesterBounced:
+        'Enregistré sur le ticket, mais les e-mails au client ({{email}}) sont rejetés : il ne le recevra pas par e-mail.',
       noted: 'Note privée enregistrée.',
       asked: 'Question envoyée : le ticket attend le client.',
       solved: 'Solution envoyée : le client doit l’approuver.',
@@ -739,6 +768,10 @@ export const agent = {
         effect_refused: 'Impossible à appliquer',
         rate_limited: 'Trop de messages de l’expéditeur',
         'internal error': 'Erreur interne',
+        // mail-decisions-a
+        agent_not_verified: 'E-mail d’un agent non vérifié (ni signature de réponse ni DMARC)',
+        token_other_sender: 'Signature de réponse utilisée par une autre adresse',
+        conflicting_commands: 'Commandes contradictoires dans l’e-mail d’un agent',
       },
     },
     errors: {

@@ -157,6 +157,14 @@ export const mail = {
       reopened: 'Ha reabierto el ticket {{ref}}.',
     },
     filesIntro: '{{name}} ha añadido documentos al ticket {{ref}}.',
+    // mail-decisions-a: answers about mail decisions.
+    awaitingDecision: {
+      intro: 'Hemos añadido su mensaje al ticket {{ref}}:',
+      ask: 'El ticket sigue resuelto: un mensaje no cambia nada por sí solo. ¿La solución resuelve su problema? Apruébela para cerrar el ticket, o recházela para que sigamos trabajando en él.',
+    },
+    solutionReplyRule:
+      'Si responde a este correo, su mensaje se añade al ticket sin cambiar su estado. Para rechazar la solución por correo, empiece su respuesta con «No funciona» o #rechazar.',
+    agentNotice: { intro: 'Sobre su correo «{{subject}}»:' },
   },
   en: {
     gallery: {
@@ -313,6 +321,14 @@ export const mail = {
       reopened: 'You reopened ticket {{ref}}.',
     },
     filesIntro: '{{name}} added documents to ticket {{ref}}.',
+    // mail-decisions-a: answers about mail decisions.
+    awaitingDecision: {
+      intro: 'We have added your message to ticket {{ref}}:',
+      ask: 'The ticket stays resolved: a message changes nothing by itself. Does the solution fix your problem? Approve it to close the ticket, or refuse it so that we keep working on your problem.',
+    },
+    solutionReplyRule:
+      'If you reply to this email, your message is added to the ticket without changing its status. To refuse the solution by email, start your reply with “Not fixed” or #refuse.',
+    agentNotice: { intro: 'About your email “{{subject}}”:' },
   },
   fr: {
     gallery: {
@@ -471,5 +487,13 @@ export const mail = {
       reopened: 'Vous avez rouvert le ticket {{ref}}.',
     },
     filesIntro: '{{name}} a ajouté des documents au ticket {{ref}}.',
+    // mail-decisions-a: answers about mail decisions.
+    awaitingDecision: {
+      intro: 'Nous avons ajouté votre message au ticket {{ref}} :',
+      ask: 'Le ticket reste résolu : un message ne change rien à lui seul. La solution règle-t-elle votre problème ? Approuvez-la pour fermer le ticket, ou refusez-la pour que nous continuions à y travailler.',
+    },
+    solutionReplyRule:
+      'Si vous répondez à cet e-mail, votre message est ajouté au ticket sans en changer l’état. Pour refuser la solution par e-mail, commencez votre réponse par « Ne fonctionne pas » ou #refuser.',
+    agentNotice: { intro: 'À propos de votre e-mail « {{subject}} » :' },
   },
 };

@@ -1,17 +1,28 @@
+import { requesterBounce } from '../../app/accounts/bounces.js';
 import { actorOf } from '../../app/actor.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { assign, close, resolve, setPending } from '../../app/tickets/lifecycle.js';
+import { isAppError } from '../../domain/errors.js';
 import { formatReference } from '../../domain/reference.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { translator } from '../../i18n/i18n.js';
-import { agentCommands } from '../commands.js';
+import { type AgentCommand, agentCommands, commandWord } from '../commands.js';
 import type { UserRow } from '../lookups.js';
 import type { TicketMatch } from '../match.js';
 import { effect } from '../outcome.js';
 import type { ParsedMail } from '../parse.js';
+import { tellAgent } from './agent-notice.js';
 import type { DecideContext, Outcome } from './context.js';
 import { answerTooBig, attempt, splitFiles } from './shared.js';
 
+const STATUS_COMMANDS: readonly AgentCommand[] = ['resolve', 'pending', 'close'];
+
+/**
+ * An agent's mail on a ticket, applied as one intent: at most one status command (`#resolve`, `#pending`,
+ * `#close`), which carries the text; `#assign me` joins that change instead of moving the status itself, so the
+ * customer gets one mail at most. Without a status command the text is an answer (the first one takes a new
+ * ticket in progress). All of it commits, or nothing does and the agent is told why.
+ */
 export async function agentMail(
   ctx: DecideContext,
   m: ParsedMail,
@@ -22,48 +33,100 @@ export async function agentMail(
   const actor = actorOf(agent);
   const { commands, rest } = agentCommands(reply);
   const t = translator(agent.language);
+  const ref = formatReference(ctx.config.TICKET_PREFIX, ticketId);
   const files = splitFiles(m);
   const base = { source: 'email' as const, inboundMailId: ctx.recordId };
-  let followupId: number | null = null;
-  const writesText = !commands.includes('resolve') && !commands.includes('pending');
-  if (writesText && (rest || files.accepted.length)) {
-    const r = await attempt(() =>
-      addFollowup(ctx.app, actor, { ...base, ticketId, body: rest, files: files.accepted }),
+  const statuses = commands.filter((c) => STATUS_COMMANDS.includes(c));
+  const take = commands.includes('assign_me');
+  const listed = commands.map((c) => commandWord(c, agent.language)).join(' ');
+
+  if (statuses.length > 1) {
+    const words = statuses.map((c) => commandWord(c, agent.language)).join(' + ');
+    const answered = await tellAgent(
+      ctx,
+      m,
+      agent,
+      'conflicting_commands',
+      { ref, commands: words },
+      ticketId,
     );
-    if (!r.ok) return { effect: effect('held', 'effect_refused', r.key), text: rest };
-    followupId = r.value.followupId;
+    return {
+      effect: effect('held', 'conflicting_commands', `${listed} on ${ref}: more than one status command`, {
+        answered,
+      }),
+      text: rest,
+    };
   }
-  for (const c of commands) {
-    const r = await attempt<{ followupId: number | null }>(() => {
-      if (c === 'resolve')
-        return resolve(ctx.app, actor, ticketId, {
-          ...base,
-          body: rest || t('ingest:resolvedByMail'),
-          files: files.accepted,
-        });
-      if (c === 'pending')
-        return setPending(ctx.app, actor, ticketId, {
-          ...base,
-          body: rest || t('ingest:pendingByMail'),
-          files: files.accepted,
-        });
-      if (c === 'assign_me') return assign(ctx.app, actor, ticketId, agent.id);
-      return close(ctx.app, actor, ticketId, { reason: 'email' });
+  const status = statuses[0];
+  let failed: { command: AgentCommand | null; key: string; params: Record<string, string | number> } | null =
+    null;
+  let followupId: number | null = null;
+  try {
+    // One savepoint for the whole intent: a refused step leaves nothing of the others.
+    followupId = await ctx.trx.transaction(async (sp) => {
+      const app = { ...ctx.app, db: sp };
+      let step: AgentCommand | null = null;
+      try {
+        const input = { ...base, body: rest, files: files.accepted };
+        const o = { assignToActor: take };
+        step = status ?? null;
+        if (status === 'resolve')
+          return (
+            await resolve(app, actor, ticketId, { ...input, body: rest || t('ingest:resolvedByMail') }, o)
+          ).followupId;
+        if (status === 'pending')
+          return (
+            await setPending(app, actor, ticketId, { ...input, body: rest || t('ingest:pendingByMail') }, o)
+          ).followupId;
+        if (status === 'close')
+          return (await close(app, actor, ticketId, { reason: 'email', comment: input }, o)).followupId;
+        const id =
+          rest || files.accepted.length
+            ? (await addFollowup(app, actor, { ...input, ticketId })).followupId
+            : null;
+        if (take) {
+          step = 'assign_me';
+          const now = await sp('tickets').where({ id: ticketId }).first('assignee_id');
+          if (now?.assignee_id !== agent.id) await assign(app, actor, ticketId, agent.id);
+        }
+        return id;
+      } catch (err) {
+        if (isAppError(err)) failed = { command: step, key: err.messageKey, params: err.params };
+        throw err;
+      }
     });
-    if (!r.ok) return { effect: effect('held', 'effect_refused', `#${c}: ${r.key}`), text: rest };
-    followupId = r.value.followupId ?? followupId;
+  } catch (err) {
+    if (!failed || !isAppError(err)) throw err;
   }
-  const ref = formatReference(ctx.config.TICKET_PREFIX, ticketId);
+  if (failed) {
+    const f: { command: AgentCommand | null; key: string; params: Record<string, string | number> } = failed;
+    const what = f.command ? commandWord(f.command, agent.language) : t('ingest:agentNotice.yourAnswer');
+    const why = t(f.key, f.params);
+    const answered = await tellAgent(ctx, m, agent, 'effect_refused', { what, ref, why }, ticketId);
+    return {
+      effect: effect('held', 'effect_refused', `${f.command ? `#${f.command}: ` : ''}${f.key}`, { answered }),
+      text: rest,
+    };
+  }
+  // The customer will not receive this by mail: the agent hears it now rather than never.
+  const bounced = followupId !== null ? await requesterBounce(ctx.trx, ticketId) : null;
+  const warned = bounced
+    ? await tellAgent(
+        ctx,
+        m,
+        agent,
+        'requester_bounced',
+        { ref, email: bounced.email, date: bounced.bouncedAt.toISOString().slice(0, 10) },
+        ticketId,
+      )
+    : false;
+  const tooBig = await answerTooBig(ctx, m, ticketId, agent);
   return {
     effect: effect(
       'followup',
       commands.length ? 'agent_command' : 'agent_reply',
-      commands.length ? `${commands.map((c) => `#${c}`).join(' ')} on ${ref}` : `agent reply on ${ref}`,
-      {
-        ticketId,
-        followupId,
-        answered: await answerTooBig(ctx, m, ticketId, agent),
-      },
+      `${commands.length ? `${listed} on ${ref}` : `agent reply on ${ref}`}${bounced ? `; the requester's address ${bounced.email} bounces, the agent is told` : ''}`,
+      { ticketId, followupId, answered: warned || tooBig },
     ),
     text: rest,
   };

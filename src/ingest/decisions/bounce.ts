@@ -1,25 +1,71 @@
-import type { Tx } from '../../db/db.js';
-import { bounceDetails } from '../robots.js';
+import { markBounced } from '../../app/accounts/bounces.js';
+import type { DecideContext } from './context.js';
 
-/** A delivery report about one of our notifications: the delivery and its recipient are marked bounced. */
-export async function recordBounce(trx: Tx, raw: Buffer, ownId: string | null): Promise<void> {
-  const b = bounceDetails(raw, ownId);
-  if (!b.messageIds.length) return;
-  const rows: { id: number; recipient: string; user_id: number | null }[] = await trx('deliveries')
-    .whereIn('message_id', b.messageIds)
-    .select('id', 'recipient', 'user_id');
-  const failed = rows.filter((r) => !b.recipients.length || b.recipients.includes(r.recipient.toLowerCase()));
-  if (!failed.length) return;
-  await trx('deliveries')
-    .whereIn(
-      'id',
-      failed.map((r) => r.id),
-    )
-    .update({ status: 'bounced', error: b.diagnostic });
-  const now = new Date();
-  for (const r of failed) {
-    await trx('users')
-      .whereRaw('lower(email) = ?', [r.recipient.toLowerCase()])
-      .update({ bounced_at: now, bounce_reason: b.diagnostic });
+export interface DsnRecipient {
+  address: string;
+  action: string;
+  status: string;
+  diagnostic: string;
+}
+
+/** Per-recipient blocks of a delivery report (RFC 3464), and the Message-IDs of the messages it is about. */
+export function parseDsn(
+  raw: Buffer,
+  ownId: string | null,
+): { messageIds: string[]; recipients: DsnRecipient[] } {
+  const text = raw
+    .subarray(0, 512 * 1024)
+    .toString('latin1')
+    .replace(/\r\n/g, '\n');
+  const messageIds = [...text.matchAll(/^Message-ID:\s*<([^<>\s]+)>/gim)]
+    .map((x) => x[1] as string)
+    .filter((id) => id !== ownId);
+  const recipients: DsnRecipient[] = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    const address = /^Final-Recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)>?/im.exec(block)?.[1];
+    if (!address) continue;
+    recipients.push({
+      address: address.toLowerCase(),
+      action: /^Action:\s*(\S+)/im.exec(block)?.[1]?.toLowerCase() ?? '',
+      status: /^Status:\s*(\d\.\d{1,3}\.\d{1,3})/im.exec(block)?.[1] ?? '',
+      diagnostic: /^Diagnostic-Code:\s*(.+)$/im.exec(block)?.[1]?.trim().slice(0, 300) ?? '',
+    });
   }
+  return { messageIds, recipients };
+}
+
+/** Only a failure for good marks an address: `Action: failed` with a 5.x.x status (or no status at all). */
+const permanent = (r: DsnRecipient) => r.action === 'failed' && !r.status.startsWith('4');
+
+/**
+ * A delivery report about our notifications. Permanent failures mark the delivery bounced and the address
+ * (through the use case); delays and warnings (`Action: delayed`, 4.x.x) are noted on the delivery and change
+ * nothing else. Returns what was found, for the record's reason.
+ */
+export async function recordBounce(ctx: DecideContext, ownId: string | null): Promise<string> {
+  const { trx } = ctx;
+  const dsn = parseDsn(ctx.raw, ownId);
+  if (!dsn.messageIds.length || !dsn.recipients.length) return 'no per-recipient report about our mail';
+  const rows: { id: number; recipient: string; ticket_id: number | null; status: string }[] = await trx(
+    'deliveries',
+  )
+    .whereIn('message_id', dsn.messageIds)
+    .select('id', 'recipient', 'ticket_id', 'status');
+  const said: string[] = [];
+  for (const row of rows) {
+    const r = dsn.recipients.find((x) => x.address === row.recipient.toLowerCase());
+    if (!r) continue;
+    const what = `${r.action || 'no action'} ${r.status}${r.diagnostic ? ` (${r.diagnostic})` : ''}`.trim();
+    if (permanent(r)) {
+      await trx('deliveries').where({ id: row.id }).update({ status: 'bounced', error: what });
+      await markBounced(ctx.app, { email: row.recipient, reason: what, ticketId: row.ticket_id });
+      said.push(`${row.recipient}: bounced, ${what}`);
+    } else {
+      await trx('deliveries')
+        .where({ id: row.id })
+        .update({ error: `report: ${what}` });
+      said.push(`${row.recipient}: ${what}, ignored`);
+    }
+  }
+  return said.length ? said.join('; ') : 'the report names none of our recipients';
 }

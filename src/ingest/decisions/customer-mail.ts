@@ -1,6 +1,7 @@
 import { actorOf } from '../../app/actor.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { refuseSolution } from '../../app/tickets/lifecycle.js';
+import { isExplicitRefusal } from '../../domain/mail-refusal.js';
 import { canContributeToTicket } from '../../domain/permissions.js';
 import { formatReference } from '../../domain/reference.js';
 import { translator } from '../../i18n/i18n.js';
@@ -41,15 +42,21 @@ export async function customerMail(
         files: files.accepted,
       };
       const ref = formatReference(ctx.config.TICKET_PREFIX, t.id);
-      if (t.status === 'resolved') {
+      // A reply to a solution is a comment (thanks, a question): only an explicit word at its top refuses it.
+      if (t.status === 'resolved' && isExplicitRefusal(reply)) {
         const r = await attempt(() => refuseSolution(ctx.app, actor, t.id, input));
         if (r.ok)
           return {
-            effect: effect('reopen', 'refused_solution', `reply to the resolved ticket ${ref} reopens it`, {
-              ticketId: t.id,
-              followupId: r.value.followupId,
-              answered: await answerTooBig(ctx, m, t.id, user),
-            }),
+            effect: effect(
+              'reopen',
+              'refused_solution',
+              `the reply to the solution of ${ref} starts with a refusal word: the ticket goes back to work`,
+              {
+                ticketId: t.id,
+                followupId: r.value.followupId,
+                answered: await answerTooBig(ctx, m, t.id, user),
+              },
+            ),
             text: reply,
           };
       }
@@ -58,8 +65,10 @@ export async function customerMail(
         return {
           effect: effect(
             'followup',
-            `matched_by_${match.by}`,
-            `follow-up on ${ref} (matched by ${match.by})`,
+            t.status === 'resolved' ? 'solution_comment' : `matched_by_${match.by}`,
+            t.status === 'resolved'
+              ? `comment on the solution of ${ref} (matched by ${match.by}): the ticket stays resolved; the customer is sent the approve and refuse buttons`
+              : `follow-up on ${ref} (matched by ${match.by})`,
             {
               ticketId: t.id,
               followupId: r.value.followupId,

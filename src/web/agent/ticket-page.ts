@@ -45,6 +45,8 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
       .map((k) => t(`agent:field.${k}`, { defaultValue: k }))
       .join(', ')}`;
   if (e.data.reason === 'auto_close') text += ` — ${t('agent:event.autoClose')}`;
+  if (e.event === 'bounced')
+    text = t('agent:event.bouncedOn', { email: e.data.email, reason: e.data.reason });
   return html`<li class="event"><div class="meta">${text} · ${e.actorName ?? t('agent:ticket.system')} · <time datetime="${new Date(e.at).toISOString()}">${when(ctx, e.at)}</time></div></li>`;
 }
 

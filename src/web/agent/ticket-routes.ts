@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { requesterBounce } from '../../app/accounts/bounces.js';
 import { updateTicketClassification } from '../../app/agent/update-ticket.js';
 import { safeFilename } from '../../app/attachments.js';
 import { agentAttachment, agentTicket } from '../../app/queries/agent-ticket.js';
@@ -34,6 +35,9 @@ const files = async (ctx: WebContext) => {
   const f = await uploadedFile(ctx, 'attachment');
   return f ? [f] : [];
 };
+
+/** Actions that mail the customer. */
+const TO_CUSTOMER = new Set<TicketAction>(['reply', 'ask', 'solve']);
 
 /** Every action goes through its use case; the flash names what happened. */
 const ACTIONS: Record<TicketAction, Handler> = {
@@ -115,7 +119,10 @@ export function mountTicket(r: Router<WebState>): void {
       const actor = staffActor(ctx);
       try {
         const flash = await ACTIONS[action](ctx, actor, id);
-        setFlash(ctx, flash);
+        // An answer the customer will not receive by mail: the agent is told so at once.
+        const bounced = TO_CUSTOMER.has(action) ? await requesterBounce(ctx.state.s.db, id) : null;
+        if (bounced) setFlash(ctx, 'agent:flash.requesterBounced', { email: bounced.email });
+        else setFlash(ctx, flash);
         ctx.redirect(`/agent/tickets/${id}`);
         ctx.status = 303;
       } catch (err) {
