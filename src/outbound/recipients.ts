@@ -45,7 +45,7 @@ const isAgentsDigest = (f: EventFacts) => Array.isArray(f.payload.followupIds);
 const agentsLater = (f: EventFacts) => f.payload.agentsLater === true;
 /** A customer's mail reply to a resolved ticket: a comment, answered with the approve / refuse buttons. */
 const awaitsDecision = (f: EventFacts) =>
-  byCustomer(f) && f.payload.source === 'email' && f.payload.toStatus === 'resolved';
+  byCustomer(f) && byMail(f) && f.payload.toStatus === 'resolved' && !isAgentsDigest(f);
 
 /**
  * Every notification the product sends: event → who gets which template. Applied after this table, in

@@ -67,6 +67,8 @@ function subjectLabel(tr: Strings, f: TicketFacts): string {
       return k('closed');
     case 'ticket-reopened':
       return k('reopened');
+    case 'ticket-awaiting-decision':
+      return k('awaitingDecision');
     default:
       return '';
   }

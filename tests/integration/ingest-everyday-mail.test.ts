@@ -64,6 +64,7 @@ describe('replies to a solution (12.2)', { timeout: 60_000 }, () => {
     const mails = await w.sent();
     expect(recipients(mails)).toEqual([agent.email, pedro.email].sort());
     const toPedro = mails.find((m) => toAddress(m) === pedro.email);
+    expect(toPedro?.subject).toMatch(/^\[IZL-\d{6}\] ¿Resuelto\? Apruebe o rechace la solución: /);
     expect(toPedro?.text).toContain('El ticket sigue resuelto');
     expect(html(toPedro)).toMatch(/\/approve\/[^"]+"/);
     expect(html(toPedro)).toContain('?choice=refuse');
@@ -84,9 +85,11 @@ describe('replies to a solution (12.2)', { timeout: 60_000 }, () => {
     expect(rec.outcome).toBe('reopen');
     expect(rec.reason).toMatch(/^refused_solution: /);
     expect(must(await ticket(id)).status).toBe('in_progress');
+    // The agent hears of the refusal; the customer gets the confirmation that her ticket was reopened.
     const mails = await w.sent();
-    expect(recipients(mails)).toEqual([agent.email]);
-    expect(mails[0]?.text).toContain('ha rechazado la solución');
+    expect(recipients(mails)).toEqual([agent.email, pedro.email].sort());
+    expect(mails.find((m) => toAddress(m) === agent.email)?.text).toContain('ha rechazado la solución');
+    expect(mails.find((m) => toAddress(m) === pedro.email)?.subject).toMatch(/^\[IZL-\d{6}\] Reabierto: /);
   });
 });
 

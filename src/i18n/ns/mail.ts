@@ -138,6 +138,7 @@ export const mail = {
       refused: 'Solución rechazada',
       closed: 'Cerrado',
       reopened: 'Reabierto',
+      awaitingDecision: '¿Resuelto? Apruebe o rechace la solución',
     },
     typed: {
       created_incident:
@@ -302,6 +303,7 @@ export const mail = {
       refused: 'Solution refused',
       closed: 'Closed',
       reopened: 'Reopened',
+      awaitingDecision: 'Fixed? Approve or refuse the solution',
     },
     typed: {
       created_incident:
@@ -468,6 +470,7 @@ export const mail = {
       refused: 'Solution refusée',
       closed: 'Clos',
       reopened: 'Rouvert',
+      awaitingDecision: 'Résolu ? Approuvez ou refusez la solution',
     },
     typed: {
       created_incident:
