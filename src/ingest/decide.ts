@@ -20,13 +20,13 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
   const sender = m.from?.address ?? null;
   const fullText = m.text.trim();
   const none = (e: Effect): Decision => ({ effect: e, role: 'unknown', text: fullText });
-  if (!sender) return none(effect('held', 'no_sender', 'the message has no From address'));
-
+  // Robots first: a delivery report often has no usable From ("MAILER-DAEMON", "<>").
   const robot = robotKind(m, config.SUPPORT_ADDRESS);
   if (robot) {
     if (robot.kind === 'bounce') await recordBounce(trx, ctx.raw, m.messageId);
     return none(effect('ignored', robot.kind, robot.why));
   }
+  if (!sender) return none(effect('held', 'no_sender', 'the message has no From address'));
   if (sender === config.SUPPORT_ADDRESS.toLowerCase() && ctx.mode === 'inbox')
     return none(effect('ignored', 'loop', 'sent from our own support address'));
 
