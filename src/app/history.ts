@@ -11,7 +11,9 @@ export type HistoryKind =
   | 'refused'
   | 'closed'
   | 'reopened'
-  | 'updated';
+  | 'updated'
+  /** Another ticket now follows, was merged into, or mentions this one (data: kind, ticketId). */
+  | 'linked';
 
 export interface HistoryRow {
   ticketId: number;

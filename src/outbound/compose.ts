@@ -430,6 +430,7 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
           refuseUrl: approval ? `${link.approve(approval)}?choice=refuse` : '',
           autoCloseDays: config.AUTO_CLOSE_DAYS,
           replyHint: 'replyHint',
+          followsRef: typeof p.follows === 'number' ? formatReference(config.TICKET_PREFIX, p.follows) : '',
         },
       };
     },

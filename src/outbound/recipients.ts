@@ -36,6 +36,7 @@ const isPublic = (f: EventFacts) => !isPrivate(f);
 const statusChanged = (f: EventFacts) => f.payload.fromStatus !== f.payload.toStatus;
 const byCustomer = (f: EventFacts) => isPublic(f) && !f.actorIsStaff;
 const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
+const follows = (f: EventFacts) => typeof f.payload.follows === 'number';
 
 /**
  * Every notification the product sends: event → who gets which template. Applied after this table, in
@@ -43,7 +44,21 @@ const byStaff = (f: EventFacts) => isPublic(f) && f.actorIsStaff;
  * never reach customers, bounced addresses are skipped (and recorded), and each address gets one mail per event.
  */
 export const RULES: readonly Rule[] = [
-  { event: 'ticket.created', to: 'requester', template: 'ticket-created', toActor: true },
+  {
+    event: 'ticket.created',
+    to: 'requester',
+    template: 'ticket-created',
+    toActor: true,
+    when: (f) => !follows(f),
+  },
+  // A reply to a closed ticket opened this one: the requester is told the old one is closed and the new reference.
+  {
+    event: 'ticket.created',
+    to: 'requester',
+    template: 'ticket-created-follows',
+    toActor: true,
+    when: follows,
+  },
   { event: 'ticket.created', to: 'agents', template: 'ticket-new' },
   { event: 'ticket.followup', to: 'requester', template: 'ticket-followup', when: isPublic },
   { event: 'ticket.followup', to: 'agents', template: 'ticket-followup', when: byCustomer },

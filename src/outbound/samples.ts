@@ -48,6 +48,7 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     refuseUrl: `${link.approve('sample-token')}?choice=refuse`,
     autoCloseDays: config.AUTO_CLOSE_DAYS,
     replyHint: name.startsWith('ticket-') ? 'replyHint' : 'noReplyHint',
+    followsRef: formatReference(config.TICKET_PREFIX, 98),
     password: 'Xq7mKp2vRt9wLs',
     resetUrl: link.resetPassword('sample-token'),
     newEmail: 'lucia@nueva-empresa.example',

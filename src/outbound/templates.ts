@@ -10,6 +10,7 @@ import { StartupError } from '../runtime/startup-error.js';
 /** One MJML file per mail in templates/, each filled into templates/_layout.mjml. */
 export const TEMPLATE_NAMES = [
   'ticket-created',
+  'ticket-created-follows',
   'ticket-new',
   'ticket-followup',
   'ticket-pending',

@@ -2,6 +2,7 @@ import type { Db } from '../../db/db.js';
 import { AppError } from '../../domain/errors.js';
 import type { TicketStatus } from '../../domain/ticket-status.js';
 import type { TicketRow } from '../ticket-row.js';
+import { type LinkedTicket, linkedTickets } from './ticket-links.js';
 
 export interface TimelineFollowup {
   kind: 'followup';
@@ -62,6 +63,8 @@ export interface AgentTicketView {
   /** Follow-ups (private notes included) and the status/assignment events, oldest first. */
   timeline: (TimelineFollowup | TimelineEvent)[];
   agents: { id: number; name: string }[];
+  /** Tickets this one follows, was merged into or mentions, and the other way round. */
+  links: LinkedTicket[];
 }
 
 /** Events the timeline already shows through their follow-up. */
@@ -71,38 +74,40 @@ const SHOWN_BY_FOLLOWUP = new Set(['followup', 'note']);
 export async function agentTicket(db: Db, ticketId: number): Promise<AgentTicketView> {
   const ticket: TicketRow | undefined = await db('tickets').where({ id: ticketId }).first();
   if (!ticket) throw new AppError('not_found', 'errors.ticketNotFound');
-  const [requester, company, services, assignee, attachments, followups, events, agents] = await Promise.all([
-    db('users')
-      .where({ id: ticket.requester_id })
-      .first('id', 'name', 'email', 'phone', 'language', 'active', 'bounced_at', 'bounce_reason'),
-    ticket.company_id ? db('companies').where({ id: ticket.company_id }).first('id', 'name', 'code') : null,
-    ticket.company_id
-      ? db('services')
-          .where({ company_id: ticket.company_id })
-          .orderBy('name')
-          .select('id', 'name', 'circuit_id', 'address', 'active')
-      : [],
-    ticket.assignee_id ? db('users').where({ id: ticket.assignee_id }).first('id', 'name') : null,
-    db('attachments')
-      .where({ ticket_id: ticketId })
-      .orderBy('created_at')
-      .select('id', 'filename', 'content_type as contentType', 'size', 'followup_id as followupId'),
-    db('followups as f')
-      .leftJoin('users as u', 'u.id', 'f.author_id')
-      .where('f.ticket_id', ticketId)
-      .orderBy([{ column: 'f.created_at' }, { column: 'f.id' }])
-      .select('f.*', 'u.name as author_name', 'u.role as author_role'),
-    db('ticket_events as e')
-      .leftJoin('users as u', 'u.id', 'e.actor_id')
-      .where('e.ticket_id', ticketId)
-      .orderBy([{ column: 'e.created_at' }, { column: 'e.id' }])
-      .select('e.*', 'u.name as actor_name'),
-    db('users')
-      .whereIn('role', ['agent', 'admin'])
-      .where({ active: true })
-      .orderBy('name')
-      .select('id', 'name'),
-  ]);
+  const [requester, company, services, assignee, attachments, followups, events, agents, links] =
+    await Promise.all([
+      db('users')
+        .where({ id: ticket.requester_id })
+        .first('id', 'name', 'email', 'phone', 'language', 'active', 'bounced_at', 'bounce_reason'),
+      ticket.company_id ? db('companies').where({ id: ticket.company_id }).first('id', 'name', 'code') : null,
+      ticket.company_id
+        ? db('services')
+            .where({ company_id: ticket.company_id })
+            .orderBy('name')
+            .select('id', 'name', 'circuit_id', 'address', 'active')
+        : [],
+      ticket.assignee_id ? db('users').where({ id: ticket.assignee_id }).first('id', 'name') : null,
+      db('attachments')
+        .where({ ticket_id: ticketId })
+        .orderBy('created_at')
+        .select('id', 'filename', 'content_type as contentType', 'size', 'followup_id as followupId'),
+      db('followups as f')
+        .leftJoin('users as u', 'u.id', 'f.author_id')
+        .where('f.ticket_id', ticketId)
+        .orderBy([{ column: 'f.created_at' }, { column: 'f.id' }])
+        .select('f.*', 'u.name as author_name', 'u.role as author_role'),
+      db('ticket_events as e')
+        .leftJoin('users as u', 'u.id', 'e.actor_id')
+        .where('e.ticket_id', ticketId)
+        .orderBy([{ column: 'e.created_at' }, { column: 'e.id' }])
+        .select('e.*', 'u.name as actor_name'),
+      db('users')
+        .whereIn('role', ['agent', 'admin'])
+        .where({ active: true })
+        .orderBy('name')
+        .select('id', 'name'),
+      linkedTickets(db, ticketId),
+    ]);
   const files = attachments as AttachmentInfo[];
   const timeline: (TimelineFollowup | TimelineEvent)[] = [
     ...followups.map(
@@ -147,6 +152,7 @@ export async function agentTicket(db: Db, ticketId: number): Promise<AgentTicket
     attachments: files.filter((a) => a.followupId === null),
     timeline,
     agents,
+    links,
   };
 }
 

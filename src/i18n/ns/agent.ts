@@ -77,6 +77,9 @@ export const agent = {
       reopened: 'Reabierto',
       updated: 'Clasificación cambiada',
       autoClose: 'cierre automático',
+      autoClassified: 'tipo y categoría puestos automáticamente por la palabra «{{keyword}}»',
+      autoClassifiedDefault: 'tipo y categoría por defecto del correo (ninguna palabra clave)',
+      linked: 'Ticket relacionado',
     },
     field: { type: 'tipo', category: 'categoría', urgency: 'urgencia', service_id: 'servicio' },
     actions: {
@@ -325,6 +328,9 @@ export const agent = {
       reopened: 'Reopened',
       updated: 'Classification changed',
       autoClose: 'automatic closing',
+      autoClassified: 'type and category set automatically from the word “{{keyword}}”',
+      autoClassifiedDefault: 'default type and category for mail (no keyword matched)',
+      linked: 'Related ticket',
     },
     field: { type: 'type', category: 'category', urgency: 'urgency', service_id: 'service' },
     actions: {
@@ -574,6 +580,9 @@ export const agent = {
       reopened: 'Rouvert',
       updated: 'Classement modifié',
       autoClose: 'clôture automatique',
+      autoClassified: 'type et catégorie choisis automatiquement d’après le mot « {{keyword}} »',
+      autoClassifiedDefault: 'type et catégorie par défaut du courrier (aucun mot-clé reconnu)',
+      linked: 'Ticket lié',
     },
     field: { type: 'type', category: 'catégorie', urgency: 'urgence', service_id: 'service' },
     actions: {

@@ -101,6 +101,11 @@ export const mail = {
       tooLarge: 'Su mensaje «{{subject}}» supera el tamaño máximo que aceptamos ({{limit}}).',
       next: 'Lo hemos guardado para que nuestro equipo lo revise. Si es urgente, abra un ticket desde el portal.',
     },
+    // mail-decisions-b
+    createdFollows: {
+      intro:
+        'El ticket {{old}} ya estaba cerrado, así que su respuesta ha abierto un ticket nuevo con la referencia {{ref}}. Use esta nueva referencia a partir de ahora.',
+    },
   },
   en: {
     gallery: {
@@ -200,6 +205,11 @@ export const mail = {
       unreadable: 'We could not read your message “{{subject}}”.',
       tooLarge: 'Your message “{{subject}}” is over the largest size we accept ({{limit}}).',
       next: 'We kept it for our team to review. If it is urgent, open a ticket on the portal.',
+    },
+    // mail-decisions-b
+    createdFollows: {
+      intro:
+        'Ticket {{old}} was already closed, so your reply opened a new ticket with reference {{ref}}. Please use this new reference from now on.',
     },
   },
   fr: {
@@ -302,6 +312,11 @@ export const mail = {
       unreadable: 'Nous n’avons pas pu lire votre message « {{subject}} ».',
       tooLarge: 'Votre message « {{subject}} » dépasse la taille maximale acceptée ({{limit}}).',
       next: 'Nous l’avons conservé pour examen par notre équipe. En cas d’urgence, ouvrez un ticket sur le portail.',
+    },
+    // mail-decisions-b
+    createdFollows: {
+      intro:
+        'Le ticket {{old}} était déjà clos : votre réponse a ouvert un nouveau ticket, sous la référence {{ref}}. Merci d’utiliser désormais cette nouvelle référence.',
     },
   },
 };

@@ -4,6 +4,7 @@ import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, selectField, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
 import { csrfField } from '../layout.js';
+import { linkedTicketsSection } from '../linked-tickets.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
 
@@ -43,6 +44,10 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
       .map((k) => t(`agent:field.${k}`, { defaultValue: k }))
       .join(', ')}`;
   if (e.data.reason === 'auto_close') text += ` — ${t('agent:event.autoClose')}`;
+  const auto = e.data.autoClassified;
+  if (auto === 'default') text += ` — ${t('agent:event.autoClassifiedDefault')}`;
+  else if (auto && typeof auto === 'object' && 'keyword' in auto)
+    text += ` — ${t('agent:event.autoClassified', { keyword: String(auto.keyword) })}`;
   return html`<li class="event"><div class="meta">${text} · ${e.actorName ?? t('agent:ticket.system')} · <time datetime="${new Date(e.at).toISOString()}">${when(ctx, e.at)}</time></div></li>`;
 }
 
@@ -219,6 +224,6 @@ ${
     section: 'queue',
     status,
     body: html`<p><a href="/agent">← ${t('agent:queue.title')}</a></p>
-<div class="ticket-layout"><div>${head}${timeline}${actions}</div>${side}</div>`,
+<div class="ticket-layout"><div>${head}${linkedTicketsSection(ctx, v.links, (id) => `/agent/tickets/${id}`)}${timeline}${actions}</div>${side}</div>`,
   });
 }

@@ -1,3 +1,4 @@
+import { linkedTickets } from '../../app/queries/ticket-links.js';
 import type { CustomerTicket, TimelineEntry, TimelineFile } from '../../app/queries/ticket-timeline.js';
 import { ticketTimeline } from '../../app/queries/ticket-timeline.js';
 import { formatBytes } from '../../domain/catalog.js';
@@ -6,7 +7,9 @@ import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
 import { csrfField, renderPage } from '../layout.js';
+import { linkedTicketsSection } from '../linked-tickets.js';
 import { dateTime, reference, size, statusBadge } from './format.js';
+import { viewerOf } from './ticket-list-routes.js';
 
 export interface TicketPageForms {
   tab?: 'history' | 'followup';
@@ -136,6 +139,7 @@ export async function renderTicketPage(
     <div><dt>${t('portal:ticket.created')}</dt><dd>${dateTime(ctx, ticket.created_at)}</dd></div>
   </dl>
 </section>
+${linkedTicketsSection(ctx, await linkedTickets(s.db, ticket.id, viewerOf(ctx)), (id) => `/tickets/${id}`)}
 ${await approvalSection(ctx, ticket, o.approval ?? emptyForm())}
 <nav class="tabs" id="tabs" aria-label="${t('portal:ticket.tabs')}">
   ${tabLink('history', t('portal:ticket.timeline'))}
