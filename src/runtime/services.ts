@@ -5,6 +5,7 @@ import { createDb, type Db } from '../db/db.js';
 import { createStatementPool, type StatementPool } from '../db/prepared-query.js';
 import type { Logger } from '../infra/logger.js';
 import { createRedis, probeRedis } from '../infra/redis.js';
+import { releaseProcessor } from '../ingest/release.js';
 import { watchRedis } from './health.js';
 import { startupError } from './startup-error.js';
 
@@ -44,7 +45,12 @@ export async function connectServices(config: Config, logger: Logger): Promise<S
     db,
     pg,
     redis,
-    app: { db, catalog: config.catalog, ticketPrefix: config.TICKET_PREFIX },
+    app: {
+      db,
+      catalog: config.catalog,
+      ticketPrefix: config.TICKET_PREFIX,
+      mailRelease: releaseProcessor(config),
+    },
     async close() {
       redis.disconnect();
       await Promise.all([db.destroy(), pg.end()]);

@@ -190,3 +190,67 @@ describe('a reply to a closed ticket', () => {
     expect(sent.every((m) => m.subject === `[${ref(rec.ticket_id)}] Sin línea`)).toBe(true);
   });
 });
+
+describe('the quarantine page', () => {
+  it('shows translated reasons, never message keys, and releases through the app use case', async () => {
+    const ticketId = await makeTicket(s.app, customer, 'Ya cerrado');
+    await close(s.app, agent.actor, ticketId);
+    await mails();
+    // An agent's #resolve on a closed ticket is refused by the use case and held with its message key.
+    await appendRaw(dovecot, [
+      buildMail({
+        from: agent.email,
+        to: SUPPORT,
+        subject: `Re: [${ref(ticketId)}] Ya cerrado`,
+        text: '#resolve\n\nCambiada la ONT.',
+        messageId: '<held-agent@izarlink.example>',
+      }),
+    ]);
+    const held = await record('held-agent@izarlink.example');
+    expect(held.reason).toBe('effect_refused: #resolve: errors.transitionInvalid');
+    expect(held.quarantine_state).toBe('held');
+    expect(await mails()).toEqual([]);
+
+    const es = await page(agent, '/agent/quarantine');
+    expect(es).toContain(
+      'No se pudo aplicar — #resolve: Esa acción no es posible en el estado actual del ticket.',
+    );
+    expect(es).not.toMatch(/errors\.|agent:quarantine/);
+    const en = await page(await makeUser(s.app, 'agent', { language: 'en' }), '/agent/quarantine');
+    expect(en).toContain('Could not be applied — #resolve:');
+    expect(en).not.toMatch(/errors\.|agent:quarantine/);
+    const fr = await page(await makeUser(s.app, 'agent', { language: 'fr' }), `/agent/quarantine/${held.id}`);
+    expect(fr).toContain('Impossible à appliquer — #resolve:');
+    expect(fr).not.toMatch(/errors\.|agent:quarantine/);
+
+    // A customer's mail held as spoofed, released from the page: a ticket, and its acknowledgement is mailed.
+    const [spoofed] = await t
+      .db('inbound_mails')
+      .insert({
+        mailbox: 'INBOX',
+        from_address: customer.email,
+        subject: 'Retenido',
+        outcome: 'held',
+        reason: 'not_authenticated: dmarc=fail',
+        quarantine_state: 'held',
+        raw: Buffer.from(
+          buildMail({
+            from: customer.email,
+            to: SUPPORT,
+            subject: 'Retenido',
+            messageId: '<held-2@cliente.example>',
+          }),
+        ),
+      })
+      .returning('id');
+    const web = new WebClient(base);
+    await web.login(agent.email);
+    await web.get('/agent/quarantine');
+    const r = await web.post(`/agent/quarantine/${spoofed.id}/release`, {});
+    expect(r.status).toBe(303);
+    const released = await t.db('inbound_mails').where({ id: spoofed.id }).first();
+    expect(released.quarantine_state).toBe('released');
+    expect(r.location).toBe(`/agent/tickets/${released.ticket_id}`);
+    expect((await mails()).map(toAddress).sort()).toEqual(expect.arrayContaining([customer.email]));
+  });
+});

@@ -236,6 +236,7 @@ export const agent = {
         effect_refused: 'No se pudo aplicar',
         rate_limited: 'Demasiados mensajes del remitente',
         'internal error': 'Error interno',
+        other: 'Otro motivo',
       },
     },
     errors: {
@@ -488,6 +489,7 @@ export const agent = {
         effect_refused: 'Could not be applied',
         rate_limited: 'Too many messages from the sender',
         'internal error': 'Internal error',
+        other: 'Other reason',
       },
     },
     errors: {
@@ -742,6 +744,7 @@ export const agent = {
         effect_refused: 'Impossible à appliquer',
         rate_limited: 'Trop de messages de l’expéditeur',
         'internal error': 'Erreur interne',
+        other: 'Autre motif',
       },
     },
     errors: {
