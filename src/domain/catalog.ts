@@ -230,7 +230,7 @@ export function parseCatalog(input: unknown): Catalog {
   }
   for (const [i, r] of c.emailRules.entries()) {
     const rt = c.types[r.type];
-    if (!rt || !rt.categories.includes(r.category))
+    if (!rt?.categories.includes(r.category))
       throw new Error(`catalog: emailRules[${i}] names "${r.type}/${r.category}", not in the catalog`);
     if (r.urgency && !rt.urgencies.includes(r.urgency))
       throw new Error(`catalog: emailRules[${i}] urgency "${r.urgency}" is not asked for "${r.type}"`);

@@ -12,7 +12,7 @@ export interface Classification {
 const fold = (s: string) =>
   s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ');
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The start of the body: a customer's own words come before quotes and signatures. */
 const firstWords = (body: string) => body.slice(0, 2000);
@@ -30,7 +30,7 @@ export function classifyMail(catalog: Catalog, subject: string, body: string): C
     for (const rule of catalog.emailRules) {
       for (const [lang, words] of Object.entries(rule.keywords)) {
         const hit = words.find((w) =>
-          new RegExp(`(^|[^\\p{L}\\p{N}])${escape(fold(w))}($|[^\\p{L}\\p{N}])`, 'u').test(place.text),
+          new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRe(fold(w))}($|[^\\p{L}\\p{N}])`, 'u').test(place.text),
         );
         if (hit)
           return {
