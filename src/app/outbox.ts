@@ -19,7 +19,8 @@ export type OutboxEvent =
   | 'account.email_change'
   | 'mail.unknown_sender'
   | 'mail.attachment_too_big'
-  | 'mail.rejected';
+  | 'mail.rejected'
+  | 'quarantine.digest';
 
 export interface OutboxRow {
   event: OutboxEvent;

@@ -83,6 +83,8 @@ export const envSchema = z.object({
   MAIL_SENDER_LIMIT_PER_HOUR: int(1).default(20),
   MAIL_AUTO_ANSWER_LIMIT_PER_HOUR: int(1).default(5),
   AUTO_CLOSE_DAYS: int(0).default(7),
+  /** Minutes between two mails to agents listing newly held messages; 0 = no digest. */
+  QUARANTINE_DIGEST_MINUTES: int(0).default(60),
   NOTIFY_SELF: bool.default(false),
   /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */
   METRICS_PORT: int(0, 65535).optional(),

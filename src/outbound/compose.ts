@@ -6,6 +6,7 @@ import type { Db } from '../db/db.js';
 import { formatReference, stripSubjectPrefixes } from '../domain/reference.js';
 import type { ReplyToken } from '../domain/tokens.js';
 import { escapeHtml } from '../infra/escape-html.js';
+import { planDigest } from './compose-digest.js';
 import { formatBytes } from './format.js';
 import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { type Audience, audiencesOf, type Person, type Recipient, resolveRecipients } from './recipients.js';
@@ -76,9 +77,18 @@ export interface TicketView {
   service_name: string | null;
 }
 
-const USER_COLUMNS = ['id', 'email', 'name', 'role', 'language', 'active', 'bounced_at', 'password_hash'];
+export const USER_COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'language',
+  'active',
+  'bounced_at',
+  'password_hash',
+];
 
-const person = (u: UserRow): Person => ({
+export const person = (u: UserRow): Person => ({
   userId: u.id,
   email: u.email,
   name: u.name,
@@ -276,6 +286,8 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
       },
     }));
   }
+
+  if (row.event === 'quarantine.digest') return planDigest(db, config, row);
 
   const ticket = row.ticket;
 

@@ -105,6 +105,7 @@ export const RULES: readonly Rule[] = [
   { event: 'mail.unknown_sender', to: 'mail-sender', template: 'mail-unknown-sender', toActor: true },
   { event: 'mail.attachment_too_big', to: 'mail-sender', template: 'mail-attachment-too-big', toActor: true },
   { event: 'mail.rejected', to: 'mail-sender', template: 'mail-rejected', toActor: true },
+  { event: 'quarantine.digest', to: 'agents', template: 'quarantine-digest' },
 ];
 
 export interface Person {

@@ -27,6 +27,7 @@ export const TEMPLATE_NAMES = [
   'mail-unknown-sender',
   'mail-attachment-too-big',
   'mail-rejected',
+  'quarantine-digest',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueQuarantineDigest } from '../../src/app/agent/quarantine-digest.js';
 import { close } from '../../src/app/tickets/lifecycle.js';
 import { formatReference } from '../../src/domain/reference.js';
 import { startIngest } from '../../src/ingest/index.js';
+import { startJobs } from '../../src/jobs/scheduler.js';
 import { startOutbound } from '../../src/outbound/index.js';
 import type { RunningPart } from '../../src/runtime/part.js';
 import type { Services } from '../../src/runtime/services.js';
@@ -252,5 +254,53 @@ describe('the quarantine page', () => {
     expect(released.quarantine_state).toBe('released');
     expect(r.location).toBe(`/agent/tickets/${released.ticket_id}`);
     expect((await mails()).map(toAddress).sort()).toEqual(expect.arrayContaining([customer.email]));
+  });
+});
+
+describe('the quarantine digest', () => {
+  it('mails the agents the newly held messages once, with reason and link, from the scheduled job', async () => {
+    await mails();
+    const ids: number[] = [];
+    for (const [from, subject, reason] of [
+      ['nuevo@desconocido.example', 'Quiero contratar', 'unknown_sender: no account for this address'],
+      [customer.email, 'Factura rara', 'not_authenticated: dmarc=fail'],
+    ] as const) {
+      const [row] = await t
+        .db('inbound_mails')
+        .insert({
+          mailbox: 'INBOX',
+          from_address: from,
+          subject,
+          outcome: 'held',
+          reason,
+          quarantine_state: 'held',
+        })
+        .returning('id');
+      ids.push(row.id);
+    }
+    // The worker's job scheduler runs the digest at once, then every QUARANTINE_DIGEST_MINUTES.
+    const jobs = await startJobs(s);
+    try {
+      const digest = (
+        await waitFor(async () => {
+          const got = await mails();
+          return got.length ? got : null;
+        })
+      ).filter((m) => toAddress(m) === agent.email);
+      expect(digest).toHaveLength(1);
+      const m = digest[0] as (typeof digest)[number];
+      expect(m.subject).toMatch(/^Cuarentena: \d+ mensajes retenidos nuevos$/);
+      expect(m.text).toContain('nuevo@desconocido.example — Quiero contratar — Remitente desconocido');
+      expect(m.text).toContain(`Factura rara — Posible suplantación (no autenticado)`);
+      expect(m.html).toContain(`/agent/quarantine/${ids[0]}"`);
+      expect(m.text).not.toMatch(/agent:quarantine|errors\./);
+      const listed = await t.db('inbound_mails').whereIn('id', ids).select('details');
+      expect(listed.every((r) => typeof r.details.digestedAt === 'string')).toBe(true);
+    } finally {
+      await jobs.stop();
+    }
+    // Nothing newly held: the next run sends nothing.
+    expect(await queueQuarantineDigest(s.app)).toEqual({ listed: 0 });
+    expect(await mails()).toEqual([]);
   });
 });

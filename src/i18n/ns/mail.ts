@@ -106,6 +106,12 @@ export const mail = {
       intro:
         'El ticket {{old}} ya estaba cerrado, así que su respuesta ha abierto un ticket nuevo con la referencia {{ref}}. Use esta nueva referencia a partir de ahora.',
     },
+    digest: {
+      subject: 'Cuarentena: {{count}} mensajes retenidos nuevos',
+      intro:
+        'Desde el último aviso se han retenido {{count}} mensajes. Revíselos: puede liberarlos o descartarlos.',
+      button: 'Abrir la cuarentena',
+    },
   },
   en: {
     gallery: {
@@ -210,6 +216,12 @@ export const mail = {
     createdFollows: {
       intro:
         'Ticket {{old}} was already closed, so your reply opened a new ticket with reference {{ref}}. Please use this new reference from now on.',
+    },
+    digest: {
+      subject: 'Quarantine: {{count}} newly held messages',
+      intro:
+        '{{count}} messages were held since the last notice. Please review them: you can release or discard each.',
+      button: 'Open the quarantine',
     },
   },
   fr: {
@@ -317,6 +329,12 @@ export const mail = {
     createdFollows: {
       intro:
         'Le ticket {{old}} était déjà clos : votre réponse a ouvert un nouveau ticket, sous la référence {{ref}}. Merci d’utiliser désormais cette nouvelle référence.',
+    },
+    digest: {
+      subject: 'Quarantaine : {{count}} nouveaux messages retenus',
+      intro:
+        '{{count}} messages ont été retenus depuis le dernier avis. Merci de les examiner : vous pouvez libérer ou écarter chacun.',
+      button: 'Ouvrir la quarantaine',
     },
   },
 };
