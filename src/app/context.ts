@@ -1,5 +1,6 @@
 import type { Db } from '../db/db.js';
 import type { Catalog } from '../domain/catalog.js';
+import type { ReleaseProcessor } from './agent/quarantine.js';
 
 /** What the use cases need: the database and the installation's rules. No HTTP, no mail, no queue. */
 export interface AppContext {
@@ -8,4 +9,9 @@ export interface AppContext {
   ticketPrefix: string;
   /** Customer follow-ups within this window reach the agents as one mail (AGENT_FOLLOWUP_MAIL_DELAY_SECONDS); 0 when unset. */
   agentFollowupMailDelaySeconds?: number;
+  /**
+   * How a released held mail is processed: the ingest's parse → decide path, wired in at start-up
+   * (runtime/services.ts) so that the use case, not the web, depends on it. Unset: releasing is refused.
+   */
+  mailRelease?: ReleaseProcessor;
 }

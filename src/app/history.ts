@@ -12,7 +12,9 @@ export type HistoryKind =
   | 'closed'
   | 'reopened'
   | 'updated'
-  | 'bounced';
+  | 'bounced'
+  /** Another ticket now follows, was merged into, or mentions this one (data: kind, ticketId). */
+  | 'linked';
 
 export interface HistoryRow {
   ticketId: number;

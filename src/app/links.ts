@@ -62,5 +62,6 @@ export const urls = (publicUrl: string) => {
     resetPassword: (token: string) => `${base}/password/reset/${token}`,
     confirmEmail: (token: string) => `${base}/profile/email/confirm/${token}`,
     agentTicket: (id: number) => `${base}/agent/tickets/${id}`,
+    heldMail: (id: number) => `${base}/agent/quarantine/${id}`,
   };
 };

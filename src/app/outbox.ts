@@ -20,7 +20,8 @@ export type OutboxEvent =
   | 'mail.unknown_sender'
   | 'mail.attachment_too_big'
   | 'mail.rejected'
-  | 'mail.agent_notice';
+  | 'mail.agent_notice'
+  | 'quarantine.digest';
 
 export interface OutboxRow {
   event: OutboxEvent;

@@ -95,6 +95,8 @@ export const envSchema = z.object({
   AUTO_CLOSE_DAYS: int(0).default(7),
   /** The mail gallery at /dev/mails (admins, no SMTP_URL); unset: on except with NODE_ENV=production. */
   MAIL_GALLERY: bool.optional(),
+  /** Minutes between two mails to agents listing newly held messages; 0 = no digest. */
+  QUARANTINE_DIGEST_MINUTES: int(0).default(60),
   /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */
   METRICS_PORT: int(0, 65535).optional(),
   SHUTDOWN_TIMEOUT_MS: int(1).default(15000),

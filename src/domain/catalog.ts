@@ -13,6 +13,21 @@ export const catalogSchema = z.object({
   ),
   defaultEmailType: z.string().min(1),
   defaultEmailCategory: z.string().min(1),
+  /**
+   * How a mailed ticket is classified: the first rule (in order) with a keyword in the subject, else in the
+   * body, gives type, category and, optionally, urgency; no match gives the two defaults above. Keywords are
+   * matched as whole words, ignoring case and accents, per language (any language's keywords count).
+   */
+  emailRules: z
+    .array(
+      z.object({
+        type: z.string().min(1),
+        category: z.string().min(1),
+        urgency: z.string().min(1).optional(),
+        keywords: z.record(z.string().min(2), z.array(z.string().min(2))),
+      }),
+    )
+    .default([]),
   maxAttachmentBytes: z.number().int().positive(),
   maxTitleLength: z.number().int().positive(),
   maxDescriptionLength: z.number().int().positive(),
@@ -39,6 +54,167 @@ export const DEFAULT_CATALOG: Catalog = {
   },
   defaultEmailType: 'incident',
   defaultEmailCategory: 'performance',
+  // Ordered: "cortes intermitentes" is packet loss before "corte" is an outage; incidents before requests.
+  emailRules: [
+    {
+      type: 'incident',
+      category: 'packet_loss',
+      keywords: {
+        es: [
+          'pérdida de paquetes',
+          'perdida de paquetes',
+          'cortes intermitentes',
+          'intermitente',
+          'microcortes',
+          'se corta',
+        ],
+        en: [
+          'packet loss',
+          'losing packets',
+          'dropping packets',
+          'intermittent',
+          'keeps dropping',
+          'drops out',
+        ],
+        fr: [
+          'perte de paquets',
+          'pertes de paquets',
+          'coupures intermittentes',
+          'intermittent',
+          'microcoupures',
+          'ça coupe',
+        ],
+      },
+    },
+    {
+      type: 'incident',
+      category: 'total_outage',
+      urgency: 'high',
+      keywords: {
+        es: [
+          'no tengo internet',
+          'no hay internet',
+          'sin internet',
+          'sin conexión',
+          'no hay conexión',
+          'sin servicio',
+          'sin línea',
+          'no navega',
+          'no navegamos',
+          'caída',
+          'caído',
+          'corte',
+          'no funciona internet',
+          'no funciona la fibra',
+        ],
+        en: [
+          'no internet',
+          'internet is down',
+          'internet down',
+          'connection down',
+          'no connection',
+          'outage',
+          'line is down',
+          'line down',
+          'offline',
+          'no service',
+        ],
+        fr: [
+          "pas d'internet",
+          "plus d'internet",
+          'pas de connexion',
+          'plus de connexion',
+          'aucune connexion',
+          'coupure',
+          'panne',
+          'hors service',
+          'ne fonctionne plus',
+        ],
+      },
+    },
+    {
+      type: 'incident',
+      category: 'slowness',
+      keywords: {
+        es: ['lento', 'lenta', 'lentitud', 'poca velocidad', 'baja velocidad', 'latencia', 'ping alto'],
+        en: ['slow', 'slowness', 'low speed', 'latency', 'high ping', 'lag', 'lagging'],
+        fr: [
+          'lent',
+          'lente',
+          'lenteur',
+          'débit faible',
+          'faible débit',
+          'latence',
+          'ralenti',
+          'ralentissement',
+        ],
+      },
+    },
+    {
+      type: 'request',
+      category: 'administrative.billing',
+      keywords: {
+        es: [
+          'factura',
+          'facturas',
+          'facturación',
+          'cobro',
+          'cobrado',
+          'cargo',
+          'recibo',
+          'reembolso',
+          'abono',
+          'importe',
+        ],
+        en: ['invoice', 'bill', 'billing', 'charge', 'charged', 'payment', 'refund'],
+        fr: ['facture', 'factures', 'facturation', 'prélèvement', 'paiement', 'remboursement'],
+      },
+    },
+    {
+      type: 'request',
+      category: 'administrative.modification',
+      keywords: {
+        es: [
+          'cambio de titular',
+          'cambio de domicilio',
+          'cambio de dirección',
+          'cambio de tarifa',
+          'dar de baja',
+          'darme de baja',
+          'modificar',
+          'ampliar',
+        ],
+        en: [
+          'change of address',
+          'change my plan',
+          'change the plan',
+          'upgrade',
+          'cancel my',
+          'cancel the contract',
+          'modify',
+        ],
+        fr: ["changement d'adresse", "changer d'offre", 'modifier', 'résilier', 'résiliation'],
+      },
+    },
+    {
+      type: 'request',
+      category: 'technical',
+      keywords: {
+        es: ['configurar', 'configuración', 'abrir puertos', 'ip fija', 'dns'],
+        en: ['configure', 'configuration', 'port forwarding', 'open ports', 'static ip', 'dns'],
+        fr: ['configurer', 'configuration', 'ouvrir des ports', 'ip fixe', 'dns'],
+      },
+    },
+    {
+      type: 'request',
+      category: 'administrative.information',
+      keywords: {
+        es: ['información', 'quisiera saber', 'tarifas', 'contratar'],
+        en: ['information', 'pricing', 'i would like to know'],
+        fr: ['renseignement', 'renseignements', 'information', 'tarifs', 'je voudrais savoir'],
+      },
+    },
+  ],
   maxAttachmentBytes: 2 * 1024 * 1024,
   maxTitleLength: 200,
   maxDescriptionLength: 50_000,
@@ -54,6 +230,13 @@ export function parseCatalog(input: unknown): Catalog {
     throw new Error(
       `catalog: defaultEmailCategory "${c.defaultEmailCategory}" is not a category of that type`,
     );
+  }
+  for (const [i, r] of c.emailRules.entries()) {
+    const rt = c.types[r.type];
+    if (!rt?.categories.includes(r.category))
+      throw new Error(`catalog: emailRules[${i}] names "${r.type}/${r.category}", not in the catalog`);
+    if (r.urgency && !rt.urgencies.includes(r.urgency))
+      throw new Error(`catalog: emailRules[${i}] urgency "${r.urgency}" is not asked for "${r.type}"`);
   }
   return c;
 }

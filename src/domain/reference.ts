@@ -16,6 +16,24 @@ const SUBJECT_PREFIX =
 export const stripSubjectPrefixes = (subject: string): string => subject.replace(SUBJECT_PREFIX, '').trim();
 
 /**
+ * A subject without reply prefixes and without this installation's ticket references (`[IZL-000001]`,
+ * `IZL-000001`): the title of a new ticket opened by a reply, which gets its own reference.
+ */
+export function stripReferences(prefix: string, subject: string): string {
+  const p = escapeRe(prefix);
+  let s = subject;
+  for (;;) {
+    const next = stripSubjectPrefixes(
+      s
+        .replace(new RegExp(`\\[\\s*${p}-\\d{1,12}\\s*\\]|\\b${p}-\\d{1,12}\\b`, 'gi'), ' ')
+        .replace(/\s+/g, ' '),
+    );
+    if (next === s) return s;
+    s = next;
+  }
+}
+
+/**
  * Finds a ticket id in a subject: `[IZL-000123]`, `IZL-000123`, `IZL 123`, `IZL#123`, `[#123]` or `Ticket #123`.
  * Returns null when the subject names no ticket. The id is only a hint: callers check who is writing.
  */

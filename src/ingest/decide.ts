@@ -25,13 +25,13 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
   const sender = m.from?.address ?? null;
   const fullText = m.text.trim();
   const none = (e: Effect): Decision => ({ effect: e, role: 'unknown', text: fullText });
-  if (!sender) return none(effect('held', 'no_sender', 'the message has no From address'));
-
+  // Robots first: a delivery report often has no usable From ("MAILER-DAEMON", "<>").
   const robot = robotKind(m, config.SUPPORT_ADDRESS);
   if (robot) {
     const found = robot.kind === 'bounce' ? `: ${await recordBounce(ctx, m.messageId)}` : '';
     return none(effect('ignored', robot.kind, `${robot.why}${found}`));
   }
+  if (!sender) return none(effect('held', 'no_sender', 'the message has no From address'));
   if (sender === config.SUPPORT_ADDRESS.toLowerCase() && ctx.mode === 'inbox')
     return none(effect('ignored', 'loop', 'sent from our own support address'));
 

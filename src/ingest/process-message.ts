@@ -8,6 +8,7 @@ import { mailsIngested } from '../metrics/metrics.js';
 import { type DecideContext, type Decision, decide } from './decide.js';
 import { attachmentSummary, type Effect, effect, type IngestReport, outcomeColumns } from './outcome.js';
 import { type ParsedMail, parseMail } from './parse.js';
+import { mayAutoAnswer } from './robots.js';
 
 export interface InboundMessage {
   /** The whole message, or only its header block when it is over MAIL_MAX_MESSAGE_BYTES. */
@@ -223,7 +224,7 @@ async function rejectUnreadable(
 ): Promise<Effect> {
   const reason = p.tooLarge ? 'too_large' : 'unreadable';
   let answered = false;
-  if (p.from && !p.env.robot) {
+  if (p.from && !p.env.robot && mayAutoAnswer(p.from)) {
     await answerMailSender(trx, {
       event: 'mail.rejected',
       payload: { to: p.from, subject: p.subject, inReplyTo: p.messageId, reason, inboundMailId: recordId },

@@ -1,20 +1,95 @@
 import type { ParsedMail } from './parse.js';
+import {
+  AUTO_REPLY_SUBJECTS,
+  BOUNCE_SUBJECTS,
+  REPORT_PART_TYPES,
+  ROBOT_LOCAL_PARTS,
+} from './robot-patterns.js';
 
-export type RobotKind = 'loop' | 'bounce' | 'auto_reply' | 'list';
+export type RobotKind = 'loop' | 'bounce' | 'auto_reply' | 'list' | 'automated';
+
+export interface Robot {
+  kind: RobotKind;
+  why: string;
+}
 
 const first = (m: ParsedMail, name: string): string | null => m.headerLines.get(name)?.[0] ?? null;
 
-const isBounceSender = (addr: string) => /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i.test(addr);
+const globToRegExp = (glob: string) =>
+  new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+const LOCAL_PARTS = {
+  bounce: ROBOT_LOCAL_PARTS.bounce.map(globToRegExp),
+  automated: ROBOT_LOCAL_PARTS.automated.map(globToRegExp),
+};
 
-/** RFC 3464/3834 and the usual vendor headers: what a machine sent (RT, Zammad, Gitea/Redmine conventions). */
-export function robotKind(m: ParsedMail, supportAddress: string): { kind: RobotKind; why: string } | null {
+/** `bounce` for a mailer-daemon or postmaster, `automated` for a no-reply address, else null. */
+export function robotAddress(address: string): 'bounce' | 'automated' | null {
+  const at = address.lastIndexOf('@');
+  const local = (at < 0 ? address : address.slice(0, at)).trim();
+  if (!local) return null;
+  if (LOCAL_PARTS.bounce.some((r) => r.test(local))) return 'bounce';
+  if (LOCAL_PARTS.automated.some((r) => r.test(local))) return 'automated';
+  return null;
+}
+
+/** Whether an automatic answer may go to this address: never to a mailer-daemon, postmaster or no-reply. */
+export const mayAutoAnswer = (address: string): boolean => robotAddress(address) === null;
+
+const normalise = (subject: string) =>
+  subject
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s[(【〔<«"'*]+/u, '')
+    .trim();
+
+// Words run together in these scripts: a pattern there needs no boundary after it.
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/** The language and pattern of the first subject opening that matches, or null. */
+function subjectMatch(
+  subject: string,
+  table: Readonly<Record<string, readonly string[]>>,
+): { lang: string; pattern: string } | null {
+  const s = normalise(subject);
+  if (!s) return null;
+  for (const [lang, patterns] of Object.entries(table)) {
+    for (const p of patterns) {
+      if (!s.startsWith(p)) continue;
+      // A pattern is a whole phrase: "autoreply" does not match "autoreplyfoo".
+      const next = s.charAt(p.length);
+      if (p.endsWith(':') || !next || !/[\p{L}\p{N}]/u.test(next) || CJK.test(p)) return { lang, pattern: p };
+    }
+  }
+  return null;
+}
+
+/** A report part (delivery status, read receipt, feedback) at the top or anywhere among the parts. */
+function reportOf(m: ParsedMail): { type: string; disposition: boolean } | null {
+  const ct = first(m, 'content-type')?.toLowerCase() ?? '';
+  if (m.contentType === 'multipart/report')
+    return { type: 'multipart/report', disposition: /report-type\s*=\s*"?disposition-notification/.test(ct) };
+  const part = m.attachments.find((a) => REPORT_PART_TYPES.includes(a.contentType.toLowerCase()));
+  if (part)
+    return { type: part.contentType.toLowerCase(), disposition: part.contentType.includes('disposition') };
+  return null;
+}
+
+/**
+ * What a machine sent, or null for a person: RFC 3464/3834 and the usual vendor headers (RT, Zammad,
+ * Gitea/Redmine conventions), then the senders and subjects of src/ingest/robot-patterns.ts.
+ */
+export function robotKind(m: ParsedMail, supportAddress: string): Robot | null {
   const loop = m.headerLines.get('x-loop') ?? [];
   if (loop.some((v) => v.toLowerCase().includes(supportAddress.toLowerCase())))
     return { kind: 'loop', why: 'X-Loop carries our own address' };
-  if (m.contentType === 'multipart/report')
-    return { kind: 'bounce', why: 'multipart/report (delivery report)' };
-  const from = m.from?.address ?? '';
-  if (isBounceSender(from)) return { kind: 'bounce', why: `sent by ${from}` };
+  const report = reportOf(m);
+  if (report?.disposition) return { kind: 'auto_reply', why: `read receipt (${report.type})` };
+  if (report) return { kind: 'bounce', why: `delivery report (${report.type})` };
+  // mailparser drops a From without a domain ("MAILER-DAEMON"): read the raw header then.
+  const from = m.from?.address ?? /([^\s<>"]+)\s*>?\s*$/.exec(first(m, 'from') ?? '')?.[1] ?? '';
+  const byAddress = from ? robotAddress(from) : null;
+  if (byAddress === 'bounce') return { kind: 'bounce', why: `sent by ${from}` };
   const returnPath = first(m, 'return-path');
   if (returnPath !== null && /^<\s*>$/.test(returnPath.trim()))
     return { kind: 'auto_reply', why: 'Return-Path <> (null sender)' };
@@ -31,5 +106,12 @@ export function robotKind(m: ParsedMail, supportAddress: string): { kind: RobotK
     return { kind: precedence === 'list' ? 'list' : 'auto_reply', why: `Precedence: ${precedence}` };
   if (m.headerLines.has('list-id') || m.headerLines.has('list-unsubscribe'))
     return { kind: 'list', why: 'mailing list headers' };
+  const bounce = subjectMatch(m.subject, BOUNCE_SUBJECTS);
+  if (bounce)
+    return { kind: 'bounce', why: `subject of a delivery report (${bounce.lang}: "${bounce.pattern}")` };
+  const away = subjectMatch(m.subject, AUTO_REPLY_SUBJECTS);
+  if (away)
+    return { kind: 'auto_reply', why: `subject of an automatic reply (${away.lang}: "${away.pattern}")` };
+  if (byAddress === 'automated') return { kind: 'automated', why: `sent from a no-reply address (${from})` };
   return null;
 }

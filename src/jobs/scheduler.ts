@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { queueQuarantineDigest } from '../app/agent/quarantine-digest.js';
 import { JOBS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
@@ -24,9 +25,24 @@ export async function startJobs(s: Services): Promise<RunningPart> {
   } else {
     await queue.removeJobScheduler('auto-close');
   }
+  const digestMinutes = s.config.QUARANTINE_DIGEST_MINUTES;
+  if (digestMinutes > 0) {
+    await queue.upsertJobScheduler(
+      'quarantine-digest',
+      { every: digestMinutes * 60_000 },
+      { name: 'quarantine-digest', opts: { removeOnComplete: 50, removeOnFail: 200 } },
+    );
+  } else {
+    await queue.removeJobScheduler('quarantine-digest');
+  }
   const worker = new Worker(
     JOBS_QUEUE,
     async (job) => {
+      if (job.name === 'quarantine-digest') {
+        const out = await queueQuarantineDigest(s.app);
+        if (out.listed) s.logger.info(out, 'quarantine digest queued for the agents');
+        return out;
+      }
       if (job.name !== 'auto-close') return null;
       const out = await autoCloseResolved(s.app, s.config.AUTO_CLOSE_DAYS);
       if (out.closed || out.skipped) s.logger.info(out, 'automatic closing of resolved tickets');
@@ -35,7 +51,7 @@ export async function startJobs(s: Services): Promise<RunningPart> {
     { connection, prefix, concurrency: 1 },
   );
   worker.on('failed', (job, err) => s.logger.error({ err, job: job?.name }, 'scheduled job failed'));
-  s.logger.info({ autoCloseDays: s.config.AUTO_CLOSE_DAYS }, 'scheduled jobs started');
+  s.logger.info({ autoCloseDays: s.config.AUTO_CLOSE_DAYS, digestMinutes }, 'scheduled jobs started');
   return {
     name: 'jobs',
     stop: async () => {

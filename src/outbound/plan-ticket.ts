@@ -3,7 +3,7 @@ import { formatReference } from '../domain/reference.js';
 import { digestBody, digestFollowupIds } from './followup-digest.js';
 import { textToHtml } from './html.js';
 import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
-import { bracketed, type FamilyPlanner, type PlanContext, person, str } from './plan.js';
+import { bracketed, type FamilyPlanner, person, str, team } from './plan.js';
 import { type Audience, audiencesOf, type Person, resolveRecipients } from './recipients.js';
 import { stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
@@ -11,33 +11,6 @@ import { filesList, summary, ticketIntro, ticketSubject } from './ticket-wording
 
 /** Mails whose text a person wrote to the recipient: no "automatic message" footer on those. */
 const PERSONAL: ReadonlySet<TemplateName> = new Set(['ticket-followup', 'ticket-pending', 'ticket-resolved']);
-
-/** The team when nobody is assigned: the shared mailbox if configured, else every active agent (or admin). */
-async function team({ db, config }: PlanContext): Promise<Person[]> {
-  if (config.AGENTS_ADDRESS) {
-    const language = config.DEFAULT_LANGUAGE;
-    const name = stringsFor(language)('mail:team');
-    return [
-      {
-        userId: null,
-        email: config.AGENTS_ADDRESS,
-        name,
-        language,
-        role: 'team',
-        bouncedAt: null,
-        notifySelf: false,
-      },
-    ];
-  }
-  for (const role of ['agent', 'admin'] as const) {
-    const rows: PersonRow[] = await db('users')
-      .where({ role, active: true })
-      .orderBy('id')
-      .select(USER_COLUMNS);
-    if (rows.length) return rows.map(person);
-  }
-  return [];
-}
 
 /**
  * ticket.*: every operation on a ticket, to the requester and the staff concerned. Each mail tells the state
@@ -95,6 +68,9 @@ export const planTicketMails: FamilyPlanner = async (c) => {
         template: r.template,
         type: ticket.type,
         ref,
+        ...(typeof p.follows === 'number'
+          ? { followsRef: formatReference(config.TICKET_PREFIX, p.follows) }
+          : {}),
         title: ticket.title,
         actorName: actor?.name ?? c.senderName(lang),
         requesterName: requester?.name ?? '',

@@ -94,3 +94,30 @@ export function planContext(db: Db, config: Config, row: OutboxRecord): PlanCont
     senderName: (lang) => senderName(config, lang),
   };
 }
+
+/** The team when nobody is assigned: the shared mailbox if configured, else every active agent (or admin). */
+export async function team({ db, config }: PlanContext): Promise<Person[]> {
+  if (config.AGENTS_ADDRESS) {
+    const language = config.DEFAULT_LANGUAGE;
+    const name = stringsFor(language)('mail:team');
+    return [
+      {
+        userId: null,
+        email: config.AGENTS_ADDRESS,
+        name,
+        language,
+        role: 'team',
+        bouncedAt: null,
+        notifySelf: false,
+      },
+    ];
+  }
+  for (const role of ['agent', 'admin'] as const) {
+    const rows: PersonRow[] = await db('users')
+      .where({ role, active: true })
+      .orderBy('id')
+      .select(USER_COLUMNS);
+    if (rows.length) return rows.map(person);
+  }
+  return [];
+}

@@ -55,6 +55,7 @@ const awaitsDecision = (f: EventFacts) =>
  * gets one mail per event. The requester always gets the confirmation of a closing or reopening.
  */
 export const RULES: readonly Rule[] = [
+  // When a reply to a closed ticket opened it, the acknowledgement says so and names the new reference.
   { event: 'ticket.created', to: 'requester', template: 'ticket-created', toActor: true },
   { event: 'ticket.created', to: 'agents', template: 'ticket-new' },
   // Before the plain follow-up rule: the requester gets this one mail instead.
@@ -121,6 +122,7 @@ export const RULES: readonly Rule[] = [
   { event: 'mail.attachment_too_big', to: 'mail-sender', template: 'mail-attachment-too-big', toActor: true },
   { event: 'mail.rejected', to: 'mail-sender', template: 'mail-rejected', toActor: true },
   { event: 'mail.agent_notice', to: 'mail-sender', template: 'mail-agent-notice', toActor: true },
+  { event: 'quarantine.digest', to: 'agents', template: 'quarantine-digest' },
 ];
 
 export interface Person {

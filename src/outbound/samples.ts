@@ -97,6 +97,12 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     refuseUrl: `${link.approve('sample-token')}?choice=refuse`,
     autoCloseDays: config.AUTO_CLOSE_DAYS,
     replyHint: ticketMail ? 'replyHint' : 'noReplyHint',
+    count: 2,
+    quarantineUrl: `${config.PUBLIC_URL.replace(/\/+$/, '')}/agent/quarantine`,
+    held_html:
+      '<ul><li><strong>mailer@cliente.example</strong> — Factura — Remitente desconocido</li><li><strong>ana@cliente.example</strong> — Sin conexión — Posible suplantación (no autenticado)</li></ul>',
+    held_text:
+      '- mailer@cliente.example — Factura — Remitente desconocido\n- ana@cliente.example — Sin conexión — Posible suplantación (no autenticado)',
     password: 'Xq7mKp2vRt9wLs',
     resetUrl: link.resetPassword('sample-token'),
     newEmail: 'lucia@nueva-empresa.example',

@@ -28,6 +28,7 @@ export const TEMPLATE_NAMES = [
   'mail-rejected',
   'mail-agent-notice',
   'ticket-awaiting-decision',
+  'quarantine-digest',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -11,6 +11,8 @@ export interface TicketFacts {
   /** The ticket type (incident, request...): an incident is never called a request. */
   type: string;
   ref: string;
+  /** The closed ticket a reply to which opened this one (ticket-created). */
+  followsRef?: string;
   title: string;
   actorName: string;
   requesterName: string;
@@ -87,6 +89,7 @@ export function ticketIntro(tr: Strings, f: TicketFacts): string {
   const m = (key: string) => tr(`mail:${key}`, v);
   switch (f.template) {
     case 'ticket-created':
+      if (f.followsRef) return tr('mail:createdFollows.intro', { old: f.followsRef, ref: f.ref });
       return typed(tr, 'mail:typed.created', f.type, 'mail:created.intro', v);
     case 'ticket-new':
       return typed(tr, 'mail:typed.new', f.type, 'mail:new.intro', { ...v, name: f.requesterName });

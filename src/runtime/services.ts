@@ -5,6 +5,7 @@ import { createDb, type Db } from '../db/db.js';
 import { createStatementPool, type StatementPool } from '../db/prepared-query.js';
 import type { Logger } from '../infra/logger.js';
 import { createRedis, probeRedis } from '../infra/redis.js';
+import { releaseProcessor } from '../ingest/release.js';
 import { watchRedis } from './health.js';
 import { startupError } from './startup-error.js';
 
@@ -49,6 +50,7 @@ export async function connectServices(config: Config, logger: Logger): Promise<S
       catalog: config.catalog,
       ticketPrefix: config.TICKET_PREFIX,
       agentFollowupMailDelaySeconds: config.AGENT_FOLLOWUP_MAIL_DELAY_SECONDS,
+      mailRelease: releaseProcessor(config),
     },
     async close() {
       redis.disconnect();

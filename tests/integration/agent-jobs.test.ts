@@ -50,9 +50,9 @@ describe('automatic closing', () => {
     });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((j) => j.key)).toEqual(['auto-close']);
+      expect(schedulers.map((j) => j.key).sort()).toEqual(['auto-close', 'quarantine-digest']);
       const second = await startJobs(s);
-      expect(await queue.getJobSchedulersCount()).toBe(1);
+      expect(await queue.getJobSchedulersCount()).toBe(2);
       await second.stop();
     } finally {
       await part.stop();

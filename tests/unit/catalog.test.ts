@@ -208,6 +208,8 @@ describe('parseCatalog', () => {
       types: { fault: { categories: ['line'], urgencies: ['p1', 'p2', 'p3'] } },
       defaultEmailType: 'fault',
       defaultEmailCategory: 'line',
+      // Keyword rules name types and categories: an installation's own types bring their own rules.
+      emailRules: [{ type: 'fault', category: 'line', urgency: 'p1', keywords: { es: ['sin línea'] } }],
     };
     const c = parseCatalog(own);
     expect(

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatReference, parseReference, stripSubjectPrefixes } from '../../src/domain/reference.js';
+import {
+  formatReference,
+  parseReference,
+  stripReferences,
+  stripSubjectPrefixes,
+} from '../../src/domain/reference.js';
 
 /** Subject lines as real mail clients write them, and the ticket each one names (null: none). */
 const SUBJECTS: [string, number | null][] = [
@@ -108,5 +113,17 @@ describe('stripSubjectPrefixes', () => {
   });
   it('only strips the leading prefixes', () => {
     expect(stripSubjectPrefixes('Re: hola Re: adiós')).toBe('hola Re: adiós');
+  });
+});
+
+describe('stripReferences', () => {
+  it.each([
+    ['Re: [IZL-000005] [IZL-000001] Sin conexión', 'Sin conexión'],
+    ['RE: [IZL-000012] Re: [IZL-000001] Sin línea', 'Sin línea'],
+    ['Fwd: IZL-000003 factura', 'factura'],
+    ['[ABC-000001] otra instalación', '[ABC-000001] otra instalación'],
+    ['Sin referencia', 'Sin referencia'],
+  ])('%s → %s', (subject, title) => {
+    expect(stripReferences('IZL', subject)).toBe(title);
   });
 });

@@ -71,3 +71,14 @@ export async function releaseMail(
     return { ticketId: out.ticketId };
   });
 }
+
+/** The release use case the web calls: processed by the installation's release processor (AppContext). */
+export function releaseHeldMail(
+  ctx: AppContext,
+  actor: Actor,
+  mailId: number,
+): Promise<{ ticketId: number | null }> {
+  const process = ctx.mailRelease;
+  if (!process) throw new AppError('conflict', 'agent:quarantine.noSource');
+  return releaseMail(ctx, actor, mailId, process);
+}

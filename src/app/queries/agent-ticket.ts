@@ -2,6 +2,7 @@ import type { Db } from '../../db/db.js';
 import { AppError } from '../../domain/errors.js';
 import type { TicketStatus } from '../../domain/ticket-status.js';
 import type { TicketRow } from '../ticket-row.js';
+import { type LinkedTicket, linkedTickets } from './ticket-links.js';
 import { TIMELINE_PAGE_SIZE } from './ticket-timeline.js';
 
 export interface TimelineFollowup {
@@ -65,6 +66,8 @@ export interface AgentTicketView {
   /** The `before` cursor of the earlier page; null when the page reaches the start. */
   earlier: number | null;
   agents: { id: number; name: string }[];
+  /** Tickets this one follows, was merged into or mentions, and the other way round. */
+  links: LinkedTicket[];
 }
 
 /** Events the timeline already shows through their follow-up. */
@@ -82,7 +85,7 @@ export async function agentTicket(
 ): Promise<AgentTicketView> {
   const ticket = await db('tickets').where({ id: ticketId }).first();
   if (!ticket) throw new AppError('not_found', 'errors.ticketNotFound');
-  const [requester, company, services, assignee, events, agents] = await Promise.all([
+  const [requester, company, services, assignee, events, agents, links] = await Promise.all([
     db('users')
       .where({ id: ticket.requester_id })
       .first('id', 'name', 'email', 'phone', 'language', 'active', 'bounced_at', 'bounce_reason'),
@@ -127,6 +130,7 @@ export async function agentTicket(
       .where({ active: true })
       .orderBy('name')
       .select('id', 'name'),
+    linkedTickets(db, ticketId),
   ]);
   const page = events.slice(0, TIMELINE_PAGE_SIZE).reverse();
   const followupIds = page.flatMap((e) => (e.f_id == null ? [] : [e.f_id as number]));
@@ -180,6 +184,7 @@ export async function agentTicket(
     timeline,
     earlier: events.length > TIMELINE_PAGE_SIZE ? ((page[0]?.id as number | undefined) ?? null) : null,
     agents,
+    links,
   };
 }
 

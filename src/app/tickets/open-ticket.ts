@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/db.js';
 import { checkAttachmentSize, priorityOf, type TicketDraft, validateDraft } from '../../domain/catalog.js';
+import type { Classification } from '../../domain/classify.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import { type Actor, isStaff } from '../../domain/ticket-status.js';
 import { actorId } from '../actor.js';
@@ -7,6 +8,7 @@ import { storeAttachmentSets, type UploadedFile } from '../attachments.js';
 import type { AppContext } from '../context.js';
 import { recordHistories } from '../history.js';
 import { writeOutbox } from '../outbox.js';
+import { linkTickets } from '../ticket-links.js';
 
 export interface OpenTicketInput {
   draft: TicketDraft;
@@ -17,6 +19,13 @@ export interface OpenTicketInput {
   inboundMailId?: number | null;
   /** A ticket of the same customer (or company) this one follows on from, e.g. a closed one that recurs. */
   relatedTicketId?: number | null;
+  /** A mailed ticket classified by the catalog's keyword rules (or its defaults): shown as automatic in history. */
+  autoClassified?: Classification['rule'] | 'default';
+  /**
+   * The closed ticket this one continues (a reply to it by mail): linked both ways and named in the mail to the
+   * requester. Ignored unless the requester may see that ticket.
+   */
+  follows?: number;
 }
 
 export interface OpenedTicket {
@@ -188,9 +197,16 @@ async function writeTickets(
         refs: { ticketId: o.ticketId, followupId: null, uploadedBy: o.by ?? o.requester.id },
       })),
   );
-  await recordHistories(
+  const follows = await followedTickets(trx, opened);
+  await linkTickets(
     trx,
-    opened.map((o) => ({
+    opened.flatMap((o) => {
+      const old = follows.get(o.request);
+      return old ? [{ ticketId: o.ticketId, otherTicketId: old, kind: 'follows' as const }] : [];
+    }),
+  );
+  await recordHistories(trx, [
+    ...opened.map((o) => ({
       ticketId: o.ticketId,
       actorId: o.by,
       kind: 'created' as const,
@@ -199,17 +215,57 @@ async function writeTickets(
         source: o.source,
         inboundMailId: o.request.input.inboundMailId ?? null,
         ...(o.request.input.relatedTicketId ? { relatedTicketId: o.request.input.relatedTicketId } : {}),
+        ...(o.request.input.autoClassified ? { autoClassified: o.request.input.autoClassified } : {}),
+        ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}),
       },
     })),
-  );
+    ...opened.flatMap((o) => {
+      const old = follows.get(o.request);
+      return old
+        ? [
+            {
+              ticketId: old,
+              actorId: o.by,
+              kind: 'linked' as const,
+              data: { kind: 'followed_by', ticketId: o.ticketId },
+            },
+          ]
+        : [];
+    }),
+  ]);
   await writeOutbox(
     trx,
     opened.map((o) => ({
       event: 'ticket.created' as const,
       ticketId: o.ticketId,
       actorId: o.by,
-      payload: { source: o.source },
+      payload: { source: o.source, ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}) },
     })),
   );
   return new Map(opened.map((o) => [o.request, o.ticketId]));
+}
+
+/** The `follows` tickets the requester may see (own, or their company's), by request. */
+async function followedTickets(
+  trx: Tx,
+  opened: readonly (CheckedRequest & { ticketId: number })[],
+): Promise<Map<OpenTicketRequest, number>> {
+  const wanted = opened.filter((o) => o.request.input.follows);
+  if (!wanted.length) return new Map();
+  const rows: { id: number; requester_id: number; company_id: number | null }[] = await trx('tickets')
+    .whereIn(
+      'id',
+      wanted.map((o) => o.request.input.follows as number),
+    )
+    .select('id', 'requester_id', 'company_id');
+  const out = new Map<OpenTicketRequest, number>();
+  for (const o of wanted) {
+    const old = rows.find((r) => Number(r.id) === o.request.input.follows);
+    const mine =
+      old &&
+      (old.requester_id === o.requester.id ||
+        (old.company_id !== null && old.company_id === o.requester.company_id));
+    if (old && mine) out.set(o.request, Number(old.id));
+  }
+  return out;
 }

@@ -83,6 +83,9 @@ export const agent = {
       bounced: 'Correo rechazado',
       bouncedOn:
         'El correo a {{email}} ha sido rechazado para siempre ({{reason}}): no recibirá más avisos hasta que se corrija.',
+      autoClassified: 'tipo y categoría puestos automáticamente por la palabra «{{keyword}}»',
+      autoClassifiedDefault: 'tipo y categoría por defecto del correo (ninguna palabra clave)',
+      linked: 'Ticket relacionado',
     },
     field: { type: 'tipo', category: 'categoría', urgency: 'urgencia', service_id: 'servicio' },
     actions: {
@@ -246,6 +249,7 @@ export const agent = {
         agent_not_verified: 'Correo de un técnico sin verificar (ni firma de respuesta ni DMARC)',
         token_other_sender: 'Firma de respuesta usada por otra dirección',
         conflicting_commands: 'Órdenes contradictorias en un correo de un técnico',
+        other: 'Otro motivo',
       },
     },
     errors: {
@@ -344,6 +348,9 @@ export const agent = {
       bounced: 'Mail bounced',
       bouncedOn:
         'Mail to {{email}} was refused for good ({{reason}}): no more notifications reach it until it is fixed.',
+      autoClassified: 'type and category set automatically from the word “{{keyword}}”',
+      autoClassifiedDefault: 'default type and category for mail (no keyword matched)',
+      linked: 'Related ticket',
     },
     field: { type: 'type', category: 'category', urgency: 'urgency', service_id: 'service' },
     actions: {
@@ -508,6 +515,7 @@ export const agent = {
         agent_not_verified: 'Mail from an agent that could not be verified (no reply signature, no DMARC)',
         token_other_sender: 'Reply signature used by another address',
         conflicting_commands: 'Contradicting commands in an agent’s mail',
+        other: 'Other reason',
       },
     },
     errors: {
@@ -606,6 +614,9 @@ export const agent = {
       bounced: 'E-mail rejeté',
       bouncedOn:
         'Les e-mails vers {{email}} sont rejetés définitivement ({{reason}}) : plus aucune notification ne lui parvient tant que ce n’est pas corrigé.',
+      autoClassified: 'type et catégorie choisis automatiquement d’après le mot « {{keyword}} »',
+      autoClassifiedDefault: 'type et catégorie par défaut du courrier (aucun mot-clé reconnu)',
+      linked: 'Ticket lié',
     },
     field: { type: 'type', category: 'catégorie', urgency: 'urgence', service_id: 'service' },
     actions: {
@@ -772,6 +783,7 @@ export const agent = {
         agent_not_verified: 'E-mail d’un agent non vérifié (ni signature de réponse ni DMARC)',
         token_other_sender: 'Signature de réponse utilisée par une autre adresse',
         conflicting_commands: 'Commandes contradictoires dans l’e-mail d’un agent',
+        other: 'Autre motif',
       },
     },
     errors: {

@@ -61,6 +61,16 @@ export const common = {
       transitionInvalid: 'Esa acción no es posible en el estado actual del ticket.',
       forbidden: 'No tiene permiso para esto.',
     },
+    // mail-decisions-b
+    links: {
+      title: 'Tickets relacionados',
+      follows_out: 'Continúa el ticket {{ref}}, que estaba cerrado',
+      follows_in: 'Continúa en el ticket {{ref}}',
+      merged_into_out: 'Fusionado en el ticket {{ref}}',
+      merged_into_in: 'El ticket {{ref}} se fusionó en este',
+      mentions_out: 'Menciona el ticket {{ref}}',
+      mentions_in: 'Mencionado en el ticket {{ref}}',
+    },
   },
   en: {
     status: {
@@ -123,6 +133,16 @@ export const common = {
       transitionInvalid: 'That action is not possible in the ticket’s current status.',
       forbidden: 'You do not have permission for this.',
     },
+    // mail-decisions-b
+    links: {
+      title: 'Related tickets',
+      follows_out: 'Continues ticket {{ref}}, which was closed',
+      follows_in: 'Continued in ticket {{ref}}',
+      merged_into_out: 'Merged into ticket {{ref}}',
+      merged_into_in: 'Ticket {{ref}} was merged into this one',
+      mentions_out: 'Mentions ticket {{ref}}',
+      mentions_in: 'Mentioned in ticket {{ref}}',
+    },
   },
   fr: {
     status: {
@@ -184,6 +204,16 @@ export const common = {
       transitionForbidden: 'Vous ne pouvez pas faire cette action.',
       transitionInvalid: 'Cette action n’est pas possible dans l’état actuel du ticket.',
       forbidden: 'Vous n’avez pas l’autorisation.',
+    },
+    // mail-decisions-b
+    links: {
+      title: 'Tickets liés',
+      follows_out: 'Fait suite au ticket {{ref}}, qui était clos',
+      follows_in: 'Suite dans le ticket {{ref}}',
+      merged_into_out: 'Fusionné dans le ticket {{ref}}',
+      merged_into_in: 'Le ticket {{ref}} a été fusionné dans celui-ci',
+      mentions_out: 'Mentionne le ticket {{ref}}',
+      mentions_in: 'Mentionné dans le ticket {{ref}}',
     },
   },
 };

@@ -166,6 +166,17 @@ export const mail = {
     solutionReplyRule:
       'Si responde a este correo, su mensaje se añade al ticket sin cambiar su estado. Para rechazar la solución por correo, empiece su respuesta con «No funciona» o #rechazar.',
     agentNotice: { intro: 'Sobre su correo «{{subject}}»:' },
+    // mail-decisions-b
+    createdFollows: {
+      intro:
+        'El ticket {{old}} ya estaba cerrado, así que su respuesta ha abierto un ticket nuevo con la referencia {{ref}}. Use esta nueva referencia a partir de ahora.',
+    },
+    digest: {
+      subject: 'Cuarentena: {{count}} mensajes retenidos nuevos',
+      intro:
+        'Desde el último aviso se han retenido {{count}} mensajes. Revíselos: puede liberarlos o descartarlos.',
+      button: 'Abrir la cuarentena',
+    },
   },
   en: {
     gallery: {
@@ -331,6 +342,17 @@ export const mail = {
     solutionReplyRule:
       'If you reply to this email, your message is added to the ticket without changing its status. To refuse the solution by email, start your reply with “Not fixed” or #refuse.',
     agentNotice: { intro: 'About your email “{{subject}}”:' },
+    // mail-decisions-b
+    createdFollows: {
+      intro:
+        'Ticket {{old}} was already closed, so your reply opened a new ticket with reference {{ref}}. Please use this new reference from now on.',
+    },
+    digest: {
+      subject: 'Quarantine: {{count}} newly held messages',
+      intro:
+        '{{count}} messages were held since the last notice. Please review them: you can release or discard each.',
+      button: 'Open the quarantine',
+    },
   },
   fr: {
     gallery: {
@@ -498,5 +520,16 @@ export const mail = {
     solutionReplyRule:
       'Si vous répondez à cet e-mail, votre message est ajouté au ticket sans en changer l’état. Pour refuser la solution par e-mail, commencez votre réponse par « Ne fonctionne pas » ou #refuser.',
     agentNotice: { intro: 'À propos de votre e-mail « {{subject}} » :' },
+    // mail-decisions-b
+    createdFollows: {
+      intro:
+        'Le ticket {{old}} était déjà clos : votre réponse a ouvert un nouveau ticket, sous la référence {{ref}}. Merci d’utiliser désormais cette nouvelle référence.',
+    },
+    digest: {
+      subject: 'Quarantaine : {{count}} nouveaux messages retenus',
+      intro:
+        '{{count}} messages ont été retenus depuis le dernier avis. Merci de les examiner : vous pouvez libérer ou écarter chacun.',
+      button: 'Ouvrir la quarantaine',
+    },
   },
 };

@@ -83,7 +83,7 @@ export async function customerMail(
       // A closed ticket takes no more follow-ups: the reply opens a new ticket that names the old one.
       const ref = formatReference(ctx.config.TICKET_PREFIX, t.id);
       const note = translator(user.language)('ingest:closedTicketReply', { ref });
-      return newTicket(ctx, m, user, `${note}\n\n${fullText}`, 'ticket_closed');
+      return newTicket(ctx, m, user, `${note}\n\n${fullText}`, 'ticket_closed', t.id);
     }
     // Naming someone else's ticket (subject or thread) is only a hint: this sender gets their own ticket.
     return newTicket(ctx, m, user, fullText, 'not_a_party');

@@ -1,6 +1,7 @@
 import { actorOf } from '../../app/actor.js';
 import { openTicket } from '../../app/tickets/open-ticket.js';
-import { stripSubjectPrefixes } from '../../domain/reference.js';
+import { type Classification, classifyMail } from '../../domain/classify.js';
+import { stripReferences } from '../../domain/reference.js';
 import { translator } from '../../i18n/i18n.js';
 import type { UserRow } from '../lookups.js';
 import { effect } from '../outcome.js';
@@ -14,6 +15,8 @@ export async function newTicket(
   user: UserRow,
   text: string,
   code: string,
+  /** The closed ticket this mail replied to: the new ticket is linked to it. */
+  follows?: number,
 ): Promise<Outcome> {
   const { config } = ctx;
   const limit = config.MAIL_SENDER_LIMIT_PER_HOUR;
@@ -25,9 +28,11 @@ export async function newTicket(
     };
   const t = translator(user.language);
   const catalog = config.catalog;
-  const type = catalog.types[catalog.defaultEmailType];
-  const urgencies = type?.urgencies ?? [];
-  const urgency = urgencies.length ? (urgencies.includes('medium') ? 'medium' : urgencies[0]) : null;
+  const guess = classifyMail(catalog, m.subject, text);
+  const urgencies = catalog.types[guess.type]?.urgencies ?? [];
+  const urgency = urgencies.length
+    ? (guess.urgency ?? (urgencies.includes('medium') ? 'medium' : urgencies[0]))
+    : null;
   const services = user.company_id ? await lookupsOf(ctx).services(user.company_id) : [];
   const haystack = `${m.subject}\n${text}`.toLowerCase();
   const service =
@@ -35,14 +40,17 @@ export async function newTicket(
       ? services[0]
       : services.find((s) => (s.circuit_id && haystack.includes(s.circuit_id.toLowerCase())) || false);
   const files = splitFiles(m);
-  const title = (stripSubjectPrefixes(m.subject) || t('ingest:noSubject')).slice(0, catalog.maxTitleLength);
+  const title = (stripReferences(config.TICKET_PREFIX, m.subject) || t('ingest:noSubject')).slice(
+    0,
+    catalog.maxTitleLength,
+  );
   const description = (text || t('ingest:noText')).slice(0, catalog.maxDescriptionLength);
   const open = ctx.open ?? ((actor, input) => openTicket(ctx.app, actor, input));
   const r = await attempt(() =>
     open(actorOf(user), {
       draft: {
-        type: catalog.defaultEmailType,
-        category: catalog.defaultEmailCategory,
+        type: guess.type,
+        category: guess.category,
         urgency: urgency ?? null,
         serviceId: service?.id ?? null,
         title,
@@ -51,14 +59,21 @@ export async function newTicket(
       files: files.accepted,
       source: 'email',
       inboundMailId: ctx.recordId,
+      autoClassified: guess.rule ?? 'default',
+      ...(follows ? { follows } : {}),
     }),
   );
   if (!r.ok) return { effect: effect('held', 'effect_refused', r.key), text };
   return {
-    effect: effect('new_ticket', code, 'a new ticket for the sender', {
+    effect: effect('new_ticket', code, `a new ticket for the sender (${classifiedAs(guess)})`, {
       ticketId: r.value.ticketId,
       answered: await answerTooBig(ctx, m, r.value.ticketId, user),
     }),
     text,
   };
 }
+
+const classifiedAs = (g: Classification) =>
+  g.rule
+    ? `${g.type}/${g.category} by the keyword "${g.rule.keyword}" (${g.rule.lang}, ${g.rule.in})`
+    : `${g.type}/${g.category}: no keyword matched, the catalog default`;

@@ -3,6 +3,7 @@ import { answerMailSender } from '../../app/mail-answers.js';
 import { isAppError } from '../../domain/errors.js';
 import { directLookups, HOUR, recentCount, type UserRow } from '../lookups.js';
 import type { ParsedMail } from '../parse.js';
+import { mayAutoAnswer } from '../robots.js';
 import type { DecideContext } from './context.js';
 
 /** Runs one effect through a savepoint: an AppError (closed ticket, forbidden move) leaves nothing behind. */
@@ -57,6 +58,7 @@ export async function answerTooBig(
 }
 
 export async function mayAnswer(ctx: DecideContext, address: string): Promise<boolean> {
+  if (!mayAutoAnswer(address)) return false;
   const n = await recentCount(ctx.trx, address, new Date(Date.now() - HOUR), (q) => {
     q.whereRaw("details->>'answered' = 'true'");
   });

@@ -1,8 +1,7 @@
 import type Router from '@koa/router';
-import { discardMail, releaseMail } from '../../app/agent/quarantine.js';
+import { discardMail, releaseHeldMail } from '../../app/agent/quarantine.js';
 import { heldMailSource, heldMails } from '../../app/queries/agent-quarantine.js';
 import { AppError } from '../../domain/errors.js';
-import { releaseProcessor } from '../../ingest/release.js';
 import type { WebState } from '../context.js';
 import { html } from '../html.js';
 import { csrfField } from '../layout.js';
@@ -11,15 +10,32 @@ import { bytes, when } from './format.js';
 import { idParam, intParam, staffActor, staffOnly } from './guard.js';
 import { agentPage } from './page.js';
 
-/** "code: detail" as the ingest records it, with the code translated. */
-const reasonText = (
+/** Codes whose recorded detail is technical evidence worth showing as it is (headers, a parser error). */
+const RAW_DETAIL = new Set(['not_authenticated', 'unreadable', 'too_large']);
+
+/**
+ * "code: detail" as the ingest records it, in the agent's language: the code's label, and the detail when it
+ * is a message key of a refused use case ("#resolve: errors.transitionInvalid") or technical evidence. The
+ * ingest's own English explanations stay out: the label says the same.
+ */
+export const reasonText = (
   t: (k: string, o?: Record<string, unknown>) => string,
   reason: string | null,
   outcome: string,
 ) => {
-  const [code = outcome, ...rest] = (reason ?? outcome).split(':');
-  const label = t(`agent:quarantine.reasons.${code.trim()}`, { defaultValue: code.trim() });
-  return rest.length ? `${label} — ${rest.join(':').trim()}` : label;
+  const [head = outcome, ...rest] = (reason ?? outcome).split(':');
+  const code = head.trim();
+  const label = t(`agent:quarantine.reasons.${code}`, {
+    defaultValue: t('agent:quarantine.reasons.other'),
+  });
+  const detail = rest.join(':').trim();
+  const key = /^(?:(#[\p{L} ]+):\s*)?((?:[a-z]+:)?[a-zA-Z]+(?:\.[a-zA-Z_]+)+)$/u.exec(detail);
+  if (key?.[2]) {
+    const text = t(key[2], { defaultValue: '' });
+    if (text) return `${label} — ${key[1] ? `${key[1]}: ` : ''}${text}`;
+    return label;
+  }
+  return detail && RAW_DETAIL.has(code) ? `${label} — ${detail}` : label;
 };
 
 /** Shown of a held message's source: enough to judge it, never rendered as HTML. */
@@ -78,7 +94,7 @@ ${
 
   r.post('/agent/quarantine/:id/release', staffOnly, async (ctx) => {
     const { s } = ctx.state;
-    const out = await releaseMail(s.app, staffActor(ctx), idParam(ctx.params.id), releaseProcessor(s.config));
+    const out = await releaseHeldMail(s.app, staffActor(ctx), idParam(ctx.params.id));
     setFlash(ctx, 'agent:flash.released');
     ctx.redirect(out.ticketId ? `/agent/tickets/${out.ticketId}` : '/agent/quarantine');
     ctx.status = 303;

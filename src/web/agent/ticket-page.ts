@@ -6,6 +6,7 @@ import { emptyForm, errorSummary, type FormState, fileField, selectField, textAr
 import { html, multiline, type SafeHtml } from '../html.js';
 import { icon } from '../icons.js';
 import { csrfField, csrfQuery } from '../layout.js';
+import { linkedTicketsSection } from '../linked-tickets.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
 
@@ -47,6 +48,10 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
   if (e.data.reason === 'auto_close') text += ` — ${t('agent:event.autoClose')}`;
   if (e.event === 'bounced')
     text = t('agent:event.bouncedOn', { email: e.data.email, reason: e.data.reason });
+  const auto = e.data.autoClassified;
+  if (auto === 'default') text += ` — ${t('agent:event.autoClassifiedDefault')}`;
+  else if (auto && typeof auto === 'object' && 'keyword' in auto)
+    text += ` — ${t('agent:event.autoClassified', { keyword: String(auto.keyword) })}`;
   return html`<li class="event"><div class="meta">${text} · ${e.actorName ?? t('agent:ticket.system')} · <time datetime="${new Date(e.at).toISOString()}">${when(ctx, e.at)}</time></div></li>`;
 }
 
@@ -240,6 +245,6 @@ ${before !== null ? html`<p class="timeline-more"><a href="/agent/tickets/${tk.i
     section: 'queue',
     status,
     body: html`<p><a href="/agent">← ${t('agent:queue.title')}</a></p>
-<div class="ticket-layout"><div>${head}${timeline}${actions}</div>${side}</div>`,
+<div class="ticket-layout"><div>${head}${linkedTicketsSection(ctx, v.links, (id) => `/agent/tickets/${id}`)}${timeline}${actions}</div>${side}</div>`,
   });
 }

@@ -1,4 +1,5 @@
 import { type RelatedTicket, ticketRelations } from '../../app/queries/related-tickets.js';
+import { linkedTickets } from '../../app/queries/ticket-links.js';
 import type { CustomerTicket, TimelineEntry, TimelineFile } from '../../app/queries/ticket-timeline.js';
 import { ticketTimeline } from '../../app/queries/ticket-timeline.js';
 import { formatBytes } from '../../domain/catalog.js';
@@ -8,6 +9,7 @@ import { emptyForm, errorSummary, type FormState, fileField, textArea } from '..
 import { html, multiline, type SafeHtml } from '../html.js';
 import { icon } from '../icons.js';
 import { csrfField, csrfQuery, renderPage } from '../layout.js';
+import { linkedTicketsSection } from '../linked-tickets.js';
 import { dateTime, reference, size, statusBadge } from './format.js';
 import { viewerOf } from './ticket-list-routes.js';
 
@@ -168,6 +170,7 @@ export async function renderTicketPage(
     <div><dt>${t('portal:ticket.updated')}</dt><dd><time datetime="${new Date(ticket.updated_at).toISOString()}">${dateTime(ctx, ticket.updated_at)}</time></dd></div>
   </dl>
 </section>
+${linkedTicketsSection(ctx, await linkedTickets(s.db, ticket.id, viewerOf(ctx)), (id) => `/tickets/${id}`)}
 ${await approvalSection(ctx, ticket, o.approval ?? emptyForm())}
 ${await relationsSection(ctx, ticket)}
 <nav class="tabs" id="tabs" aria-label="${t('portal:ticket.tabs')}">
