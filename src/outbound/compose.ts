@@ -1,5 +1,5 @@
 import { generatePassword, hashPassword } from '../app/accounts/passwords.js';
-import { approvalToken, emailChangeToken, resetToken, urls } from '../app/links.js';
+import { approvalToken, emailChangeToken, emailUndoToken, resetToken, urls } from '../app/links.js';
 import type { OutboxEvent } from '../app/outbox.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
@@ -228,13 +228,15 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
     const target: Person =
       row.event === 'account.email_change'
         ? { ...person(u), email: str(p.newEmail), bouncedAt: null }
-        : person(u);
+        : row.event === 'account.email_changed'
+          ? { ...person(u), email: str(p.oldEmail), bouncedAt: null }
+          : person(u);
     if (!target.email) return [];
     const recipients = resolveRecipients(row.event, {
       facts: { payload: p, actorIsStaff: false },
       actorId: row.actor_id,
       notifySelf: config.NOTIFY_SELF,
-      resolve: (to) => (to === 'account' || to === 'new-email' ? [target] : []),
+      resolve: (to) => (to === 'account' || to === 'new-email' || to === 'old-email' ? [target] : []),
     });
     return recipients.map((r) => ({
       recipient: r,
@@ -257,10 +259,16 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
         } else if (r.template === 'password-reset') {
           subjectKey = 'reset.subject';
           data.resetUrl = link.resetPassword(resetToken(config.SECRET, u));
-        } else {
+        } else if (r.template === 'email-change') {
           subjectKey = 'emailChange.subject';
+          // The address has not been confirmed: nothing its requester wrote (her name) goes into this mail.
+          data.name = target.email;
           data.newEmail = target.email;
-          data.confirmUrl = link.confirmEmail(emailChangeToken(config.SECRET, u.id, target.email));
+          data.confirmUrl = link.confirmEmail(emailChangeToken(config.SECRET, u, target.email));
+        } else {
+          subjectKey = 'emailChanged.subject';
+          data.newEmail = str(p.newEmail);
+          data.undoUrl = link.undoEmail(emailUndoToken(config.SECRET, u.id, target.email, str(p.newEmail)));
         }
         const subject = String(tr(`mail:${subjectKey}`, { company: config.COMPANY_NAME }));
         return {

@@ -181,6 +181,18 @@ export const portal = {
       internal: 'Ha ocurrido un error. Inténtelo de nuevo en unos minutos.',
       backHome: 'Volver al inicio',
     },
+    security: {
+      emailConfirmTitle: 'Confirmar la nueva dirección',
+      emailConfirmIntro:
+        '¿Usar {{email}} como dirección de su cuenta de soporte? Recibirá allí todos nuestros correos.',
+      emailConfirmButton: 'Sí, usar esta dirección',
+      emailUndoTitle: 'Recuperar su dirección',
+      emailUndoIntro:
+        '¿Volver a usar {{email}} como dirección de su cuenta? Se cerrarán todas las sesiones abiertas en su cuenta.',
+      emailUndoButton: 'Recuperar mi dirección',
+      emailUndone:
+        '{{email}} vuelve a ser la dirección de su cuenta y se han cerrado todas las sesiones. Si no reconoce los últimos cambios, elija ahora una contraseña nueva.',
+    },
   },
   en: {
     layout: {
@@ -357,6 +369,18 @@ export const portal = {
       tooLarge: 'The upload is too large.',
       internal: 'An error occurred. Please try again in a few minutes.',
       backHome: 'Back to the start page',
+    },
+    security: {
+      emailConfirmTitle: 'Confirm the new address',
+      emailConfirmIntro:
+        'Use {{email}} as the address of your support account? All our emails will go there.',
+      emailConfirmButton: 'Yes, use this address',
+      emailUndoTitle: 'Take your address back',
+      emailUndoIntro:
+        'Use {{email}} again as the address of your account? Every open session of your account will be signed out.',
+      emailUndoButton: 'Restore my address',
+      emailUndone:
+        '{{email}} is the address of your account again, and every session has been signed out. If you do not recognise the latest changes, choose a new password now.',
     },
   },
   fr: {
@@ -537,6 +561,18 @@ export const portal = {
       tooLarge: 'L’envoi est trop volumineux.',
       internal: 'Une erreur est survenue. Réessayez dans quelques minutes.',
       backHome: 'Retour à l’accueil',
+    },
+    security: {
+      emailConfirmTitle: 'Confirmer la nouvelle adresse',
+      emailConfirmIntro:
+        'Utiliser {{email}} comme adresse de votre compte support ? Tous nos messages y seront envoyés.',
+      emailConfirmButton: 'Oui, utiliser cette adresse',
+      emailUndoTitle: 'Récupérer votre adresse',
+      emailUndoIntro:
+        'Utiliser de nouveau {{email}} comme adresse de votre compte ? Toutes les sessions ouvertes sur votre compte seront fermées.',
+      emailUndoButton: 'Récupérer mon adresse',
+      emailUndone:
+        '{{email}} est de nouveau l’adresse de votre compte et toutes les sessions ont été fermées. Si vous ne reconnaissez pas les derniers changements, choisissez dès maintenant un nouveau mot de passe.',
     },
   },
 };
