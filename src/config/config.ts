@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { type Catalog, DEFAULT_CATALOG, parseCatalog } from '../domain/catalog.js';
 
@@ -84,6 +85,27 @@ export const envSchema = z.object({
   MAIL_AUTO_ANSWER_LIMIT_PER_HOUR: int(1).default(5),
   AUTO_CLOSE_DAYS: int(0).default(7),
   NOTIFY_SELF: bool.default(false),
+  /**
+   * Reverse proxies whose X-Forwarded-* headers are believed (comma-separated addresses, CIDR ranges, or
+   * `loopback`, `linklocal`, `uniquelocal`). Unset: none, the client address is the connection's.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => {
+      try {
+        proxyaddr.compile(list);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'addresses or CIDR ranges separated by commas (or loopback, linklocal, uniquelocal)'),
   /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */
   METRICS_PORT: int(0, 65535).optional(),
   SHUTDOWN_TIMEOUT_MS: int(1).default(15000),

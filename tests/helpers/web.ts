@@ -29,6 +29,8 @@ export interface WebResponse {
 export class WebClient {
   private cookies = new Map<string, string>();
   csrf = '';
+  /** Sent with every request (e.g. the X-Forwarded-For a proxy adds). */
+  headers: Record<string, string> = {};
 
   constructor(readonly base: string) {}
 
@@ -40,7 +42,7 @@ export class WebClient {
     const res = await fetch(this.base + path, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers ?? {}), cookie: this.cookieHeader() },
+      headers: { ...this.headers, ...(init.headers ?? {}), cookie: this.cookieHeader() },
     });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');

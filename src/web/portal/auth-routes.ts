@@ -142,7 +142,7 @@ export function mountAuthRoutes(r: Router<WebState>): void {
       if (blockedFor > 0) return limited(blockedFor);
       return loginPage(ctx, formFromError(err, values), 401);
     }
-    await clearLoginFailures(s, email);
+    await clearLoginFailures(s, email, ctx.ip);
     await startUserSession(ctx, userId);
     ctx.redirect(safeNext(values.next, '/'));
   });
