@@ -25,6 +25,8 @@ export async function updateProfile(
   ctx: AppContext,
   userId: number,
   input: ProfileInput,
+  /** Whether a confirmation may be mailed to this address now (the caller's flood limit); default yes. */
+  mayMail: (newEmail: string) => Promise<boolean> = async () => true,
 ): Promise<{ pendingEmail: string | null }> {
   const fields: FieldErrors = {};
   const name = input.name.trim();
@@ -44,9 +46,11 @@ export async function updateProfile(
       if (taken)
         throw new AppError('invalid', 'validation.fixFields', { fields: { email: 'validation.emailTaken' } });
       pendingEmail = email.data;
-      await writeOutbox(trx, [
-        { event: 'account.email_change', actorId: userId, payload: { userId, newEmail: email.data } },
-      ]);
+      // Over the limit, the answer is the same and no mail is sent.
+      if (await mayMail(email.data))
+        await writeOutbox(trx, [
+          { event: 'account.email_change', actorId: userId, payload: { userId, newEmail: email.data } },
+        ]);
     }
     await trx('users')
       .where({ id: userId })

@@ -18,6 +18,7 @@ import type { WebContext, WebState } from '../context.js';
 import { emptyForm, errorSummary, type FormState, formFromError, selectField, textField } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, renderPage } from '../layout.js';
+import { mayMail } from '../mail-limits.js';
 import { endOtherSessions, endSession, setFlash } from '../session.js';
 
 type Tab = 'main' | 'password' | 'personalization';
@@ -109,7 +110,10 @@ export function mountProfileRoutes(r: Router<WebState>): void {
   r.post('/profile/main', requireUser, (ctx) => {
     const values = { name: field(ctx, 'name'), email: field(ctx, 'email'), phone: field(ctx, 'phone') };
     return saving(ctx, 'main', values, async () => {
-      const { pendingEmail } = await updateProfile(ctx.state.s.app, ctx.state.user!.id, values);
+      const { s, user } = ctx.state;
+      const { pendingEmail } = await updateProfile(s.app, user!.id, values, (to) =>
+        mayMail(s, 'email-change', to, { userId: user!.id }),
+      );
       if (pendingEmail) setFlash(ctx, 'portal:profile.emailPending', { email: pendingEmail });
       else setFlash(ctx, 'portal:profile.saved');
     });
