@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { CustomerViewer } from '../../app/queries/customer-scope.js';
 import {
+  isListCursor,
   listCustomerTickets,
   STATUS_FILTERS,
   type StatusFilter,
@@ -9,6 +10,7 @@ import { requireUser } from '../auth.js';
 import type { WebContext, WebState } from '../context.js';
 import { html } from '../html.js';
 import { renderPage } from '../layout.js';
+import { queryCursor, queryText } from '../query-input.js';
 import { dateTime, reference, statusBadge } from './format.js';
 
 export const viewerOf = (ctx: WebContext): CustomerViewer => {
@@ -28,9 +30,9 @@ async function listPage(ctx: WebContext): Promise<void> {
   const status = (STATUS_FILTERS as readonly string[]).includes(statusParam)
     ? (statusParam as StatusFilter)
     : null;
-  const search = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
-  const after = typeof ctx.query.after === 'string' ? ctx.query.after : null;
-  const before = typeof ctx.query.before === 'string' ? ctx.query.before : null;
+  const search = queryText(ctx, 'q').slice(0, 200);
+  const after = queryCursor(ctx, 'after', isListCursor);
+  const before = queryCursor(ctx, 'before', isListCursor);
   const manager = user!.is_company_manager && user!.company_id !== null;
   const { rows, next, previous } = await listCustomerTickets(s.pg, s.config.TICKET_PREFIX, viewerOf(ctx), {
     status,
