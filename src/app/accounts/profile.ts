@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
 import { AppError, type FieldErrors } from '../../domain/errors.js';
+import { oneLine } from '../../domain/single-line.js';
 import type { AppContext } from '../context.js';
 import { accountFingerprint, readEmailChangeToken, readEmailUndoToken } from '../links.js';
 import { writeOutbox } from '../outbox.js';
@@ -29,7 +30,7 @@ export async function updateProfile(
   mayMail: (newEmail: string) => Promise<boolean> = async () => true,
 ): Promise<{ pendingEmail: string | null }> {
   const fields: FieldErrors = {};
-  const name = input.name.trim();
+  const name = oneLine(input.name);
   if (!name) fields.name = 'validation.nameRequired';
   const email = emailSchema.safeParse(input.email);
   if (!email.success) fields.email = 'validation.emailInvalid';
