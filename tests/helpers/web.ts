@@ -58,6 +58,15 @@ export class WebClient {
     return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
   }
 
+  /** The same browser (its cookies and token) talking to another server, e.g. a second web process. */
+  on(base: string): WebClient {
+    const c = new WebClient(base);
+    c.cookies = new Map(this.cookies);
+    c.csrf = this.csrf;
+    c.headers = { ...this.headers };
+    return c;
+  }
+
   get(path: string): Promise<WebResponse> {
     return this.send(path, { method: 'GET' });
   }

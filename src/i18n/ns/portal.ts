@@ -192,6 +192,8 @@ export const portal = {
       emailUndoButton: 'Recuperar mi dirección',
       emailUndone:
         '{{email}} vuelve a ser la dirección de su cuenta y se han cerrado todas las sesiones. Si no reconoce los últimos cambios, elija ahora una contraseña nueva.',
+      keptLabel: 'Lo que escribió (no se ha guardado)',
+      sendAgain: 'Enviar de nuevo',
     },
   },
   en: {
@@ -381,6 +383,8 @@ export const portal = {
       emailUndoButton: 'Restore my address',
       emailUndone:
         '{{email}} is the address of your account again, and every session has been signed out. If you do not recognise the latest changes, choose a new password now.',
+      keptLabel: 'What you typed (not saved)',
+      sendAgain: 'Send again',
     },
   },
   fr: {
@@ -573,6 +577,8 @@ export const portal = {
       emailUndoButton: 'Récupérer mon adresse',
       emailUndone:
         '{{email}} est de nouveau l’adresse de votre compte et toutes les sessions ont été fermées. Si vous ne reconnaissez pas les derniers changements, choisissez dès maintenant un nouveau mot de passe.',
+      keptLabel: 'Ce que vous avez saisi (non enregistré)',
+      sendAgain: 'Envoyer à nouveau',
     },
   },
 };
