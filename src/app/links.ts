@@ -85,16 +85,32 @@ export function readEmailUndoToken(
     : null;
 }
 
-/** Lets the customer approve or refuse a solution from the mail without typing a password (14 days). */
-export const approvalToken = (secret: string, ticketId: number, userId: number, now = Date.now()) =>
-  signActionToken(secret, 'approve', [String(ticketId), String(userId)], new Date(now + 14 * 24 * HOUR));
+/**
+ * Lets the customer approve or refuse a solution from the mail without typing a password (14 days). Bound to
+ * the resolution it was sent for (its time): after a refusal and a new solution, it no longer answers.
+ */
+export const approvalToken = (
+  secret: string,
+  ticketId: number,
+  userId: number,
+  resolvedAt: Date,
+  now = Date.now(),
+) =>
+  signActionToken(
+    secret,
+    'approve',
+    [String(ticketId), String(userId), resolvedAt.getTime().toString(36)],
+    new Date(now + 14 * 24 * HOUR),
+  );
 
 export function readApprovalToken(
   secret: string,
   token: string,
-): { ticketId: number; userId: number } | null {
+): { ticketId: number; userId: number; resolvedAt: number } | null {
   const f = verifyActionToken(secret, 'approve', token);
-  return f && f.length === 2 ? { ticketId: Number(f[0]), userId: Number(f[1]) } : null;
+  return f && f.length === 3
+    ? { ticketId: Number(f[0]), userId: Number(f[1]), resolvedAt: parseInt(f[2] as string, 36) }
+    : null;
 }
 
 /** The URLs mails link to; the web serves exactly these paths. */

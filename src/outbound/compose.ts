@@ -71,6 +71,7 @@ export interface TicketView {
   category: string;
   description: string;
   solution: string | null;
+  resolved_at: Date | null;
   requester_id: number;
   assignee_id: number | null;
   service_name: string | null;
@@ -134,6 +135,7 @@ const buildLoadSql = (db: Db, where: string): string =>
       't.category',
       't.description',
       't.solution',
+      't.resolved_at',
       't.requester_id',
       't.assignee_id',
       's.name as service_name',
@@ -193,6 +195,7 @@ function outboxRecord(r: Record<string, unknown>): OutboxRecord {
             category: r.category as string,
             description: r.description as string,
             solution: r.solution as string | null,
+            resolved_at: r.resolved_at as Date | null,
             requester_id: r.requester_id as number,
             assignee_id: r.assignee_id as number | null,
             service_name: r.service_name as string | null,
@@ -408,7 +411,10 @@ export async function planMails(db: Db, config: Config, row: OutboxRecord): Prom
         ['service', ticket.service_name ?? ''],
         ['requester', isStaffSide ? (requester?.name ?? '') : ''],
       ]);
-      const approval = r.userId !== null ? approvalToken(config.SECRET, ticket.id, r.userId) : null;
+      const approval =
+        r.userId !== null && ticket.resolved_at
+          ? approvalToken(config.SECRET, ticket.id, r.userId, ticket.resolved_at)
+          : null;
       return {
         template: r.template,
         lang: r.language,

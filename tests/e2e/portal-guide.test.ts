@@ -182,7 +182,8 @@ describe('customer guide in the browser', () => {
     await resolve(t.app, actorOf(await t.db('users').where({ id: agent.id }).first()), requestId, {
       body: 'Le hemos enviado la factura por correo.',
     });
-    const token = approvalToken(s.config.SECRET, requestId, userId);
+    const { resolved_at } = await t.db('tickets').where({ id: requestId }).first('resolved_at');
+    const token = approvalToken(s.config.SECRET, requestId, userId, resolved_at);
     await page.goto(`${base}/approve/${token}`);
     expect(await page.textContent('main')).toContain('Le hemos enviado la factura');
     expect((await t.db('tickets').where({ id: requestId }).first()).status).toBe('resolved');

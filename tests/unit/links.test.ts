@@ -107,16 +107,22 @@ describe('e-mail undo token', () => {
 describe('approval token', () => {
   it('names ticket and customer for 14 days', () => {
     const now = Date.now();
-    const t = approvalToken(SECRET, 123, 45, now);
-    expect(readApprovalToken(SECRET, t)).toEqual({ ticketId: 123, userId: 45 });
+    const resolvedAt = new Date(now - 3600_000);
+    const t = approvalToken(SECRET, 123, 45, resolvedAt, now);
+    expect(readApprovalToken(SECRET, t)).toEqual({
+      ticketId: 123,
+      userId: 45,
+      resolvedAt: resolvedAt.getTime(),
+    });
     expect(at(now + 14 * DAY - 60_000, () => readApprovalToken(SECRET, t))).toEqual({
       ticketId: 123,
       userId: 45,
+      resolvedAt: resolvedAt.getTime(),
     });
     expect(at(now + 14 * DAY + 60_000, () => readApprovalToken(SECRET, t))).toBeNull();
   });
   it('is refused when tampered or signed elsewhere', () => {
-    const t = approvalToken(SECRET, 123, 45);
+    const t = approvalToken(SECRET, 123, 45, new Date());
     expect(readApprovalToken(SECRET, t.replace(/^123\./, '124.'))).toBeNull();
     expect(readApprovalToken('y'.repeat(40), t)).toBeNull();
     expect(readResetToken(SECRET, t)).toBeNull();

@@ -194,6 +194,8 @@ export const portal = {
         '{{email}} vuelve a ser la dirección de su cuenta y se han cerrado todas las sesiones. Si no reconoce los últimos cambios, elija ahora una contraseña nueva.',
       keptLabel: 'Lo que escribió (no se ha guardado)',
       sendAgain: 'Enviar de nuevo',
+      approvalOutdated:
+        'Este enlace era para una solución anterior. Abra el ticket para ver y responder a la solución actual.',
     },
   },
   en: {
@@ -385,6 +387,8 @@ export const portal = {
         '{{email}} is the address of your account again, and every session has been signed out. If you do not recognise the latest changes, choose a new password now.',
       keptLabel: 'What you typed (not saved)',
       sendAgain: 'Send again',
+      approvalOutdated:
+        'This link was for an earlier solution. Open the ticket to see and answer the current one.',
     },
   },
   fr: {
@@ -579,6 +583,8 @@ export const portal = {
         '{{email}} est de nouveau l’adresse de votre compte et toutes les sessions ont été fermées. Si vous ne reconnaissez pas les derniers changements, choisissez dès maintenant un nouveau mot de passe.',
       keptLabel: 'Ce que vous avez saisi (non enregistré)',
       sendAgain: 'Envoyer à nouveau',
+      approvalOutdated:
+        'Ce lien concernait une solution précédente. Ouvrez le ticket pour voir la solution actuelle et y répondre.',
     },
   },
 };

@@ -18,7 +18,9 @@ type TokenUser = ActorRow & { language: string };
  * The link of the resolution mail: the token names the ticket and its customer, so they can answer without a
  * password. A GET only shows the question; the POST acts, as the token's user.
  */
-async function loadFromToken(ctx: WebContext): Promise<{ user: TokenUser; ticket: CustomerTicket }> {
+async function loadFromToken(
+  ctx: WebContext,
+): Promise<{ user: TokenUser; ticket: CustomerTicket; current: boolean }> {
   const { s } = ctx.state;
   const tok = readApprovalToken(s.config.SECRET, ctx.params.token ?? '');
   const user: TokenUser | undefined = tok
@@ -35,13 +37,16 @@ async function loadFromToken(ctx: WebContext): Promise<{ user: TokenUser; ticket
           tok.ticketId,
         )
       : null;
-  if (!user || !ticket) throw new AppError('not_found', 'portal:approval.linkInvalid');
+  if (!tok || !user || !ticket) throw new AppError('not_found', 'portal:approval.linkInvalid');
+  // The link answers the resolution it was mailed for, not a later one (after a refusal and a new solution).
+  const row = await s.db('tickets').where({ id: ticket.id }).first('resolved_at');
+  const current = row?.resolved_at instanceof Date && row.resolved_at.getTime() === tok.resolvedAt;
   // A visitor who is not signed in reads the page in the customer's language.
   if (!ctx.state.user) {
     ctx.state.lang = user.language as WebContext['state']['lang'];
     ctx.state.t = pageTranslator(user.language);
   }
-  return { user, ticket };
+  return { user, ticket, current };
 }
 
 async function approvalPage(
@@ -50,12 +55,15 @@ async function approvalPage(
   f: FormState,
   status = 200,
   done?: string,
+  outdated = false,
 ) {
   const { t } = ctx.state;
   const ref = reference(ctx, ticket.id);
   const viewLink = html`<a class="button" href="/tickets/${ticket.id}">${t('portal:approval.viewTicket')}</a>`;
   let body: SafeHtml;
   if (done) body = html`<p class="notice success" role="status">${t(done)}</p><p>${viewLink}</p>`;
+  else if (outdated)
+    body = html`<p class="notice info">${t('portal:security.approvalOutdated')}</p><p>${viewLink}</p>`;
   else if (ticket.status !== 'resolved')
     body = html`<p class="notice info">${t('portal:approval.notResolved', { status: t(`status.${ticket.status}`) })}</p><p>${viewLink}</p>`;
   else
@@ -84,12 +92,13 @@ async function approvalPage(
 
 export function mountApprovalRoutes(r: Router<WebState>): void {
   r.get('/approve/:token', async (ctx) => {
-    const { ticket } = await loadFromToken(ctx);
-    await approvalPage(ctx, ticket, emptyForm());
+    const { ticket, current } = await loadFromToken(ctx);
+    await approvalPage(ctx, ticket, emptyForm(), 200, undefined, ticket.status === 'resolved' && !current);
   });
 
   r.post('/approve/:token', async (ctx) => {
-    const { user, ticket } = await loadFromToken(ctx);
+    const { user, ticket, current } = await loadFromToken(ctx);
+    if (!current) return approvalPage(ctx, ticket, emptyForm(), 409, undefined, ticket.status === 'resolved');
     const values = { comment: field(ctx, 'comment') };
     const approve = field(ctx, 'decision') === 'approve';
     const actor = actorOf(user);
