@@ -106,6 +106,8 @@ export const envSchema = z.object({
         return false;
       }
     }, 'addresses or CIDR ranges separated by commas (or loopback, linklocal, uniquelocal)'),
+  /** Bearer token for /metrics and the details of /healthz and /readyz on the public port (unset: nobody). */
+  OPS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */
   METRICS_PORT: int(0, 65535).optional(),
   SHUTDOWN_TIMEOUT_MS: int(1).default(15000),
@@ -126,7 +128,7 @@ export class ConfigError extends Error {
 
 /** The value as it may be shown back: secrets hidden, URL passwords masked. */
 function shown(key: string, value: string): string {
-  if (/SECRET|PASSWORD/.test(key)) return 'hidden';
+  if (/SECRET|PASSWORD|TOKEN/.test(key)) return 'hidden';
   return `"${value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@').slice(0, 60)}"`;
 }
 

@@ -39,7 +39,11 @@ export function createWebApp(s: Services, options: WebOptions): Koa<WebState> {
   // Forwarded headers reach Koa only from trusted proxies (client-address.ts strips them otherwise).
   const app = new Koa<WebState>({ proxy: s.config.TRUSTED_PROXIES.length > 0 });
   app.keys = [s.config.SECRET];
-  const ops = opsRoutes(s, { health: options.health, metrics: s.config.METRICS_PORT === undefined });
+  const ops = opsRoutes(s, {
+    health: options.health,
+    metrics: s.config.METRICS_PORT === undefined,
+    access: { token: s.config.OPS_TOKEN },
+  });
 
   app.use(clientAddress(s.config.TRUSTED_PROXIES));
   app.use(httpMetrics);
