@@ -119,6 +119,8 @@ const env: Record<string, string> = {
   DATABASE_URL: dbUrl,
   REDIS_PREFIX: `soak:${run}`,
   SECRET: randomBytes(24).toString('hex'),
+  // /metrics on the public port answers only this bearer.
+  OPS_TOKEN: randomBytes(24).toString('hex'),
   HOST: '127.0.0.1',
   PORT: String(port),
   PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -410,7 +412,9 @@ const nextOp = () => {
 // ---- memory sampling ---------------------------------------------------------------------------------
 const samples: { t: number; rss: number; heap: number }[] = [];
 async function sample(): Promise<string> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (
+    await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${env.OPS_TOKEN}` } })
+  ).text();
   samples.push({
     t: (Date.now() - loadStart) / 1000,
     rss: metricValue(text, 'process_resident_memory_bytes'),
@@ -458,7 +462,9 @@ for (let last = ''; ; ) {
   if (Date.now() > drainDeadline || Date.now() - progressAt > 15_000) break;
   await new Promise((r) => setTimeout(r, 1000));
 }
-const finalMetrics = await (await fetch(`${base}/metrics`)).text();
+const finalMetrics = await (
+  await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${env.OPS_TOKEN}` } })
+).text();
 const ticketCount = (await db('tickets').count<{ n: number }[]>('* as n'))[0]?.n ?? 0;
 const followupCount = (await db('followups').count<{ n: number }[]>('* as n'))[0]?.n ?? 0;
 const outboxCount = (await db('outbox').count<{ n: number }[]>('* as n'))[0]?.n ?? 0;

@@ -29,27 +29,88 @@ export function readResetToken(secret: string, token: string): { userId: number;
 }
 export const matchesPassword = (fp: string, passwordHash: string | null) => fp === fingerprint(passwordHash);
 
-export const emailChangeToken = (secret: string, userId: number, newEmail: string, now = Date.now()) =>
-  signActionToken(secret, 'email', [String(userId), hex(newEmail)], new Date(now + 24 * HOUR));
+/**
+ * Confirms a new address. Bound to the account's password hash and current address when signed (at send time):
+ * it dies with a password change, and once applied (the address changed), so it works once.
+ */
+export const emailChangeToken = (
+  secret: string,
+  u: LinkUser & { email: string },
+  newEmail: string,
+  now = Date.now(),
+) =>
+  signActionToken(
+    secret,
+    'email',
+    [String(u.id), hex(newEmail), accountFingerprint(u)],
+    new Date(now + 24 * HOUR),
+  );
+
+/** The fingerprint of what an email-change link was issued against: the password hash and the address. */
+export const accountFingerprint = (u: { password_hash: string | null; email: string }) =>
+  fingerprint(`${u.password_hash ?? ''}\n${u.email.toLowerCase()}`);
 
 export function readEmailChangeToken(
   secret: string,
   token: string,
-): { userId: number; newEmail: string } | null {
+): { userId: number; newEmail: string; fp: string } | null {
   const f = verifyActionToken(secret, 'email', token);
-  return f && f.length === 2 ? { userId: Number(f[0]), newEmail: unhex(f[1] as string) } : null;
+  return f && f.length === 3
+    ? { userId: Number(f[0]), newEmail: unhex(f[1] as string), fp: f[2] as string }
+    : null;
 }
 
-/** Lets the customer approve or refuse a solution from the mail without typing a password (14 days). */
-export const approvalToken = (secret: string, ticketId: number, userId: number, now = Date.now()) =>
-  signActionToken(secret, 'approve', [String(ticketId), String(userId)], new Date(now + 14 * 24 * HOUR));
+/** Sent to the previous address after a change: puts that address back (7 days, until the address is back). */
+export const emailUndoToken = (
+  secret: string,
+  userId: number,
+  oldEmail: string,
+  newEmail: string,
+  now = Date.now(),
+) =>
+  signActionToken(
+    secret,
+    'email-undo',
+    [String(userId), hex(oldEmail), hex(newEmail)],
+    new Date(now + 7 * 24 * HOUR),
+  );
+
+export function readEmailUndoToken(
+  secret: string,
+  token: string,
+): { userId: number; oldEmail: string; newEmail: string } | null {
+  const f = verifyActionToken(secret, 'email-undo', token);
+  return f && f.length === 3
+    ? { userId: Number(f[0]), oldEmail: unhex(f[1] as string), newEmail: unhex(f[2] as string) }
+    : null;
+}
+
+/**
+ * Lets the customer approve or refuse a solution from the mail without typing a password (14 days). Bound to
+ * the resolution it was sent for (its time): after a refusal and a new solution, it no longer answers.
+ */
+export const approvalToken = (
+  secret: string,
+  ticketId: number,
+  userId: number,
+  resolvedAt: Date,
+  now = Date.now(),
+) =>
+  signActionToken(
+    secret,
+    'approve',
+    [String(ticketId), String(userId), resolvedAt.getTime().toString(36)],
+    new Date(now + 14 * 24 * HOUR),
+  );
 
 export function readApprovalToken(
   secret: string,
   token: string,
-): { ticketId: number; userId: number } | null {
+): { ticketId: number; userId: number; resolvedAt: number } | null {
   const f = verifyActionToken(secret, 'approve', token);
-  return f && f.length === 2 ? { ticketId: Number(f[0]), userId: Number(f[1]) } : null;
+  return f && f.length === 3
+    ? { ticketId: Number(f[0]), userId: Number(f[1]), resolvedAt: parseInt(f[2] as string, 36) }
+    : null;
 }
 
 /** The URLs mails link to; the web serves exactly these paths. */
@@ -61,6 +122,7 @@ export const urls = (publicUrl: string) => {
     approve: (token: string) => `${base}/approve/${token}`,
     resetPassword: (token: string) => `${base}/password/reset/${token}`,
     confirmEmail: (token: string) => `${base}/profile/email/confirm/${token}`,
+    undoEmail: (token: string) => `${base}/profile/email/undo/${token}`,
     agentTicket: (id: number) => `${base}/agent/tickets/${id}`,
     heldMail: (id: number) => `${base}/agent/quarantine/${id}`,
   };

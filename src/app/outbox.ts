@@ -17,6 +17,7 @@ export type OutboxEvent =
   | 'account.invited'
   | 'account.password_reset'
   | 'account.email_change'
+  | 'account.email_changed'
   | 'mail.unknown_sender'
   | 'mail.attachment_too_big'
   | 'mail.rejected'

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { type Catalog, DEFAULT_CATALOG, parseCatalog } from '../domain/catalog.js';
 
@@ -97,6 +98,29 @@ export const envSchema = z.object({
   MAIL_GALLERY: bool.optional(),
   /** Minutes between two mails to agents listing newly held messages; 0 = no digest. */
   QUARANTINE_DIGEST_MINUTES: int(0).default(60),
+  /**
+   * Reverse proxies whose X-Forwarded-* headers are believed (comma-separated addresses, CIDR ranges, or
+   * `loopback`, `linklocal`, `uniquelocal`). Unset: none, the client address is the connection's.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => {
+      try {
+        proxyaddr.compile(list);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'addresses or CIDR ranges separated by commas (or loopback, linklocal, uniquelocal)'),
+  /** Bearer token for /metrics and the details of /healthz and /readyz on the public port (unset: nobody). */
+  OPS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** When set, /metrics moves off the public port to this one (also gives worker processes an endpoint). */
   METRICS_PORT: int(0, 65535).optional(),
   SHUTDOWN_TIMEOUT_MS: int(1).default(15000),
@@ -126,7 +150,7 @@ export class ConfigError extends Error {
 
 /** The value as it may be shown back: secrets hidden, URL passwords masked. */
 function shown(key: string, value: string): string {
-  if (/SECRET|PASSWORD/.test(key)) return 'hidden';
+  if (/SECRET|PASSWORD|TOKEN/.test(key)) return 'hidden';
   return `"${value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@').slice(0, 60)}"`;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, type FieldErrors } from './errors.js';
+import { oneLine } from './single-line.js';
 
 /** Types, categories and their rules, as data: an installation may load its own (CATALOG_FILE). */
 export const catalogSchema = z.object({
@@ -287,7 +288,7 @@ export function validateDraft(
     fields.serviceId = 'validation.serviceRequired';
   if (serviceId !== null && !allowedServiceIds.includes(serviceId))
     fields.serviceId = 'validation.serviceInvalid';
-  const title = draft.title.trim();
+  const title = oneLine(draft.title);
   const description = draft.description.trim();
   if (!title) fields.title = 'validation.titleRequired';
   else if (title.length > catalog.maxTitleLength) fields.title = 'validation.titleTooLong';

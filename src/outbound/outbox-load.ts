@@ -41,6 +41,7 @@ export interface TicketView {
   category: string;
   description: string;
   solution: string | null;
+  resolved_at: Date | null;
   requester_id: number;
   assignee_id: number | null;
   service_name: string | null;
@@ -99,6 +100,7 @@ const buildLoadSql = (db: Db, where: string): string =>
       't.category',
       't.description',
       't.solution',
+      't.resolved_at',
       't.requester_id',
       't.assignee_id',
       's.name as service_name',
@@ -176,6 +178,7 @@ function outboxRecord(r: Record<string, unknown>): OutboxRecord {
             category: r.category as string,
             description: r.description as string,
             solution: r.solution as string | null,
+            resolved_at: r.resolved_at as Date | null,
             requester_id: r.requester_id as number,
             assignee_id: r.assignee_id as number | null,
             service_name: r.service_name as string | null,

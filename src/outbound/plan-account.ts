@@ -1,10 +1,10 @@
 import { generatePassword, hashPassword } from '../app/accounts/passwords.js';
-import { emailChangeToken, resetToken } from '../app/links.js';
+import { emailChangeToken, emailUndoToken, resetToken } from '../app/links.js';
 import { type FamilyPlanner, num, person, str } from './plan.js';
 import { type Person, resolveRecipients } from './recipients.js';
 import { stringsFor } from './strings.js';
 
-/** account.*: the invitation, the password reset link and the email-change confirmation. */
+/** account.*: the invitation, the password reset link, the email-change confirmation and its notice. */
 export const planAccountMails: FamilyPlanner = async ({ db, config, row, link, users, base, senderName }) => {
   const p = row.payload;
   const userId = num(p.userId);
@@ -14,12 +14,14 @@ export const planAccountMails: FamilyPlanner = async ({ db, config, row, link, u
   const target: Person =
     row.event === 'account.email_change'
       ? { ...person(u), email: str(p.newEmail), bouncedAt: null }
-      : person(u);
+      : row.event === 'account.email_changed'
+        ? { ...person(u), email: str(p.oldEmail), bouncedAt: null }
+        : person(u);
   if (!target.email) return [];
   const recipients = resolveRecipients(row.event, {
     facts: { payload: p, actorIsStaff: false },
     actorId: row.actor_id,
-    resolve: (to) => (to === 'account' || to === 'new-email' ? [target] : []),
+    resolve: (to) => (to === 'account' || to === 'new-email' || to === 'old-email' ? [target] : []),
   });
   return recipients.map((r) => ({
     recipient: r,
@@ -42,10 +44,16 @@ export const planAccountMails: FamilyPlanner = async ({ db, config, row, link, u
       } else if (r.template === 'password-reset') {
         subjectKey = 'reset.subject';
         data.resetUrl = link.resetPassword(resetToken(config.SECRET, u));
-      } else {
+      } else if (r.template === 'email-change') {
         subjectKey = 'emailChange.subject';
+        // The address has not been confirmed: nothing its requester wrote (her name) goes into this mail.
+        data.name = target.email;
         data.newEmail = target.email;
-        data.confirmUrl = link.confirmEmail(emailChangeToken(config.SECRET, u.id, target.email));
+        data.confirmUrl = link.confirmEmail(emailChangeToken(config.SECRET, u, target.email));
+      } else {
+        subjectKey = 'emailChanged.subject';
+        data.newEmail = str(p.newEmail);
+        data.undoUrl = link.undoEmail(emailUndoToken(config.SECRET, u.id, target.email, str(p.newEmail)));
       }
       const subject = tr(`mail:${subjectKey}`, { company: config.COMPANY_NAME });
       return {

@@ -91,7 +91,10 @@ export const planTicketMails: FamilyPlanner = async (c) => {
         ['service', ticket.service_name ?? ''],
         ['requester', customer ? '' : (requester?.name ?? '')],
       ]);
-      const approval = r.userId !== null ? approvalToken(config.SECRET, ticket.id, r.userId) : null;
+      const approval =
+        r.userId !== null && ticket.resolved_at
+          ? approvalToken(config.SECRET, ticket.id, r.userId, ticket.resolved_at)
+          : null;
       const sender = c.senderName(lang);
       return {
         template: r.template,

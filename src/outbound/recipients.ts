@@ -12,6 +12,8 @@ export type Audience =
   | 'account'
   /** The new address of an email change. */
   | 'new-email'
+  /** The address an email change replaced. */
+  | 'old-email'
   /** The sender of an inbound mail we answer. */
   | 'mail-sender';
 
@@ -115,6 +117,13 @@ export const RULES: readonly Rule[] = [
     event: 'account.email_change',
     to: 'new-email',
     template: 'email-change',
+    toActor: true,
+    evenIfBounced: true,
+  },
+  {
+    event: 'account.email_changed',
+    to: 'old-email',
+    template: 'email-changed',
     toActor: true,
     evenIfBounced: true,
   },

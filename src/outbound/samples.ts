@@ -107,6 +107,7 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     resetUrl: link.resetPassword('sample-token'),
     newEmail: 'lucia@nueva-empresa.example',
     confirmUrl: link.confirmEmail('sample-token'),
+    undoUrl: link.undoEmail('sample-token'),
     originalSubject: 'Fotos del router',
     reason:
       name === 'mail-agent-notice'

@@ -23,6 +23,7 @@ export const TEMPLATE_NAMES = [
   'account-invited',
   'password-reset',
   'email-change',
+  'email-changed',
   'mail-unknown-sender',
   'mail-attachment-too-big',
   'mail-rejected',

@@ -13,7 +13,7 @@ export async function startOpsServer(
   health: Record<string, HealthCheck>,
 ): Promise<RunningPart> {
   const app = new Koa();
-  const router = opsRoutes(s, { health, metrics: true });
+  const router = opsRoutes(s, { health, metrics: true, access: 'open' });
   app.use(httpMetrics);
   app.use(router.routes());
   const server = app.listen(port, s.config.HOST);

@@ -18,6 +18,7 @@ import type { HealthCheck } from '../runtime/health.js';
 import type { Services } from '../runtime/services.js';
 import { mountAgentRoutes } from './agent/routes.js';
 import { requireRole } from './auth.js';
+import { clientAddress } from './client-address.js';
 import type { WebState } from './context.js';
 import { errorMiddleware } from './errors.js';
 import { httpMetrics } from './http-metrics.js';
@@ -35,10 +36,16 @@ export interface WebOptions {
 }
 
 export function createWebApp(s: Services, options: WebOptions): Koa<WebState> {
-  const app = new Koa<WebState>({ proxy: true });
+  // Forwarded headers reach Koa only from trusted proxies (client-address.ts strips them otherwise).
+  const app = new Koa<WebState>({ proxy: s.config.TRUSTED_PROXIES.length > 0 });
   app.keys = [s.config.SECRET];
-  const ops = opsRoutes(s, { health: options.health, metrics: s.config.METRICS_PORT === undefined });
+  const ops = opsRoutes(s, {
+    health: options.health,
+    metrics: s.config.METRICS_PORT === undefined,
+    access: { token: s.config.OPS_TOKEN },
+  });
 
+  app.use(clientAddress(s.config.TRUSTED_PROXIES));
   app.use(httpMetrics);
   app.use(errorMiddleware(s.logger));
   app.use(securityHeaders);

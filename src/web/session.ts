@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Next } from 'koa';
+import { z } from 'zod';
 import { actorOf } from '../app/actor.js';
 import { preparedQuery } from '../db/prepared-query.js';
 import type { SessionData, WebContext, WebUser } from './context.js';
+import { anonymousCsrfToken } from './csrf.js';
 import {
   cachedSession,
   forgetAllSessions,
@@ -157,12 +159,6 @@ async function createSession(ctx: WebContext, userId: number | null, data: Sessi
   setCookie(ctx, id);
 }
 
-/** The visitor's session, created (anonymous) when a form needs a CSRF token. */
-export async function ensureSession(ctx: WebContext) {
-  if (!ctx.state.session) await createSession(ctx, null, { csrf: newId() });
-  return ctx.state.session as NonNullable<WebContext['state']['session']>;
-}
-
 /** Signs a user in under a NEW session id (the old one is deleted: no session fixation). */
 export async function startUserSession(ctx: WebContext, userId: number): Promise<void> {
   if (ctx.state.session) {
@@ -198,8 +194,13 @@ export async function endOtherSessions(ctx: WebContext, userId: number): Promise
   forgetAllSessions();
 }
 
+/**
+ * The CSRF token of a page's forms: the session's for a signed-in user; for a visitor without a session, a
+ * stateless one (csrf.ts), so serving a login or reset form to anyone writes nothing to the database.
+ */
 export async function csrfToken(ctx: WebContext): Promise<string> {
-  const sess = await ensureSession(ctx);
+  const sess = ctx.state.session;
+  if (!sess) return anonymousCsrfToken(ctx);
   if (!sess.data.csrf) {
     sess.data.csrf = newId();
     sess.dirty = true;
@@ -207,17 +208,42 @@ export async function csrfToken(ctx: WebContext): Promise<string> {
   return sess.data.csrf;
 }
 
+const FLASH_COOKIE = 'izd_flash';
+type Flash = NonNullable<SessionData['flash']>;
+
+/** A one-shot message for the next page: in the session, or for a visitor without one in a short signed cookie. */
 export function setFlash(ctx: WebContext, key: string, params?: Record<string, string | number>): void {
-  if (!ctx.state.session) return;
-  ctx.state.session.data.flash = { key, ...(params ? { params } : {}) };
+  const flash: Flash = { key, ...(params ? { params } : {}) };
+  if (!ctx.state.session) {
+    ctx.cookies.set(FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      maxAge: 60_000,
+    });
+    return;
+  }
+  ctx.state.session.data.flash = flash;
   ctx.state.session.dirty = true;
 }
 
-export function takeFlash(ctx: WebContext): SessionData['flash'] | null {
+export function takeFlash(ctx: WebContext): Flash | null {
   const sess = ctx.state.session;
-  if (!sess?.data.flash) return null;
-  const key = sess.data.flash;
-  delete sess.data.flash;
-  sess.dirty = true;
-  return key;
+  if (sess?.data.flash) {
+    const flash = sess.data.flash;
+    delete sess.data.flash;
+    sess.dirty = true;
+    return flash;
+  }
+  const cookie = ctx.cookies.get(FLASH_COOKIE, { signed: true });
+  if (!cookie) return null;
+  ctx.cookies.set(FLASH_COOKIE, null, { signed: true });
+  const parsed = flashSchema.safeParse(JSON.parse(Buffer.from(cookie, 'base64url').toString('utf8')));
+  return parsed.success ? parsed.data : null;
 }
+
+const flashSchema = z.object({
+  key: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});

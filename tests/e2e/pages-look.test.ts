@@ -5,7 +5,7 @@ import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import { assign, close, resolve } from '../../src/app/tickets/lifecycle.js';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
 import { screenshot, useBrowser } from '../helpers/browser.js';
-import { useTestDb } from '../helpers/db.js';
+import { must, useTestDb } from '../helpers/db.js';
 import { makeUser, TEST_PASSWORD, type TestUser } from '../helpers/fixtures.js';
 import {
   axeViolations,
@@ -151,7 +151,8 @@ describe('what the pages must show', () => {
     const visitor = await signedIn(null, findings);
     await look(visitor.page, '/login', 'login', findings);
     await look(visitor.page, '/password/forgot', 'password-forgot', findings);
-    const token = approvalToken(s.config.SECRET, resolved, customer.id);
+    const { resolved_at } = must(await t.db('tickets').where({ id: resolved }).first('resolved_at'));
+    const token = approvalToken(s.config.SECRET, resolved, customer.id, resolved_at!);
     await look(visitor.page, `/approve/${token}`, 'approve', findings);
     await look(visitor.page, `/approve/${token}?choice=refuse`, 'refuse', findings);
     await look(visitor.page, '/approve/not-a-token', 'approve-invalid-link', findings, 404);

@@ -38,6 +38,8 @@ export interface WebResponse {
 export class WebClient {
   private cookies = new Map<string, string>();
   csrf = '';
+  /** Sent with every request (e.g. the X-Forwarded-For a proxy adds). */
+  headers: Record<string, string> = {};
 
   constructor(readonly base: string) {}
 
@@ -50,7 +52,7 @@ export class WebClient {
     const res = await fetch(this.base + path, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers ?? {}), cookie: this.cookieHeader() },
+      headers: { ...this.headers, ...(init.headers ?? {}), cookie: this.cookieHeader() },
     });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
@@ -64,6 +66,15 @@ export class WebClient {
     const m = /name="_csrf" value="([^"]+)"/.exec(text);
     if (m?.[1]) this.csrf = m[1];
     return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+  }
+
+  /** The same browser (its cookies and token) talking to another server, e.g. a second web process. */
+  on(base: string): WebClient {
+    const c = new WebClient(base);
+    c.cookies = new Map(this.cookies);
+    c.csrf = this.csrf;
+    c.headers = { ...this.headers };
+    return c;
   }
 
   get(path: string): Promise<WebResponse> {

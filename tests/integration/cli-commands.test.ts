@@ -147,20 +147,25 @@ describe('izardesk migrate', { timeout: 150_000 }, () => {
   });
 });
 
+/** The health details on the public port are for holders of OPS_TOKEN. */
+const OPS_TOKEN = 'cli-ops-token-cli-ops-token';
+const asOperator = { headers: { authorization: `Bearer ${OPS_TOKEN}` } };
+
 describe('izardesk serve', { timeout: 150_000 }, () => {
   it('answers /healthz 200 and /readyz 200, both with the state of postgres, redis and imap (off when unconfigured)', async () => {
-    const p = startIzardesk(['serve'], { ...env, PORT: '0', LOG_LEVEL: 'info' });
+    const p = startIzardesk(['serve'], { ...env, PORT: '0', LOG_LEVEL: 'info', OPS_TOKEN });
     try {
       const line = await p.waitFor(/web server listening/);
       const port = (JSON.parse(line) as { address: { port: number } }).address.port;
       expect(port).toBeGreaterThan(0);
       // /healthz is 200 while the process lives (issue 7) and shows each dependency (issue 2).
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ ok: true });
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`, asOperator);
       expect(health.status).toBe(200);
       const alive = (await health.json()) as { ready: boolean; components: Record<string, { ok: boolean }> };
       expect(alive.ready).toBe(true);
       expect(Object.keys(alive.components)).toEqual(expect.arrayContaining(['postgres', 'redis', 'imap']));
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`, asOperator);
       expect(res.status).toBe(200);
       const body = (await res.json()) as {
         ok: boolean;
@@ -178,11 +183,11 @@ describe('izardesk serve', { timeout: 150_000 }, () => {
   });
 
   it('start (web and workers in one process) reports the ingest as off when no mailbox is configured', async () => {
-    const p = startIzardesk(['start'], { ...env, PORT: '0', LOG_LEVEL: 'info' });
+    const p = startIzardesk(['start'], { ...env, PORT: '0', LOG_LEVEL: 'info', OPS_TOKEN });
     try {
       const line = await p.waitFor(/web server listening/);
       const port = (JSON.parse(line) as { address: { port: number } }).address.port;
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`, asOperator);
       const body = (await res.json()) as { components: Record<string, { ok: boolean; detail?: string }> };
       expect(res.status).toBe(200);
       expect(Object.keys(body.components)).toEqual(expect.arrayContaining(['postgres', 'redis', 'imap']));

@@ -25,13 +25,16 @@ const sample = (text: string, series: string): number | null => {
   return line ? Number(line.slice(series.length + 1)) : null;
 };
 
+/** On the public port, /metrics answers holders of OPS_TOKEN only (tests/integration/web-ops-exposure.test.ts). */
+const asOperator = { headers: { authorization: 'Bearer ops-token-ops-token-02' } };
+
 describe('/metrics', () => {
   let s: Services;
   let base: string;
 
   beforeAll(async () => {
     const t = await useTestDb();
-    s = await useTestServices(t);
+    s = await useTestServices(t, { OPS_TOKEN: 'ops-token-ops-token-02' });
     base = await listen(createWebApp(s, { health: {} }));
     const customer = await makeUser(t.app, 'customer');
     const agent = await makeUser(t.app, 'agent');
@@ -50,7 +53,7 @@ describe('/metrics', () => {
 
   it('exposes process, product and HTTP metrics in Prometheus text format', async () => {
     await fetch(`${base}/healthz`);
-    const res = await fetch(`${base}/metrics`);
+    const res = await fetch(`${base}/metrics`, asOperator);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -78,7 +81,7 @@ describe('/metrics', () => {
   });
 
   it('counts open tickets by status with one query at scrape time', async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (await fetch(`${base}/metrics`, asOperator)).text();
     expect(sample(text, 'izardesk_tickets_open{status="new"}')).toBe(2);
     expect(sample(text, 'izardesk_tickets_open{status="pending"}')).toBe(1);
     expect(sample(text, 'izardesk_tickets_open{status="resolved"}')).toBe(0);
@@ -87,7 +90,7 @@ describe('/metrics', () => {
   });
 
   it('reports the depth of the notifications queue', async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (await fetch(`${base}/metrics`, asOperator)).text();
     expect(sample(text, 'izardesk_queue_jobs{queue="notifications",state="waiting"}')).toBe(1);
     expect(sample(text, 'izardesk_queue_jobs{queue="notifications",state="delayed"}')).toBe(1);
     expect(sample(text, 'izardesk_queue_jobs{queue="notifications",state="failed"}')).toBe(0);
@@ -104,7 +107,7 @@ describe('/metrics', () => {
     const probe = await listen(app);
     for (const id of [41, 42, 43]) await fetch(`${probe}/probe/${id}`);
     await fetch(`${probe}/no/such/page`);
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (await fetch(`${base}/metrics`, asOperator)).text();
     expect(
       sample(
         text,

@@ -58,15 +58,18 @@ describe('web foundation and sign-in', () => {
     expect(blocked.text).toMatch(/Vuelva a intentarlo dentro de \d+ min/);
   });
 
-  it('renews the session id at login and ends it at logout', async () => {
+  it('starts a session only at login, and ends it at logout', async () => {
     const c = new WebClient(base);
     const page = await c.get('/login');
-    const anonCookie = page.headers.getSetCookie().find((x) => x.startsWith('izd_sid='));
-    expect(anonCookie).toMatch(/HttpOnly/i);
-    expect(anonCookie).toMatch(/SameSite=Lax/i);
+    // A visitor without a session gets no session row: the form's token is stateless.
+    expect(page.headers.getSetCookie().find((x) => x.startsWith('izd_sid='))).toBeUndefined();
+    const csrfCookie = page.headers.getSetCookie().find((x) => x.startsWith('izd_csrf='));
+    expect(csrfCookie).toMatch(/HttpOnly/i);
+    expect(csrfCookie).toMatch(/SameSite=Lax/i);
     const login = await c.login(customer.email);
     const userCookie = login.headers.getSetCookie().find((x) => x.startsWith('izd_sid='));
-    expect(userCookie?.split(';')[0]).not.toBe(anonCookie?.split(';')[0]);
+    expect(userCookie).toMatch(/HttpOnly/i);
+    expect(userCookie).toMatch(/SameSite=Lax/i);
     expect((await c.get('/tickets/new')).status).toBe(200);
     const before = await t
       .db('sessions')
@@ -173,5 +176,45 @@ describe('web foundation and sign-in', () => {
     const res = await new WebClient(base).get('/no/such/page');
     expect(res.status).toBe(404);
     expect(res.text).toContain('Página no encontrada');
+  });
+});
+
+describe('anonymous forms', () => {
+  it('2,000 anonymous views of /login write no session row; the stateless token still guards the form', async () => {
+    const before = Number((await t.db('sessions').count({ n: '*' }))[0]?.n);
+    for (let i = 0; i < 20; i++)
+      await Promise.all(Array.from({ length: 100 }, () => fetch(`${base}/login`).then((r) => r.text())));
+    expect(Number((await t.db('sessions').count({ n: '*' }))[0]?.n)).toBe(before);
+
+    const user = await makeUser(t.app, 'customer');
+    const forged = new WebClient(base);
+    await forged.get('/login');
+    const other = new WebClient(base);
+    await other.get('/login');
+    // Another visitor's token, or none, is refused; the browser's own is accepted.
+    expect(
+      (await forged.post('/login', { email: user.email, password: 'correct-horse-42' }, other.csrf)).status,
+    ).toBe(403);
+    expect(
+      (await forged.post('/login', { email: user.email, password: 'correct-horse-42' }, null)).status,
+    ).toBe(403);
+    expect((await forged.post('/login', { email: user.email, password: 'correct-horse-42' })).status).toBe(
+      302,
+    );
+  });
+
+  it('a message for the next page reaches a visitor without a session (password reset done)', async () => {
+    const user = await makeUser(t.app, 'customer');
+    const row = must(await t.db('users').where({ id: user.id }).first());
+    const c = new WebClient(base);
+    const token = resetToken(s.config.SECRET, row);
+    await c.get(`/password/reset/${token}`);
+    const done = await c.post(`/password/reset/${token}`, {
+      password: 'another-pass-98',
+      confirm: 'another-pass-98',
+    });
+    expect(done.location).toBe('/login');
+    expect((await c.get('/login')).text).toContain('Contraseña cambiada. Ya puede iniciar sesión.');
+    expect((await c.get('/login')).text).not.toContain('Contraseña cambiada. Ya puede iniciar sesión.');
   });
 });

@@ -316,7 +316,8 @@ describe('approving and refusing from the mail link', () => {
     const agent = await makeUser(t.app, 'agent');
     const id = await makeTicket(t.app, customer, 'Lento');
     await resolve(t.app, agent.actor, id, { body: 'Ampliamos el ancho de banda.' });
-    const token = approvalToken(s.config.SECRET, id, customer.id);
+    const { resolved_at } = must(await t.db('tickets').where({ id }).first('resolved_at'));
+    const token = approvalToken(s.config.SECRET, id, customer.id, resolved_at!);
     const anon = new WebClient(base);
     const approve = (await anon.get(`/approve/${token}`)).text;
     expect(approve).toContain('class="card decision approve-page"');

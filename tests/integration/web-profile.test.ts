@@ -44,8 +44,10 @@ describe('profile', () => {
     expect((await c.get('/profile')).text).toContain('lucia.new@example.test');
 
     expect((await c.get('/profile/email/confirm/garbage')).status).toBe(404);
-    const token = emailChangeToken(s.config.SECRET, u.id, 'lucia.new@example.test');
-    const ok = await c.get(`/profile/email/confirm/${token}`);
+    const account = must(await t.db('users').where({ id: u.id }).first());
+    const token = emailChangeToken(s.config.SECRET, account, 'lucia.new@example.test');
+    expect((await c.get(`/profile/email/confirm/${token}`)).text).toContain('lucia.new@example.test');
+    const ok = await c.post(`/profile/email/confirm/${token}`, {});
     expect(ok.location).toBe('/profile');
     expect(must(await t.db('users').where({ id: u.id }).first()).email).toBe('lucia.new@example.test');
   });

@@ -303,7 +303,8 @@ describe('customer ticket pages', () => {
   it('approval link: GET only asks, POST acts as the token user without a password', async () => {
     const id = await makeTicket(t.app, alice, 'By mail link');
     await resolve(t.app, agent.actor, id, { body: 'Fixed upstream.' });
-    const token = approvalToken(s.config.SECRET, id, alice.id);
+    const { resolved_at } = must(await t.db('tickets').where({ id }).first('resolved_at'));
+    const token = approvalToken(s.config.SECRET, id, alice.id, resolved_at!);
     const anon = new WebClient(base);
     const get = await anon.get(`/approve/${token}`);
     expect(get.status).toBe(200);
@@ -315,7 +316,7 @@ describe('customer ticket pages', () => {
     expect(post.text).toContain('Solución aprobada');
     expect(must(await t.db('tickets').where({ id }).first()).status).toBe('closed');
     expect((await anon.get(`/approve/${token}x`)).status).toBe(404);
-    const forged = approvalToken('another-secret-another-secret-000000', id, alice.id);
+    const forged = approvalToken('another-secret-another-secret-000000', id, alice.id, resolved_at!);
     expect((await anon.get(`/approve/${forged}`)).status).toBe(404);
   });
 });

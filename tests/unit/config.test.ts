@@ -109,6 +109,15 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', SECRET: 'x'.repeat(32) }).SECRET).toBe('x'.repeat(32));
   });
 
+  it('trusts no proxy by default, and checks TRUSTED_PROXIES', () => {
+    expect(loadConfig({}).TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, loopback' }).TRUSTED_PROXIES).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+    ]);
+    expect(problem({ TRUSTED_PROXIES: 'the-proxy' })).toMatch(/^invalid configuration: TRUSTED_PROXIES: /);
+  });
+
   it('requires IMAP_USER with IMAP_HOST', () => {
     expect(problem({ IMAP_HOST: 'imap.example' })).toMatch(/^invalid configuration: IMAP_USER: /);
   });

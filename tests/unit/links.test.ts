@@ -1,10 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  accountFingerprint,
   approvalToken,
   emailChangeToken,
+  emailUndoToken,
   matchesPassword,
   readApprovalToken,
   readEmailChangeToken,
+  readEmailUndoToken,
   readResetToken,
   resetToken,
   urls,
@@ -57,37 +60,69 @@ describe('reset token', () => {
 });
 
 describe('e-mail change token', () => {
+  const account = { id: 7, email: 'old@acme.example', password_hash: '$argon2id$v=19$m=1$abc' };
   it('carries the new address (any characters) for 24 hours', () => {
     const email = 'lucía.o’brien+isp@acme.example';
-    const t = emailChangeToken(SECRET, 7, email);
+    const t = emailChangeToken(SECRET, account, email);
     expect(t).toMatch(/^[a-z0-9.]+$/);
-    expect(readEmailChangeToken(SECRET, t)).toEqual({ userId: 7, newEmail: email });
+    expect(readEmailChangeToken(SECRET, t)).toEqual({
+      userId: 7,
+      newEmail: email,
+      fp: accountFingerprint(account),
+    });
     expect(
-      readEmailChangeToken(SECRET, emailChangeToken(SECRET, 7, email, Date.now() - DAY - 5000)),
+      readEmailChangeToken(SECRET, emailChangeToken(SECRET, account, email, Date.now() - DAY - 5000)),
     ).toBeNull();
   });
+  it('is bound to the password hash and the address it replaces', () => {
+    const fp = readEmailChangeToken(SECRET, emailChangeToken(SECRET, account, 'a@b.example'))?.fp;
+    expect(fp).toBe(accountFingerprint(account));
+    expect(fp).not.toBe(accountFingerprint({ ...account, password_hash: '$argon2id$other' }));
+    expect(fp).not.toBe(accountFingerprint({ ...account, email: 'a@b.example' }));
+  });
   it('cannot be pointed at another address', () => {
-    const t = emailChangeToken(SECRET, 7, 'a@b.example');
+    const t = emailChangeToken(SECRET, account, 'a@b.example');
     const other = Buffer.from('evil@b.example').toString('hex');
     const parts = t.split('.');
     expect(readEmailChangeToken(SECRET, [parts[0], other, ...parts.slice(2)].join('.'))).toBeNull();
     expect(readResetToken(SECRET, t)).toBeNull();
+    expect(readEmailUndoToken(SECRET, t)).toBeNull();
+  });
+});
+
+describe('e-mail undo token', () => {
+  it('names the account, the previous and the new address for 7 days', () => {
+    const now = Date.now();
+    const t = emailUndoToken(SECRET, 7, 'old@acme.example', 'new@evil.example', now);
+    expect(readEmailUndoToken(SECRET, t)).toEqual({
+      userId: 7,
+      oldEmail: 'old@acme.example',
+      newEmail: 'new@evil.example',
+    });
+    expect(at(now + 7 * DAY + 60_000, () => readEmailUndoToken(SECRET, t))).toBeNull();
+    expect(readEmailChangeToken(SECRET, t)).toBeNull();
   });
 });
 
 describe('approval token', () => {
   it('names ticket and customer for 14 days', () => {
     const now = Date.now();
-    const t = approvalToken(SECRET, 123, 45, now);
-    expect(readApprovalToken(SECRET, t)).toEqual({ ticketId: 123, userId: 45 });
+    const resolvedAt = new Date(now - 3600_000);
+    const t = approvalToken(SECRET, 123, 45, resolvedAt, now);
+    expect(readApprovalToken(SECRET, t)).toEqual({
+      ticketId: 123,
+      userId: 45,
+      resolvedAt: resolvedAt.getTime(),
+    });
     expect(at(now + 14 * DAY - 60_000, () => readApprovalToken(SECRET, t))).toEqual({
       ticketId: 123,
       userId: 45,
+      resolvedAt: resolvedAt.getTime(),
     });
     expect(at(now + 14 * DAY + 60_000, () => readApprovalToken(SECRET, t))).toBeNull();
   });
   it('is refused when tampered or signed elsewhere', () => {
-    const t = approvalToken(SECRET, 123, 45);
+    const t = approvalToken(SECRET, 123, 45, new Date());
     expect(readApprovalToken(SECRET, t.replace(/^123\./, '124.'))).toBeNull();
     expect(readApprovalToken('y'.repeat(40), t)).toBeNull();
     expect(readResetToken(SECRET, t)).toBeNull();

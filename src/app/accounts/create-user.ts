@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
 import { canManageAccounts, isAdmin } from '../../domain/permissions.js';
+import { oneLine } from '../../domain/single-line.js';
 import type { Actor, Role } from '../../domain/ticket-status.js';
 import type { AppContext } from '../context.js';
 import { writeOutbox } from '../outbox.js';
@@ -40,7 +41,7 @@ export async function createUser(
   const fields: Record<string, string> = {};
   const email = emailSchema.safeParse(input.email);
   if (!email.success) fields.email = 'validation.emailInvalid';
-  const name = input.name.trim();
+  const name = oneLine(input.name);
   if (!name) fields.name = 'validation.nameRequired';
   if (input.password && passwordProblems(input.password))
     fields.password = passwordProblems(input.password) as string;
@@ -63,11 +64,16 @@ export async function createUser(
           fields: { company: 'validation.companyRequired' },
         });
       if (!companyId && input.companyName) {
-        const existing = await trx('companies').where({ name: input.companyName.trim() }).first('id');
+        const existing = await trx('companies')
+          .where({ name: oneLine(input.companyName) })
+          .first('id');
         companyId = existing
           ? (existing.id as number)
-          : ((await trx('companies').insert({ name: input.companyName.trim() }).returning('id'))[0]
-              .id as number);
+          : ((
+              await trx('companies')
+                .insert({ name: oneLine(input.companyName) })
+                .returning('id')
+            )[0].id as number);
       }
       const [row] = await trx('users')
         .insert({

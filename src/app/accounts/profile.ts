@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../config/config.js';
+import type { Db } from '../../db/db.js';
 import { AppError, type FieldErrors } from '../../domain/errors.js';
+import { oneLine } from '../../domain/single-line.js';
 import type { AppContext } from '../context.js';
-import { readEmailChangeToken } from '../links.js';
+import { accountFingerprint, readEmailChangeToken, readEmailUndoToken } from '../links.js';
 import { writeOutbox } from '../outbox.js';
 
 const emailSchema = z.string().trim().toLowerCase().email();
@@ -24,9 +26,11 @@ export async function updateProfile(
   ctx: AppContext,
   userId: number,
   input: ProfileInput,
+  /** Whether a confirmation may be mailed to this address now (the caller's flood limit); default yes. */
+  mayMail: (newEmail: string) => Promise<boolean> = async () => true,
 ): Promise<{ pendingEmail: string | null }> {
   const fields: FieldErrors = {};
-  const name = input.name.trim();
+  const name = oneLine(input.name);
   if (!name) fields.name = 'validation.nameRequired';
   const email = emailSchema.safeParse(input.email);
   if (!email.success) fields.email = 'validation.emailInvalid';
@@ -43,9 +47,11 @@ export async function updateProfile(
       if (taken)
         throw new AppError('invalid', 'validation.fixFields', { fields: { email: 'validation.emailTaken' } });
       pendingEmail = email.data;
-      await writeOutbox(trx, [
-        { event: 'account.email_change', actorId: userId, payload: { userId, newEmail: email.data } },
-      ]);
+      // Over the limit, the answer is the same and no mail is sent.
+      if (await mayMail(email.data))
+        await writeOutbox(trx, [
+          { event: 'account.email_change', actorId: userId, payload: { userId, newEmail: email.data } },
+        ]);
     }
     await trx('users')
       .where({ id: userId })
@@ -54,22 +60,97 @@ export async function updateProfile(
   });
 }
 
-/** Applies a confirmed email change; the link is refused when expired or the address was taken meanwhile. */
-export async function confirmEmailChange(ctx: AppContext, secret: string, token: string): Promise<number> {
+const linkInvalid = () => new AppError('not_found', 'portal:profile.emailLinkInvalid');
+
+/**
+ * The change an email-change link asks for, while it may still be applied: signed, not expired, the account's
+ * password and address unchanged since it was sent, and the new address still free.
+ */
+async function pendingChange(db: Db, secret: string, token: string, lock: boolean) {
   const r = readEmailChangeToken(secret, token);
-  if (!r) throw new AppError('not_found', 'portal:profile.emailLinkInvalid');
+  if (!r) throw linkInvalid();
+  const q = db('users').where({ id: r.userId, active: true });
+  const user = await (lock ? q.forUpdate() : q).first('id', 'email', 'password_hash');
+  if (!user || r.fp !== accountFingerprint(user)) throw linkInvalid();
+  const taken = await db('users')
+    .whereRaw('lower(email) = ?', [r.newEmail])
+    .whereNot({ id: r.userId })
+    .first('id');
+  if (taken) throw linkInvalid();
+  return { userId: r.userId, oldEmail: String(user.email), newEmail: r.newEmail };
+}
+
+/** What a confirmation link would change (for the page that asks first); nothing is written. */
+export async function emailChangeOf(
+  ctx: AppContext,
+  secret: string,
+  token: string,
+): Promise<{ newEmail: string }> {
+  const { newEmail } = await pendingChange(ctx.db, secret, token, false);
+  return { newEmail };
+}
+
+/**
+ * Applies a confirmed email change (once: the link is bound to the address it replaces). The previous address is
+ * told, with a link that puts it back (outbox `account.email_changed`).
+ */
+export async function confirmEmailChange(ctx: AppContext, secret: string, token: string): Promise<number> {
   return ctx.db.transaction(async (trx) => {
-    const taken = await trx('users')
-      .whereRaw('lower(email) = ?', [r.newEmail])
-      .whereNot({ id: r.userId })
-      .first('id');
-    const n = taken
-      ? 0
-      : await trx('users')
-          .where({ id: r.userId, active: true })
-          .update({ email: r.newEmail, email_verified_at: new Date(), updated_at: new Date() });
-    if (!n) throw new AppError('not_found', 'portal:profile.emailLinkInvalid');
-    return r.userId;
+    const c = await pendingChange(trx, secret, token, true);
+    await trx('users')
+      .where({ id: c.userId })
+      .update({ email: c.newEmail, email_verified_at: new Date(), updated_at: new Date() });
+    await writeOutbox(trx, [
+      {
+        event: 'account.email_changed',
+        actorId: c.userId,
+        payload: { userId: c.userId, oldEmail: c.oldEmail, newEmail: c.newEmail },
+      },
+    ]);
+    return c.userId;
+  });
+}
+
+/** The address an undo link would put back, while it can (the account does not use it already, nobody else took it). */
+async function pendingUndo(db: Db, secret: string, token: string, lock: boolean) {
+  const r = readEmailUndoToken(secret, token);
+  if (!r) throw linkInvalid();
+  const q = db('users').where({ id: r.userId, active: true });
+  const user = await (lock ? q.forUpdate() : q).first('id', 'email');
+  if (!user || String(user.email).toLowerCase() === r.oldEmail.toLowerCase()) throw linkInvalid();
+  const taken = await db('users')
+    .whereRaw('lower(email) = ?', [r.oldEmail.toLowerCase()])
+    .whereNot({ id: r.userId })
+    .first('id');
+  if (taken) throw linkInvalid();
+  return r;
+}
+
+export async function emailUndoOf(
+  ctx: AppContext,
+  secret: string,
+  token: string,
+): Promise<{ oldEmail: string }> {
+  const { oldEmail } = await pendingUndo(ctx.db, secret, token, false);
+  return { oldEmail };
+}
+
+/**
+ * Puts back the previous address from the link mailed to it, and signs the account out everywhere: whoever
+ * changed it is out, and the owner can reset the password through her own address again.
+ */
+export async function undoEmailChange(
+  ctx: AppContext,
+  secret: string,
+  token: string,
+): Promise<{ userId: number; oldEmail: string }> {
+  return ctx.db.transaction(async (trx) => {
+    const r = await pendingUndo(trx, secret, token, true);
+    await trx('users')
+      .where({ id: r.userId })
+      .update({ email: r.oldEmail, email_verified_at: new Date(), updated_at: new Date() });
+    await trx('sessions').where({ user_id: r.userId }).del();
+    return { userId: r.userId, oldEmail: r.oldEmail };
   });
 }
 

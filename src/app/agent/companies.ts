@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, type FieldErrors } from '../../domain/errors.js';
+import { oneLine } from '../../domain/single-line.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import type { AppContext } from '../context.js';
 import { requireAccountManager } from './guards.js';
@@ -18,7 +19,7 @@ const clean = (v: string | null | undefined) => {
 
 function check(input: CompanyInput): { name: string; code: string | null } {
   const fields: FieldErrors = {};
-  const name = input.name.trim();
+  const name = oneLine(input.name);
   if (!name) fields.name = 'validation.nameRequired';
   else if (name.length > 200) fields.name = 'agent:validation.tooLong';
   const code = clean(input.code);
@@ -71,7 +72,7 @@ export interface ServiceInput {
 const idSchema = z.number().int().positive();
 
 function checkService(input: ServiceInput) {
-  const name = input.name.trim();
+  const name = oneLine(input.name);
   if (!name)
     throw new AppError('invalid', 'validation.fixFields', { fields: { name: 'validation.nameRequired' } });
   return {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../../config/config.js';
 import { AppError, type FieldErrors } from '../../domain/errors.js';
 import { isAdmin } from '../../domain/permissions.js';
+import { oneLine } from '../../domain/single-line.js';
 import type { Actor, Role } from '../../domain/ticket-status.js';
 import type { AppContext } from '../context.js';
 import { writeOutbox } from '../outbox.js';
@@ -33,7 +34,7 @@ export async function updateUser(
   input: UserEdit,
 ): Promise<void> {
   const fields: FieldErrors = {};
-  const name = input.name.trim();
+  const name = oneLine(input.name);
   if (!name) fields.name = 'validation.nameRequired';
   const email = emailSchema.safeParse(input.email);
   if (!email.success) fields.email = 'validation.emailInvalid';

@@ -60,6 +60,9 @@ function decodeCursor(s: string | undefined): Cursor | null {
   return m ? { priority: Number(m[1]), createdUs: Number(m[2]), id: Number(m[3]) } : null;
 }
 
+/** A cursor this queue made (anything else is a bad request at the web edge). */
+export const isQueueCursor = (c: string): boolean => decodeCursor(c) !== null;
+
 /** A search: words over the ticket's search vector (text, follow-ups, customer names), or its reference. */
 function applySearch(q: Knex.QueryBuilder, text: string, prefix: string): void {
   const ref =

@@ -53,12 +53,27 @@ type PageRow = [
 type PageStart = 'start' | 'after' | 'before';
 
 const encodeCursor = (ts: string, id: number) => Buffer.from(`${ts}|${id}`).toString('base64url');
+// Exactly what `updated_at::text` gives (e.g. 2026-12-02 07:21:58.123456+00), and a ticket id.
+const CURSOR =
+  /^((\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-]\d{2}(?::\d{2})?)\|(\d{1,15})$/;
 function decodeCursor(c: string | null): [string, number] | null {
   if (!c) return null;
-  const [ts, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
-  const n = Number(id);
-  return ts && Number.isSafeInteger(n) && !Number.isNaN(Date.parse(ts)) ? [ts, n] : null;
+  const m = CURSOR.exec(Buffer.from(c, 'base64url').toString('utf8'));
+  if (!m) return null;
+  const [y, mo, d, h, mi, sec] = m.slice(2, 8).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const valid = y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && h < 24 && mi < 60 && sec < 60;
+  return valid ? [m[1] as string, Number(m[8])] : null;
 }
+/** A cursor this list made (anything else is a bad request at the web edge). */
+export const isListCursor = (c: string): boolean => decodeCursor(c) !== null;
 
 const likeEscape = (w: string) => w.replace(/[\\%_]/g, (c) => `\\${c}`);
 

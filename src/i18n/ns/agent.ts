@@ -264,6 +264,12 @@ export const agent = {
       codeTaken: 'Ese código ya es de otro cliente.',
       languageInvalid: 'Idioma no válido (es, en o fr).',
     },
+    security: {
+      loginFailures_one:
+        'Un inicio de sesión fallido en esta cuenta en las últimas 24 horas. Las direcciones que fallan repetidamente deben esperar; la persona titular sigue pudiendo entrar.',
+      loginFailures_other:
+        '{{count}} inicios de sesión fallidos en esta cuenta en las últimas 24 horas. Las direcciones que fallan repetidamente deben esperar; la persona titular sigue pudiendo entrar.',
+    },
   },
   en: {
     nav: {
@@ -529,6 +535,12 @@ export const agent = {
       tooLong: 'It is too long.',
       codeTaken: 'That code belongs to another customer.',
       languageInvalid: 'Invalid language (es, en or fr).',
+    },
+    security: {
+      loginFailures_one:
+        'One failed sign-in on this account in the last 24 hours. Addresses that fail repeatedly must wait; the owner can still sign in.',
+      loginFailures_other:
+        '{{count}} failed sign-ins on this account in the last 24 hours. Addresses that fail repeatedly must wait; the owner can still sign in.',
     },
   },
   fr: {
@@ -797,6 +809,12 @@ export const agent = {
       tooLong: 'C’est trop long.',
       codeTaken: 'Ce code appartient à un autre client.',
       languageInvalid: 'Langue non valide (es, en ou fr).',
+    },
+    security: {
+      loginFailures_one:
+        'Une connexion échouée sur ce compte au cours des dernières 24 heures. Les adresses qui échouent à répétition doivent attendre ; le titulaire peut toujours se connecter.',
+      loginFailures_other:
+        '{{count}} connexions échouées sur ce compte au cours des dernières 24 heures. Les adresses qui échouent à répétition doivent attendre ; le titulaire peut toujours se connecter.',
     },
   },
 };

@@ -97,6 +97,15 @@ export const mail = {
       button: 'Confirmar la dirección',
       expiry: 'El enlace caduca en 24 horas. Si no lo ha pedido usted, ignore este correo: nada cambiará.',
     },
+    emailChanged: {
+      subject: 'La dirección de su cuenta ha cambiado',
+      intro:
+        'La dirección de su cuenta de soporte de {{company}} es ahora {{email}}. Esta dirección ya no recibirá nuestros correos.',
+      notYou:
+        'Si no ha sido usted, recupere su dirección con este botón: se cerrarán todas las sesiones abiertas y podrá restablecer su contraseña.',
+      button: 'No he sido yo: recuperar mi dirección',
+      expiry: 'El enlace sirve durante 7 días.',
+    },
     unknownSender: {
       intro:
         'Hemos recibido su mensaje «{{subject}}», pero {{email}} no es la dirección de ningún cliente registrado, así que no hemos abierto ningún ticket.',
@@ -272,6 +281,15 @@ export const mail = {
       button: 'Confirm the address',
       expiry:
         'The link expires in 24 hours. If you did not ask for it, ignore this email: nothing will change.',
+    },
+    emailChanged: {
+      subject: 'The address of your account has changed',
+      intro:
+        'The address of your {{company}} support account is now {{email}}. This address will no longer receive our emails.',
+      notYou:
+        'If this was not you, take your address back with this button: every open session is signed out and you can then reset your password.',
+      button: 'This was not me: restore my address',
+      expiry: 'The link works for 7 days.',
     },
     unknownSender: {
       intro:
@@ -450,6 +468,15 @@ export const mail = {
       button: 'Confirmer l’adresse',
       expiry:
         'Le lien expire dans 24 heures. Si vous n’êtes pas à l’origine de la demande, ignorez ce message : rien ne changera.',
+    },
+    emailChanged: {
+      subject: 'L’adresse de votre compte a changé',
+      intro:
+        'L’adresse de votre compte support {{company}} est désormais {{email}}. Cette adresse ne recevra plus nos messages.',
+      notYou:
+        'Si vous n’êtes pas à l’origine de ce changement, récupérez votre adresse avec ce bouton : toutes les sessions ouvertes seront fermées et vous pourrez réinitialiser votre mot de passe.',
+      button: 'Ce n’était pas moi : récupérer mon adresse',
+      expiry: 'Le lien reste valable 7 jours.',
     },
     unknownSender: {
       intro:

@@ -216,6 +216,22 @@ export const portal = {
       tooManyUploads:
         'Ya hay varios envíos de archivos en curso desde su conexión. Espere a que terminen e inténtelo de nuevo.',
     },
+    security: {
+      emailConfirmTitle: 'Confirmar la nueva dirección',
+      emailConfirmIntro:
+        '¿Usar {{email}} como dirección de su cuenta de soporte? Recibirá allí todos nuestros correos.',
+      emailConfirmButton: 'Sí, usar esta dirección',
+      emailUndoTitle: 'Recuperar su dirección',
+      emailUndoIntro:
+        '¿Volver a usar {{email}} como dirección de su cuenta? Se cerrarán todas las sesiones abiertas en su cuenta.',
+      emailUndoButton: 'Recuperar mi dirección',
+      emailUndone:
+        '{{email}} vuelve a ser la dirección de su cuenta y se han cerrado todas las sesiones. Si no reconoce los últimos cambios, elija ahora una contraseña nueva.',
+      keptLabel: 'Lo que escribió (no se ha guardado)',
+      sendAgain: 'Enviar de nuevo',
+      approvalOutdated:
+        'Este enlace era para una solución anterior. Abra el ticket para ver y responder a la solución actual.',
+    },
   },
   en: {
     layout: {
@@ -427,6 +443,22 @@ export const portal = {
       // web-limits
       tooManyUploads:
         'Several file uploads are already in progress from your connection. Wait for them to finish and try again.',
+    },
+    security: {
+      emailConfirmTitle: 'Confirm the new address',
+      emailConfirmIntro:
+        'Use {{email}} as the address of your support account? All our emails will go there.',
+      emailConfirmButton: 'Yes, use this address',
+      emailUndoTitle: 'Take your address back',
+      emailUndoIntro:
+        'Use {{email}} again as the address of your account? Every open session of your account will be signed out.',
+      emailUndoButton: 'Restore my address',
+      emailUndone:
+        '{{email}} is the address of your account again, and every session has been signed out. If you do not recognise the latest changes, choose a new password now.',
+      keptLabel: 'What you typed (not saved)',
+      sendAgain: 'Send again',
+      approvalOutdated:
+        'This link was for an earlier solution. Open the ticket to see and answer the current one.',
     },
   },
   fr: {
@@ -642,6 +674,22 @@ export const portal = {
       // web-limits
       tooManyUploads:
         'Plusieurs envois de fichiers sont déjà en cours depuis votre connexion. Attendez qu’ils se terminent et réessayez.',
+    },
+    security: {
+      emailConfirmTitle: 'Confirmer la nouvelle adresse',
+      emailConfirmIntro:
+        'Utiliser {{email}} comme adresse de votre compte support ? Tous nos messages y seront envoyés.',
+      emailConfirmButton: 'Oui, utiliser cette adresse',
+      emailUndoTitle: 'Récupérer votre adresse',
+      emailUndoIntro:
+        'Utiliser de nouveau {{email}} comme adresse de votre compte ? Toutes les sessions ouvertes sur votre compte seront fermées.',
+      emailUndoButton: 'Récupérer mon adresse',
+      emailUndone:
+        '{{email}} est de nouveau l’adresse de votre compte et toutes les sessions ont été fermées. Si vous ne reconnaissez pas les derniers changements, choisissez dès maintenant un nouveau mot de passe.',
+      keptLabel: 'Ce que vous avez saisi (non enregistré)',
+      sendAgain: 'Envoyer à nouveau',
+      approvalOutdated:
+        'Ce lien concernait une solution précédente. Ouvrez le ticket pour voir la solution actuelle et y répondre.',
     },
   },
 };

@@ -10,6 +10,7 @@ import type { WebContext, WebState } from '../context.js';
 import { emptyForm, errorSummary, type FormState, formFromError, selectField, textField } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField } from '../layout.js';
+import { loginFailuresOf } from '../portal/login-limiter.js';
 import { setFlash } from '../session.js';
 import { checkbox, languageOptions } from './fields.js';
 import { idParam, intParam, staffActor, staffOnly } from './guard.js';
@@ -191,6 +192,7 @@ async function renderUser(ctx: WebContext, id: number, form?: FormState, status 
       manager: u.is_company_manager ? '1' : '',
     });
   const csrf = await csrfField(ctx);
+  const loginFailures = await loginFailuresOf(s, u.email);
   const roles: Role[] = me?.role === 'admin' ? ['customer', 'agent', 'admin'] : ['customer'];
   await agentPage(ctx, {
     title: u.name,
@@ -204,6 +206,7 @@ ${
 <form method="post" action="/agent/users/${id}/unbounce">${csrf}<button class="button" type="submit">${t('agent:accounts.clearBounce')}</button></form></section>`
     : ''
 }
+${loginFailures > 0 ? html`<p class="notice error" role="status">${t('agent:security.loginFailures', { count: loginFailures })}</p>` : ''}
 <section class="card">${await userForm(ctx, f, { action: `/agent/users/${id}`, submitLabel: t('agent:accounts.save'), roles, invite: false })}
 </section>
 <section class="card"><div class="quick-actions">

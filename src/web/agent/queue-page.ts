@@ -1,9 +1,10 @@
 import type Router from '@koa/router';
 import { queueFilterOptions } from '../../app/queries/agent-accounts.js';
-import { agentQueue, type QueueFilters, statusCounts } from '../../app/queries/agent-queue.js';
+import { agentQueue, isQueueCursor, type QueueFilters, statusCounts } from '../../app/queries/agent-queue.js';
 import { TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.js';
 import type { WebContext, WebState } from '../context.js';
 import { html } from '../html.js';
+import { queryCursor, queryText } from '../query-input.js';
 import { age, number, ref, when } from './format.js';
 import { intParam, staffOnly } from './guard.js';
 import { agentPage } from './page.js';
@@ -59,7 +60,7 @@ function readFilters(ctx: WebContext): { filters: QueueFilters; values: Record<s
     filters.waiting = true;
     values.waiting = '1';
   }
-  const text = str(q.q).trim().slice(0, 200);
+  const text = queryText(ctx, 'q').trim().slice(0, 200);
   if (text) filters.q = values.q = text;
   return { filters, values };
 }
@@ -75,7 +76,7 @@ export function mountQueue(r: Router<WebState>): void {
   r.get('/agent', staffOnly, async (ctx) => {
     const { t, s, user } = ctx.state;
     const { filters, values } = readFilters(ctx);
-    const after = str(ctx.query.after) || undefined;
+    const after = queryCursor(ctx, 'after', isQueueCursor) ?? undefined;
     const [page, counts, options] = await Promise.all([
       agentQueue(s.db, filters, {
         limit: user?.page_size ?? 25,

@@ -19,7 +19,9 @@ type TokenUser = ActorRow & { language: string };
  * The link of the resolution mail: the token names the ticket and its customer, so they can answer without a
  * password. A GET only shows the question; the POST acts, as the token's user.
  */
-async function loadFromToken(ctx: WebContext): Promise<{ user: TokenUser; ticket: CustomerTicket }> {
+async function loadFromToken(
+  ctx: WebContext,
+): Promise<{ user: TokenUser; ticket: CustomerTicket; current: boolean }> {
   const { s } = ctx.state;
   const tok = readApprovalToken(s.config.SECRET, ctx.params.token ?? '');
   const user: TokenUser | undefined = tok
@@ -36,13 +38,16 @@ async function loadFromToken(ctx: WebContext): Promise<{ user: TokenUser; ticket
           tok.ticketId,
         )
       : null;
-  if (!user || !ticket) throw new AppError('not_found', 'portal:approval.linkInvalid');
+  if (!tok || !user || !ticket) throw new AppError('not_found', 'portal:approval.linkInvalid');
+  // The link answers the resolution it was mailed for, not a later one (after a refusal and a new solution).
+  const row = await s.db('tickets').where({ id: ticket.id }).first('resolved_at');
+  const current = row?.resolved_at instanceof Date && row.resolved_at.getTime() === tok.resolvedAt;
   // A visitor who is not signed in reads the page in the customer's language.
   if (!ctx.state.user) {
     ctx.state.lang = user.language as WebContext['state']['lang'];
     ctx.state.t = pageTranslator(user.language);
   }
-  return { user, ticket };
+  return { user, ticket, current };
 }
 
 type Choice = 'approve' | 'refuse';
@@ -59,6 +64,7 @@ async function approvalPage(
   f: FormState,
   status = 200,
   done?: string,
+  outdated = false,
 ) {
   const { t } = ctx.state;
   const ref = reference(ctx, ticket.id);
@@ -69,6 +75,8 @@ async function approvalPage(
   const decision = html`${await csrfField(ctx)}<input type="hidden" name="decision" value="${choice}">`;
   let body: SafeHtml;
   if (done) body = html`<p class="notice success" role="status">${t(done)}</p><p>${viewLink}</p>`;
+  else if (outdated)
+    body = html`<p class="notice info">${t('portal:security.approvalOutdated')}</p><p>${viewLink}</p>`;
   else if (ticket.status !== 'resolved')
     body = html`<p class="notice info">${t('portal:approval.notResolved', { status: t(`status.${ticket.status}`) })}</p><p>${viewLink}</p>`;
   else if (choice === 'refuse')
@@ -108,15 +116,26 @@ const choiceOf = (v: unknown): Choice => (v === 'refuse' ? 'refuse' : 'approve')
 
 export function mountApprovalRoutes(r: Router<WebState>): void {
   r.get('/approve/:token', async (ctx) => {
-    const { ticket } = await loadFromToken(ctx);
-    await approvalPage(ctx, ticket, choiceOf(ctx.query.choice), emptyForm());
+    const { ticket, current } = await loadFromToken(ctx);
+    const choice = choiceOf(ctx.query.choice);
+    await approvalPage(
+      ctx,
+      ticket,
+      choice,
+      emptyForm(),
+      200,
+      undefined,
+      ticket.status === 'resolved' && !current,
+    );
   });
 
   r.post('/approve/:token', async (ctx) => {
-    const { user, ticket } = await loadFromToken(ctx);
+    const { user, ticket, current } = await loadFromToken(ctx);
     const values = { comment: field(ctx, 'comment') };
     // Only an explicit approval approves; anything else is a refusal, which needs a reason.
     const choice: Choice = field(ctx, 'decision') === 'approve' ? 'approve' : 'refuse';
+    if (!current)
+      return approvalPage(ctx, ticket, choice, emptyForm(), 409, undefined, ticket.status === 'resolved');
     const approve = choice === 'approve';
     const actor = actorOf(user);
     try {

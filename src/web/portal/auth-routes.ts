@@ -13,6 +13,7 @@ import type { WebContext, WebState } from '../context.js';
 import { emptyForm, errorSummary, type FormState, formFromError, textField } from '../forms.js';
 import { html } from '../html.js';
 import { csrfField, renderPage } from '../layout.js';
+import { mayMail } from '../mail-limits.js';
 import { endOtherSessions, endSession, setFlash, startUserSession } from '../session.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-limiter.js';
 
@@ -142,7 +143,7 @@ export function mountAuthRoutes(r: Router<WebState>): void {
       if (blockedFor > 0) return limited(blockedFor);
       return loginPage(ctx, formFromError(err, values), 401);
     }
-    await clearLoginFailures(s, email);
+    await clearLoginFailures(s, email, ctx.ip);
     await startUserSession(ctx, userId);
     ctx.redirect(safeNext(values.next, '/'));
   });
@@ -181,7 +182,8 @@ export function mountAuthRoutes(r: Router<WebState>): void {
       });
       return forgotPage(ctx, formFromError(err, { email }));
     }
-    await requestPasswordReset(ctx.state.s.app, email);
+    const { s } = ctx.state;
+    if (await mayMail(s, 'reset', email, { ip: ctx.ip })) await requestPasswordReset(s.app, email);
     await forgotPage(ctx, emptyForm(), true);
   });
 

@@ -2,9 +2,12 @@ import type Router from '@koa/router';
 import { changePassword } from '../../app/accounts/change-password.js';
 import {
   confirmEmailChange,
+  emailChangeOf,
+  emailUndoOf,
   notifySelfOf,
   PAGE_SIZES,
   timeZones,
+  undoEmailChange,
   updatePreferences,
   updateProfile,
 } from '../../app/accounts/profile.js';
@@ -16,7 +19,8 @@ import type { WebContext, WebState } from '../context.js';
 import { emptyForm, errorSummary, type FormState, formFromError, selectField, textField } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, renderPage } from '../layout.js';
-import { endOtherSessions, setFlash } from '../session.js';
+import { mayMail } from '../mail-limits.js';
+import { endOtherSessions, endSession, setFlash } from '../session.js';
 
 type Tab = 'main' | 'password' | 'personalization';
 const TABS: readonly Tab[] = ['main', 'password', 'personalization'];
@@ -117,7 +121,10 @@ export function mountProfileRoutes(r: Router<WebState>): void {
   r.post('/profile/main', requireUser, (ctx) => {
     const values = { name: field(ctx, 'name'), email: field(ctx, 'email'), phone: field(ctx, 'phone') };
     return saving(ctx, 'main', values, async () => {
-      const { pendingEmail } = await updateProfile(ctx.state.s.app, ctx.state.user!.id, values);
+      const { s, user } = ctx.state;
+      const { pendingEmail } = await updateProfile(s.app, user!.id, values, (to) =>
+        mayMail(s, 'email-change', to, { userId: user!.id }),
+      );
       if (pendingEmail) setFlash(ctx, 'portal:profile.emailPending', { email: pendingEmail });
       else setFlash(ctx, 'portal:profile.saved');
     });
@@ -152,19 +159,70 @@ export function mountProfileRoutes(r: Router<WebState>): void {
     });
   });
 
-  // Works signed in or not: the link in the mail is the proof.
+  mountEmailLinkRoutes(r);
+}
+
+/** A page asking before a link acts: mail scanners and link previews only ever GET, and change nothing. */
+async function askPage(ctx: WebContext, title: string, intro: string, button: string): Promise<void> {
+  await renderPage(ctx, {
+    title,
+    narrow: true,
+    body: html`<section class="card">
+  <h1>${title}</h1>
+  <p>${intro}</p>
+  <form method="post" action="${ctx.path}">
+    ${await csrfField(ctx)}
+    <div class="actions"><button class="button primary" type="submit">${button}</button></div>
+  </form>
+</section>`,
+  });
+}
+
+/** The links of the email-change mails. They work signed in or not: the link in the mail is the proof. */
+function mountEmailLinkRoutes(r: Router<WebState>): void {
   r.get('/profile/email/confirm/:token', async (ctx) => {
-    const { s } = ctx.state;
+    const { s, t } = ctx.state;
+    const { newEmail } = await emailChangeOf(s.app, s.config.SECRET, ctx.params.token ?? '');
+    await askPage(
+      ctx,
+      t('portal:security.emailConfirmTitle'),
+      t('portal:security.emailConfirmIntro', { email: newEmail }),
+      t('portal:security.emailConfirmButton'),
+    );
+  });
+  r.post('/profile/email/confirm/:token', async (ctx) => {
+    const { s, t } = ctx.state;
     await confirmEmailChange(s.app, s.config.SECRET, ctx.params.token ?? '');
     if (ctx.state.user) {
       setFlash(ctx, 'portal:profile.emailConfirmed');
       return ctx.redirect('/profile');
     }
-    const { t } = ctx.state;
     await renderPage(ctx, {
       title: t('portal:profile.emailConfirmed'),
       narrow: true,
       body: html`<section class="card"><p class="notice success" role="status">${t('portal:profile.emailConfirmed')}</p><p><a class="button primary" href="/login">${t('portal:login.title')}</a></p></section>`,
+    });
+  });
+
+  r.get('/profile/email/undo/:token', async (ctx) => {
+    const { s, t } = ctx.state;
+    const { oldEmail } = await emailUndoOf(s.app, s.config.SECRET, ctx.params.token ?? '');
+    await askPage(
+      ctx,
+      t('portal:security.emailUndoTitle'),
+      t('portal:security.emailUndoIntro', { email: oldEmail }),
+      t('portal:security.emailUndoButton'),
+    );
+  });
+  r.post('/profile/email/undo/:token', async (ctx) => {
+    const { s, t } = ctx.state;
+    const { userId, oldEmail } = await undoEmailChange(s.app, s.config.SECRET, ctx.params.token ?? '');
+    // Every session of the account is gone; this browser's too when it was signed in to it.
+    if (ctx.state.user?.id === userId) await endSession(ctx);
+    await renderPage(ctx, {
+      title: t('portal:security.emailUndoTitle'),
+      narrow: true,
+      body: html`<section class="card"><p class="notice success" role="status">${t('portal:security.emailUndone', { email: oldEmail })}</p><p><a class="button primary" href="/password/forgot">${t('portal:login.forgot')}</a></p></section>`,
     });
   });
 }

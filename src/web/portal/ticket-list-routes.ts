@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { CustomerViewer } from '../../app/queries/customer-scope.js';
 import {
+  isListCursor,
   LIST_SORTS,
   type ListSort,
   listCustomerTickets,
@@ -12,6 +13,7 @@ import type { WebContext, WebState } from '../context.js';
 import { html } from '../html.js';
 import { icon } from '../icons.js';
 import { renderPage } from '../layout.js';
+import { queryCursor, queryText } from '../query-input.js';
 import { dateTime, reference, statusBadge, urgencyBadge } from './format.js';
 
 const sortIcon = (sort: ListSort) => icon(sort === 'updated_asc' ? 'arrow-up' : 'arrow-down');
@@ -34,9 +36,9 @@ async function listPage(ctx: WebContext): Promise<void> {
   const status = (STATUS_FILTERS as readonly string[]).includes(statusParam)
     ? (statusParam as StatusFilter)
     : null;
-  const search = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
-  const after = typeof ctx.query.after === 'string' ? ctx.query.after : null;
-  const before = typeof ctx.query.before === 'string' ? ctx.query.before : null;
+  const search = queryText(ctx, 'q').slice(0, 200);
+  const after = queryCursor(ctx, 'after', isListCursor);
+  const before = queryCursor(ctx, 'before', isListCursor);
   const sortParam = typeof ctx.query.sort === 'string' ? ctx.query.sort : '';
   const sort: ListSort = (LIST_SORTS as readonly string[]).includes(sortParam)
     ? (sortParam as ListSort)
