@@ -6,6 +6,7 @@ import * as agentSearch from './20261124_401_agent_search.js';
 import * as agentQueueIndexes from './20261124_402_agent_queue_indexes.js';
 import * as outboxBatches from './20261201_501_outbox_batches.js';
 import * as lz4Compression from './20261201_502_lz4_compression.js';
+import * as searchCaps from './20261202_601_search_caps.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124_402_agent_queue_indexes': agentQueueIndexes,
   '20261201_501_outbox_batches': outboxBatches,
   '20261201_502_lz4_compression': lz4Compression,
+  '20261202_601_search_caps': searchCaps,
 };
