@@ -1,4 +1,5 @@
 import type { ParsedMail } from './parse.js';
+import { pgText } from './pg-safe.js';
 
 export type RobotKind = 'loop' | 'bounce' | 'auto_reply' | 'list';
 
@@ -39,7 +40,7 @@ export function bounceDetails(
   raw: Buffer,
   ownId: string | null,
 ): { messageIds: string[]; recipients: string[]; diagnostic: string } {
-  const text = raw.subarray(0, 512 * 1024).toString('latin1');
+  const text = pgText(raw.subarray(0, 512 * 1024).toString('latin1'));
   const messageIds = [...text.matchAll(/^Message-ID:\s*<([^<>\s]+)>/gim)]
     .map((x) => x[1] as string)
     .filter((id) => id !== ownId);
