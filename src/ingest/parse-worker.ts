@@ -6,7 +6,10 @@ const port = parentPort;
 if (!port) throw new Error('parse-worker runs only as a worker thread');
 port.on('message', async ({ chunks, limits }: { chunks: ArrayBuffer[]; limits: ParseLimits }) => {
   try {
-    const parsed = await parseMail(Buffer.concat(chunks.map((c) => Buffer.from(c))), limits);
+    const parsed = await parseMail(
+      chunks.map((c) => Buffer.from(c)),
+      limits,
+    );
     // Each kept file in a buffer of its own, handed over to the pool's thread rather than copied there.
     const moved: ArrayBuffer[] = [];
     for (const a of parsed.attachments) {

@@ -112,10 +112,9 @@ const VOID = new Set(
 // `[^<>]*` stops at the next `<`: each character is scanned once, whatever the markup (no backtracking blow-up).
 const TAG = /<(\/?)([a-zA-Z][\w:-]*)[^<>]*>/g;
 
-/** Why this HTML is beyond the bounds, or null: one linear pass (elements without an end tag never nest). */
+/** Why this HTML is beyond the bounds, or null: one linear pass, stopped at the first bound crossed. */
 export function htmlBeyondBounds(html: string): string | null {
   let depth = 0;
-  let deepest = 0;
   let elements = 0;
   let links = 0;
   for (const m of html.matchAll(TAG)) {
@@ -124,15 +123,14 @@ export function htmlBeyondBounds(html: string): string | null {
       if (!VOID.has(name)) depth = Math.max(0, depth - 1);
       continue;
     }
-    elements++;
-    if (name === 'a') links++;
-    if (!VOID.has(name) && !m[0].endsWith('/>')) deepest = Math.max(deepest, ++depth);
+    if (++elements > HTML_MAX_ELEMENTS)
+      return `HTML of over ${HTML_MAX_ELEMENTS} elements: read as plain text`;
+    if (name === 'a' && ++links > HTML_MAX_LINKS)
+      return `HTML with over ${HTML_MAX_LINKS} links: read as plain text`;
+    // Elements without an end tag (void, or closed by their next sibling) never nest.
+    if (!VOID.has(name) && !m[0].endsWith('/>') && ++depth > HTML_MAX_DEPTH)
+      return `HTML nested over ${HTML_MAX_DEPTH} deep: read as plain text`;
   }
-  if (deepest > HTML_MAX_DEPTH)
-    return `HTML nested ${deepest} deep (over ${HTML_MAX_DEPTH}): read as plain text`;
-  if (elements > HTML_MAX_ELEMENTS)
-    return `HTML of ${elements} elements (over ${HTML_MAX_ELEMENTS}): read as plain text`;
-  if (links > HTML_MAX_LINKS) return `HTML with ${links} links (over ${HTML_MAX_LINKS}): read as plain text`;
   return null;
 }
 
@@ -191,15 +189,16 @@ function collect(att: AttachmentStream, limit: number): Promise<ParsedAttachment
 }
 
 /** A message in 64 KB views (no copy): mailparser then holds one slice at a time, not the decoded whole. */
-function* slices(raw: Buffer): Generator<Buffer> {
-  for (let at = 0; at < raw.length; at += 64 * 1024) yield raw.subarray(at, at + 64 * 1024);
+function* slices(parts: readonly Buffer[]): Generator<Buffer> {
+  for (const raw of parts)
+    for (let at = 0; at < raw.length; at += 64 * 1024) yield raw.subarray(at, at + 64 * 1024);
 }
 
 /**
  * Streams a raw message through mailparser with bounds: no text-to-HTML linkify, HTML conversion capped,
  * attachments over the limit counted but not kept, and a time limit. Throws on a message it cannot read.
  */
-export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
+export async function parseMail(raw: Buffer | readonly Buffer[], limits: ParseLimits): Promise<ParsedMail> {
   const parser = new MailParser({
     skipTextToHtml: true,
     skipTextLinks: true,
@@ -235,7 +234,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
     }, limits.timeoutMs ?? 10_000);
   });
   try {
-    Readable.from(slices(raw)).pipe(parser);
+    Readable.from(slices(Buffer.isBuffer(raw) ? [raw] : raw)).pipe(parser);
     await Promise.race([done, timeout]);
     const files = await Promise.race([Promise.all(attachments), timeout]);
     return build(headers, lines, body, files);
