@@ -1,6 +1,6 @@
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
-import { closeParsePool, warmParsePool } from './read-mail.js';
+import { closeParsePool } from './read-mail.js';
 import { type Watcher, watchMailbox } from './watcher.js';
 
 /** Mailbox watchers: each configured folder, plus the Sent folder when set. Off when no mailbox is configured. */
@@ -10,7 +10,6 @@ export async function startIngest(s: Services): Promise<RunningPart> {
     s.logger.info(`ingest ${detail}`);
     return { name: 'imap', stop: async () => {}, health: async () => ({ ok: true, detail }) };
   }
-  warmParsePool();
   const watchers: Watcher[] = [
     ...s.config.IMAP_MAILBOXES.map((m) => watchMailbox(s, m, 'inbox')),
     ...(s.config.IMAP_SENT_MAILBOX ? [watchMailbox(s, s.config.IMAP_SENT_MAILBOX, 'sent')] : []),

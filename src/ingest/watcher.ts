@@ -6,6 +6,7 @@ import { type BatchItem, commitBatch } from './group-commit.js';
 import { Lease } from './lease.js';
 import type { IngestReport } from './outcome.js';
 import { type InboundMessage, type IngestDeps, ingestMessage, prepareMessage } from './process-message.js';
+import { warmParsePool } from './read-mail.js';
 import { uidSet } from './uid-set.js';
 
 export type WatcherState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
@@ -106,6 +107,8 @@ export function watchMailbox(
 
   async function session(): Promise<void> {
     let lost = false;
+    // Only the lease holder parses: its workers start now, while it connects, not in a standby process.
+    warmParsePool();
     const imap = new ImapFlow({
       host: c.IMAP_HOST as string,
       port: c.IMAP_PORT,
