@@ -6,6 +6,7 @@ import * as agentSearch from './20261124_401_agent_search.js';
 import * as agentQueueIndexes from './20261124_402_agent_queue_indexes.js';
 import * as outboxBatches from './20261201_501_outbox_batches.js';
 import * as lz4Compression from './20261201_502_lz4_compression.js';
+import * as searchCaps from './20261202_601_search_caps.js';
 import * as ticketLinks from './20261202_641_ticket_links.js';
 import * as ticketEventsKeyset from './20261202_681_ticket_events_keyset.js';
 import * as outboxNotBefore from './20261202_682_outbox_not_before.js';
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124_402_agent_queue_indexes': agentQueueIndexes,
   '20261201_501_outbox_batches': outboxBatches,
   '20261201_502_lz4_compression': lz4Compression,
+  '20261202_601_search_caps': searchCaps,
   '20261202_641_ticket_links': ticketLinks,
   '20261202_681_ticket_events_keyset': ticketEventsKeyset,
   '20261202_682_outbox_not_before': outboxNotBefore,

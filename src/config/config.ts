@@ -87,10 +87,14 @@ export const envSchema = z.object({
   IMAP_MAILBOXES: z.string().default('INBOX'),
   IMAP_SENT_MAILBOX: z.string().optional(),
   IMAP_PROCESSED_MAILBOX: z.string().optional(),
+  /** Where a message that cannot even be recorded is moved, so it never stalls the folder (created if missing). */
+  IMAP_UNPROCESSABLE_MAILBOX: z.string().min(1).default('Izardesk-Unprocessable'),
   IMAP_POLL_SECONDS: z.coerce.number().positive().default(60),
   MAIL_TRUSTED_AUTHSERV_ID: z.string().optional(),
   MAIL_UNKNOWN_SENDER: z.enum(['reply', 'create_account']).default('reply'),
   MAIL_MAX_MESSAGE_BYTES: int(1).default(30 * 1024 * 1024),
+  /** A message's parse (on a worker thread) over this is stopped, and the message quarantined as unreadable. */
+  MAIL_PARSE_TIMEOUT_MS: int(100).default(10_000),
   MAIL_SENDER_LIMIT_PER_HOUR: int(1).default(20),
   MAIL_AUTO_ANSWER_LIMIT_PER_HOUR: int(1).default(5),
   AUTO_CLOSE_DAYS: int(0).default(7),

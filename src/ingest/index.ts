@@ -1,5 +1,6 @@
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
+import { closeParsePool } from './read-mail.js';
 import { type Watcher, watchMailbox } from './watcher.js';
 
 /** Mailbox watchers: each configured folder, plus the Sent folder when set. Off when no mailbox is configured. */
@@ -18,6 +19,7 @@ export async function startIngest(s: Services): Promise<RunningPart> {
     name: 'imap',
     stop: async () => {
       await Promise.all(watchers.map((w) => w.stop()));
+      await closeParsePool();
     },
     health: async () => {
       const all = watchers.map((w) => w.status());

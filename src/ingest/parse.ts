@@ -34,6 +34,8 @@ export interface ParsedMail {
   /** Sanitised HTML (allow-list), or null. */
   html: string | null;
   attachments: ParsedAttachment[];
+  /** Bounds the parse applied (e.g. HTML too deeply nested, read as plain text); empty for ordinary mail. */
+  notes: string[];
 }
 
 export interface ParseLimits {
@@ -98,6 +100,70 @@ export const sanitize = (html: string): string =>
     disallowedTagsMode: 'discard',
   });
 
+/** HTML past any of these is not sanitised nor converted (both cost grows faster than its size): read as text. */
+const HTML_MAX_DEPTH = 200;
+const HTML_MAX_ELEMENTS = 20_000;
+const HTML_MAX_LINKS = 5_000;
+const VOID = new Set(
+  'area base br col embed hr img input link meta source track wbr p li td th tr dt dd option thead tbody tfoot colgroup'.split(
+    ' ',
+  ),
+);
+// `[^<>]*` stops at the next `<`: each character is scanned once, whatever the markup (no backtracking blow-up).
+const TAG = /<(\/?)([a-zA-Z][\w:-]*)[^<>]*>/g;
+
+/** Why this HTML is beyond the bounds, or null: one linear pass, stopped at the first bound crossed. */
+export function htmlBeyondBounds(html: string): string | null {
+  let depth = 0;
+  let elements = 0;
+  let links = 0;
+  for (const m of html.matchAll(TAG)) {
+    const name = (m[2] as string).toLowerCase();
+    if (m[1]) {
+      if (!VOID.has(name)) depth = Math.max(0, depth - 1);
+      continue;
+    }
+    if (++elements > HTML_MAX_ELEMENTS)
+      return `HTML of over ${HTML_MAX_ELEMENTS} elements: read as plain text`;
+    if (name === 'a' && ++links > HTML_MAX_LINKS)
+      return `HTML with over ${HTML_MAX_LINKS} links: read as plain text`;
+    // Elements without an end tag (void, or closed by their next sibling) never nest.
+    if (!VOID.has(name) && !m[0].endsWith('/>') && ++depth > HTML_MAX_DEPTH)
+      return `HTML nested over ${HTML_MAX_DEPTH} deep: read as plain text`;
+  }
+  return null;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const BLOCK = /^(?:p|div|br|tr|li|h[1-6]|table|blockquote|pre|hr|ul|ol|dl|dt|dd)$/i;
+
+/** The text of HTML in one linear pass, without building a tree: for HTML beyond the bounds. */
+export function flatText(html: string): string {
+  let out = '';
+  let at = 0;
+  let skipping: string | null = null;
+  for (const m of html.matchAll(TAG)) {
+    const name = (m[2] as string).toLowerCase();
+    if (!skipping) out += html.slice(at, m.index);
+    at = (m.index as number) + m[0].length;
+    if (skipping) {
+      if (m[1] && name === skipping) skipping = null;
+    } else if (!m[1] && (name === 'script' || name === 'style')) skipping = name;
+    else if (BLOCK.test(name)) out += '\n';
+  }
+  // A tag cut short where the HTML was truncated is not text.
+  if (!skipping) out += html.slice(at).replace(/<[^<>]*$/, '');
+  return out
+    .replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, e: string) => {
+      if (e[0] !== '#') return ENTITIES[e.toLowerCase()] ?? whole;
+      const code = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    })
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ ?\n[\s]*\n\s*/g, '\n\n')
+    .trim();
+}
+
 /** Drains an attachment, keeping its bytes only while within the limit (memory stays bounded). */
 function collect(att: AttachmentStream, limit: number): Promise<ParsedAttachment> {
   return new Promise((resolve, reject) => {
@@ -123,15 +189,16 @@ function collect(att: AttachmentStream, limit: number): Promise<ParsedAttachment
 }
 
 /** A message in 64 KB views (no copy): mailparser then holds one slice at a time, not the decoded whole. */
-function* slices(raw: Buffer): Generator<Buffer> {
-  for (let at = 0; at < raw.length; at += 64 * 1024) yield raw.subarray(at, at + 64 * 1024);
+function* slices(parts: readonly Buffer[]): Generator<Buffer> {
+  for (const raw of parts)
+    for (let at = 0; at < raw.length; at += 64 * 1024) yield raw.subarray(at, at + 64 * 1024);
 }
 
 /**
  * Streams a raw message through mailparser with bounds: no text-to-HTML linkify, HTML conversion capped,
  * attachments over the limit counted but not kept, and a time limit. Throws on a message it cannot read.
  */
-export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMail> {
+export async function parseMail(raw: Buffer | readonly Buffer[], limits: ParseLimits): Promise<ParsedMail> {
   const parser = new MailParser({
     skipTextToHtml: true,
     skipTextLinks: true,
@@ -167,7 +234,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
     }, limits.timeoutMs ?? 10_000);
   });
   try {
-    Readable.from(slices(raw)).pipe(parser);
+    Readable.from(slices(Buffer.isBuffer(raw) ? [raw] : raw)).pipe(parser);
     await Promise.race([done, timeout]);
     const files = await Promise.race([Promise.all(attachments), timeout]);
     return build(headers, lines, body, files);
@@ -189,9 +256,14 @@ function build(
     ...(lines.get('delivered-to') ?? []).map((a) => ({ address: stripAngles(a).toLowerCase(), name: '' })),
     ...(lines.get('x-original-to') ?? []).map((a) => ({ address: stripAngles(a).toLowerCase(), name: '' })),
   ].map((a) => a.address);
-  const html = typeof body.html === 'string' && body.html ? sanitize(body.html.slice(0, MAX_HTML)) : null;
+  const notes: string[] = [];
+  const rawHtml = typeof body.html === 'string' && body.html ? body.html.slice(0, MAX_HTML) : null;
+  const beyond = rawHtml === null ? null : htmlBeyondBounds(rawHtml);
+  if (beyond) notes.push(beyond);
+  const html = rawHtml !== null && !beyond ? sanitize(rawHtml) : null;
   let text = typeof body.text === 'string' ? body.text : '';
   if (!text.trim() && html) text = htmlToText(html);
+  else if (!text.trim() && rawHtml !== null && beyond) text = flatText(rawHtml);
   const ct = headers.get('content-type');
   const messageId = headers.get('message-id');
   const subject = headers.get('subject');
@@ -211,5 +283,6 @@ function build(
     text: text.replace(/\r\n/g, '\n').slice(0, MAX_TEXT),
     html,
     attachments,
+    notes,
   };
 }

@@ -7,7 +7,9 @@ import type { Logger } from '../infra/logger.js';
 import { mailsIngested } from '../metrics/metrics.js';
 import { type DecideContext, type Decision, decide } from './decide.js';
 import { attachmentSummary, type Effect, effect, type IngestReport, outcomeColumns } from './outcome.js';
-import { type ParsedMail, parseMail } from './parse.js';
+import type { ParsedMail } from './parse.js';
+import { pgSafe, pgText } from './pg-safe.js';
+import { readMail } from './read-mail.js';
 import { mayAutoAnswer } from './robots.js';
 
 export interface InboundMessage {
@@ -61,29 +63,22 @@ function rawEnvelope(raw: Buffer): {
   return { from, subject: /^Subject:\s*(.*)$/im.exec(head)?.[1]?.slice(0, 500) ?? '', robot, messageId };
 }
 
-/** Postgres text cannot hold NUL: a record carrying one could never be written, and its mailbox would stall. */
-const withoutNul = (v: string | null) => v?.replaceAll('\u0000', '') ?? null;
-
-/** Parses a message (CPU only, no I/O): what the commit step and the watcher's ordering need. */
+/** Parses a message on a parse worker (no I/O here): what the commit step and the watcher's ordering need. */
 export async function prepareMessage(d: IngestDeps, msg: InboundMessage): Promise<Prepared> {
   const tooLarge = msg.size > d.config.MAIL_MAX_MESSAGE_BYTES;
-  let parsed: ParsedMail | null = null;
-  let parseError: string | null = null;
-  try {
-    parsed = await parseMail(tooLarge ? Buffer.from(`${headerBlock(msg.raw)}\r\n\r\n`, 'latin1') : msg.raw, {
-      maxAttachmentBytes: d.config.catalog.maxAttachmentBytes,
-    });
-  } catch (err) {
-    parseError = (err as Error).message.slice(0, 200);
-  }
-  const env = rawEnvelope(msg.raw);
+  const { parsed, error: parseError } = await readMail(
+    tooLarge ? Buffer.from(`${headerBlock(msg.raw)}\r\n\r\n`, 'latin1') : msg.raw,
+    { maxAttachmentBytes: d.config.catalog.maxAttachmentBytes, timeoutMs: d.config.MAIL_PARSE_TIMEOUT_MS },
+  );
+  // The raw header block (what is known of a message the parser could not read), made storable like the rest.
+  const env = pgSafe(rawEnvelope(msg.raw));
   return {
     parsed,
     parseError,
     tooLarge,
-    messageId: withoutNul(parsed ? parsed.messageId : env.messageId),
-    from: withoutNul(parsed ? (parsed.from?.address ?? null) : env.from),
-    subject: withoutNul(parsed ? parsed.subject : env.subject) ?? '',
+    messageId: parsed ? parsed.messageId : env.messageId,
+    from: parsed ? (parsed.from?.address ?? null) : env.from,
+    subject: parsed ? parsed.subject : env.subject,
     env,
   };
 }
@@ -100,12 +95,11 @@ export async function ingestMessage(
   prepared?: Prepared,
 ): Promise<IngestReport> {
   const p = prepared ?? (await prepareMessage(d, msg));
-  const run = (fallback: string | null) =>
-    d.db.transaction((trx) => once(d, trx, msg, opts, { ...p, parseError: fallback ?? p.parseError }));
+  const run = () => d.db.transaction((trx) => once(d, trx, msg, opts, p));
   let report: IngestReport;
   const transient = (err: unknown) => ['40001', '40P01'].includes((err as { code?: string }).code ?? '');
   try {
-    report = await run(null).catch((err: unknown) => (transient(err) ? run(null) : Promise.reject(err)));
+    report = await run().catch((err: unknown) => (transient(err) ? run() : Promise.reject(err)));
   } catch (err) {
     if (err instanceof DryRun) return err.report;
     if (
@@ -120,15 +114,41 @@ export async function ingestMessage(
       { err, mailbox: msg.mailbox, uid: msg.uid, messageId: p.messageId },
       'ingest failed on a message; quarantined',
     );
-    try {
-      report = await run(`internal error: ${(err as Error).message.slice(0, 150)}`);
-    } catch (again) {
-      if (again instanceof DryRun) return again.report;
-      throw again;
-    }
+    report = await quarantineAsIs(d, msg, p, opts, (err as Error).message);
   }
   mailsIngested.inc({ mailbox: msg.mailbox, outcome: report.action });
   return report;
+}
+
+/**
+ * The last resort for a message that broke the ingest: one insert of storable text (the reason as plain text,
+ * the source as bytes, fixed details), no decision and no answer, so nothing in the message can make it fail.
+ */
+async function quarantineAsIs(
+  d: IngestDeps,
+  msg: InboundMessage,
+  p: Prepared,
+  opts: { dryRun?: boolean },
+  why: string,
+): Promise<IngestReport> {
+  const e = effect('held', 'internal_error', pgText(why).slice(0, 300), { quarantine: true });
+  if (opts.dryRun) return reportOf(d, p, opts, e, null);
+  return d.db.transaction(async (trx) => {
+    const [row] = await trx('inbound_mails')
+      .insert({
+        ...recordColumns(msg, p),
+        message_id: p.messageId,
+        outcome: 'held',
+        reason: `internal error: ${e.text}`,
+        quarantine_state: 'held',
+        raw: msg.raw,
+        details: JSON.stringify({ code: e.code }),
+      })
+      .onConflict()
+      .ignore()
+      .returning('id');
+    return row ? reportOf(d, p, opts, e, row.id) : unrecorded(d, trx, msg, p, opts);
+  });
 }
 
 export interface Prepared {
@@ -268,6 +288,7 @@ export function outcomeUpdate(msg: InboundMessage, p: Prepared, e: Effect, dec?:
     raw: keepRaw ? msg.raw : null,
     details: JSON.stringify({
       ...details,
+      ...(p.parsed?.notes.length ? { parse: p.parsed.notes } : {}),
       ...(keepRaw ? {} : { rawDropped: 'over 5 MB; attachments over the limit are not kept' }),
     }),
   };

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import { decide } from './decide.js';
 import { type Effect, outcomeColumns } from './outcome.js';
-import { type ParsedMail, parseMail } from './parse.js';
+import { readMail } from './read-mail.js';
 
 /** Why a released message still makes no ticket, in words the quarantine page shows. */
 function refusal(e: Effect): AppError {
@@ -31,12 +31,11 @@ export const releaseProcessor =
     // Over the size limit only the header block was kept.
     if (!mail.raw || (held?.size ?? 0) > config.MAIL_MAX_MESSAGE_BYTES)
       throw new AppError('conflict', 'agent:quarantine.noSource');
-    let parsed: ParsedMail;
-    try {
-      parsed = await parseMail(mail.raw, { maxAttachmentBytes: config.catalog.maxAttachmentBytes });
-    } catch {
-      throw new AppError('conflict', 'agent:quarantine.reasons.unreadable');
-    }
+    const { parsed } = await readMail(mail.raw, {
+      maxAttachmentBytes: config.catalog.maxAttachmentBytes,
+      timeoutMs: config.MAIL_PARSE_TIMEOUT_MS,
+    });
+    if (!parsed) throw new AppError('conflict', 'agent:quarantine.reasons.unreadable');
     const raw = mail.raw;
     const mode = config.IMAP_SENT_MAILBOX && mail.mailbox === config.IMAP_SENT_MAILBOX ? 'sent' : 'inbox';
     return ctx.db.transaction(async (trx) => {

@@ -6,6 +6,7 @@ import { type BatchItem, commitBatch } from './group-commit.js';
 import { Lease } from './lease.js';
 import type { IngestReport } from './outcome.js';
 import { type InboundMessage, type IngestDeps, ingestMessage, prepareMessage } from './process-message.js';
+import { warmParsePool } from './read-mail.js';
 import { uidSet } from './uid-set.js';
 
 export type WatcherState = 'standby' | 'connecting' | 'syncing' | 'idle' | 'backoff' | 'stopped';
@@ -27,6 +28,11 @@ export interface Watcher {
 const LEASE_TTL_MS = 6000;
 const BATCH_MESSAGES = 200;
 const BATCH_BYTES = 16 * 1024 * 1024;
+const reachable = (db: Db) =>
+  db.raw('select 1').then(
+    () => true,
+    () => false,
+  );
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 interface Meta {
@@ -101,6 +107,8 @@ export function watchMailbox(
 
   async function session(): Promise<void> {
     let lost = false;
+    // Only the lease holder parses: its workers start now, while it connects, not in a standby process.
+    warmParsePool();
     const imap = new ImapFlow({
       host: c.IMAP_HOST as string,
       port: c.IMAP_PORT,
@@ -131,6 +139,7 @@ export function watchMailbox(
       await imap.connect();
       if (c.IMAP_PROCESSED_MAILBOX && mode === 'inbox')
         await imap.mailboxCreate(c.IMAP_PROCESSED_MAILBOX).catch(() => {});
+      if (mode === 'inbox') await imap.mailboxCreate(c.IMAP_UNPROCESSABLE_MAILBOX).catch(() => {});
       const mb = await imap.mailboxOpen(mailbox);
       const uidvalidity = Number(mb.uidValidity);
       const since = await checkpoint(d.db, mailbox, uidvalidity, mb.uidNext);
@@ -218,9 +227,10 @@ export function watchMailbox(
           await committing;
           if (halted()) break;
           committing = (async () => {
-            const acked = await commit(items, uidvalidity, halted);
+            const { acked, aside } = await commit(items, uidvalidity, halted);
             st.processed += acked.length;
             if (acked.length && mode === 'inbox') await ack(imap, acked, processedBox);
+            if (aside.length && mode === 'inbox') await moveAside(imap, aside);
           })();
           // Awaited before the next commit or below; this only keeps it from counting as unhandled meanwhile.
           committing.catch(() => {});
@@ -246,29 +256,36 @@ export function watchMailbox(
     if (big.length)
       for (const f of await imap.fetchAll(uidSet(big), { uid: true, headers: true }, { uid: true }))
         if (f.headers) sources.set(f.uid, f.headers);
-    const items: BatchItem[] = [];
-    for (const m of batch) {
-      const raw = sources.get(m.uid);
-      if (!raw) continue; // expunged meanwhile
-      const msg: InboundMessage = {
-        raw,
-        mailbox,
-        uidvalidity,
-        uid: m.uid,
-        size: m.size ?? raw.length,
-        receivedAt: m.internalDate ? new Date(m.internalDate) : null,
-      };
-      items.push({ uid: m.uid, msg, prepared: await prepareMessage(d, msg) });
-    }
-    return items;
+    // Parsed on the parse workers side by side; the batch keeps its UID order.
+    return Promise.all(
+      batch.flatMap((m) => {
+        const raw = sources.get(m.uid);
+        if (!raw) return []; // expunged meanwhile
+        const msg: InboundMessage = {
+          raw,
+          mailbox,
+          uidvalidity,
+          uid: m.uid,
+          size: m.size ?? raw.length,
+          receivedAt: m.internalDate ? new Date(m.internalDate) : null,
+        };
+        return [prepareMessage(d, msg).then((prepared): BatchItem => ({ uid: m.uid, msg, prepared }))];
+      }),
+    );
   }
 
   /**
    * Commits a batch in one transaction with the checkpoint past it (nothing is acknowledged in IMAP before). When
    * that fails, each message is retried alone in its own transaction, where a message that breaks the ingest is
-   * quarantined: one bad message never blocks or rolls back the others. Returns the committed UIDs.
+   * quarantined: one bad message never blocks or rolls back the others. A message that cannot even be
+   * quarantined, while the database answers, is set aside (moved out of the folder by the caller). Returns the
+   * committed UIDs and those set aside.
    */
-  async function commit(items: BatchItem[], uidvalidity: number, halted: () => boolean): Promise<number[]> {
+  async function commit(
+    items: BatchItem[],
+    uidvalidity: number,
+    halted: () => boolean,
+  ): Promise<{ acked: number[]; aside: number[] }> {
     const last = items.at(-1)?.uid as number;
     try {
       const reports = await d.db.transaction(async (trx) => {
@@ -280,21 +297,44 @@ export function watchMailbox(
         mailsIngested.inc({ mailbox, outcome: r.action });
         logged(uid, r);
       }
-      return items.map((it) => it.uid);
+      return { acked: items.map((it) => it.uid), aside: [] };
     } catch (err) {
       log.warn(
         { err: (err as Error).message },
         'group commit failed; committing the batch message by message',
       );
     }
-    const done: number[] = [];
+    const acked: number[] = [];
+    const aside: number[] = [];
     for (const it of items) {
       if (halted()) break;
-      logged(it.uid, await ingestMessage(d, it.msg, { mode }, it.prepared));
-      done.push(it.uid);
+      try {
+        logged(it.uid, await ingestMessage(d, it.msg, { mode }, it.prepared));
+        acked.push(it.uid);
+      } catch (err) {
+        // With the database down every message would fail: stop, and the next session tries again.
+        if (!(await reachable(d.db))) throw err;
+        log.error({ err, uid: it.uid }, 'message could not be recorded; set aside');
+        mailsIngested.inc({ mailbox, outcome: 'unprocessable' });
+        aside.push(it.uid);
+      }
       await advanceCheckpoint(d.db, mailbox, uidvalidity, it.uid);
     }
-    return done;
+    return { acked, aside };
+  }
+
+  /** Out of the watched folder, so it is not fetched again; flagged in place when the folder cannot take it. */
+  async function moveAside(imap: ImapFlow, uids: number[]): Promise<void> {
+    const range = uidSet(uids);
+    try {
+      await imap.messageMove(range, c.IMAP_UNPROCESSABLE_MAILBOX, { uid: true });
+    } catch (err) {
+      log.error(
+        { err: (err as Error).message, folder: c.IMAP_UNPROCESSABLE_MAILBOX },
+        'could not move unprocessable mail; flagged instead',
+      );
+      await imap.messageFlagsAdd(range, ['\\Seen', '\\Flagged'], { uid: true });
+    }
   }
 
   function logged(uid: number, r: IngestReport) {

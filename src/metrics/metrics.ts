@@ -8,7 +8,7 @@ collectDefaultMetrics({ register: registry });
 
 export const mailsIngested = new Counter({
   name: 'izardesk_mails_ingested_total',
-  help: 'Inbound messages processed, by outcome (new_ticket, followup, reopen, ignored, held, rejected)',
+  help: 'Inbound messages processed, by outcome (new_ticket, followup, reopen, ignored, held, rejected, unprocessable)',
   labelNames: ['mailbox', 'outcome'] as const,
   registers: [registry],
 });

@@ -32,7 +32,7 @@ describe('IMAP_PROCESSED_MAILBOX', () => {
     const s = await useTestServices(t, { ...dovecot.env, IMAP_PROCESSED_MAILBOX: 'Processed' });
     ingest = await startIngest(s);
     await appendRaw(dovecot, [buildMail({ from: customer.email, subject: 'Después' })]);
-    const until = Date.now() + 15_000;
+    const until = Date.now() + 60_000;
     while ((await mailboxState(dovecot, 'Processed')).all < 3 && Date.now() < until)
       await new Promise((r) => setTimeout(r, 100));
     expect((await mailboxState(dovecot, 'Processed')).all).toBe(3);

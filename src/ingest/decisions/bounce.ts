@@ -1,4 +1,5 @@
 import { markBounced } from '../../app/accounts/bounces.js';
+import { pgText } from '../pg-safe.js';
 import type { DecideContext } from './context.js';
 
 export interface DsnRecipient {
@@ -13,10 +14,8 @@ export function parseDsn(
   raw: Buffer,
   ownId: string | null,
 ): { messageIds: string[]; recipients: DsnRecipient[] } {
-  const text = raw
-    .subarray(0, 512 * 1024)
-    .toString('latin1')
-    .replace(/\r\n/g, '\n');
+  // Read from the raw source: cleaned here of what Postgres refuses, as every string from a mail is.
+  const text = pgText(raw.subarray(0, 512 * 1024).toString('latin1')).replace(/\r\n/g, '\n');
   const messageIds = [...text.matchAll(/^Message-ID:\s*<([^<>\s]+)>/gim)]
     .map((x) => x[1] as string)
     .filter((id) => id !== ownId);
