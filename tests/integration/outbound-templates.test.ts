@@ -25,8 +25,8 @@ import { securityHeaders } from '../../src/web/security-headers.js';
 import { launchChromium } from '../helpers/browser.js';
 import { testRedisPrefix, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser } from '../helpers/fixtures.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
-import { until } from '../helpers/smtp.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const config = loadConfig({ NODE_ENV: 'test', REDIS_PREFIX: testRedisPrefix() });
@@ -129,7 +129,10 @@ describe('without SMTP_URL: .eml files and the development gallery', () => {
       const customer = await makeUser(s.app, 'customer', { language: 'en' });
       await makeUser(s.app, 'agent');
       const id = await makeTicket(s.app, customer, 'Router <b>dead</b>');
-      await until(async () => (await s.db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n === 0);
+      await waitUntil(
+        'the outbox to be processed',
+        async () => (await s.db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n === 0,
+      );
       const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
       expect(files).toHaveLength(2);
       const rows = await s.db('deliveries').where({ ticket_id: id }).select();
