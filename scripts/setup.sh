@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts what Izardesk needs on a fresh Debian machine: Node packages, Dovecot and Chromium
-# (for the tests), and the local PostgreSQL and Redis. Idempotent: it only does what is missing.
+# Installs and starts what Izardesk needs on a fresh Debian machine: Node packages and the compiled dist/, Dovecot
+# and Chromium (for the tests), and the local PostgreSQL and Redis. Idempotent: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { waitUntil } from './poll.js';
 
 /** Runs `node bin/izardesk.js` with the given arguments and environment; resolves when it exits. */
 export function izardesk(
@@ -55,17 +56,18 @@ export function startIzardesk(args: string[], env: Record<string, string>): Runn
   return {
     output: () => stdout,
     waitFor: (re, ms = 90_000) =>
-      new Promise((resolve, reject) => {
-        const started = Date.now();
-        const poll = () => {
+      waitUntil(
+        `a line matching ${re}`,
+        () => {
           const line = stdout.split('\n').find((l) => re.test(l));
-          if (line) return resolve(line);
-          if (child.exitCode !== null || Date.now() - started > ms)
-            return reject(new Error(`no line matching ${re}; stdout: ${stdout}; stderr: ${stderr}`));
-          setTimeout(poll, 50);
-        };
-        poll();
-      }),
+          if (!line && child.exitCode !== null)
+            throw new Error(
+              `izardesk exited (${child.exitCode}) before a line matching ${re}; stderr: ${stderr}`,
+            );
+          return line;
+        },
+        { timeoutMs: ms, everyMs: 50, now: () => `stdout: ${stdout}; stderr: ${stderr}` },
+      ),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

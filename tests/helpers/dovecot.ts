@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitUntil } from './poll.js';
 
 /**
  * A private Dovecot (IMAP only) for one test file or benchmark: its own port, config, run and mail folders in a
@@ -134,11 +135,12 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     child.once('exit', () => {
       exited = true;
     });
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !exited && !(await canConnect(port))) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    if (!exited && (await canConnect(port))) {
+    const up = await waitUntil(
+      `dovecot to listen on ${port}`,
+      async () => (exited ? 'exited' : (await canConnect(port)) && 'listening'),
+      { timeoutMs: 10_000, everyMs: 50 },
+    ).catch(() => 'silent');
+    if (up === 'listening') {
       const stop = async () => {
         if (!exited) {
           const gone = new Promise((r) => child.once('exit', r));

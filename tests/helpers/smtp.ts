@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { Db } from '../../src/db/db.js';
+import { waitUntil } from './poll.js';
 
 export interface CapturedMail {
   from: string;
@@ -101,41 +102,31 @@ export async function startCapturingSmtp(opts: { keepRaw?: boolean } = {}): Prom
     stop,
     start,
     close: stop,
-    async waitFor(count, match = () => true, timeoutMs = 15_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const found = messages.filter(match);
-        if (found.length >= count) return found;
-        if (Date.now() > until)
-          throw new Error(`expected ${count} mails, got ${found.length} (of ${messages.length} captured)`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
+    waitFor: (count, match = () => true, timeoutMs = 15_000) =>
+      waitUntil(
+        `${count} mails`,
+        () => {
+          const found = messages.filter(match);
+          return found.length >= count && found;
+        },
+        {
+          timeoutMs,
+          everyMs: 25,
+          now: () => `${messages.filter(match).length} matching of ${messages.length} captured`,
+        },
+      ),
   };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until(
-  check: () => Promise<boolean>,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(30);
-  }
-}
-
 /** Waits until every outbox row is processed, then returns the mails captured since the previous call. */
 export function mailCollector(db: Db, smtp: CapturingSmtp) {
   let seen = 0;
   return async (): Promise<ParsedMail[]> => {
-    await until(
-      async () => Number((await db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n) === 0,
-      20_000,
+    await waitUntil(
       'the outbox to be processed',
+      async () => Number((await db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n) === 0,
     );
     const fresh = smtp.messages.slice(seen);
     seen = smtp.messages.length;

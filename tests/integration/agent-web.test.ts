@@ -3,6 +3,7 @@ import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import type { Services } from '../../src/runtime/services.js';
 import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
 import { startTestWeb, WebClient } from '../helpers/web.js';
 
@@ -215,11 +216,10 @@ describe('agent pages', () => {
       },
     );
     expect(up.status).toBe(303);
-    let report = await web.get(up.location as string);
-    for (let i = 0; i < 50 && report.headers.get('refresh'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      report = await web.get(up.location as string);
-    }
+    const report = await waitUntil('the import report to stop refreshing', async () => {
+      const page = await web.get(up.location as string);
+      return !page.headers.get('refresh') && page;
+    });
     expect(report.text).toContain('id="import-summary"');
     expect(report.text).toMatch(/1 de 2 líneas importadas; 1 rechazadas/);
     expect(report.text).toContain('El nombre es obligatorio.');

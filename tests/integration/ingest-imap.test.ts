@@ -10,6 +10,7 @@ import { must, useTestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail, imapClient, mailboxState } from '../helpers/imap.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
 
 const MX = 'mx.izarlink.test';
@@ -17,16 +18,6 @@ const PASS = {
   'Authentication-Results': `${MX}; dkim=pass header.d=example.test; dmarc=pass header.from=example.test`,
 };
 const SECRET = 'test-secret-test-secret-test-secret-0123';
-
-async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, ms = 8000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let dovecot: Dovecot;
 // Made at load time: a cleanup hook registered from inside beforeAll would never run.
@@ -39,7 +30,7 @@ let stranger: TestUser;
 let agent: TestUser;
 
 const record = (messageId: string) =>
-  waitFor(() =>
+  waitUntil(`the outcome of ${messageId}`, () =>
     t.db('inbound_mails').where({ message_id: messageId }).whereNot({ outcome: 'processing' }).first(),
   );
 const outbox = (event: string) => t.db('outbox').where({ event }).orderBy('id');
@@ -58,7 +49,9 @@ beforeAll(async () => {
   stranger = await makeUser(t.app, 'customer');
   agent = await makeUser(t.app, 'agent');
   ingest = await startIngest(s);
-  await waitFor(async () => (await ingest.health?.())?.detail?.includes('INBOX: idle'));
+  await waitUntil('the watcher to idle on INBOX', async () =>
+    (await ingest.health?.())?.detail?.includes('INBOX: idle'),
+  );
 });
 
 afterAll(async () => {
@@ -87,7 +80,10 @@ describe('mailbox watcher on a real Dovecot', () => {
       requester_id: customer.id,
       source: 'email',
     });
-    await waitFor(async () => (await mailboxState(dovecot)).seen === (await mailboxState(dovecot)).all);
+    await waitUntil('every message to be marked seen', async () => {
+      const state = await mailboxState(dovecot);
+      return state.seen === state.all;
+    });
   });
 
   it('adds follow-ups by subject tag, by In-Reply-To and by reply token; a token never lends its name', async () => {
@@ -508,7 +504,8 @@ describe('mailbox watcher on a real Dovecot', () => {
     });
     await appendRaw(dovecot, [mail, mail]);
     await record('dup@example.test');
-    await waitFor(
+    await waitUntil(
+      'the duplicate to be recorded as ignored',
       async () =>
         (await t.db('inbound_mails').where({ outcome: 'ignored' }).where('reason', 'like', 'duplicate%'))
           .length >= 1,

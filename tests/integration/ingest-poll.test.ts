@@ -6,6 +6,7 @@ import { useTestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail, imapClient } from '../helpers/imap.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
 
 // Dovecot's own list less IDLE (and the extensions the watcher does not use): a server without IDLE.
@@ -37,9 +38,11 @@ describe('a mailbox server without IDLE', () => {
     const s = await useTestServices(t, { ...dovecot.env, IMAP_POLL_SECONDS: '1' });
     ingest = await startIngest(s);
     const waitFor = async (n: number) => {
-      const until = Date.now() + 15_000;
-      while ((await t.db('tickets').where({ requester_id: customer.id })).length < n && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 100));
+      await waitUntil(
+        `${n} tickets`,
+        async () => (await t.db('tickets').where({ requester_id: customer.id })).length >= n,
+        { timeoutMs: 15_000 },
+      );
       return (await t.db('tickets').where({ requester_id: customer.id })).length;
     };
     // Each message is appended while the watcher waits, so only a poll can notice it.

@@ -6,6 +6,7 @@ import { useTestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail, mailboxState } from '../helpers/imap.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
 
 let dovecot: Dovecot;
@@ -32,9 +33,13 @@ describe('IMAP_PROCESSED_MAILBOX', () => {
     const s = await useTestServices(t, { ...dovecot.env, IMAP_PROCESSED_MAILBOX: 'Processed' });
     ingest = await startIngest(s);
     await appendRaw(dovecot, [buildMail({ from: customer.email, subject: 'Después' })]);
-    const until = Date.now() + 60_000;
-    while ((await mailboxState(dovecot, 'Processed')).all < 3 && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 100));
+    await waitUntil(
+      '3 messages in Processed',
+      async () => (await mailboxState(dovecot, 'Processed')).all >= 3,
+      {
+        timeoutMs: 60_000,
+      },
+    );
     expect((await mailboxState(dovecot, 'Processed')).all).toBe(3);
     expect((await mailboxState(dovecot, 'INBOX')).all).toBe(0);
     expect((await t.db('tickets').where({ requester_id: customer.id })).length).toBe(3);

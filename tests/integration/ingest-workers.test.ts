@@ -8,6 +8,7 @@ import { type TestDb, testRedisPrefix, useTestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail, mailboxState } from '../helpers/imap.js';
+import { waitUntil } from '../helpers/poll.js';
 
 /** Worker processes exactly as production runs them (`izardesk worker`), killed with SIGKILL at random points. */
 let dovecot: Dovecot;
@@ -48,15 +49,6 @@ const kill = (c: ChildProcess, signal: NodeJS.Signals) =>
 
 const recorded = async (): Promise<number> =>
   Number((await t.db('inbound_mails').whereLike('message_id', 'w-%').count({ n: 'id' }).first())?.n ?? 0);
-
-async function until(fn: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 const mails = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => {
@@ -113,14 +105,20 @@ describe('ingest worker processes', () => {
       const w = worker();
       // Kill somewhere in the middle of the work: after a random number of further commits.
       const more = 5 + Math.floor(Math.random() * 60);
-      await until(async () => (await recorded()) >= Math.min(500, before + more), 30_000);
+      const target = Math.min(500, before + more);
+      // No progress within the time: it is killed all the same (the next worker resumes).
+      await waitUntil(`${target} messages recorded`, async () => (await recorded()) >= target, {
+        timeoutMs: 30_000,
+      }).catch(() => {});
       await new Promise((r) => setTimeout(r, Math.random() * 150));
       await kill(w, 'SIGKILL');
       kills++;
     }
     const last = worker();
-    expect(await until(async () => (await recorded()) >= 500, 120_000)).toBe(true);
-    expect(await until(async () => (await mailboxState(dovecot)).seen === 500, 20_000)).toBe(true);
+    await waitUntil('500 messages recorded', async () => (await recorded()) >= 500, { timeoutMs: 120_000 });
+    await waitUntil('500 messages marked seen', async () => (await mailboxState(dovecot)).seen === 500, {
+      timeoutMs: 20_000,
+    });
     await kill(last, 'SIGTERM');
     expect(kills).toBeGreaterThanOrEqual(3);
     await expectExactlyOnce(500);
@@ -130,7 +128,7 @@ describe('ingest worker processes', () => {
     const a = worker();
     const b = worker();
     await appendRaw(dovecot, mails(500, 100));
-    expect(await until(async () => (await recorded()) >= 600, 60_000)).toBe(true);
+    await waitUntil('600 messages recorded', async () => (await recorded()) >= 600, { timeoutMs: 60_000 });
     await expectExactlyOnce(600);
 
     const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0');
@@ -143,7 +141,7 @@ describe('ingest worker processes', () => {
       await kill(holder as ChildProcess, 'SIGKILL');
       const killedAt = Date.now();
       await appendRaw(dovecot, mails(600, 50));
-      expect(await until(async () => (await recorded()) >= 650, 30_000)).toBe(true);
+      await waitUntil('650 messages recorded', async () => (await recorded()) >= 650, { timeoutMs: 30_000 });
       const tookOverMs = Date.now() - killedAt;
       expect(tookOverMs).toBeLessThan(15_000);
       expect(Number((await redis.get(key))?.split(':')[1])).toBe(other.pid);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthReport } from '../../src/runtime/health.js';
 import { createWebApp } from '../../src/web/app.js';
 import { useTestDb } from '../helpers/db.js';
+import { waitUntil } from '../helpers/poll.js';
 import { freePort, type PrivateRedis, startPrivateRedis } from '../helpers/private-redis.js';
 import { useTestServices } from '../helpers/services.js';
 
@@ -27,14 +28,19 @@ const readyz = async (base: string) => {
 };
 
 /** Polls /readyz until `done` holds (Redis reconnects on its own schedule). */
-async function waitForReadyz(base: string, done: (r: Awaited<ReturnType<typeof readyz>>) => boolean) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const r = await readyz(base);
-    if (done(r) || Date.now() > deadline) return r;
-    await new Promise((res) => setTimeout(res, 200));
-  }
-}
+const waitForReadyz = (
+  base: string,
+  what: string,
+  done: (r: Awaited<ReturnType<typeof readyz>>) => boolean,
+) =>
+  waitUntil(
+    `/readyz to say ${what}`,
+    async () => {
+      const r = await readyz(base);
+      return done(r) && r;
+    },
+    { timeoutMs: 15_000, everyMs: 200 },
+  );
 
 describe('/readyz', () => {
   let redis: PrivateRedis;
@@ -66,7 +72,9 @@ describe('/readyz', () => {
   it('fails and says why when Redis stops, while /healthz stays up, and recovers when Redis is back', async () => {
     await redis.stop();
     // The reason appears once the first reconnect attempt has failed.
-    const down = await waitForReadyz(base, (r) => /ECONNREFUSED/.test(r.body.components.redis.detail ?? ''));
+    const down = await waitForReadyz(base, 'Redis is refused', (r) =>
+      /ECONNREFUSED/.test(r.body.components.redis.detail ?? ''),
+    );
     expect(down.status).toBe(503);
     expect(down.body.ok).toBe(false);
     expect(down.body.components.redis.ok).toBe(false);
@@ -75,7 +83,7 @@ describe('/readyz', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
     await redis.start();
-    const up = await waitForReadyz(base, (r) => r.status === 200);
+    const up = await waitForReadyz(base, 'ready', (r) => r.status === 200);
     expect(up.status).toBe(200);
     expect(up.body.components.redis).toEqual({ ok: true });
   });

@@ -11,9 +11,10 @@ import { TemporaryFailure } from '../../src/outbound/temporary-failure.js';
 import { createMailTransport } from '../../src/outbound/transport.js';
 import { must, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
+import { waitUntil } from '../helpers/poll.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
 import { useTestServices } from '../helpers/services.js';
-import { type CapturedMail, parse, sleep, startCapturingSmtp, until } from '../helpers/smtp.js';
+import { type CapturedMail, parse, sleep, startCapturingSmtp } from '../helpers/smtp.js';
 
 const t = await useTestDb();
 const redis = await startPrivateRedis();
@@ -40,10 +41,10 @@ beforeAll(async () => {
 });
 
 const allDone = () =>
-  until(
-    async () => Number((await s.db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n) === 0,
-    30_000,
+  waitUntil(
     'every outbox row to be done',
+    async () => Number((await s.db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n) === 0,
+    { timeoutMs: 30_000 },
   );
 
 /** Every delivery of these tickets reached the SMTP server exactly once (matched by Message-ID). */
@@ -65,13 +66,13 @@ describe('outbound faults', () => {
     await smtp.stop();
     const ids: number[] = [];
     for (let i = 0; i < 4; i++) ids.push(await makeTicket(s.app, customer, `Outage ${i}`));
-    await until(
+    await waitUntil(
+      'a failed attempt',
       async () =>
         Number(
           (await s.db('deliveries').whereIn('ticket_id', ids).whereNotNull('error').count({ n: '*' }))[0]?.n,
         ) > 0,
-      10_000,
-      'a failed attempt',
+      { timeoutMs: 10_000 },
     );
     expect(smtp.messages).toHaveLength(0);
     await sleep(500);
@@ -110,10 +111,10 @@ describe('outbound faults', () => {
     const greylisted = await makeUser(s.app, 'customer', { email: 'grey@client.test' });
     smtp.reject('grey@client.test', 451, 'Greylisted, try later');
     const id = await makeTicket(s.app, greylisted, 'Greylisting');
-    await until(
-      async () => must(await s.db('outbox').where({ ticket_id: id }).first()).attempts >= 2,
-      10_000,
+    await waitUntil(
       'two attempts',
+      async () => must(await s.db('outbox').where({ ticket_id: id }).first()).attempts >= 2,
+      { timeoutMs: 10_000 },
     );
     smtp.accept('grey@client.test');
     await allDone();
@@ -125,12 +126,12 @@ describe('outbound faults', () => {
     await smtp.stop();
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push(await makeTicket(s.app, customer, `Before crash ${i}`));
-    await until(
+    await waitUntil(
+      'rows to be enqueued',
       async () =>
         (await s.db('outbox').whereIn('ticket_id', ids).whereNull('enqueued_at').count({ n: '*' }))[0]?.n ===
         0,
-      10_000,
-      'rows to be enqueued',
+      { timeoutMs: 10_000 },
     );
     await redis.stop();
     for (let i = 0; i < 3; i++) ids.push(await makeTicket(s.app, customer, `During outage ${i}`));
@@ -210,7 +211,7 @@ describe('outbound faults', () => {
     const prefix = `${s.config.REDIS_PREFIX}-relay-twice`;
     const conn = createRedis(s.config.REDIS_URL);
     const queue = new Queue('notifications', { connection: conn, prefix });
-    await until(async () => conn.status === 'ready', 5000, 'redis');
+    await waitUntil('redis', async () => conn.status === 'ready', { timeoutMs: 5000 });
     const ids = await t2.db.transaction((trx) =>
       writeOutbox(trx, [
         { event: 'mail.unknown_sender', payload: { to: 'a@x.test', subject: 'a' } },

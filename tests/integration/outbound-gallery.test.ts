@@ -12,8 +12,8 @@ import { mailGalleryEnabled } from '../../src/web/mail-gallery-routes.js';
 import { screenshot, useBrowser } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/db.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
-import { until } from '../helpers/smtp.js';
 import { startTestWeb, WebClient } from '../helpers/web.js';
 
 const t = await useTestDb();
@@ -49,7 +49,10 @@ beforeAll(async () => {
       { event: 'account.invited', actorId: otherAdmin.id, payload: { userId: invitee.id } },
     ]),
   );
-  await until(async () => Number((await s.db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n) === 0);
+  await waitUntil(
+    'the outbox to be processed',
+    async () => Number((await s.db('outbox').whereNull('done_at').count({ n: '*' }))[0]?.n) === 0,
+  );
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.eml'))) {
     const m = await simpleParser(readFileSync(join(dir, file)));
     const to = (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.address ?? '';

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createFailFastRedis } from '../../src/infra/redis.js';
 import { rateLimited } from '../../src/outbound/sending-rate.js';
 import type { MailTransport } from '../../src/outbound/transport.js';
+import { waitUntil } from '../helpers/poll.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
-import { until } from '../helpers/smtp.js';
 
 const redis = await startPrivateRedis();
 // Two worker processes' connections.
@@ -39,7 +39,9 @@ const mails = (t: MailTransport, n: number) =>
 
 describe('sending rate limit', () => {
   it('two worker processes together send at most SMTP_MAX_PER_SECOND mails per second', async () => {
-    await until(async () => one.status === 'ready' && two.status === 'ready', 5000, 'redis');
+    await waitUntil('redis', async () => one.status === 'ready' && two.status === 'ready', {
+      timeoutMs: 5000,
+    });
     const a = recording();
     const b = recording();
     const t0 = performance.now();
@@ -76,10 +78,10 @@ describe('sending rate limit', () => {
     const limited = rateLimited(r.transport, one, 'rate-outage', 100);
     await mails(limited, 1);
     await redis.stop();
-    await until(async () => one.status !== 'ready', 5000, 'the client to notice');
+    await waitUntil('the client to notice', async () => one.status !== 'ready', { timeoutMs: 5000 });
     await expect(limited.send({}, 'late')).rejects.toThrow(/Redis/);
     await redis.start();
-    await until(async () => one.status === 'ready', 10_000, 'redis back');
+    await waitUntil('redis back', async () => one.status === 'ready', { timeoutMs: 10_000 });
     await mails(limited, 1);
     expect(r.times).toHaveLength(2);
   });

@@ -6,6 +6,7 @@ import { openTicket } from '../../src/app/tickets/open-ticket.js';
 import { startOutbound } from '../../src/outbound/index.js';
 import { useTestDb } from '../helpers/db.js';
 import { makeUser } from '../helpers/fixtures.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
 import { startTestWeb, WebClient } from '../helpers/web.js';
 
@@ -53,11 +54,14 @@ describe('staff tools mounted in the web app', () => {
       });
       const c = new WebClient(base);
       await c.login(admin.email);
-      let list = await c.get('/dev/mails');
-      for (let i = 0; i < 100 && !list.text.includes('Gallery &lt;b&gt;check&lt;/b&gt;'); i++) {
-        await new Promise((r) => setTimeout(r, 200));
-        list = await c.get('/dev/mails');
-      }
+      const list = await waitUntil(
+        'the mail to be listed at /dev/mails',
+        async () => {
+          const page = await c.get('/dev/mails');
+          return page.text.includes('Gallery &lt;b&gt;check&lt;/b&gt;') && page;
+        },
+        { everyMs: 200 },
+      );
       expect(list.status).toBe(200);
       expect(list.text).toContain('Gallery &lt;b&gt;check&lt;/b&gt;');
       expect(list.text).not.toContain('<b>check</b>');
