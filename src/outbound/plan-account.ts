@@ -1,4 +1,4 @@
-import { generatePassword, hashPassword } from '../app/accounts/passwords.js';
+import { issueInvitationPassword } from '../app/accounts/invitation.js';
 import { emailChangeToken, emailUndoToken, resetToken } from '../app/links.js';
 import { type FamilyPlanner, num, person, str } from './plan.js';
 import { type Person, resolveRecipients } from './recipients.js';
@@ -31,16 +31,7 @@ export const planAccountMails: FamilyPlanner = async ({ db, config, row, link, u
       const data: Record<string, unknown> = { ...base(r.language), name: u.name, email: u.email };
       let subjectKey = 'invited.subject';
       if (r.template === 'account-invited') {
-        // At send time: the mailed password is the one that works, and must be changed at first login.
-        const password = generatePassword();
-        await db('users')
-          .where({ id: u.id })
-          .update({
-            password_hash: await hashPassword(password),
-            must_change_password: true,
-            updated_at: new Date(),
-          });
-        data.password = password;
+        data.password = await issueInvitationPassword(db, u.id);
       } else if (r.template === 'password-reset') {
         subjectKey = 'reset.subject';
         data.resetUrl = link.resetPassword(resetToken(config.SECRET, u));
