@@ -150,7 +150,11 @@ describe('izardesk ingest --file --dry-run --json explains a robot decision', ()
     };
     expect(await explain('docomo-ja-iso2022.eml')).toMatchObject({
       action: 'ignored',
-      reason: { code: 'bounce', text: 'sent by mailer-daemon@docomo.example' },
+      // The rule that matched, and what the report said about our mail (nothing per recipient here).
+      reason: {
+        code: 'bounce',
+        text: 'sent by mailer-daemon@docomo.example: no per-recipient report about our mail',
+      },
       dryRun: true,
     });
     expect((await explain('ooo-fr-reponse-automatique.eml')).reason).toEqual({
@@ -159,7 +163,7 @@ describe('izardesk ingest --file --dry-run --json explains a robot decision', ()
     });
     expect((await explain('carrier-ja-shiftjis-subject-only.eml')).reason).toEqual({
       code: 'bounce',
-      text: 'subject of a delivery report (ja: "配信不能")',
+      text: 'subject of a delivery report (ja: "配信不能"): no per-recipient report about our mail',
     });
   }, 120_000);
 });

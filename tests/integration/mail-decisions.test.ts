@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueQuarantineDigest } from '../../src/app/agent/quarantine-digest.js';
 import { close } from '../../src/app/tickets/lifecycle.js';
 import { formatReference } from '../../src/domain/reference.js';
+import { signReplyToken } from '../../src/domain/tokens.js';
 import { startIngest } from '../../src/ingest/index.js';
 import { startJobs } from '../../src/jobs/scheduler.js';
 import { startOutbound } from '../../src/outbound/index.js';
@@ -157,12 +158,12 @@ describe('a reply to a closed ticket', () => {
     const sent = await mails();
     const toCustomer = sent.filter((m) => toAddress(m) === customer.email);
     expect(toCustomer).toHaveLength(1);
-    expect(toCustomer[0]?.subject).toBe(`[${ref(newId)}] Fibra caída en la sede`);
+    expect(toCustomer[0]?.subject).toBe(`[${ref(newId)}] Incidencia registrada: Fibra caída en la sede`);
     expect(toCustomer[0]?.text).toContain(
       `El ticket ${ref(oldId)} ya estaba cerrado, así que su respuesta ha abierto un ticket nuevo con la referencia ${ref(newId)}.`,
     );
     expect(sent.filter((m) => toAddress(m) === agent.email).map((m) => m.subject)).toEqual([
-      `[${ref(newId)}] Fibra caída en la sede`,
+      `[${ref(newId)}] Nueva incidencia: Fibra caída en la sede`,
     ]);
 
     expect(await page(agent, `/agent/tickets/${newId}`)).toContain(
@@ -203,11 +204,13 @@ describe('the quarantine page', () => {
     const ticketId = await makeTicket(s.app, customer, 'Ya cerrado');
     await close(s.app, agent.actor, ticketId);
     await mails();
-    // An agent's #resolve on a closed ticket is refused by the use case and held with its message key.
+    // An agent's #resolve on a closed ticket (a reply to its notification: the agent's own reply token) is
+    // refused by the use case and held with its message key.
+    const token = signReplyToken(s.config.SECRET, { ticketId, userId: agent.id });
     await appendRaw(dovecot, [
       buildMail({
         from: agent.email,
-        to: SUPPORT,
+        to: `support+${token}@izarlink.example`,
         subject: `Re: [${ref(ticketId)}] Ya cerrado`,
         text: '#resolve\n\nCambiada la ONT.',
         messageId: '<held-agent@izarlink.example>',
@@ -216,7 +219,8 @@ describe('the quarantine page', () => {
     const held = await record('held-agent@izarlink.example');
     expect(held.reason).toBe('effect_refused: #resolve: errors.transitionInvalid');
     expect(held.quarantine_state).toBe('held');
-    expect(await mails()).toEqual([]);
+    // The agent is told what failed and why (issue 12.5); nothing reaches the customer.
+    expect((await mails()).map(toAddress)).toEqual([agent.email]);
 
     const es = await page(agent, '/agent/quarantine');
     expect(es).toContain(
