@@ -11,7 +11,7 @@ import * as ticketLinks from './20261202_641_ticket_links.js';
 import * as ticketEventsKeyset from './20261202_681_ticket_events_keyset.js';
 import * as outboxNotBefore from './20261202_682_outbox_not_before.js';
 import * as notifySelf from './20261202_701_notify_self.js';
-import * as relatedTickets from './20261202_721_related_tickets.js';
+import * as relatedLinks from './20261202_721_related_links.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -27,5 +27,5 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261202_681_ticket_events_keyset': ticketEventsKeyset,
   '20261202_682_outbox_not_before': outboxNotBefore,
   '20261202_701_notify_self': notifySelf,
-  '20261202_721_related_tickets': relatedTickets,
+  '20261202_721_related_links': relatedLinks,
 };

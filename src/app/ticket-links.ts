@@ -1,6 +1,6 @@
 import type { Tx } from '../db/db.js';
 
-export type LinkKind = 'follows' | 'merged_into' | 'mentions';
+export type LinkKind = 'follows' | 'merged_into' | 'mentions' | 'related';
 
 export interface TicketLink {
   ticketId: number;

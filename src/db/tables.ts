@@ -78,8 +78,6 @@ export interface TicketRow {
   updated_at: Date;
   resolved_at: Date | null;
   closed_at: Date | null;
-  /** The ticket this one was opened from (a closed one that recurs). */
-  related_ticket_id: number | null;
 }
 
 export interface FollowupRow {

@@ -260,23 +260,27 @@ describe('related tickets', () => {
     });
     expect(posted.status).toBe(302);
     const id = Number(posted.location?.split('/').pop());
-    expect(must(await t.db('tickets').where({ id }).first()).related_ticket_id).toBe(old);
+    expect(await t.db('ticket_links').where({ ticket_id: id }).select('other_ticket_id', 'kind')).toEqual([
+      { other_ticket_id: old, kind: 'related' },
+    ]);
     const created = must(await t.db('ticket_events').where({ ticket_id: id, kind: 'created' }).first());
     expect(created.data.relatedTicketId).toBe(old);
+    const linked = must(await t.db('ticket_events').where({ ticket_id: old, kind: 'linked' }).first());
+    expect(linked.data).toEqual({ kind: 'related_from', ticketId: id });
 
     const newRef = `IZL-${String(id).padStart(6, '0')}`;
     expect((await c.get(`/tickets/${id}`)).text).toContain(
-      `Relacionado con: <a href="/tickets/${old}">${ref}</a> Cortes nocturnos`,
+      `<a href="/tickets/${old}">Relacionado con el ticket ${ref}</a> · Cortes nocturnos`,
     );
     expect((await c.get(`/tickets/${old}`)).text).toContain(
-      `<li><a href="/tickets/${id}">${newRef}</a> Vuelven los cortes`,
+      `<a href="/tickets/${id}">El ticket ${newRef} se abrió a partir de este</a> · Vuelven los cortes`,
     );
     const a = await client(agent.email);
     expect((await a.get(`/agent/tickets/${old}`)).text).toContain(
-      `<a href="/agent/tickets/${id}">${newRef}</a> Vuelven los cortes`,
+      `<a href="/agent/tickets/${id}">El ticket ${newRef} se abrió a partir de este</a> · Vuelven los cortes`,
     );
     expect((await a.get(`/agent/tickets/${id}`)).text).toContain(
-      `<a href="/agent/tickets/${old}">${ref}</a> Cortes nocturnos`,
+      `<a href="/agent/tickets/${old}">Relacionado con el ticket ${ref}</a> · Cortes nocturnos`,
     );
   });
 

@@ -21,7 +21,6 @@ export interface CustomerTicket {
   service_id: number | null;
   /** Who handles it (the assigned technician), if anyone yet. */
   assignee_name: string | null;
-  related_ticket_id: number | null;
 }
 
 /** The ticket if the viewer may see it; null otherwise (callers answer 404 either way). */
@@ -54,7 +53,6 @@ export async function customerTicket(
       'sv.circuit_id as service_circuit',
       't.service_id',
       'a.name as assignee_name',
-      't.related_ticket_id',
     );
   whereViewerMaySee(q, viewer);
   return (await q) ?? null;

@@ -179,7 +179,6 @@ async function writeTickets(
       requester_id: requester.id,
       company_id: requester.company_id,
       source,
-      related_ticket_id: request.input.relatedTicketId ?? null,
     })),
   );
   const opened = accepted.map((c, i) => ({
@@ -202,7 +201,11 @@ async function writeTickets(
     trx,
     opened.flatMap((o) => {
       const old = follows.get(o.request);
-      return old ? [{ ticketId: o.ticketId, otherTicketId: old, kind: 'follows' as const }] : [];
+      const related = o.request.input.relatedTicketId;
+      return [
+        ...(old ? [{ ticketId: o.ticketId, otherTicketId: old, kind: 'follows' as const }] : []),
+        ...(related ? [{ ticketId: o.ticketId, otherTicketId: related, kind: 'related' as const }] : []),
+      ];
     }),
   );
   await recordHistories(trx, [
@@ -221,16 +224,17 @@ async function writeTickets(
     })),
     ...opened.flatMap((o) => {
       const old = follows.get(o.request);
-      return old
-        ? [
-            {
-              ticketId: old,
-              actorId: o.by,
-              kind: 'linked' as const,
-              data: { kind: 'followed_by', ticketId: o.ticketId },
-            },
-          ]
-        : [];
+      const related = o.request.input.relatedTicketId;
+      const linked = (ticketId: number, kind: string) => ({
+        ticketId,
+        actorId: o.by,
+        kind: 'linked' as const,
+        data: { kind, ticketId: o.ticketId },
+      });
+      return [
+        ...(old ? [linked(old, 'followed_by')] : []),
+        ...(related ? [linked(related, 'related_from')] : []),
+      ];
     }),
   ]);
   await writeOutbox(

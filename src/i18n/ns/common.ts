@@ -70,6 +70,8 @@ export const common = {
       merged_into_in: 'El ticket {{ref}} se fusionó en este',
       mentions_out: 'Menciona el ticket {{ref}}',
       mentions_in: 'Mencionado en el ticket {{ref}}',
+      related_out: 'Relacionado con el ticket {{ref}}',
+      related_in: 'El ticket {{ref}} se abrió a partir de este',
     },
   },
   en: {
@@ -142,6 +144,8 @@ export const common = {
       merged_into_in: 'Ticket {{ref}} was merged into this one',
       mentions_out: 'Mentions ticket {{ref}}',
       mentions_in: 'Mentioned in ticket {{ref}}',
+      related_out: 'Related to ticket {{ref}}',
+      related_in: 'Ticket {{ref}} was opened from this one',
     },
   },
   fr: {
@@ -214,6 +218,8 @@ export const common = {
       merged_into_in: 'Le ticket {{ref}} a été fusionné dans celui-ci',
       mentions_out: 'Mentionne le ticket {{ref}}',
       mentions_in: 'Mentionné dans le ticket {{ref}}',
+      related_out: 'Lié au ticket {{ref}}',
+      related_in: 'Le ticket {{ref}} a été ouvert à partir de celui-ci',
     },
   },
 };

@@ -171,8 +171,6 @@ export const portal = {
       handledBy: 'Atendido por',
       unassigned: 'Pendiente de asignar a un técnico',
       updated: 'Última actualización',
-      relatedTo: 'Relacionado con',
-      relatedFrom: 'Tickets relacionados',
       openRelated: 'Abrir un ticket relacionado',
       openRelatedIntro:
         '¿Vuelve a ocurrir o tiene otra consulta sobre esto? Abra un ticket nuevo relacionado con este.',
@@ -399,8 +397,6 @@ export const portal = {
       handledBy: 'Handled by',
       unassigned: 'Waiting to be assigned to a technician',
       updated: 'Last update',
-      relatedTo: 'Related to',
-      relatedFrom: 'Related tickets',
       openRelated: 'Open a related ticket',
       openRelatedIntro:
         'Has it happened again, or do you have another question about it? Open a new ticket linked to this one.',
@@ -629,8 +625,6 @@ export const portal = {
       handledBy: 'Pris en charge par',
       unassigned: 'En attente d’attribution à un technicien',
       updated: 'Dernière mise à jour',
-      relatedTo: 'Lié à',
-      relatedFrom: 'Tickets liés',
       openRelated: 'Ouvrir un ticket lié',
       openRelatedIntro:
         'Le problème revient, ou vous avez une autre question à ce sujet ? Ouvrez un nouveau ticket lié à celui-ci.',

@@ -1,5 +1,4 @@
 import type { AgentTicketView, TimelineEvent, TimelineFollowup } from '../../app/queries/agent-ticket.js';
-import { type RelatedTicket, ticketRelations } from '../../app/queries/related-tickets.js';
 import { canTransition, type TicketStatus } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, selectField, textArea } from '../forms.js';
@@ -199,17 +198,6 @@ ${assignForm}${classifyForm}${reopenForm}
 </dl></section>
 </aside>`;
 
-  const relations = await ticketRelations(s.db, null, tk);
-  const relatedLink = (r: RelatedTicket) =>
-    html`<a href="/agent/tickets/${r.id}">${ref(ctx, r.id)}</a> ${r.title} (${t(`status.${r.status}`)})`;
-  const related =
-    relations.relatedTo || relations.relatedFrom.length
-      ? html`<div class="related-facts"><dt>${t('portal:ticket.relatedFrom')}</dt><dd><ul>${[
-          ...(relations.relatedTo ? [relations.relatedTo] : []),
-          ...relations.relatedFrom,
-        ].map((r) => html`<li>${relatedLink(r)}</li>`)}</ul></dd></div>`
-      : '';
-
   const head = html`<div class="card ticket-head">
 <p class="ticket-ref">${ref(ctx, tk.id)}</p>
 <h1>${tk.title}</h1>
@@ -222,7 +210,6 @@ ${assignForm}${classifyForm}${reopenForm}
   <div><dt>${t('agent:ticket.assignee')}</dt><dd>${v.assignee?.name ?? t('agent:queue.unassigned')}</dd></div>
   <div><dt>${t('agent:ticket.created')}</dt><dd>${when(ctx, tk.created_at)}</dd></div>
   <div><dt>${t('agent:ticket.source')}</dt><dd>${t(`agent:ticket.source_${tk.source}`)}</dd></div>
-  ${related}
 </dl>
 ${quick}
 <h2>${t('agent:ticket.description')}</h2>

@@ -1,4 +1,3 @@
-import { type RelatedTicket, ticketRelations } from '../../app/queries/related-tickets.js';
 import { linkedTickets } from '../../app/queries/ticket-links.js';
 import type { CustomerTicket, TimelineEntry, TimelineFile } from '../../app/queries/ticket-timeline.js';
 import { ticketTimeline } from '../../app/queries/ticket-timeline.js';
@@ -88,20 +87,13 @@ async function approvalSection(
 </section>`;
 }
 
-const relatedLink = (ctx: WebContext, r: RelatedTicket) =>
-  html`<a href="/tickets/${r.id}">${reference(ctx, r.id)}</a> ${r.title} ${statusBadge(ctx, r.status)}`;
-
-/** Tickets linked to this one, both ways; and from a closed ticket, the way to open a related one. */
-async function relationsSection(ctx: WebContext, ticket: CustomerTicket): Promise<SafeHtml | ''> {
-  const { t, s } = ctx.state;
-  const { relatedTo, relatedFrom } = await ticketRelations(s.db, viewerOf(ctx), ticket);
-  const closed = ticket.status === 'closed';
-  if (!relatedTo && relatedFrom.length === 0 && !closed) return '';
+/** From a closed ticket, the way to open a related one (the links themselves are in the linked-tickets box). */
+function openRelatedSection(ctx: WebContext, ticket: CustomerTicket): SafeHtml | '' {
+  const { t } = ctx.state;
+  if (ticket.status !== 'closed') return '';
   return html`<section class="card related" aria-labelledby="related-title">
-  <h2 id="related-title">${icon('link')} ${t('portal:ticket.relatedFrom')}</h2>
-  ${relatedTo ? html`<p>${t('portal:ticket.relatedTo')}: ${relatedLink(ctx, relatedTo)}</p>` : ''}
-  ${relatedFrom.length ? html`<ul class="related-list">${relatedFrom.map((r) => html`<li>${relatedLink(ctx, r)}</li>`)}</ul>` : ''}
-  ${closed ? html`<p class="lead">${t('portal:ticket.openRelatedIntro')}</p><p><a class="button primary" href="/tickets/new?related=${ticket.id}">${t('portal:ticket.openRelated')}</a></p>` : ''}
+  <h2 id="related-title">${icon('link')} ${t('portal:ticket.openRelated')}</h2>
+  <p class="lead">${t('portal:ticket.openRelatedIntro')}</p><p><a class="button primary" href="/tickets/new?related=${ticket.id}">${t('portal:ticket.openRelated')}</a></p>
 </section>`;
 }
 
@@ -172,7 +164,7 @@ export async function renderTicketPage(
 </section>
 ${linkedTicketsSection(ctx, await linkedTickets(s.db, ticket.id, viewerOf(ctx)), (id) => `/tickets/${id}`)}
 ${await approvalSection(ctx, ticket, o.approval ?? emptyForm())}
-${await relationsSection(ctx, ticket)}
+${openRelatedSection(ctx, ticket)}
 <nav class="tabs" id="tabs" aria-label="${t('portal:ticket.tabs')}">
   ${tabLink('history', t('portal:ticket.timeline'))}
   ${tabLink('followup', t('portal:ticket.followup'))}
