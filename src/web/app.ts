@@ -5,10 +5,11 @@
  * Mounting another area (e.g. the agent helper's src/web/agent/routes.ts):
  *   export function mountAgentRoutes(router: Router<WebState>): void {
  *     router.get('/agent', requireRole('agent'), async (ctx) =>
- *       renderPage(ctx, { title, body: html`...`, navLinks: [{ href: '/agent', label }], nav: '/agent' }));
+ *       renderPage(ctx, { title, body: html`...`, nav: '/agent' }));
  *   }
  * then add one line below: `mountAgentRoutes(pages);`. Handlers get ctx.state.{s, user, actor, lang, t, session};
- * POST forms include `await csrfField(ctx)` (multipart too); read fields with field()/uploadedFile() from body.ts;
+ * POST forms include `await csrfField(ctx)` (a multipart form carries `?${await csrfQuery(ctx)}` in its action
+ * instead: it is checked before the body is read); read fields with field()/uploadedFile() from body.ts;
  * catch AppError 'invalid'/'too_large' to re-render the form (forms.ts formFromError); let others throw:
  * errors.ts renders them as pages with the right status.
  */

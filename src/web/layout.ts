@@ -9,14 +9,10 @@ export interface PageOptions {
   body: HtmlValue;
   /** Which nav entry is current (an href of the nav, or 'profile'). */
   nav?: string;
-  /** Another menu than the user's own (menus.ts: the customer's, or the agent area's for staff). */
-  navLinks?: readonly NavLink[];
   status?: number;
   /** Narrow, centred card (login and password pages). */
   narrow?: boolean;
 }
-
-export type { NavLink };
 
 /** The hidden CSRF field every POST form carries. */
 export const csrfField = async (ctx: WebContext): Promise<SafeHtml> =>
@@ -35,7 +31,7 @@ export async function renderPage(ctx: WebContext, o: PageOptions): Promise<void>
   const flash = takeFlash(ctx);
   const current = (n: string) => (o.nav === n ? html` aria-current="page"` : '');
   // Until a generated password is changed, no menu leads anywhere else.
-  const links: readonly NavLink[] = !user || user.must_change_password ? [] : (o.navLinks ?? menuOf(user, t));
+  const links: readonly NavLink[] = !user || user.must_change_password ? [] : menuOf(user, t);
   const nav = user
     ? html`<nav class="nav" aria-label="${t('portal:layout.mainNav')}">
         ${links.map((l) => html`<a href="${l.href}"${current(l.href)}>${l.label}</a>`)}

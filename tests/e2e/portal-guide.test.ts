@@ -46,6 +46,10 @@ const es = translator('es');
 
 const html = (m: ParsedMail) => (typeof m.html === 'string' ? m.html : '');
 
+/** The subject of a ticket mail: the reference first (threading), then what happened, then the title. */
+const said = (m: ParsedMail | undefined, id: number, what: string, title: string) =>
+  expect(m?.subject).toBe(`[${formatReference('IZL', id)}] ${what}: ${title}`);
+
 /**
  * The mails of the step just taken to one address: at least one, each in Spanish (the page language of the
  * mail and its greeting) and linking to `link` (a path of this server). Returns them.
@@ -183,7 +187,9 @@ describe('customer guide in the browser', () => {
     expect(await page.textContent('.timeline')).toContain('mtr-informe.txt');
     await screenshot(page, '06-incident-created');
     const [ack] = await mailsTo(EMAIL, `/tickets/${incidentId}`);
-    expect(ack?.subject).toContain(formatReference('IZL', incidentId));
+    said(ack, incidentId, 'Incidencia registrada', incident);
+    // The attachment she sent is named in the mail about it.
+    expect(ack?.text).toContain('mtr-informe.txt');
     await followLink(page, ack as ParsedMail, `/tickets/${incidentId}`, incident);
 
     // 5. A request: the urgency field disappears.
@@ -205,7 +211,7 @@ describe('customer guide in the browser', () => {
     const request = 'Copia de la factura de octubre';
     expect(await page.textContent('.ticket-head')).toContain('Administrativa — Facturación');
     expect(must(await t.db('tickets').where({ id: requestId }).first()).urgency).toBeNull();
-    await mailsTo(EMAIL, `/tickets/${requestId}`);
+    said((await mailsTo(EMAIL, `/tickets/${requestId}`))[0], requestId, 'Solicitud registrada', request);
 
     // 6. Support takes it and writes; then asks for information. Each reaches her by mail.
     await assign(t.app, agent.actor, incidentId);
@@ -215,6 +221,7 @@ describe('customer guide in the browser', () => {
       body: 'Estamos revisando la OLT de su zona.',
     });
     const [followup] = await mailsTo(EMAIL, `/tickets/${incidentId}`);
+    said(followup, incidentId, 'Nuevo seguimiento', incident);
     expect(followup?.text).toContain('Estamos revisando la OLT de su zona.');
     await followLink(page, followup as ParsedMail, `/tickets/${incidentId}`, incident);
     expect(await page.textContent('.ticket-head')).toContain('Javier Ruiz');
@@ -222,6 +229,7 @@ describe('customer guide in the browser', () => {
       body: '¿Puede enviarnos una captura del test de velocidad?',
     });
     const [asked] = await mailsTo(EMAIL, `/tickets/${incidentId}`);
+    said(asked, incidentId, 'Le pedimos información', incident);
     expect(asked?.text).toContain('captura del test de velocidad');
     await followLink(page, asked as ParsedMail, `/tickets/${incidentId}`, incident);
     expect(await page.textContent('.timeline')).toContain('captura del test de velocidad');
@@ -242,13 +250,20 @@ describe('customer guide in the browser', () => {
     expect(timeline).toContain('speedtest.png');
     expect(must(await t.db('tickets').where({ id: incidentId }).first()).status).toBe('in_progress');
     await screenshot(page, '09-ticket-timeline');
-    const toAgent = (await newMails()).filter((m) => toAddress(m) === agent.email);
+    const afterFollowup = await newMails();
+    // Her own copy, naming the file she attached.
+    const own = afterFollowup.find((m) => toAddress(m) === EMAIL);
+    said(own, incidentId, 'Nuevo seguimiento', incident);
+    expect(own?.text).toContain('Adjunto la captura del test.');
+    expect(own?.text).toContain('speedtest.png');
+    const toAgent = afterFollowup.filter((m) => toAddress(m) === agent.email);
     expect(toAgent.length).toBeGreaterThan(0);
     expect(html(toAgent[0] as ParsedMail)).toContain(`href="${base}/agent/tickets/${incidentId}"`);
 
     // 8. The solution: by mail, with its link; the list, filtered by status.
     await resolve(t.app, agent.actor, incidentId, { body: 'Sustituimos el módulo óptico de su OLT.' });
     const [solved] = await mailsTo(EMAIL, `/tickets/${incidentId}`);
+    said(solved, incidentId, 'Solución propuesta', incident);
     expect(solved?.text).toContain('Sustituimos el módulo óptico');
     await page.getByRole('link', { name: 'Mis tickets' }).click();
     expect(await page.textContent('tbody')).toContain(request);
@@ -270,14 +285,22 @@ describe('customer guide in the browser', () => {
     expect(await page.textContent('.ticket-head')).toContain('Cerrado');
     expect(await page.textContent('.timeline')).toContain('Solución aprobada');
     await screenshot(page, '12-approved-closed');
-    // Support hears of it, with a link to the ticket.
-    const approvedToAgent = (await newMails()).filter((m) => toAddress(m) === agent.email);
+    // She gets the closing confirmation; support hears of it, with a link to the ticket.
+    const afterApproval = await newMails();
+    said(
+      afterApproval.find((m) => toAddress(m) === EMAIL),
+      incidentId,
+      'Cerrado',
+      incident,
+    );
+    const approvedToAgent = afterApproval.filter((m) => toAddress(m) === agent.email);
     expect(approvedToAgent.length).toBeGreaterThan(0);
     expect(html(approvedToAgent[0] as ParsedMail)).toContain(`/agent/tickets/${incidentId}"`);
 
     // 10. The refusal path, from the mail: its refuse link opens the refuse page, which asks for the reason.
     await resolve(t.app, agent.actor, requestId, { body: 'Le hemos enviado la factura por correo.' });
     const [offer] = await mailsTo(EMAIL, `/tickets/${requestId}`);
+    said(offer, requestId, 'Solución propuesta', request);
     const refuseHref = /href="([^"]*\/approve\/[^"]*choice=refuse)"/.exec(html(offer as ParsedMail))?.[1];
     expect(refuseHref?.startsWith(`${base}/approve/`)).toBe(true);
     await page.goto((refuseHref as string).replace(/&amp;/g, '&'));
@@ -292,7 +315,14 @@ describe('customer guide in the browser', () => {
     expect(await page.textContent('main')).toContain('Solución rechazada');
     expect(must(await t.db('tickets').where({ id: requestId }).first()).status).toBe('in_progress');
     await screenshot(page, '14-refused-reopened');
-    const refusedToAgent = (await newMails()).filter((m) => toAddress(m) === agent.email);
+    const afterRefusal = await newMails();
+    said(
+      afterRefusal.find((m) => toAddress(m) === EMAIL),
+      requestId,
+      'Reabierto',
+      request,
+    );
+    const refusedToAgent = afterRefusal.filter((m) => toAddress(m) === agent.email);
     expect(refusedToAgent.length).toBeGreaterThan(0);
     expect(html(refusedToAgent[0] as ParsedMail)).toContain('No ha llegado ninguna factura.');
 
@@ -304,10 +334,10 @@ describe('customer guide in the browser', () => {
     await page.getByRole('button', { name: 'Enviar el ticket' }).click();
     await page.waitForURL(/\/tickets\/\d+$/);
     const relatedId = Number(page.url().split('/').pop());
-    expect(await page.textContent('.related')).toContain(formatReference('IZL', incidentId));
-    await mailsTo(EMAIL, `/tickets/${relatedId}`);
+    expect(await page.textContent('.linked-tickets')).toContain(formatReference('IZL', incidentId));
+    said((await mailsTo(EMAIL, `/tickets/${relatedId}`))[0], relatedId, 'Incidencia registrada', incident);
     await page.goto(`${base}/tickets/${incidentId}`);
-    expect(await page.textContent('.related')).toContain(formatReference('IZL', relatedId));
+    expect(await page.textContent('.linked-tickets')).toContain(formatReference('IZL', relatedId));
 
     // 12. A small screen still shows everything.
     await page.setViewportSize({ width: 390, height: 844 });
