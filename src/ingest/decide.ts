@@ -9,7 +9,7 @@ import type { DecideContext, Decision } from './decisions/context.js';
 import { customerMail } from './decisions/customer-mail.js';
 import { isStaffRow, lookupsOf } from './decisions/shared.js';
 import { unknownSender } from './decisions/unknown-sender.js';
-import type { UserRow } from './lookups.js';
+import type { Sender } from './lookups.js';
 import { matchTicket } from './match.js';
 import { type Effect, effect } from './outcome.js';
 import type { ParsedMail } from './parse.js';
@@ -43,7 +43,7 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
     stripped ??= extractReply(fullText) || fullText;
     return stripped;
   };
-  const roleOf = (u: UserRow | undefined) => (!u ? 'unknown' : u.role === 'customer' ? 'customer' : 'agent');
+  const roleOf = (u: Sender | undefined) => (!u ? 'unknown' : u.role === 'customer' ? 'customer' : 'agent');
 
   if (ctx.mode === 'sent')
     return { ...(await fromSentFolder(ctx, m, user, match, replyText())), role: roleOf(user) };

@@ -1,30 +1,20 @@
 import type { Tx } from '../db/db.js';
-import type { Role } from '../domain/ticket-status.js';
+import type { ServiceRow, UserRow } from '../db/tables.js';
 
-export interface UserRow {
-  id: number;
-  role: Role;
-  company_id: number | null;
-  is_company_manager: boolean;
-  language: string;
-  email: string;
-}
+export const USER_COLS = ['id', 'role', 'company_id', 'is_company_manager', 'language', 'email'] as const;
+const SERVICE_COLS = ['id', 'circuit_id', 'name'] as const;
 
-export interface ServiceRow {
-  id: number;
-  circuit_id: string | null;
-  name: string;
-}
-
-export const USER_COLS = ['id', 'role', 'company_id', 'is_company_manager', 'language', 'email'];
-const SERVICE_COLS = ['id', 'circuit_id', 'name'];
+/** What the decisions need of a sender's account. */
+export type Sender = Pick<UserRow, (typeof USER_COLS)[number]>;
+/** What they need of a sender's services (to guess the one a mail is about). */
+export type SenderService = Pick<ServiceRow, (typeof SERVICE_COLS)[number]>;
 export const HOUR = 3600_000;
 
 /** What the decision reads of a sender on every message: its account, its new tickets of the hour, its services. */
 export interface SenderLookups {
-  user(address: string): Promise<UserRow | undefined>;
+  user(address: string): Promise<Sender | undefined>;
   ticketsOpenedLastHour(address: string): Promise<number>;
-  services(companyId: number): Promise<ServiceRow[]>;
+  services(companyId: number): Promise<SenderService[]>;
 }
 
 const inboundMails = (trx: Tx) => trx('inbound_mails');
@@ -62,11 +52,11 @@ export async function preloadedLookups(trx: Tx, addresses: readonly string[]): P
   const known = new Set(addresses);
   const wanted = [...known];
   if (!wanted.length) return direct;
-  const users: UserRow[] = await trx('users')
+  const users: Sender[] = await trx('users')
     .whereRaw('lower(email) = any(?)', [wanted])
     .where({ active: true })
     .select(USER_COLS);
-  const byAddress = new Map<string, UserRow>();
+  const byAddress = new Map<string, Sender>();
   for (const u of users) if (!byAddress.has(u.email.toLowerCase())) byAddress.set(u.email.toLowerCase(), u);
   const counts: { address: string; n: number }[] = await trx('inbound_mails')
     .whereRaw('lower(from_address) = any(?)', [wanted])
@@ -76,13 +66,13 @@ export async function preloadedLookups(trx: Tx, addresses: readonly string[]): P
     .select(trx.raw('lower(from_address) as address'), trx.raw('count(*)::int as n'));
   const opened = new Map(counts.map((c) => [c.address, c.n]));
   const companies = [...new Set(users.map((u) => u.company_id).filter((c): c is number => c !== null))];
-  const rows: (ServiceRow & { company_id: number })[] = companies.length
+  const rows: (SenderService & { company_id: number })[] = companies.length
     ? await trx('services')
         .whereIn('company_id', companies)
         .where({ active: true })
         .select([...SERVICE_COLS, 'company_id'])
     : [];
-  const services = new Map<number, ServiceRow[]>(companies.map((c) => [c, []]));
+  const services = new Map<number, SenderService[]>(companies.map((c) => [c, []]));
   for (const { company_id, ...s } of rows) services.get(company_id)?.push(s);
   return {
     user: async (address) => (known.has(address) ? byAddress.get(address) : direct.user(address)),

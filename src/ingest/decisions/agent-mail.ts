@@ -7,7 +7,7 @@ import { formatReference } from '../../domain/reference.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { translator } from '../../i18n/i18n.js';
 import { type AgentCommand, agentCommands, commandWord } from '../commands.js';
-import type { UserRow } from '../lookups.js';
+import type { Sender } from '../lookups.js';
 import type { TicketMatch } from '../match.js';
 import { effect } from '../outcome.js';
 import type { ParsedMail } from '../parse.js';
@@ -26,7 +26,7 @@ const STATUS_COMMANDS: readonly AgentCommand[] = ['resolve', 'pending', 'close']
 export async function agentMail(
   ctx: DecideContext,
   m: ParsedMail,
-  agent: UserRow,
+  agent: Sender,
   ticketId: number,
   reply: string,
 ): Promise<Outcome> {
@@ -136,7 +136,7 @@ export async function agentMail(
 export async function fromSentFolder(
   ctx: DecideContext,
   m: ParsedMail,
-  user: UserRow | undefined,
+  user: Sender | undefined,
   match: TicketMatch | null,
   reply: string,
 ): Promise<Outcome> {

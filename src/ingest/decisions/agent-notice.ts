@@ -1,6 +1,6 @@
 import { answerMailSender } from '../../app/mail-answers.js';
 import { translator } from '../../i18n/i18n.js';
-import type { UserRow } from '../lookups.js';
+import type { Sender } from '../lookups.js';
 import type { ParsedMail } from '../parse.js';
 import type { DecideContext } from './context.js';
 import { mayAnswer } from './shared.js';
@@ -14,7 +14,7 @@ import { mayAnswer } from './shared.js';
 export async function tellAgent(
   ctx: DecideContext,
   m: ParsedMail,
-  agent: UserRow,
+  agent: Sender,
   code: string,
   params: Record<string, string>,
   ticketId: number | null,

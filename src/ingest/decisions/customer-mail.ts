@@ -5,7 +5,7 @@ import { isExplicitRefusal } from '../../domain/mail-refusal.js';
 import { canContributeToTicket } from '../../domain/permissions.js';
 import { formatReference } from '../../domain/reference.js';
 import { translator } from '../../i18n/i18n.js';
-import type { UserRow } from '../lookups.js';
+import type { Sender } from '../lookups.js';
 import type { TicketMatch } from '../match.js';
 import { effect } from '../outcome.js';
 import type { ParsedMail } from '../parse.js';
@@ -16,7 +16,7 @@ import { answerTooBig, attempt, splitFiles } from './shared.js';
 export async function customerMail(
   ctx: DecideContext,
   m: ParsedMail,
-  user: UserRow,
+  user: Sender,
   match: TicketMatch | null,
   replyText: () => string,
   fullText: string,

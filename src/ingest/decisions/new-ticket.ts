@@ -3,7 +3,7 @@ import { openTicket } from '../../app/tickets/open-ticket.js';
 import { type Classification, classifyMail } from '../../domain/classify.js';
 import { stripReferences } from '../../domain/reference.js';
 import { translator } from '../../i18n/i18n.js';
-import type { UserRow } from '../lookups.js';
+import type { Sender } from '../lookups.js';
 import { effect } from '../outcome.js';
 import type { ParsedMail } from '../parse.js';
 import type { DecideContext, Outcome } from './context.js';
@@ -12,7 +12,7 @@ import { answerTooBig, attempt, lookupsOf, splitFiles } from './shared.js';
 export async function newTicket(
   ctx: DecideContext,
   m: ParsedMail,
-  user: UserRow,
+  user: Sender,
   text: string,
   code: string,
   /** The closed ticket this mail replied to: the new ticket is linked to it. */

@@ -1,7 +1,7 @@
 import type { UploadedFile } from '../../app/attachments.js';
 import { answerMailSender } from '../../app/mail-answers.js';
 import { isAppError } from '../../domain/errors.js';
-import { directLookups, HOUR, recentCount, type UserRow } from '../lookups.js';
+import { directLookups, HOUR, recentCount, type Sender } from '../lookups.js';
 import type { ParsedMail } from '../parse.js';
 import { mayAutoAnswer } from '../robots.js';
 import type { DecideContext } from './context.js';
@@ -20,7 +20,7 @@ export async function attempt<T>(
 
 export const lookupsOf = (ctx: DecideContext) => ctx.lookups ?? directLookups(ctx.trx);
 
-export const isStaffRow = (u: UserRow | undefined) => Boolean(u && u.role !== 'customer');
+export const isStaffRow = (u: Sender | undefined) => Boolean(u && u.role !== 'customer');
 
 export function splitFiles(m: ParsedMail) {
   const accepted: UploadedFile[] = [];
@@ -37,7 +37,7 @@ export async function answerTooBig(
   ctx: DecideContext,
   m: ParsedMail,
   ticketId: number | null,
-  user: UserRow | null,
+  user: Sender | null,
 ) {
   const { refused } = splitFiles(m);
   if (!refused.length || !m.from || !(await mayAnswer(ctx, m.from.address))) return false;

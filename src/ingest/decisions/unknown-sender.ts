@@ -1,6 +1,6 @@
 import { createUser } from '../../app/accounts/create-user.js';
 import { answerMailSender } from '../../app/mail-answers.js';
-import { HOUR, recentCount, USER_COLS, type UserRow } from '../lookups.js';
+import { HOUR, recentCount, type Sender, USER_COLS } from '../lookups.js';
 import { effect } from '../outcome.js';
 import type { ParsedMail } from '../parse.js';
 import type { DecideContext, Outcome } from './context.js';
@@ -33,7 +33,7 @@ export async function unknownSender(
       ),
     );
     if (!r.ok) return { effect: effect('held', 'effect_refused', r.key), text };
-    const user: UserRow = await trx('users').where({ id: r.value.userId }).first(USER_COLS);
+    const user: Sender = await trx('users').where({ id: r.value.userId }).first(USER_COLS);
     return newTicket(ctx, m, user, text, 'account_created');
   }
   if (ctx.released)
