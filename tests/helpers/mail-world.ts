@@ -11,22 +11,13 @@ import type { Services } from '../../src/runtime/services.js';
 import type { TestDb } from './db.js';
 import { type Dovecot, startDovecot } from './dovecot.js';
 import { appendRaw } from './imap.js';
+import { waitUntil } from './poll.js';
 import { useTestServices } from './services.js';
 import { type CapturingSmtp, mailCollector, startCapturingSmtp, toAddress } from './smtp.js';
 
 export const MX = 'mx.izarlink.test';
 export const SUPPORT = 'support@izardesk.local';
 const run = promisify(execFile);
-
-async function poll<T>(fn: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * The whole mail path of a test file: a private Dovecot watched by the ingest, the outbound worker sending to a
@@ -63,7 +54,11 @@ export async function startMailWorld(t: TestDb, env: Record<string, string> = {}
   const s = await useTestServices(t, { ...base, ...env });
   const outbound = await startOutbound(s, { sweepMs: 300, retryBaseMs: 100 });
   const idle = async (part: RunningPart) =>
-    poll(async () => (await part.health?.())?.detail?.includes('INBOX: idle'));
+    waitUntil(
+      'the ingest to idle on INBOX',
+      async () => (await part.health?.())?.detail?.includes('INBOX: idle'),
+      { timeoutMs: 15_000 },
+    );
   let ingest = await startIngest(s);
   await idle(ingest);
   afterAll(async () => {
@@ -79,8 +74,11 @@ export async function startMailWorld(t: TestDb, env: Record<string, string> = {}
     smtp,
     deliver: (messages, mailbox = 'INBOX') => appendRaw(dovecot, messages, mailbox),
     record: (messageId) =>
-      poll(() =>
-        t.db('inbound_mails').where({ message_id: messageId }).whereNot({ outcome: 'processing' }).first(),
+      waitUntil(
+        `the record of ${messageId}`,
+        () =>
+          t.db('inbound_mails').where({ message_id: messageId }).whereNot({ outcome: 'processing' }).first(),
+        { timeoutMs: 15_000 },
       ),
     sent: collect,
     async restart(more) {

@@ -6,6 +6,7 @@ import { must, type TestDb, testRedisPrefix, useTestDb } from '../helpers/db.js'
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail } from '../helpers/imap.js';
+import { waitUntil } from '../helpers/poll.js';
 
 /**
  * Hostile mail under `izardesk start` (web and ingest in one process): the web keeps answering while the
@@ -16,16 +17,6 @@ let dovecot: Dovecot;
 let app: RunningIzardesk;
 let base: string;
 let customer: TestUser;
-
-async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /**
  * The targets hold on a machine of its own; on a shared, oversubscribed one (load over twice its cores, as when
@@ -63,7 +54,10 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(JSON.parse(line) as { address: { port: number } }).address.port}`;
   // The watcher is up once an ordinary mail has become a ticket.
   await appendRaw(dovecot, [buildMail({ from: customer.email, messageId: '<start-first@example.test>' })]);
-  await waitFor(() => handled('start-first@example.test'), 90_000).catch((e) => {
+  await waitUntil('the first mail under izardesk start', () => handled('start-first@example.test'), {
+    timeoutMs: 90_000,
+    everyMs: 25,
+  }).catch((e) => {
     process.stdout.write(app.output().slice(-3000));
     throw e;
   });
@@ -79,10 +73,14 @@ describe('hostile mail under izardesk start', { timeout: 300_000 }, () => {
   it('answers /login in under 200 ms while 200,000 nested <div> are ingested', async () => {
     await appendRaw(dovecot, [nestedHtml(customer.email, 'start-nested')]);
     const times: number[] = [];
-    const rec = await waitFor(async () => {
-      times.push(await timedLogin());
-      return handled('start-nested@hostile.example');
-    });
+    const rec = await waitUntil(
+      'the nested-HTML message to be handled',
+      async () => {
+        times.push(await timedLogin());
+        return handled('start-nested@hostile.example');
+      },
+      { timeoutMs: 30_000, everyMs: 25 },
+    );
     expect(rec.outcome).toBe('new_ticket');
     expect(rec.details.parse).toEqual([expect.stringMatching(/^HTML nested over 200 deep/)]);
     const ticket = must(await t.db('tickets').where({ id: rec.ticket_id! }).first('description'));
@@ -101,7 +99,11 @@ describe('hostile mail under izardesk start', { timeout: 300_000 }, () => {
     for (const m of hostileMessages(customer.email, 'start-')) {
       await appendRaw(dovecot, [m.raw]);
       const started = performance.now();
-      const rec = await waitFor(() => handled(`start-${m.name}@hostile.example`));
+      const rec = await waitUntil(
+        `the ${m.name} message to be handled`,
+        () => handled(`start-${m.name}@hostile.example`),
+        { timeoutMs: 30_000, everyMs: 25 },
+      );
       took[m.name] = Math.round(performance.now() - started);
       expect(['new_ticket', 'rejected', 'held'], `${m.name}: ${rec.reason}`).toContain(rec.outcome);
     }
@@ -109,6 +111,14 @@ describe('hostile mail under izardesk start', { timeout: 300_000 }, () => {
     for (const [name, ms] of Object.entries(took)) expect(ms, name).toBeLessThan(5000 * crowded());
     // Still flowing: an ordinary mail after them all becomes a ticket.
     await appendRaw(dovecot, [buildMail({ from: customer.email, messageId: '<start-after@example.test>' })]);
-    expect((await waitFor(() => handled('start-after@example.test'))).outcome).toBe('new_ticket');
+    expect(
+      (
+        await waitUntil(
+          'the ordinary mail after the hostile ones',
+          () => handled('start-after@example.test'),
+          { timeoutMs: 30_000, everyMs: 25 },
+        )
+      ).outcome,
+    ).toBe('new_ticket');
   });
 });

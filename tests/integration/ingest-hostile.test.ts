@@ -8,20 +8,11 @@ import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail, mailboxState } from '../helpers/imap.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
 
 const run = promisify(execFile);
 const SECRET = 'test-secret-test-secret-test-secret-0123';
-
-async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // Made at load time: a cleanup hook registered from inside beforeAll would never run.
 const t: TestDb = await useTestDb();
@@ -30,7 +21,7 @@ let ingest: RunningPart;
 let customer: TestUser;
 
 const record = (messageId: string) =>
-  waitFor(() =>
+  waitUntil(`the record of ${messageId}`, () =>
     t.db('inbound_mails').where({ message_id: messageId }).whereNot({ outcome: 'processing' }).first(),
   );
 const healthy = async () => {
@@ -48,7 +39,9 @@ beforeAll(async () => {
   });
   customer = await makeUser(t.app, 'customer');
   ingest = await startIngest(s);
-  await waitFor(async () => (await ingest.health?.())?.detail?.includes('INBOX: idle'));
+  await waitUntil('the ingest to idle on INBOX', async () =>
+    (await ingest.health?.())?.detail?.includes('INBOX: idle'),
+  );
 });
 
 afterAll(async () => {
@@ -97,7 +90,7 @@ describe('poisoned mail on a real Dovecot', { timeout: 120_000 }, () => {
       await t.db('inbound_mails').where({ message_id: 'p-qp@hostile.example' }).first('subject'),
     );
     expect(qp.subject).toBe('Sinconexión');
-    await waitFor(async () => {
+    await waitUntil('every message of INBOX to be seen', async () => {
       const st = await mailboxState(dovecot);
       return st.all === st.seen;
     });
@@ -124,7 +117,10 @@ describe('poisoned mail on a real Dovecot', { timeout: 120_000 }, () => {
         }),
       ]);
       expect((await record('after-poison@example.test')).outcome).toBe('new_ticket');
-      await waitFor(async () => (await mailboxState(dovecot, 'Unprocessable')).all === 1);
+      await waitUntil(
+        'the message in the Unprocessable folder',
+        async () => (await mailboxState(dovecot, 'Unprocessable')).all === 1,
+      );
       expect(
         await t.db('inbound_mails').where({ message_id: 'poison@example.test' }).first(),
       ).toBeUndefined();

@@ -14,6 +14,7 @@ import { type TestDb, useTestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail, corpusDir } from '../helpers/imap.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
 import { type CapturingSmtp, mailCollector, startCapturingSmtp, toAddress } from '../helpers/smtp.js';
 
@@ -24,16 +25,6 @@ const emls = (dir: string): string[] =>
     .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? emls(join(dir, f)) : [join(dir, f)]))
     .filter((p) => p.endsWith('.eml'))
     .sort();
-
-async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const t: TestDb = await useTestDb();
 let dovecot: Dovecot;
@@ -56,7 +47,11 @@ beforeAll(async () => {
   outbound = await startOutbound(s, { sweepMs: 300, retryBaseMs: 100 });
   ingest = await startIngest(s);
   mails = mailCollector(s.db, smtp);
-  await waitFor(async () => (await ingest.health?.())?.detail?.includes('INBOX: idle'));
+  await waitUntil(
+    'the ingest to idle on INBOX',
+    async () => (await ingest.health?.())?.detail?.includes('INBOX: idle'),
+    { timeoutMs: 30_000 },
+  );
 });
 
 afterAll(async () => {
@@ -86,13 +81,17 @@ describe('robots on a real mailbox: ignored, never answered', () => {
       messageId: '<person-1@nueva.example>',
     });
     await appendRaw(dovecot, [...files.map((f) => readFileSync(f)), person]);
-    const records = await waitFor(async () => {
-      const rows = await t
-        .db('inbound_mails')
-        .whereIn('message_id', [...ids, 'person-1@nueva.example'])
-        .whereNot({ outcome: 'processing' });
-      return rows.length === ids.length + 1 && rows;
-    }, 90_000);
+    const records = await waitUntil(
+      'every robot message and one from a person to be recorded',
+      async () => {
+        const rows = await t
+          .db('inbound_mails')
+          .whereIn('message_id', [...ids, 'person-1@nueva.example'])
+          .whereNot({ outcome: 'processing' });
+        return rows.length === ids.length + 1 && rows;
+      },
+      { timeoutMs: 90_000 },
+    );
     const robots = records.filter((r) => r.message_id !== 'person-1@nueva.example');
     const wrong = robots
       .filter((r) => r.outcome !== 'ignored' || !/^(bounce|auto_reply|automated):/.test(r.reason ?? ''))
@@ -117,12 +116,15 @@ describe('robots on a real mailbox: ignored, never answered', () => {
         messageId: '<noreply-1@proveedor.example>',
       }),
     ]);
-    const rec = await waitFor(() =>
-      t
-        .db('inbound_mails')
-        .where({ message_id: 'noreply-1@proveedor.example' })
-        .whereNot({ outcome: 'processing' })
-        .first(),
+    const rec = await waitUntil(
+      'the no-reply message to be recorded',
+      () =>
+        t
+          .db('inbound_mails')
+          .where({ message_id: 'noreply-1@proveedor.example' })
+          .whereNot({ outcome: 'processing' })
+          .first(),
+      { timeoutMs: 30_000 },
     );
     expect(rec.outcome).toBe('ignored');
     expect(rec.reason).toMatch(/^automated: sent from a no-reply address/);

@@ -12,21 +12,12 @@ import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { appendRaw, buildMail } from '../helpers/imap.js';
+import { waitUntil } from '../helpers/poll.js';
 import { useTestServices } from '../helpers/services.js';
 import { type CapturingSmtp, mailCollector, startCapturingSmtp, toAddress } from '../helpers/smtp.js';
 import { startTestWeb, WebClient } from '../helpers/web.js';
 
 const SUPPORT = 'support@izarlink.example';
-
-async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const t: TestDb = await useTestDb();
 let dovecot: Dovecot;
@@ -41,7 +32,7 @@ let agent: TestUser;
 
 const ref = (id: number) => formatReference('IZL', id);
 const record = (messageId: string) =>
-  waitFor(() =>
+  waitUntil(`the record of ${messageId}`, () =>
     t.db('inbound_mails').where({ message_id: messageId }).whereNot({ outcome: 'processing' }).first(),
   );
 const page = async (who: TestUser, path: string) => {
@@ -67,7 +58,9 @@ beforeAll(async () => {
   ingest = await startIngest(s);
   base = await startTestWeb(s);
   mails = mailCollector(s.db, smtp);
-  await waitFor(async () => (await ingest.health?.())?.detail?.includes('INBOX: idle'));
+  await waitUntil('the ingest to idle on INBOX', async () =>
+    (await ingest.health?.())?.detail?.includes('INBOX: idle'),
+  );
 });
 
 afterAll(async () => {
@@ -291,7 +284,7 @@ describe('the quarantine digest', () => {
     const jobs = await startJobs(s);
     try {
       const digest = (
-        await waitFor(async () => {
+        await waitUntil('the quarantine digest mail', async () => {
           const got = await mails();
           return got.length ? got : null;
         })
