@@ -72,12 +72,28 @@ export interface TicketRow {
   requester_id: number;
   company_id: number | null;
   assignee_id: number | null;
+  team_id: number | null;
   source: 'web' | 'email';
   solution: string | null;
   created_at: Date;
   updated_at: Date;
   resolved_at: Date | null;
   closed_at: Date | null;
+}
+
+export interface TeamRow {
+  id: number;
+  name: string;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TeamMemberRow {
+  team_id: number;
+  user_id: number;
+  is_lead: boolean;
+  created_at: Date;
 }
 
 export interface FollowupRow {
@@ -200,6 +216,8 @@ declare module 'knex/types/tables.js' {
     services: ServiceRow;
     users: UserRow;
     tickets: TicketRow;
+    teams: TeamRow;
+    team_members: TeamMemberRow;
     followups: FollowupRow;
     attachments: AttachmentRow;
     ticket_events: WithJson<TicketEventRow, 'data'>;
