@@ -17,16 +17,21 @@ export class ParseTimeout extends Error {}
 /** No worker could be started: nothing to do with any message (they wait, the mailbox session retries). */
 export class ParsePoolUnavailable extends Error {}
 
-// The CLI runs the TypeScript source through tsx: a worker registers it before loading its entry.
-const BOOT = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); });`;
-const TSX = pathToFileURL(
-  createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs'),
-).href;
-const ENTRY = new URL(`./parse-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
-  .href;
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+// Run from the TypeScript source (tsx: tests, `npm run izardesk`), a worker registers tsx before loading its
+// entry; compiled (dist/, what ships) it loads the entry as is: registering tsx costs a one-shot command ~1 s.
+const BOOT = FROM_SOURCE
+  ? `const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); });`
+  : `const { workerData } = require('node:worker_threads'); import(workerData.entry);`;
+const TSX = FROM_SOURCE
+  ? pathToFileURL(
+      createRequire(import.meta.url)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href
+  : null;
+const ENTRY = new URL(`./parse-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url).href;
 /** A worker's heap: a memory bomb ends that worker (the message is unreadable), not the process. */
 const WORKER_HEAP_MB = 512;
 
