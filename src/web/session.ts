@@ -24,7 +24,7 @@ export const SESSION_COOKIE = 'izd_sid';
 const IDLE_MS = 12 * 3600_000;
 const REFRESH_MS = 10 * 60_000;
 
-const hashId = (id: string) => createHash('sha256').update(id).digest('base64url');
+export const hashId = (id: string) => createHash('sha256').update(id).digest('base64url');
 const newId = () => randomBytes(32).toString('base64url');
 
 const USER_COLUMNS = [
@@ -63,7 +63,8 @@ function maybeSweep(ctx: WebContext): void {
 }
 
 // One prepared statement (no query builder on the hot path); `u_*` columns are the user's, null when inactive.
-const SESSION_SQL = `select s.data::text as data_json, s.user_id, s.expires_at, ${USER_COLUMNS.map((c) => `u.${c} as u_${c}`).join(', ')}
+// Exported for the portal bench's floor page, which issues the same statement.
+export const SESSION_SQL = `select s.data::text as data_json, s.user_id, s.expires_at, ${USER_COLUMNS.map((c) => `u.${c} as u_${c}`).join(', ')}
   from sessions s left join users u on u.id = s.user_id and u.active
   where s.id = $1 and s.expires_at > now()`;
 
