@@ -5,6 +5,7 @@ import { mountCustomers } from './customers-pages.js';
 import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
 import { mountQuarantine } from './quarantine-pages.js';
 import { mountQueue } from './queue-page.js';
+import { mountReports } from './reports-page.js';
 import { mountTicket } from './ticket-routes.js';
 
 /** Every page of the agent area, under /agent, for agents and admins (customers get 404, agents 403 on admin pages). */
@@ -14,5 +15,6 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountTicket(r);
   mountCustomers(r);
   mountQuarantine(r);
+  mountReports(r);
   mountAdmin(r);
 }

@@ -1,0 +1,36 @@
+/** The offset of `timeZone` from UTC at an instant, in milliseconds (positive east of Greenwich). */
+function offsetAt(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(ms);
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return (
+    Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - (ms - (ms % 1000))
+  );
+}
+
+/** The instant a calendar day (YYYY-MM-DD) begins in `timeZone`, DST included. */
+export function startOfDay(day: string, timeZone: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const utc = Date.UTC(y, m - 1, d);
+  // Two passes: the offset at the first guess may differ from the offset at the answer across a DST change.
+  const first = utc - offsetAt(utc, timeZone);
+  return new Date(utc - offsetAt(first, timeZone));
+}
+
+/** The calendar day (YYYY-MM-DD) of an instant in `timeZone`. */
+export const dayOf = (at: Date, timeZone: string): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone }).format(at);
+
+/** The calendar day `n` days after `day` (negative: before). */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
