@@ -334,6 +334,7 @@ describe('a held stranger who looks like a person (12.14)', () => {
     expect((await web.get(`/agent/quarantine/${held.id}`)).text).toContain('Crear cliente y ticket');
     const refused = await web.post(`/agent/quarantine/${notPerson.id}/customer`, { companyCode: '' });
     expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Este mensaje no parece de una persona');
     expect(must(await t.db('inbound_mails').where({ id: notPerson.id }).first()).quarantine_state).toBe(
       'held',
     );
@@ -386,6 +387,7 @@ describe('a held stranger who looks like a person (12.14)', () => {
     await web.get(`/agent/quarantine/${held.id}`);
     const bad = await web.post(`/agent/quarantine/${held.id}/customer`, { companyCode: 'NOPE' });
     expect(bad.status).toBe(422);
+    expect(bad.text).toContain('No hay ninguna empresa con ese código.');
     expect(await t.db('users').where({ email: 'jon@talleres-ruiz.example' })).toEqual([]);
     const r = await web.post(`/agent/quarantine/${held.id}/customer`, { companyCode: 'trz' });
     expect(r.status).toBe(303);
