@@ -14,7 +14,11 @@ export type HistoryKind =
   | 'updated'
   | 'bounced'
   /** Another ticket now follows, was merged into, or mentions this one (data: kind, ticketId). */
-  | 'linked';
+  | 'linked'
+  /** A mail on another ticket named this one (data: ticketId); for staff only, like the link. */
+  | 'mentioned'
+  /** This ticket was merged into another (data: into); it is closed by the same change. */
+  | 'merged';
 
 export interface HistoryRow {
   ticketId: number;

@@ -14,6 +14,7 @@ export type OutboxEvent =
   | 'ticket.closed'
   | 'ticket.reopened'
   | 'ticket.updated'
+  | 'ticket.merged'
   | 'account.invited'
   | 'account.password_reset'
   | 'account.email_change'

@@ -203,6 +203,15 @@ export interface AuthTokenRow {
   created_at: Date;
 }
 
+export interface TicketLinkRow {
+  id: number;
+  /** This ticket follows, was merged into, mentions or is related to the other one. */
+  ticket_id: number;
+  other_ticket_id: number;
+  kind: 'follows' | 'merged_into' | 'mentions' | 'related';
+  created_at: Date;
+}
+
 export interface IngestCheckpointRow {
   mailbox: string;
   uidvalidity: number;
@@ -227,5 +236,6 @@ declare module 'knex/types/tables.js' {
     sessions: WithJson<SessionTableRow, 'data'>;
     auth_tokens: WithJson<AuthTokenRow, 'data'>;
     ingest_checkpoints: IngestCheckpointRow;
+    ticket_links: TicketLinkRow;
   }
 }

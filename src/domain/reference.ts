@@ -53,3 +53,15 @@ export function parseReference(prefix: string, subject: string): number | null {
   }
   return null;
 }
+
+/**
+ * The ticket ids a text names in the strict reference form (`IZL-000001`, any number of digits), in order of
+ * appearance, each once. Looser forms ("ticket #12") are left out: in a body they are too often something else.
+ */
+export function findReferences(prefix: string, text: string): number[] {
+  const re = new RegExp(`(?<![\\w-])${escapeRe(prefix)}-(\\d{1,12})\\b`, 'gi');
+  const ids = [...text.matchAll(re)]
+    .map((m) => Number(m[1]))
+    .filter((id) => Number.isSafeInteger(id) && id > 0);
+  return [...new Set(ids)];
+}

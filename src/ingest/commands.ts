@@ -1,4 +1,4 @@
-export type AgentCommand = 'resolve' | 'pending' | 'assign_me' | 'close';
+export type AgentCommand = 'resolve' | 'pending' | 'assign_me' | 'close' | 'note';
 
 const COMMANDS: Record<string, AgentCommand> = {
   '#resolve': 'resolve',
@@ -14,9 +14,14 @@ const COMMANDS: Record<string, AgentCommand> = {
   '#close': 'close',
   '#cerrar': 'close',
   '#fermer': 'close',
+  '#nota': 'note',
+  '#note': 'note',
 };
 
-/** Agent commands on the first lines of a mail (`#resolve`, `#pending`, `#assign me`, `#close`) and the rest. */
+/**
+ * Agent commands on the first lines of a mail (`#resolve`, `#pending`, `#assign me`, `#close`, `#note`) and the
+ * rest.
+ */
 export function agentCommands(text: string): { commands: AgentCommand[]; rest: string } {
   const lines = text.split('\n');
   const commands: AgentCommand[] = [];
@@ -36,6 +41,7 @@ const WORDS: Record<AgentCommand, Record<'es' | 'en' | 'fr', string>> = {
   pending: { es: '#pendiente', en: '#pending', fr: '#attente' },
   assign_me: { es: '#asignarme', en: '#assign me', fr: '#assigner moi' },
   close: { es: '#cerrar', en: '#close', fr: '#fermer' },
+  note: { es: '#nota', en: '#note', fr: '#note' },
 };
 
 /** A command as an agent writes it in their language (for the answers that name it). */

@@ -1,5 +1,7 @@
 import { clearBounceMark } from '../app/accounts/bounces.js';
 import { actorOf } from '../app/actor.js';
+import { recordMentions } from '../app/tickets/mentions.js';
+import { toNoteAddress } from '../domain/note-address.js';
 import { canContributeToTicket } from '../domain/permissions.js';
 import { formatReference } from '../domain/reference.js';
 import { agentMail, fromSentFolder } from './decisions/agent-mail.js';
@@ -19,8 +21,24 @@ import { senderAuthenticated } from './sender-auth.js';
 
 export type { DecideContext, Decision } from './decisions/context.js';
 
-/** Decides what one parsed message does and does it through the use cases, inside the caller's transaction. */
+/**
+ * Decides what one parsed message does and does it through the use cases, inside the caller's transaction. A
+ * message that landed on a ticket and names other tickets by reference links them as mentions (for agents).
+ */
 export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decision> {
+  const d = await decideMessage(ctx, m);
+  const e = d.effect;
+  if (e.ticketId !== null && LANDED.has(e.action)) {
+    const author = m.from?.address ? await lookupsOf(ctx).user(m.from.address) : undefined;
+    await recordMentions(ctx.app, { ticketId: e.ticketId, actorId: author?.id ?? null, text: d.text });
+  }
+  return d;
+}
+
+/** Outcomes whose text is now on a ticket. */
+const LANDED: ReadonlySet<Effect['action']> = new Set(['new_ticket', 'followup', 'reopen']);
+
+async function decideMessage(ctx: DecideContext, m: ParsedMail): Promise<Decision> {
   const { trx, config } = ctx;
   const sender = m.from?.address ?? null;
   const fullText = m.text.trim();
@@ -102,7 +120,8 @@ export async function decide(ctx: DecideContext, m: ParsedMail): Promise<Decisio
       };
     }
     await clearBounceMark(ctx.app, { userId: user.id });
-    return { ...(await agentMail(ctx, m, user, match.ticketId, replyText())), role };
+    const toNote = toNoteAddress(config.SUPPORT_ADDRESS, m.recipients);
+    return { ...(await agentMail(ctx, m, user, match.ticketId, replyText(), toNote)), role };
   }
   if (!ownToken && !auth.ok)
     return { effect: effect('held', 'not_authenticated', auth.why), role, text: replyText() };

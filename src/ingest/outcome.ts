@@ -26,6 +26,11 @@ export interface Effect {
   quarantine: boolean;
   /** An automatic answer was written for the sender (counts toward the per-sender answer limit). */
   answered: boolean;
+  /**
+   * A held stranger who looks like a person: the name their account would get. The quarantine offers to make
+   * them a customer with this message as their first ticket.
+   */
+  person?: string;
 }
 
 export const effect = (
@@ -58,5 +63,11 @@ export const outcomeColumns = (
   reason: `${e.code}: ${e.text}`.slice(0, 1000),
   ticket_id: e.ticketId,
   followup_id: e.followupId,
-  details: { code: e.code, answered: e.answered, role, attachments: attachmentSummary(files) },
+  details: {
+    code: e.code,
+    answered: e.answered,
+    role,
+    attachments: attachmentSummary(files),
+    ...(e.person ? { person: e.person } : {}),
+  },
 });

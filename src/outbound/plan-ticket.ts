@@ -71,6 +71,9 @@ export const planTicketMails: FamilyPlanner = async (c) => {
         ...(typeof p.follows === 'number'
           ? { followsRef: formatReference(config.TICKET_PREFIX, p.follows) }
           : {}),
+        ...(typeof p.mergedFrom === 'number'
+          ? { mergedRef: formatReference(config.TICKET_PREFIX, p.mergedFrom) }
+          : {}),
         title: ticket.title,
         actorName: actor?.name ?? c.senderName(lang),
         requesterName: requester?.name ?? '',

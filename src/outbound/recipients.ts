@@ -99,6 +99,8 @@ export const RULES: readonly Rule[] = [
   { event: 'ticket.closed', to: 'assignee', template: 'ticket-closed' },
   { event: 'ticket.reopened', to: 'requester', template: 'ticket-reopened', toActor: true },
   { event: 'ticket.reopened', to: 'assignee', template: 'ticket-reopened' },
+  // A duplicate merged into this ticket: its requester is told the one reference to use from now on.
+  { event: 'ticket.merged', to: 'requester', template: 'ticket-merged' },
   {
     event: 'account.invited',
     to: 'account',

@@ -23,6 +23,7 @@ const STATUS_AT: Partial<Record<TemplateName, [string, string]>> = {
   'ticket-refused': ['resolved', 'in_progress'],
   'ticket-closed': ['resolved', 'closed'],
   'ticket-reopened': ['closed', 'in_progress'],
+  'ticket-merged': ['in_progress', 'in_progress'],
 };
 
 const ACCOUNT_SUBJECTS: Partial<Record<TemplateName, string>> = {
@@ -43,6 +44,7 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     template: name,
     type: 'incident',
     ref,
+    ...(name === 'ticket-merged' ? { mergedRef: formatReference(config.TICKET_PREFIX, 121) } : {}),
     title,
     actorName: 'Marcos Ruiz',
     requesterName: 'Lucía Fernández',

@@ -20,6 +20,7 @@ export const TEMPLATE_NAMES = [
   'ticket-refused',
   'ticket-closed',
   'ticket-reopened',
+  'ticket-merged',
   'account-invited',
   'password-reset',
   'email-change',

@@ -13,6 +13,8 @@ export interface TicketFacts {
   ref: string;
   /** The closed ticket a reply to which opened this one (ticket-created). */
   followsRef?: string;
+  /** The duplicate merged into this one (ticket-merged). */
+  mergedRef?: string;
   title: string;
   actorName: string;
   requesterName: string;
@@ -71,6 +73,8 @@ function subjectLabel(tr: Strings, f: TicketFacts): string {
       return k('reopened');
     case 'ticket-awaiting-decision':
       return k('awaitingDecision');
+    case 'ticket-merged':
+      return k('merged');
     default:
       return '';
   }
@@ -113,6 +117,8 @@ export function ticketIntro(tr: Strings, f: TicketFacts): string {
       return `${m('closed.intro')} ${m('closed.outro')}`;
     case 'ticket-reopened':
       return m(f.own ? 'own.reopened' : 'reopened.intro');
+    case 'ticket-merged':
+      return tr('mail:merged.intro', { old: f.mergedRef ?? '', ref: f.ref });
     default:
       return '';
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { approvalToken } from '../../src/app/links.js';
 import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import { assign, close, resolve } from '../../src/app/tickets/lifecycle.js';
+import { mergeTicket } from '../../src/app/tickets/merge.js';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
 import { screenshot, useBrowser } from '../helpers/browser.js';
 import { must, useTestDb } from '../helpers/db.js';
@@ -205,6 +206,37 @@ describe('what the pages must show', () => {
     await look(a.page, `/agent/customers/${customer.companyId}`, 'agent-customer', findings);
     await look(a.page, '/agent/quarantine', 'agent-quarantine', findings);
     await look(a.page, '/agent/reports', 'agent-reports', findings);
+    // A held stranger who looks like a person: the "Crear cliente y ticket" form; a merged duplicate.
+    const [held] = await t
+      .db('inbound_mails')
+      .insert({
+        mailbox: 'INBOX',
+        from_address: 'maria.lopez@nuevo.example',
+        subject: 'Quiero contratar fibra',
+        outcome: 'rejected',
+        reason: 'unknown_sender: no account for this address; kept for an agent',
+        quarantine_state: 'held',
+        details: JSON.stringify({ code: 'unknown_sender', person: 'María López' }),
+        raw: Buffer.from(
+          'From: María López <maria.lopez@nuevo.example>\r\nSubject: Quiero contratar fibra\r\n\r\nHola',
+        ),
+      })
+      .returning('id');
+    await look(a.page, '/agent/quarantine', 'agent-quarantine-person', findings);
+    await look(a.page, `/agent/quarantine/${held.id}`, 'agent-quarantine-held-person', findings);
+    const duplicate = await openTicket(t.app, customer.actor, {
+      draft: {
+        type: 'incident',
+        category: 'packet_loss',
+        urgency: 'high',
+        serviceId: customer.serviceIds[0] ?? null,
+        title: 'Pérdida de paquetes (otra vez)',
+        description: 'Vuelve a pasar entre las 18 y las 21 h.',
+      },
+    }).then((r) => r.ticketId);
+    await mergeTicket(t.app, agent.actor, { ticketId: duplicate, intoTicketId: working });
+    await look(a.page, `/agent/tickets/${working}`, 'agent-ticket-merged', findings);
+    await look(a.page, `/agent/tickets/${duplicate}`, 'agent-ticket-duplicate', findings);
     await look(a.page, '/profile', 'agent-profile', findings);
     await a.ctx.close();
     const ad = await signedIn(admin.email, findings);

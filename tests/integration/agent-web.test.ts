@@ -62,7 +62,7 @@ const paths = () => {
       '/agent/admin/import/0123456789abcdef01234567',
     ],
     post: [
-      ...['reply', 'note', 'ask', 'assign', 'classify', 'solve', 'close', 'reopen'].map(
+      ...['reply', 'note', 'ask', 'assign', 'classify', 'solve', 'close', 'reopen', 'merge'].map(
         (a) => `/agent/tickets/${ticketId}/${a}`,
       ),
       '/agent/customers',
@@ -74,6 +74,7 @@ const paths = () => {
       `/agent/users/${customer.id}/active`,
       `/agent/users/${customer.id}/invite`,
       `/agent/quarantine/${heldId}/release`,
+      `/agent/quarantine/${heldId}/customer`,
       `/agent/quarantine/${heldId}/discard`,
       '/agent/admin/staff',
       '/agent/admin/import',

@@ -10,9 +10,11 @@ export interface HeldMail {
   size: number | null;
   received_at: Date | null;
   created_at: Date;
+  /** From an unknown address that looks like a person: the name their customer account would get. */
+  person: string | null;
 }
 
-const HELD_COLUMNS = [
+const heldColumns = (db: Db) => [
   'id',
   'mailbox',
   'from_address',
@@ -22,6 +24,8 @@ const HELD_COLUMNS = [
   'size',
   'received_at',
   'created_at',
+  // Recorded by the ingest for an unknown sender only (src/ingest/decisions/unknown-sender.ts).
+  db.raw("details->>'person' as person"),
 ];
 
 /** Mail the ingest held for a person to decide on, newest first (index inbound_mails_quarantine). */
@@ -38,7 +42,7 @@ export async function heldMails(
     ])
     .limit(size + 1)
     .offset(Math.max(opts.page - 1, 0) * size)
-    .select(HELD_COLUMNS);
+    .select(heldColumns(db));
   return { rows: rows.slice(0, size), hasMore: rows.length > size };
 }
 
@@ -50,6 +54,6 @@ export async function heldMailSource(
   return (
     (await db('inbound_mails')
       .where({ id })
-      .first(...HELD_COLUMNS, 'raw', 'quarantine_state')) ?? null
+      .first(...heldColumns(db), 'raw', 'quarantine_state')) ?? null
   );
 }

@@ -86,6 +86,9 @@ export const agent = {
       autoClassified: 'tipo y categoría puestos automáticamente por la palabra «{{keyword}}»',
       autoClassifiedDefault: 'tipo y categoría por defecto del correo (ninguna palabra clave)',
       linked: 'Ticket relacionado',
+      mergedInto: 'Unido al ticket {{ref}} (cerrado como duplicado)',
+      mergedFrom: 'El ticket {{ref}} se unió a este (su descripción, justo arriba)',
+      mentionedIn: 'Mencionado en el ticket {{ref}}',
     },
     field: { type: 'tipo', category: 'categoría', urgency: 'urgencia', service_id: 'servicio' },
     actions: {
@@ -113,6 +116,11 @@ export const agent = {
       reopen: 'Reabrir',
       reopenLabel: 'Motivo (opcional, lo ve el cliente)',
       reopenSubmit: 'Reabrir',
+      merge: 'Unir a otro ticket (duplicado)',
+      mergeLabel: 'Referencia del ticket que se queda',
+      mergeHint:
+        'Por ejemplo {{example}}, del mismo solicitante. Este ticket se cerrará, su conversación pasará a ese ticket y el cliente recibirá la referencia que debe usar.',
+      mergeSubmit: 'Unir y cerrar este',
     },
     flash: {
       replied: 'Respuesta enviada.',
@@ -133,6 +141,8 @@ export const agent = {
       reactivated: 'Cuenta reactivada.',
       released: 'Mensaje liberado y procesado.',
       discarded: 'Mensaje descartado.',
+      merged: 'Tickets unidos: el cliente recibe la nueva referencia.',
+      customerCreated: 'Cliente creado y ticket abierto: recibe la invitación y el acuse de recibo.',
     },
     accounts: {
       customers: 'Clientes',
@@ -229,6 +239,13 @@ export const agent = {
       source: 'Mensaje original (texto)',
       release: 'Liberar',
       discard: 'Descartar',
+      createCustomer: 'Crear cliente y ticket',
+      createCustomerHint:
+        'Parece una persona sin cuenta ({{name}}). Se crea su cuenta (con invitación por correo) y su mensaje abre un ticket.',
+      companyCode: 'Empresa (código, opcional)',
+      companyCodeHint: 'Sin código, se crea una empresa propia con su dirección de correo.',
+      companyCodeUnknown: 'No hay ninguna empresa con ese código.',
+      notPerson: 'Este mensaje no parece de una persona: no se puede crear un cliente a partir de él.',
       notHeld: 'Ese mensaje ya no está retenido.',
       noSource: 'No se guardó el mensaje original: no se puede procesar.',
       robot: 'Es un mensaje automático (respuesta automática, rebote o lista): no abre tickets. Descártelo.',
@@ -251,6 +268,13 @@ export const agent = {
         conflicting_commands: 'Órdenes contradictorias en un correo de un técnico',
         other: 'Otro motivo',
       },
+    },
+    merge: {
+      targetInvalid: 'Escriba la referencia del ticket, por ejemplo IZL-000123.',
+      sameTicket: 'Un ticket no se puede unir a sí mismo.',
+      targetNotFound: 'No existe ningún ticket con esa referencia.',
+      targetClosed: 'Ese ticket está cerrado: elija uno abierto.',
+      otherRequester: 'Solo se pueden unir tickets del mismo solicitante.',
     },
     errors: {
       companyNotFound: 'No encontramos esa empresa.',
@@ -357,6 +381,9 @@ export const agent = {
       autoClassified: 'type and category set automatically from the word “{{keyword}}”',
       autoClassifiedDefault: 'default type and category for mail (no keyword matched)',
       linked: 'Related ticket',
+      mergedInto: 'Merged into ticket {{ref}} (closed as a duplicate)',
+      mergedFrom: 'Ticket {{ref}} was merged into this one (its description is just above)',
+      mentionedIn: 'Mentioned in ticket {{ref}}',
     },
     field: { type: 'type', category: 'category', urgency: 'urgency', service_id: 'service' },
     actions: {
@@ -384,6 +411,11 @@ export const agent = {
       reopen: 'Reopen',
       reopenLabel: 'Reason (optional, the customer sees it)',
       reopenSubmit: 'Reopen',
+      merge: 'Merge into another ticket (duplicate)',
+      mergeLabel: 'Reference of the ticket to keep',
+      mergeHint:
+        'For example {{example}}, of the same requester. This ticket will be closed, its conversation moves to that ticket and the customer is sent the reference to use.',
+      mergeSubmit: 'Merge and close this one',
     },
     flash: {
       replied: 'Reply sent.',
@@ -404,6 +436,8 @@ export const agent = {
       reactivated: 'Account reactivated.',
       released: 'Message released and processed.',
       discarded: 'Message discarded.',
+      merged: 'Tickets merged: the customer is sent the new reference.',
+      customerCreated: 'Customer created and ticket opened: they get the invitation and the acknowledgement.',
     },
     accounts: {
       customers: 'Customers',
@@ -500,6 +534,14 @@ export const agent = {
       source: 'Original message (text)',
       release: 'Release',
       discard: 'Discard',
+      createCustomer: 'Create customer and ticket',
+      createCustomerHint:
+        'Looks like a person without an account ({{name}}). Their account is created (with an invitation by email) and their message opens a ticket.',
+      companyCode: 'Company (code, optional)',
+      companyCodeHint: 'Without a code, a company of their own is created, named after their email address.',
+      companyCodeUnknown: 'No company has that code.',
+      notPerson:
+        'This message does not look like it comes from a person: no customer can be created from it.',
       notHeld: 'That message is no longer held.',
       noSource: 'The original message was not kept: it cannot be processed.',
       robot:
@@ -523,6 +565,13 @@ export const agent = {
         conflicting_commands: 'Contradicting commands in an agent’s mail',
         other: 'Other reason',
       },
+    },
+    merge: {
+      targetInvalid: 'Type the ticket reference, for example IZL-000123.',
+      sameTicket: 'A ticket cannot be merged into itself.',
+      targetNotFound: 'There is no ticket with that reference.',
+      targetClosed: 'That ticket is closed: choose an open one.',
+      otherRequester: 'Only tickets of the same requester can be merged.',
     },
     errors: {
       companyNotFound: 'We could not find that company.',
@@ -629,6 +678,9 @@ export const agent = {
       autoClassified: 'type et catégorie choisis automatiquement d’après le mot « {{keyword}} »',
       autoClassifiedDefault: 'type et catégorie par défaut du courrier (aucun mot-clé reconnu)',
       linked: 'Ticket lié',
+      mergedInto: 'Regroupé dans le ticket {{ref}} (fermé comme doublon)',
+      mergedFrom: 'Le ticket {{ref}} a été regroupé dans celui-ci (sa description, juste au-dessus)',
+      mentionedIn: 'Mentionné dans le ticket {{ref}}',
     },
     field: { type: 'type', category: 'catégorie', urgency: 'urgence', service_id: 'service' },
     actions: {
@@ -656,6 +708,11 @@ export const agent = {
       reopen: 'Rouvrir',
       reopenLabel: 'Motif (facultatif, visible par le client)',
       reopenSubmit: 'Rouvrir',
+      merge: 'Regrouper dans un autre ticket (doublon)',
+      mergeLabel: 'Référence du ticket à conserver',
+      mergeHint:
+        'Par exemple {{example}}, du même demandeur. Ce ticket sera fermé, sa conversation passera dans ce ticket et le client recevra la référence à utiliser.',
+      mergeSubmit: 'Regrouper et fermer celui-ci',
     },
     flash: {
       replied: 'Réponse envoyée.',
@@ -676,6 +733,8 @@ export const agent = {
       reactivated: 'Compte réactivé.',
       released: 'Message libéré et traité.',
       discarded: 'Message écarté.',
+      merged: 'Tickets regroupés : le client reçoit la nouvelle référence.',
+      customerCreated: 'Client créé et ticket ouvert : il reçoit l’invitation et l’accusé de réception.',
     },
     accounts: {
       customers: 'Clients',
@@ -773,6 +832,13 @@ export const agent = {
       source: 'Message d’origine (texte)',
       release: 'Libérer',
       discard: 'Écarter',
+      createCustomer: 'Créer le client et le ticket',
+      createCustomerHint:
+        'Cela ressemble à une personne sans compte ({{name}}). Son compte est créé (avec une invitation par e-mail) et son message ouvre un ticket.',
+      companyCode: 'Société (code, facultatif)',
+      companyCodeHint: 'Sans code, une société à son nom est créée, d’après son adresse e-mail.',
+      companyCodeUnknown: 'Aucune société n’a ce code.',
+      notPerson: 'Ce message ne semble pas venir d’une personne : impossible d’en faire un client.',
       notHeld: 'Ce message n’est plus retenu.',
       noSource: 'Le message d’origine n’a pas été conservé : impossible de le traiter.',
       robot:
@@ -797,6 +863,13 @@ export const agent = {
         conflicting_commands: 'Commandes contradictoires dans l’e-mail d’un agent',
         other: 'Autre motif',
       },
+    },
+    merge: {
+      targetInvalid: 'Saisissez la référence du ticket, par exemple IZL-000123.',
+      sameTicket: 'Un ticket ne peut pas être regroupé avec lui-même.',
+      targetNotFound: 'Aucun ticket ne porte cette référence.',
+      targetClosed: 'Ce ticket est fermé : choisissez-en un ouvert.',
+      otherRequester: 'Seuls les tickets du même demandeur peuvent être regroupés.',
     },
     errors: {
       companyNotFound: 'Société introuvable.',

@@ -14,7 +14,7 @@ export const ingest = {
         'No hemos aplicado nada: el correo no indica ningún ticket. Responda al aviso del ticket o ponga su referencia (por ejemplo {{example}}) en el asunto.',
       effect_refused: 'No hemos aplicado {{what}} en el ticket {{ref}}: {{why}}',
       conflicting_commands:
-        'No hemos aplicado nada en el ticket {{ref}}: el correo pide a la vez {{commands}}. Envíe una sola orden de estado (#resolver, #pendiente o #cerrar).',
+        'No hemos aplicado nada en el ticket {{ref}}: el correo pide a la vez {{commands}}. Envíe una sola orden de estado (#resolver, #pendiente o #cerrar); una nota privada (#nota) va sin orden de estado.',
       requester_bounced:
         'Su respuesta está en el ticket {{ref}}, pero el correo del cliente ({{email}}) rebota desde el {{date}}: no le llegará por correo. Contacte con él por otra vía o corrija su dirección en el portal.',
       yourAnswer: 'su respuesta',
@@ -34,7 +34,7 @@ export const ingest = {
         'Nothing was applied: the email names no ticket. Reply to the ticket notification, or put its reference (for example {{example}}) in the subject.',
       effect_refused: '{{what}} was not applied to ticket {{ref}}: {{why}}',
       conflicting_commands:
-        'Nothing was applied to ticket {{ref}}: the email asks for {{commands}} at once. Send a single status command (#resolve, #pending or #close).',
+        'Nothing was applied to ticket {{ref}}: the email asks for {{commands}} at once. Send a single status command (#resolve, #pending or #close); a private note (#note) goes without one.',
       requester_bounced:
         'Your answer is on ticket {{ref}}, but mail to the customer ({{email}}) has been bouncing since {{date}}: it will not reach them by email. Contact them another way, or fix their address in the portal.',
       yourAnswer: 'Your answer',
@@ -54,7 +54,7 @@ export const ingest = {
         'Rien n’a été appliqué : l’e-mail n’indique aucun ticket. Répondez à la notification du ticket, ou mettez sa référence (par exemple {{example}}) dans l’objet.',
       effect_refused: '{{what}} n’a pas été appliqué au ticket {{ref}} : {{why}}',
       conflicting_commands:
-        'Rien n’a été appliqué au ticket {{ref}} : l’e-mail demande à la fois {{commands}}. Envoyez une seule commande d’état (#résoudre, #attente ou #fermer).',
+        'Rien n’a été appliqué au ticket {{ref}} : l’e-mail demande à la fois {{commands}}. Envoyez une seule commande d’état (#résoudre, #attente ou #fermer) ; une note privée (#note) s’envoie sans commande d’état.',
       requester_bounced:
         'Votre réponse est sur le ticket {{ref}}, mais les e-mails au client ({{email}}) sont rejetés depuis le {{date}} : elle ne lui parviendra pas par e-mail. Contactez-le autrement ou corrigez son adresse sur le portail.',
       yourAnswer: 'Votre réponse',

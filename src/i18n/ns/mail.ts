@@ -74,6 +74,10 @@ export const mail = {
       outro: 'Si el problema vuelve, responda a este correo o abra un ticket nuevo.',
     },
     reopened: { intro: '{{name}} ha reabierto el ticket {{ref}}.' },
+    merged: {
+      intro:
+        'Su ticket {{old}} trataba lo mismo que el ticket {{ref}}, así que los hemos unido: seguimos todo en {{ref}}. Use esta referencia a partir de ahora; si responde a un correo anterior, su respuesta también llegará aquí.',
+    },
     invited: {
       subject: 'Su acceso al soporte de {{company}}',
       intro:
@@ -148,6 +152,7 @@ export const mail = {
       closed: 'Cerrado',
       reopened: 'Reabierto',
       awaitingDecision: '¿Resuelto? Apruebe o rechace la solución',
+      merged: 'Tickets unidos',
     },
     typed: {
       created_incident:
@@ -260,6 +265,10 @@ export const mail = {
       outro: 'If the problem comes back, reply to this email or open a new ticket.',
     },
     reopened: { intro: '{{name}} reopened ticket {{ref}}.' },
+    merged: {
+      intro:
+        'Your ticket {{old}} was about the same thing as ticket {{ref}}, so we have merged them: everything continues in {{ref}}. Please use this reference from now on; if you reply to an earlier email, your reply will still arrive here.',
+    },
     invited: {
       subject: 'Your access to {{company}} support',
       intro:
@@ -333,6 +342,7 @@ export const mail = {
       closed: 'Closed',
       reopened: 'Reopened',
       awaitingDecision: 'Fixed? Approve or refuse the solution',
+      merged: 'Tickets merged',
     },
     typed: {
       created_incident:
@@ -445,6 +455,10 @@ export const mail = {
       outro: 'Si le problème revient, répondez à ce message ou ouvrez un nouveau ticket.',
     },
     reopened: { intro: '{{name}} a rouvert le ticket {{ref}}.' },
+    merged: {
+      intro:
+        'Votre ticket {{old}} portait sur la même chose que le ticket {{ref}} : nous les avons donc regroupés et tout se poursuit dans {{ref}}. Merci d’utiliser désormais cette référence ; si vous répondez à un e-mail précédent, votre réponse arrivera quand même ici.',
+    },
     invited: {
       subject: 'Votre accès au support {{company}}',
       intro: 'Nous vous avons créé un compte sur le portail support de {{company}}. Voici vos identifiants :',
@@ -520,6 +534,7 @@ export const mail = {
       closed: 'Clos',
       reopened: 'Rouvert',
       awaitingDecision: 'Résolu ? Approuvez ou refusez la solution',
+      merged: 'Tickets regroupés',
     },
     typed: {
       created_incident:

@@ -20,8 +20,9 @@ const STATUS_COMMANDS: readonly AgentCommand[] = ['resolve', 'pending', 'close']
 /**
  * An agent's mail on a ticket, applied as one intent: at most one status command (`#resolve`, `#pending`,
  * `#close`), which carries the text; `#assign me` joins that change instead of moving the status itself, so the
- * customer gets one mail at most. Without a status command the text is an answer (the first one takes a new
- * ticket in progress). All of it commits, or nothing does and the agent is told why.
+ * customer gets one mail at most. `#note` (or a mail to the note address) makes the text a private note, which
+ * no status command may carry. Without either the text is an answer (the first one takes a new ticket in
+ * progress). All of it commits, or nothing does and the agent is told why.
  */
 export async function agentMail(
   ctx: DecideContext,
@@ -29,9 +30,15 @@ export async function agentMail(
   agent: Sender,
   ticketId: number,
   reply: string,
+  /** Sent to the note address (support+note@): a private note, as `#note` says. */
+  toNote = false,
 ): Promise<Outcome> {
   const actor = actorOf(agent);
-  const { commands, rest } = agentCommands(reply);
+  const parsed = agentCommands(reply);
+  const { rest } = parsed;
+  const commands: AgentCommand[] =
+    toNote && !parsed.commands.includes('note') ? [...parsed.commands, 'note'] : parsed.commands;
+  const note = commands.includes('note');
   const t = translator(agent.language);
   const ref = formatReference(ctx.config.TICKET_PREFIX, ticketId);
   const files = splitFiles(m);
@@ -40,8 +47,10 @@ export async function agentMail(
   const take = commands.includes('assign_me');
   const listed = commands.map((c) => commandWord(c, agent.language)).join(' ');
 
-  if (statuses.length > 1) {
-    const words = statuses.map((c) => commandWord(c, agent.language)).join(' + ');
+  if (statuses.length > 1 || (note && statuses.length)) {
+    const words = [...statuses, ...(note ? (['note'] as const) : [])]
+      .map((c) => commandWord(c, agent.language))
+      .join(' + ');
     const answered = await tellAgent(
       ctx,
       m,
@@ -51,9 +60,14 @@ export async function agentMail(
       ticketId,
     );
     return {
-      effect: effect('held', 'conflicting_commands', `${listed} on ${ref}: more than one status command`, {
-        answered,
-      }),
+      effect: effect(
+        'held',
+        'conflicting_commands',
+        `${listed} on ${ref}: ${note ? 'a private note with a status command' : 'more than one status command'}`,
+        {
+          answered,
+        },
+      ),
       text: rest,
     };
   }
@@ -80,9 +94,16 @@ export async function agentMail(
           ).followupId;
         if (status === 'close')
           return (await close(app, actor, ticketId, { reason: 'email', comment: input }, o)).followupId;
+        step = note ? 'note' : null;
         const id =
-          rest || files.accepted.length
-            ? (await addFollowup(app, actor, { ...input, ticketId })).followupId
+          note || rest || files.accepted.length
+            ? (
+                await addFollowup(app, actor, {
+                  ...input,
+                  ticketId,
+                  ...(note ? { visibility: 'private' } : {}),
+                })
+              ).followupId
             : null;
         if (take) {
           step = 'assign_me';
@@ -109,7 +130,7 @@ export async function agentMail(
     };
   }
   // The customer will not receive this by mail: the agent hears it now rather than never.
-  const bounced = followupId !== null ? await requesterBounce(ctx.trx, ticketId) : null;
+  const bounced = followupId !== null && !note ? await requesterBounce(ctx.trx, ticketId) : null;
   const warned = bounced
     ? await tellAgent(
         ctx,
@@ -124,7 +145,7 @@ export async function agentMail(
   return {
     effect: effect(
       'followup',
-      commands.length ? 'agent_command' : 'agent_reply',
+      note ? 'agent_note' : commands.length ? 'agent_command' : 'agent_reply',
       `${commands.length ? `${listed} on ${ref}` : `agent reply on ${ref}`}${bounced ? `; the requester's address ${bounced.email} bounces, the agent is told` : ''}`,
       { ticketId, followupId, answered: warned || tooBig },
     ),

@@ -1,8 +1,10 @@
 import { createUser } from '../../app/accounts/create-user.js';
 import { answerMailSender } from '../../app/mail-answers.js';
+import { personName } from '../../domain/person-name.js';
 import { HOUR, recentCount, type Sender, USER_COLS } from '../lookups.js';
 import { effect } from '../outcome.js';
 import type { ParsedMail } from '../parse.js';
+import { mayAutoAnswer } from '../robots.js';
 import type { DecideContext, Outcome } from './context.js';
 import { newTicket } from './new-ticket.js';
 import { attempt, mayAnswer } from './shared.js';
@@ -43,6 +45,7 @@ export async function unknownSender(
     q.whereRaw("details->>'answered' = 'true' and details->>'code' = 'unknown_sender'");
   });
   const answered = answeredToday === 0 && (await mayAnswer(ctx, from.address));
+  const person = mayAutoAnswer(from.address) ? personName(from.address, from.name) : null;
   if (answered)
     await answerMailSender(trx, {
       event: 'mail.unknown_sender',
@@ -59,6 +62,7 @@ export async function unknownSender(
     effect: effect('rejected', 'unknown_sender', 'no account for this address; kept for an agent', {
       quarantine: true,
       answered,
+      ...(person ? { person } : {}),
     }),
     text,
   };

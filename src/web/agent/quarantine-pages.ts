@@ -1,8 +1,12 @@
 import type Router from '@koa/router';
+import { z } from 'zod';
 import { discardMail, releaseHeldMail } from '../../app/agent/quarantine.js';
+import { createCustomerFromHeld } from '../../app/agent/quarantine-customer.js';
 import { heldMailSource, heldMails } from '../../app/queries/agent-quarantine.js';
 import { AppError } from '../../domain/errors.js';
+import { field } from '../body.js';
 import type { WebState } from '../context.js';
+import { emptyForm, textField } from '../forms.js';
 import { html } from '../html.js';
 import { csrfField } from '../layout.js';
 import { setFlash } from '../session.js';
@@ -38,6 +42,9 @@ export const reasonText = (
   return detail && RAW_DETAIL.has(code) ? `${label} — ${detail}` : label;
 };
 
+/** "Crear cliente y ticket": the company code is optional. */
+const customerForm = z.object({ companyCode: z.string().trim().max(40) });
+
 /** Shown of a held message's source: enough to judge it, never rendered as HTML. */
 const SOURCE_PREVIEW_BYTES = 64 * 1024;
 
@@ -58,7 +65,7 @@ ${rows.map(
   (m) => html`<tr><td>${when(ctx, m.received_at ?? m.created_at)}</td><td>${m.from_address ?? '—'}</td>
 <td><a href="/agent/quarantine/${m.id}">${m.subject || t('agent:quarantine.noSubject')}</a>${m.size ? html` <small>${bytes(m.size)}</small>` : ''}</td>
 <td>${reasonText(t, m.reason, m.outcome)}</td>
-<td class="nowrap"><form class="inline-form" method="post" action="/agent/quarantine/${m.id}/release">${csrf}<button class="button primary" type="submit">${t('agent:quarantine.release')}</button></form>
+<td class="nowrap">${m.person ? html`<form class="inline-form" method="post" action="/agent/quarantine/${m.id}/customer">${csrf}<button class="button primary" type="submit">${t('agent:quarantine.createCustomer')}</button></form>` : ''}<form class="inline-form" method="post" action="/agent/quarantine/${m.id}/release">${csrf}<button class="button primary" type="submit">${t('agent:quarantine.release')}</button></form>
 <form class="inline-form" method="post" action="/agent/quarantine/${m.id}/discard">${csrf}<button class="button danger" type="submit">${t('agent:quarantine.discard')}</button></form></td></tr>`,
 )}</tbody></table></div>`
     : html`<p class="empty card">${t('agent:quarantine.empty')}</p>`
@@ -83,6 +90,14 @@ ${rows.map(
 <div><dt>${t('agent:quarantine.received')}</dt><dd>${when(ctx, m.received_at ?? m.created_at)}</dd></div>
 <div><dt>${t('agent:quarantine.state')}</dt><dd>${m.quarantine_state ?? ''}</dd></div></dl>
 ${
+  m.quarantine_state === 'held' && m.person
+    ? html`<form class="card" method="post" action="/agent/quarantine/${m.id}/customer">${csrf}
+<p>${t('agent:quarantine.createCustomerHint', { name: m.person })}</p>
+${textField(t, emptyForm(), { name: 'companyCode', label: t('agent:quarantine.companyCode'), hint: t('agent:quarantine.companyCodeHint'), maxlength: 40 })}
+<div class="actions"><button class="button primary" type="submit">${t('agent:quarantine.createCustomer')}</button></div></form>`
+    : ''
+}
+${
   m.quarantine_state === 'held'
     ? html`<div class="quick-actions"><form method="post" action="/agent/quarantine/${m.id}/release">${csrf}<button class="button primary" type="submit">${t('agent:quarantine.release')}</button></form>
 <form method="post" action="/agent/quarantine/${m.id}/discard">${csrf}<button class="button danger" type="submit">${t('agent:quarantine.discard')}</button></form></div>`
@@ -97,6 +112,21 @@ ${
     const out = await releaseHeldMail(s.app, staffActor(ctx), idParam(ctx.params.id));
     setFlash(ctx, 'agent:flash.released');
     ctx.redirect(out.ticketId ? `/agent/tickets/${out.ticketId}` : '/agent/quarantine');
+    ctx.status = 303;
+  });
+  r.post('/agent/quarantine/:id/customer', staffOnly, async (ctx) => {
+    const { s } = ctx.state;
+    const form = customerForm.safeParse({ companyCode: field(ctx, 'companyCode') });
+    if (!form.success)
+      throw new AppError('invalid', 'agent:quarantine.companyCodeUnknown', {
+        fields: { companyCode: 'agent:quarantine.companyCodeUnknown' },
+      });
+    const out = await createCustomerFromHeld(s.app, staffActor(ctx), idParam(ctx.params.id), {
+      companyCode: form.data.companyCode || null,
+      language: s.config.DEFAULT_LANGUAGE,
+    });
+    setFlash(ctx, 'agent:flash.customerCreated');
+    ctx.redirect(out.ticketId ? `/agent/tickets/${out.ticketId}` : `/agent/users/${out.userId}`);
     ctx.status = 303;
   });
   r.post('/agent/quarantine/:id/discard', staffOnly, async (ctx) => {

@@ -1,7 +1,15 @@
 import type { AgentTicketView, TimelineEvent, TimelineFollowup } from '../../app/queries/agent-ticket.js';
 import { canTransition, type TicketStatus } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
-import { emptyForm, errorSummary, type FormState, fileField, selectField, textArea } from '../forms.js';
+import {
+  emptyForm,
+  errorSummary,
+  type FormState,
+  fileField,
+  selectField,
+  textArea,
+  textField,
+} from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
 import { icon } from '../icons.js';
 import { csrfField, csrfQuery } from '../layout.js';
@@ -9,7 +17,16 @@ import { linkedTicketsSection } from '../linked-tickets.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
 
-export type TicketAction = 'reply' | 'note' | 'ask' | 'assign' | 'classify' | 'solve' | 'close' | 'reopen';
+export type TicketAction =
+  | 'reply'
+  | 'note'
+  | 'ask'
+  | 'assign'
+  | 'classify'
+  | 'solve'
+  | 'close'
+  | 'reopen'
+  | 'merge';
 
 /** Form states by action, for re-rendering one form with what was typed and its errors. */
 export type ActionForms = Partial<Record<TicketAction, FormState>>;
@@ -37,7 +54,15 @@ function followupItem(ctx: WebContext, v: AgentTicketView, f: TimelineFollowup):
 function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
   const { t } = ctx.state;
   const st = (s: TicketStatus | null) => (s ? t(`status.${s}`) : '');
-  let text: string = t(`agent:event.${e.event}`, { defaultValue: e.event });
+  const other = (k: string) => ref(ctx, Number(e.data[k]));
+  let text: string =
+    e.event === 'merged'
+      ? t('agent:event.mergedInto', { ref: other('into') })
+      : e.event === 'mentioned'
+        ? t('agent:event.mentionedIn', { ref: other('ticketId') })
+        : e.event === 'linked' && e.data.kind === 'merged_from'
+          ? t('agent:event.mergedFrom', { ref: other('ticketId') })
+          : t(`agent:event.${e.event}`, { defaultValue: e.event });
   if (e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus)
     text += ` (${st(e.fromStatus)} → ${st(e.toStatus)})`;
   if (e.event === 'updated' && e.data.changes && typeof e.data.changes === 'object')
@@ -168,13 +193,27 @@ ${textArea(t, f('reopen'), { name: 'body', label: t('agent:actions.reopenLabel')
 <div class="actions"><button class="button primary" type="submit">${t('agent:actions.reopenSubmit')}</button></div></form></details>`
     : '';
 
+  const mergeForm =
+    open && can('close')
+      ? html`<details${isOpen('merge')}><summary>${t('agent:actions.merge')}</summary>
+<form method="post" action="${post('merge')}">${csrf}${errorSummary(t, f('merge'))}
+${textField(t, f('merge'), {
+  name: 'target',
+  label: t('agent:actions.mergeLabel'),
+  hint: t('agent:actions.mergeHint', { example: `${s.config.TICKET_PREFIX}-000123` }),
+  required: true,
+  maxlength: 40,
+})}
+<div class="actions"><button class="button danger" type="submit">${t('agent:actions.mergeSubmit')}</button></div></form></details>`
+      : '';
+
   const actions = html`<section class="action-forms" aria-label="${t('agent:actions.title')}">
 ${forms.close ? errorSummary(t, forms.close) : ''}
 ${open ? textForm('reply', t('agent:actions.reply'), true) : ''}
 ${open ? textForm('note', t('agent:actions.note'), true, 'note-form') : ''}
 ${can('set_pending') ? textForm('ask', t('agent:actions.ask'), true) : ''}
 ${can('resolve') ? textForm('solve', t('agent:actions.solve'), false) : ''}
-${assignForm}${classifyForm}${reopenForm}
+${assignForm}${classifyForm}${mergeForm}${reopenForm}
 </section>`;
 
   const side = html`<aside class="side">

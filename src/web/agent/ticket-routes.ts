@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { z } from 'zod';
 import { requesterBounce } from '../../app/accounts/bounces.js';
 import { updateTicketClassification } from '../../app/agent/update-ticket.js';
 import { safeFilename } from '../../app/attachments.js';
@@ -6,7 +7,9 @@ import { agentAttachment, agentTicket } from '../../app/queries/agent-ticket.js'
 import { timelineCursor } from '../../app/queries/ticket-timeline.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { assign, close, reopen, resolve, setPending } from '../../app/tickets/lifecycle.js';
+import { mergeTicket } from '../../app/tickets/merge.js';
 import { AppError, isAppError } from '../../domain/errors.js';
+import { parseReference } from '../../domain/reference.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { field, uploadedFile } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
@@ -17,7 +20,12 @@ import { setFlash } from '../session.js';
 import { idParam, intParam, staffActor, staffOnly } from './guard.js';
 import { renderAgentTicket, type TicketAction } from './ticket-page.js';
 
-type Handler = (ctx: WebContext, actor: Actor, ticketId: number) => Promise<string>;
+/** The flash to show, and the ticket to go back to when it is not this one (a merge goes to its target). */
+type Handler = (
+  ctx: WebContext,
+  actor: Actor,
+  ticketId: number,
+) => Promise<string | { flash: string; ticketId: number }>;
 
 /** The form fields each action keeps when re-rendered after an error. */
 const FIELDS: Record<TicketAction, string[]> = {
@@ -29,6 +37,7 @@ const FIELDS: Record<TicketAction, string[]> = {
   assign: ['assigneeId'],
   classify: ['type', 'category', 'urgency', 'serviceId'],
   close: [],
+  merge: ['target'],
 };
 
 const files = async (ctx: WebContext) => {
@@ -91,7 +100,21 @@ const ACTIONS: Record<TicketAction, Handler> = {
     });
     return out.changed.length ? 'agent:flash.classified' : 'agent:flash.unchanged';
   },
+  merge: async (ctx, actor, id) => {
+    const input = mergeForm.safeParse({ target: field(ctx, 'target') });
+    const raw = input.success ? input.data.target : '';
+    const into = parseReference(ctx.state.s.config.TICKET_PREFIX, raw) ?? intParam(raw);
+    if (into === null)
+      throw new AppError('invalid', 'agent:merge.targetInvalid', {
+        fields: { target: 'agent:merge.targetInvalid' },
+      });
+    const out = await mergeTicket(ctx.state.s.app, actor, { ticketId: id, intoTicketId: into });
+    return { flash: 'agent:flash.merged', ticketId: out.ticketId };
+  },
 };
+
+/** A reference as agents write it (IZL-000012, IZL 12) or the bare number. */
+const mergeForm = z.object({ target: z.string().trim().min(1).max(40) });
 
 export function mountTicket(r: Router<WebState>): void {
   r.get('/agent/tickets/:id', staffOnly, async (ctx) => {
@@ -118,12 +141,13 @@ export function mountTicket(r: Router<WebState>): void {
       const id = idParam(ctx.params.id);
       const actor = staffActor(ctx);
       try {
-        const flash = await ACTIONS[action](ctx, actor, id);
+        const done = await ACTIONS[action](ctx, actor, id);
+        const { flash, ticketId } = typeof done === 'string' ? { flash: done, ticketId: id } : done;
         // An answer the customer will not receive by mail: the agent is told so at once.
         const bounced = TO_CUSTOMER.has(action) ? await requesterBounce(ctx.state.s.db, id) : null;
         if (bounced) setFlash(ctx, 'agent:flash.requesterBounced', { email: bounced.email });
         else setFlash(ctx, flash);
-        ctx.redirect(`/agent/tickets/${id}`);
+        ctx.redirect(`/agent/tickets/${ticketId}`);
         ctx.status = 303;
       } catch (err) {
         // A form the user can fix comes back with what was typed; anything else is an error page.
