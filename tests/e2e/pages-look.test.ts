@@ -58,7 +58,9 @@ async function look(page: Page, path: string, name: string, findings: Findings, 
   if (res?.status() !== status) findings.failures.push(`${name}: status ${res?.status()} for ${path}`);
   const text = (await page.textContent('body')) ?? '';
   // A key shown instead of its text (portal:…, agent:…, validation.…) is a missing translation.
-  const raw = /\b(portal|agent|common|mail):[a-zA-Z]+\.|\breports:[a-zA-Z]+\b|\bvalidation\.[a-zA-Z]+\b/.exec(text);
+  const raw = /\b(portal|agent|common|mail):[a-zA-Z]+\.|\breports:[a-zA-Z]+\b|\bvalidation\.[a-zA-Z]+\b/.exec(
+    text,
+  );
   if (raw) findings.failures.push(`${name}: untranslated key ${raw[0]}`);
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
