@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -11,7 +11,7 @@ import { createDb } from '../src/db/db.js';
 import { DEFAULT_CATALOG } from '../src/domain/catalog.js';
 import { isAppError } from '../src/domain/errors.js';
 import { formatReference } from '../src/domain/reference.js';
-import { must } from '../tests/helpers/db.js';
+import { must } from '../tests/helpers/must.js';
 import { writeResult } from './lib/result.js';
 import { driver, makeSoakUser, SOAK_PASSWORD, type SoakUser } from './soak/driver.js';
 import { type Form, fillForm } from './soak/forms.js';
@@ -31,6 +31,8 @@ const customerCount = Number(process.env.SOAK_CUSTOMERS ?? 20);
 const agentCount = Number(process.env.SOAK_AGENTS ?? 3);
 const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 4);
 const pauseMs = Number(process.env.SOAK_PAUSE_MS ?? 250);
+const split = process.env.SOAK_SPLIT === '1';
+const label = process.env.SOAK_LABEL ?? `${split ? 'split' : 'one-process'}-c${concurrency}-${minutes}min`;
 const run = randomBytes(3).toString('hex');
 const adminUrl = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (msg: string) => process.stdout.write(`soak: ${msg}\n`);
@@ -135,14 +137,28 @@ mkdirSync(logDir, { recursive: true });
 
 let appLog = '';
 const logErrors: string[] = [];
-const child: ChildProcess = spawn(process.execPath, ['bin/izardesk.js', 'start'], {
+// SOAK_SPLIT=1: the web and the workers as separate processes (`serve` + `worker`), as a scaled-out install runs.
+if (split)
+  execFileSync(process.execPath, ['bin/izardesk.js', 'migrate'], { cwd: root, env, stdio: 'ignore' });
+const child: ChildProcess = spawn(process.execPath, ['bin/izardesk.js', split ? 'serve' : 'start'], {
   cwd: root,
   env,
   stdio: ['ignore', 'pipe', 'pipe'],
 });
+const workerChild: ChildProcess | null = split
+  ? spawn(process.execPath, ['bin/izardesk.js', 'worker'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+  : null;
 let exited: { code: number | null; at: number } | null = null;
 child.once('exit', (code) => {
   exited = { code, at: Date.now() };
+});
+let workerExited: number | null = null;
+workerChild?.once('exit', (code) => {
+  workerExited = code ?? -1;
 });
 const onLog = (d: Buffer) => {
   const text = d.toString();
@@ -152,12 +168,14 @@ const onLog = (d: Buffer) => {
     if (/"level":(50|60)/.test(line)) logErrors.push(line.slice(0, 400));
   }
 };
-child.stdout?.on('data', onLog);
-child.stderr?.on('data', (d: Buffer) => {
-  onLog(d);
-  const t = d.toString().trim();
-  if (t && !t.startsWith('{')) logErrors.push(`stderr: ${t.slice(0, 400)}`);
-});
+for (const c of [child, workerChild]) {
+  c?.stdout?.on('data', onLog);
+  c?.stderr?.on('data', (d: Buffer) => {
+    onLog(d);
+    const t = d.toString().trim();
+    if (t && !t.startsWith('{')) logErrors.push(`stderr: ${t.slice(0, 400)}`);
+  });
+}
 const started = Date.now();
 while (!/web server listening/.test(appLog)) {
   if (exited) throw new Error(`izardesk start exited (${(exited as { code: number }).code}):\n${appLog}`);
@@ -410,7 +428,7 @@ const nextOp = () => {
 };
 
 // ---- memory sampling ---------------------------------------------------------------------------------
-const samples: { t: number; rss: number; heap: number }[] = [];
+const samples: { t: number; rss: number; heap: number; loopP99: number }[] = [];
 async function sample(): Promise<string> {
   const text = await (
     await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${env.OPS_TOKEN}` } })
@@ -419,6 +437,8 @@ async function sample(): Promise<string> {
     t: (Date.now() - loadStart) / 1000,
     rss: metricValue(text, 'process_resident_memory_bytes'),
     heap: metricValue(text, 'nodejs_heap_size_used_bytes'),
+    // prom-client's monitorEventLoopDelay histogram of the web process, since it started.
+    loopP99: metricValue(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
   });
   return text;
 }
@@ -474,7 +494,11 @@ const emailFollowups =
 // Graceful stop of the whole process, as systemd or Docker would do it.
 const termAt = Date.now();
 child.kill('SIGTERM');
-while (!exited && Date.now() - termAt < 30_000) await new Promise((r) => setTimeout(r, 50));
+workerChild?.kill('SIGTERM');
+while ((!exited || (workerChild && workerExited === null)) && Date.now() - termAt < 30_000)
+  await new Promise((r) => setTimeout(r, 50));
+if (workerChild && workerExited === null) workerChild.kill('SIGKILL');
+else if (workerExited) errors.push(`izardesk worker exited ${workerExited} on SIGTERM`);
 const shutdown = exited as { code: number | null; at: number } | null;
 if (!shutdown) child.kill('SIGKILL');
 else if (shutdown.code !== 0) errors.push(`izardesk start exited ${shutdown.code} on SIGTERM`);
@@ -527,7 +551,17 @@ try {
 } catch {
   // not a checkout
 }
+const loopP99Ms = Math.max(0, ...warm.map((x) => x.loopP99));
+// Issue 18's targets at five times the load: every page and action < 150 ms, the login (argon2) < 300 ms.
+const routeRows = latencyRows.filter((r) => r.op.startsWith('web '));
+const slowRoutes = routeRows
+  .filter((r) => Number(r.p99) >= (r.op === 'web POST /login' ? 300 : 150))
+  .map((r) => `${r.op} ${r.p99} ms`);
 const figures = {
+  label,
+  processes: split ? 'serve + worker' : 'start (one process)',
+  concurrency,
+  loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
   minutes,
   customers: customerCount,
   agents: agentCount,
@@ -548,8 +582,31 @@ const figures = {
   emailFollowups,
   shutdownMs: shutdown ? shutdown.at - termAt : null,
   shutdownExitCode: shutdown?.code ?? null,
+  eventLoopDelayP99Ms: Number(loopP99Ms.toFixed(1)),
+  perRoute: latencyRows,
+  targets: {
+    errorsZero: allErrors.length === 0,
+    pagesAndActionsP99Under150ms: slowRoutes.filter((r) => !r.startsWith('web POST /login ')).length === 0,
+    loginP99Under300ms: !slowRoutes.some((r) => r.startsWith('web POST /login ')),
+    eventLoopDelayP99Under50ms: loopP99Ms < 50,
+    rssSlopeUnder10MbPerHour: rssSlope < 10,
+    missed: slowRoutes,
+  },
 };
-writeResult('soak', figures);
+// One file for every configuration run (one process, split, each load): each run replaces its own entry.
+const previous = (() => {
+  try {
+    const f = JSON.parse(readFileSync(join(root, 'bench', 'results', 'soak.json'), 'utf8')) as {
+      figures?: { runs?: Record<string, unknown> };
+    };
+    return f.figures?.runs ?? {};
+  } catch {
+    return {};
+  }
+})();
+writeResult('soak', {
+  runs: { ...previous, [label]: { ...figures, commit, date: new Date().toISOString() } },
+});
 
 const memoryRows = samples
   .filter((_, i) => i % Math.max(1, Math.round(samples.length / 30)) === 0 || i === samples.length - 1)
@@ -571,6 +628,9 @@ and agents assigning, asking for information or resolving.
 - **Memory trend after warm-up:** RSS ${rssSlope.toFixed(1)} MB/h, heap ${heapSlope.toFixed(1)} MB/h over ${warm.length} samples
   (RSS ${figures.rssMbFirst} → ${figures.rssMbLast} MB)
 - **Shutdown on SIGTERM:** ${shutdown ? `exit ${shutdown.code} after ${shutdown.at - termAt} ms` : 'did not exit in 30 s (killed)'}
+- **Event-loop delay p99 (web process):** ${loopP99Ms.toFixed(1)} ms (target < 50 ms)
+- **Pages and actions over target (p99 < 150 ms, login < 300 ms):** ${slowRoutes.length ? slowRoutes.join('; ') : 'none'}
+- **Processes:** ${figures.processes}, ${concurrency} concurrent clients; load average at the end ${figures.loadAverageAtEnd.join(' / ')}
 
 ## Volume
 

@@ -1,6 +1,6 @@
 import { hashPassword } from '../../src/app/accounts/passwords.js';
 import { createDb, migrate } from '../../src/db/db.js';
-import { must } from '../../tests/helpers/db.js';
+import { must } from '../../tests/helpers/must.js';
 
 /**
  * A database with 1,000,000 tickets for the benchmarks, built once (about a minute, all in SQL with

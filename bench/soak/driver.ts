@@ -5,7 +5,7 @@ import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import { approveSolution, assign, resolve, setPending } from '../../src/app/tickets/lifecycle.js';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
 import type { Actor } from '../../src/domain/ticket-status.js';
-import { must } from '../../tests/helpers/db.js';
+import { must } from '../../tests/helpers/must.js';
 
 /**
  * The HTTP-free driver: the same use cases the web routes call, for the operations whose page does not

@@ -39,8 +39,4 @@ export async function useTestDb(): Promise<TestDb> {
 /** A Redis key prefix of this test file's own. */
 export const testRedisPrefix = (): string => `izt:${randomBytes(4).toString('hex')}`;
 
-/** The row a query found; fails the test, naming what was looked for, when there is none. */
-export function must<T>(row: T, what = 'row'): Exclude<T, undefined> {
-  if (row === undefined) throw new Error(`expected a ${what}, found none`);
-  return row as Exclude<T, undefined>;
-}
+export { must } from './must.js';
