@@ -14,7 +14,10 @@ export type HistoryKind =
   | 'updated'
   | 'bounced'
   /** Another ticket now follows, was merged into, or mentions this one (data: kind, ticketId). */
-  | 'linked';
+  | 'linked'
+  /** An SLA warning or escalation mailed (app/sla/notices.ts; data: clock, dueAt). */
+  | 'sla_warning'
+  | 'sla_breach';
 
 export interface HistoryRow {
   ticketId: number;

@@ -111,8 +111,16 @@ export async function ticketTimeline(
     .modify((q) => {
       if (before !== null) q.where('e.id', '<', before);
     })
-    // Notes and bounces of the customer's own address are for staff.
-    .whereNotIn('e.kind', ['note', 'bounced'])
+    // Notes, bounces of the customer's own address and the SLA clocks are for staff.
+    .whereNotIn('e.kind', [
+      'note',
+      'bounced',
+      'sla_first_answer',
+      'sla_paused',
+      'sla_resumed',
+      'sla_warning',
+      'sla_breach',
+    ])
     .where((w) => w.whereNull('e.followup_id').orWhere('f.visibility', 'public'))
     .orderBy('e.id', 'desc')
     .limit(TIMELINE_PAGE_SIZE + 1)
