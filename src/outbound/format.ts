@@ -4,7 +4,3 @@ export function formatBytes(n: number): string {
   if (n >= 1024) return `${Math.round(n / 1024)} KB`;
   return `${n} B`;
 }
-
-/** A due instant in a mail, as its reader says it: "martes, 1 de diciembre de 2026, 11:00" in their zone. */
-export const formatDue = (lang: string, timeZone: string, d: Date): string =>
-  new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(d);

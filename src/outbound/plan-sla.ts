@@ -1,5 +1,5 @@
 import { formatReference } from '../domain/reference.js';
-import { formatDue } from './format.js';
+import { formatDue } from '../domain/sla-state.js';
 import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
 import { type FamilyPlanner, type PlanContext, person, str, team } from './plan.js';
 import { type Audience, type Person, resolveRecipients } from './recipients.js';

@@ -1,7 +1,7 @@
 import { approvalToken } from '../app/links.js';
 import { formatReference } from '../domain/reference.js';
+import { formatDue } from '../domain/sla-state.js';
 import { digestBody, digestFollowupIds } from './followup-digest.js';
-import { formatDue } from './format.js';
 import { textToHtml } from './html.js';
 import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
 import { bracketed, type FamilyPlanner, person, str, team } from './plan.js';

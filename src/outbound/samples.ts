@@ -1,8 +1,8 @@
 import { urls } from '../app/links.js';
 import type { Config } from '../config/config.js';
 import { formatReference } from '../domain/reference.js';
+import { formatDue } from '../domain/sla-state.js';
 import { translator } from '../i18n/i18n.js';
-import { formatDue } from './format.js';
 import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { mailStrings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';

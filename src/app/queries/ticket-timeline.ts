@@ -21,6 +21,10 @@ export interface CustomerTicket {
   service_id: number | null;
   /** Who handles it (the assigned technician), if anyone yet. */
   assignee_name: string | null;
+  /** The first answer's SLA due instant, and when it came (the page promises an answer by then). */
+  first_answer_due_at: Date | null;
+  first_answered_at: Date | null;
+  sla_paused_at: Date | null;
 }
 
 /** The ticket if the viewer may see it; null otherwise (callers answer 404 either way). */
@@ -53,6 +57,9 @@ export async function customerTicket(
       'sv.circuit_id as service_circuit',
       't.service_id',
       'a.name as assignee_name',
+      't.first_answer_due_at',
+      't.first_answered_at',
+      't.sla_paused_at',
     );
   whereViewerMaySee(q, viewer);
   return (await q) ?? null;

@@ -129,7 +129,10 @@ function resumed(cal: BusinessCalendar, t: TicketRow, now: Date, answered: boole
     resolution_due_at: push(t.resolution_due_at),
     resolution_warn_at: push(t.resolution_warn_at),
     ...(firstOpen
-      ? { first_answer_due_at: push(t.first_answer_due_at), first_answer_warn_at: push(t.first_answer_warn_at) }
+      ? {
+          first_answer_due_at: push(t.first_answer_due_at),
+          first_answer_warn_at: push(t.first_answer_warn_at),
+        }
       : {}),
   };
   patch.sla_due_at = firstOpen ? (patch.first_answer_due_at ?? null) : (patch.resolution_due_at ?? null);

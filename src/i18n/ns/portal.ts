@@ -122,6 +122,7 @@ export const portal = {
       noneAction: 'Abrir su primer ticket',
     },
     ticket: {
+      answerBy: 'Le responderemos antes del {{when}}.',
       status: 'Estado',
       type: 'Tipo',
       category: 'Categoría',
@@ -348,6 +349,7 @@ export const portal = {
       noneAction: 'Open your first ticket',
     },
     ticket: {
+      answerBy: 'We will answer you by {{when}}.',
       status: 'Status',
       type: 'Type',
       category: 'Category',
@@ -576,6 +578,7 @@ export const portal = {
       noneAction: 'Ouvrir votre premier ticket',
     },
     ticket: {
+      answerBy: 'Nous vous répondrons avant le {{when}}.',
       status: 'État',
       type: 'Type',
       category: 'Catégorie',
