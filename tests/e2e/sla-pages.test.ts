@@ -140,9 +140,8 @@ describe('the ticket pages', () => {
   it('the customer is promised the first answer by its due instant', async () => {
     const page = await signIn(customer.email);
     await checked(page, `/tickets/${ok}`, 'customer-ticket');
-    const due = must(
-      must(await t.db('tickets').where({ id: ok }).first('first_answer_due_at')).first_answer_due_at,
-    );
+    const row = must(await t.db('tickets').where({ id: ok }).first('first_answer_due_at'));
+    const due = row.first_answer_due_at as Date;
     expect(await page.textContent('.answer-by')).toBe(
       `Le responderemos antes del ${formatDue('es', 'Europe/Madrid', due)}.`,
     );
