@@ -14,4 +14,8 @@ export interface AppContext {
    * (runtime/services.ts) so that the use case, not the web, depends on it. Unset: releasing is refused.
    */
   mailRelease?: ReleaseProcessor;
+  /** The time of the use cases' clocks (SLA due instants); tests pass a fixed one. Unset: the real time. */
+  now?: () => Date;
 }
+
+export const nowOf = (ctx: AppContext): Date => ctx.now?.() ?? new Date();

@@ -18,7 +18,10 @@ export type HistoryKind =
   /** A mail on another ticket named this one (data: ticketId); for staff only, like the link. */
   | 'mentioned'
   /** This ticket was merged into another (data: into); it is closed by the same change. */
-  | 'merged';
+  | 'merged'
+  /** An SLA warning or escalation mailed (app/sla/notices.ts; data: clock, dueAt). */
+  | 'sla_warning'
+  | 'sla_breach';
 
 export interface HistoryRow {
   ticketId: number;

@@ -23,7 +23,11 @@ export type OutboxEvent =
   | 'mail.attachment_too_big'
   | 'mail.rejected'
   | 'mail.agent_notice'
-  | 'quarantine.digest';
+  | 'quarantine.digest'
+  /** An SLA clock nears its due instant (app/sla/notices.ts). */
+  | 'sla.warning'
+  /** An SLA clock passed its due instant: escalated to the team's leads. */
+  | 'sla.breach';
 
 export interface OutboxRow {
   event: OutboxEvent;

@@ -1,10 +1,17 @@
 import { AppError } from '../domain/errors.js';
-import { type Actor, nextStatus, type TicketAction, type TicketStatus } from '../domain/ticket-status.js';
+import {
+  type Actor,
+  isStaff,
+  nextStatus,
+  type TicketAction,
+  type TicketStatus,
+} from '../domain/ticket-status.js';
 import { actorId } from './actor.js';
-import type { AppContext } from './context.js';
+import { type AppContext, nowOf } from './context.js';
 import { type FollowupInput, type FollowupKind, writeFollowup } from './followup-writer.js';
 import { type HistoryKind, recordHistory } from './history.js';
 import { type OutboxEvent, writeOutbox } from './outbox.js';
+import { followClocks } from './sla/clocks.js';
 import { lockTicket, type TicketRow } from './ticket-row.js';
 
 export interface TransitionResult {
@@ -57,7 +64,7 @@ export async function runTransition(
         visibility: 'public',
       });
     }
-    const now = new Date();
+    const now = nowOf(ctx);
     await trx('tickets')
       .where({ id: ticketId })
       .update({
@@ -68,6 +75,12 @@ export async function runTransition(
         ...(to === 'closed' ? { closed_at: now } : {}),
         ...(t.status === 'closed' && to !== 'closed' ? { closed_at: null } : {}),
       });
+    const clocks = await followClocks(trx, {
+      before: t,
+      status: to,
+      answeredBySupport: followupId !== null && isStaff(actor),
+      now,
+    });
     await recordHistory(trx, {
       ticketId,
       actorId: by,
@@ -75,7 +88,7 @@ export async function runTransition(
       fromStatus: t.status,
       toStatus: to,
       followupId,
-      data: spec.data ?? {},
+      data: { ...(spec.data ?? {}), ...clocks },
     });
     if (spec.assignTo != null && spec.assignTo !== t.assignee_id)
       await recordHistory(trx, {

@@ -102,6 +102,8 @@ export const envSchema = z.object({
   MAIL_GALLERY: bool.optional(),
   /** Minutes between two mails to agents listing newly held messages; 0 = no digest. */
   QUARANTINE_DIGEST_MINUTES: int(0).default(60),
+  /** Minutes between two looks for SLA clocks to warn about or escalate; 0 = no SLA mails. */
+  SLA_CHECK_MINUTES: int(0).default(1),
   /**
    * Reverse proxies whose X-Forwarded-* headers are believed (comma-separated addresses, CIDR ranges, or
    * `loopback`, `linklocal`, `uniquelocal`). Unset: none, the client address is the connection's.

@@ -79,6 +79,61 @@ export interface TicketRow {
   updated_at: Date;
   resolved_at: Date | null;
   closed_at: Date | null;
+  /** The SLA policy chosen when the ticket was opened, and its clocks (see migrations/20261203_170_sla.ts). */
+  sla_policy_id: number | null;
+  first_answer_due_at: Date | null;
+  first_answer_warn_at: Date | null;
+  first_answered_at: Date | null;
+  resolution_due_at: Date | null;
+  resolution_warn_at: Date | null;
+  /** The next due instant of a running clock (the queue's "due first" order); null while stopped. */
+  sla_due_at: Date | null;
+  /** Since when the clock is stopped (pending, resolved, closed); null while it runs. */
+  sla_paused_at: Date | null;
+  /** Business minutes the clock was stopped, in total: the due instants were pushed by that much. */
+  sla_paused_minutes: number;
+}
+
+export interface SlaCalendarRow {
+  id: number;
+  name: string;
+  time_zone: string;
+  always_open: boolean;
+  /** Opening spans by ISO weekday ('1' Monday … '7' Sunday): [from, to) in minutes of the local day. */
+  hours: Record<string, [number, number][]>;
+  /** date-holidays country (ES) and region (MD, CT...) of the public holidays; null: none. */
+  holiday_country: string | null;
+  holiday_region: string | null;
+  /** Local dates ('YYYY-MM-DD') closed besides the public holidays. */
+  extra_closed_days: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface SlaPolicyRow {
+  id: number;
+  name: string;
+  type: string;
+  /** null: any urgency (likewise category, company, service); the most specific matching policy applies. */
+  urgency: string | null;
+  category: string | null;
+  company_id: number | null;
+  service_id: number | null;
+  calendar_id: number;
+  first_answer_minutes: number;
+  resolution_minutes: number;
+  /** The warning is mailed when this share of the time has run. */
+  warn_percent: number;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface SlaNoticeRow {
+  ticket_id: number;
+  kind: string;
+  mailed: boolean;
+  created_at: Date;
 }
 
 export interface TeamRow {
@@ -227,6 +282,9 @@ declare module 'knex/types/tables.js' {
     tickets: TicketRow;
     teams: TeamRow;
     team_members: TeamMemberRow;
+    sla_calendars: WithJson<SlaCalendarRow, 'hours' | 'extra_closed_days'>;
+    sla_policies: SlaPolicyRow;
+    sla_notices: SlaNoticeRow;
     followups: FollowupRow;
     attachments: AttachmentRow;
     ticket_events: WithJson<TicketEventRow, 'data'>;

@@ -4,6 +4,7 @@ import { JOBS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
 import { autoCloseResolved } from './auto-close.js';
+import { slaWatch } from './sla-watch.js';
 
 /** How often the automatic closing runs; it closes what has waited AUTO_CLOSE_DAYS, so hourly is plenty. */
 const AUTO_CLOSE_EVERY_MS = 60 * 60 * 1000;
@@ -35,9 +36,24 @@ export async function startJobs(s: Services): Promise<RunningPart> {
   } else {
     await queue.removeJobScheduler('quarantine-digest');
   }
+  const slaMinutes = s.config.SLA_CHECK_MINUTES;
+  if (slaMinutes > 0) {
+    await queue.upsertJobScheduler(
+      'sla-watch',
+      { every: slaMinutes * 60_000 },
+      { name: 'sla-watch', opts: { removeOnComplete: 50, removeOnFail: 200 } },
+    );
+  } else {
+    await queue.removeJobScheduler('sla-watch');
+  }
   const worker = new Worker(
     JOBS_QUEUE,
     async (job) => {
+      if (job.name === 'sla-watch') {
+        const out = await slaWatch(s.app);
+        if (out.notices) s.logger.info(out, 'SLA warnings and escalations queued');
+        return out;
+      }
       if (job.name === 'quarantine-digest') {
         const out = await queueQuarantineDigest(s.app);
         if (out.listed) s.logger.info(out, 'quarantine digest queued for the agents');
@@ -51,7 +67,10 @@ export async function startJobs(s: Services): Promise<RunningPart> {
     { connection, prefix, concurrency: 1 },
   );
   worker.on('failed', (job, err) => s.logger.error({ err, job: job?.name }, 'scheduled job failed'));
-  s.logger.info({ autoCloseDays: s.config.AUTO_CLOSE_DAYS, digestMinutes }, 'scheduled jobs started');
+  s.logger.info(
+    { autoCloseDays: s.config.AUTO_CLOSE_DAYS, digestMinutes, slaMinutes },
+    'scheduled jobs started',
+  );
   return {
     name: 'jobs',
     stop: async () => {

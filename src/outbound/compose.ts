@@ -5,10 +5,11 @@ import { type FamilyPlanner, type PlannedMail, planContext } from './plan.js';
 import { planAccountMails } from './plan-account.js';
 import { planMailAnswers } from './plan-mail-answer.js';
 import { planQuarantineMails } from './plan-quarantine.js';
+import { planSlaMails } from './plan-sla.js';
 import { planTicketMails } from './plan-ticket.js';
 
 /**
- * The planner of each family of events (`ticket.*`, `account.*`, `mail.*`, `quarantine.*`). A new event of a family needs its
+ * The planner of each family of events (`ticket.*`, `account.*`, `mail.*`, `quarantine.*`, `sla.*`). A new event of a family needs its
  * rules in recipients.ts and its template; a new family needs a planner here.
  */
 const FAMILIES: Record<string, FamilyPlanner> = {
@@ -16,6 +17,7 @@ const FAMILIES: Record<string, FamilyPlanner> = {
   account: planAccountMails,
   mail: planMailAnswers,
   quarantine: planQuarantineMails,
+  sla: planSlaMails,
 };
 
 /**

@@ -57,6 +57,7 @@ export const USER_COLUMNS = [
   'bounced_at',
   'password_hash',
   'notify_self',
+  'time_zone',
 ] as const;
 
 /** What a mail needs of a person it concerns. */

@@ -1,5 +1,6 @@
 import { approvalToken } from '../app/links.js';
 import { formatReference } from '../domain/reference.js';
+import { formatDue } from '../domain/sla-state.js';
 import { digestBody, digestFollowupIds } from './followup-digest.js';
 import { textToHtml } from './html.js';
 import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
@@ -129,6 +130,11 @@ export const planTicketMails: FamilyPlanner = async (c) => {
           approveUrl: approval ? link.approve(approval) : '',
           refuseUrl: approval ? `${link.approve(approval)}?choice=refuse` : '',
           autoCloseDays: config.AUTO_CLOSE_DAYS,
+          // The first-answer due instant of the event (not the ticket's now), in the customer's zone.
+          answerBy:
+            r.template === 'ticket-created' && customer && typeof p.firstAnswerDueAt === 'string'
+              ? formatDue(lang, r.timeZone ?? config.DEFAULT_TIME_ZONE, new Date(p.firstAnswerDueAt))
+              : '',
           replyHint: 'replyHint',
         },
       };

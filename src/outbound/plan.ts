@@ -54,6 +54,7 @@ export const person = (u: PersonRow): Person => ({
   role: u.role,
   bouncedAt: u.bounced_at,
   notifySelf: u.notify_self ?? u.role === 'customer',
+  timeZone: u.time_zone,
 });
 
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');

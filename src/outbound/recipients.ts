@@ -15,7 +15,11 @@ export type Audience =
   /** The address an email change replaced. */
   | 'old-email'
   /** The sender of an inbound mail we answer. */
-  | 'mail-sender';
+  | 'mail-sender'
+  /** Who works an SLA clock: the assignee; without one, the ticket's team; without a team, as 'agents'. */
+  | 'sla-watchers'
+  /** The leads of the ticket's team; without any, the admins. */
+  | 'team-leads';
 
 export interface EventFacts {
   payload: Record<string, unknown>;
@@ -134,6 +138,10 @@ export const RULES: readonly Rule[] = [
   { event: 'mail.rejected', to: 'mail-sender', template: 'mail-rejected', toActor: true },
   { event: 'mail.agent_notice', to: 'mail-sender', template: 'mail-agent-notice', toActor: true },
   { event: 'quarantine.digest', to: 'agents', template: 'quarantine-digest' },
+  { event: 'sla.warning', to: 'sla-watchers', template: 'sla-warning' },
+  // The escalation: the leads, and whoever works the ticket, who should know it went up.
+  { event: 'sla.breach', to: 'team-leads', template: 'sla-breach' },
+  { event: 'sla.breach', to: 'sla-watchers', template: 'sla-breach' },
 ];
 
 export interface Person {
@@ -146,6 +154,8 @@ export interface Person {
   bouncedAt: Date | null;
   /** Wants a copy of their own actions (Personalización). */
   notifySelf: boolean;
+  /** IANA zone the person reads times in (users.time_zone); unset: the installation's. */
+  timeZone?: string;
 }
 
 export interface Recipient extends Person {

@@ -1,11 +1,12 @@
 import { urls } from '../app/links.js';
 import type { Config } from '../config/config.js';
 import { formatReference } from '../domain/reference.js';
+import { formatDue } from '../domain/sla-state.js';
 import { translator } from '../i18n/i18n.js';
 import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { mailStrings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
-import { filesList, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
+import { filesList, slaWording, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
 
 const SAMPLE_BODY =
   'Hemos revisado la línea FTTH-4471: el puerto de la OLT estaba caído.\nLo hemos reiniciado y el enlace vuelve a sincronizar a 1 Gbps.';
@@ -57,12 +58,19 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
   };
   const ticketMail = name.startsWith('ticket-');
   const accountSubject = ACCOUNT_SUBJECTS[name];
-  const subject = ticketMail
-    ? ticketSubject(tr, wording)
-    : accountSubject
-      ? tr(`mail:${accountSubject}`, { company: config.COMPANY_NAME })
-      : 'Re: Fotos del router';
-  const intro = ticketMail ? ticketIntro(tr, wording) : '';
+  const due = formatDue(lang, config.DEFAULT_TIME_ZONE, new Date('2026-12-01T10:00:00Z'));
+  const sla =
+    name === 'sla-warning' || name === 'sla-breach'
+      ? slaWording(tr, { template: name, clock: 'first_answer', ref, title, when: due })
+      : null;
+  const subject = sla
+    ? sla.subject
+    : ticketMail
+      ? ticketSubject(tr, wording)
+      : accountSubject
+        ? tr(`mail:${accountSubject}`, { company: config.COMPANY_NAME })
+        : 'Re: Fotos del router';
+  const intro = sla ? sla.intro : ticketMail ? ticketIntro(tr, wording) : '';
   const withFiles = name === 'ticket-followup' || name === 'ticket-created';
   return {
     t: mailStrings(lang),
@@ -98,6 +106,7 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     approveUrl: link.approve('sample-token'),
     refuseUrl: `${link.approve('sample-token')}?choice=refuse`,
     autoCloseDays: config.AUTO_CLOSE_DAYS,
+    answerBy: name === 'ticket-created' ? due : '',
     replyHint: ticketMail ? 'replyHint' : 'noReplyHint',
     count: 2,
     quarantineUrl: `${config.PUBLIC_URL.replace(/\/+$/, '')}/agent/quarantine`,

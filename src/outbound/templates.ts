@@ -31,6 +31,8 @@ export const TEMPLATE_NAMES = [
   'mail-agent-notice',
   'ticket-awaiting-decision',
   'quarantine-digest',
+  'sla-warning',
+  'sla-breach',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

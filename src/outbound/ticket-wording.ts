@@ -159,3 +159,21 @@ export function summary(
       .join('\n'),
   };
 }
+
+/** Subject label and opening sentence of an SLA warning or escalation. */
+export function slaWording(
+  tr: Strings,
+  f: { template: 'sla-warning' | 'sla-breach'; clock: string; ref: string; title: string; when: string },
+): { subject: string; intro: string } {
+  const clock = tr(`mail:sla.clock_${f.clock}`);
+  const warning = f.template === 'sla-warning';
+  const label = tr(warning ? 'mail:sla.warningSubject' : 'mail:sla.breachSubject', { clock });
+  return {
+    subject: `[${f.ref}] ${tr('mail:subjectFormat', { label, title: shortTitle(f.title) })}`,
+    intro: tr(warning ? 'mail:sla.warningIntro' : 'mail:sla.breachIntro', {
+      clock,
+      ref: f.ref,
+      when: f.when,
+    }),
+  };
+}

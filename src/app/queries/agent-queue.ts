@@ -19,6 +19,8 @@ export interface QueueFilters {
   waiting?: boolean;
   /** Full-text search over reference, title, description, follow-up bodies and customer names. */
   q?: string;
+  /** 'due': the next SLA due instant first (tickets with no running clock last); default: priority, then age. */
+  sort?: 'priority' | 'due';
 }
 
 export interface QueueRow {
@@ -37,6 +39,12 @@ export interface QueueRow {
   assignee_id: number | null;
   assignee_name: string | null;
   service_name: string | null;
+  first_answer_due_at: Date | null;
+  first_answer_warn_at: Date | null;
+  first_answered_at: Date | null;
+  resolution_due_at: Date | null;
+  resolution_warn_at: Date | null;
+  sla_paused_at: Date | null;
 }
 
 export interface QueuePage {
@@ -51,8 +59,17 @@ interface Cursor {
   id: number;
 }
 
+/** The "due first" order's cursor: the due instant in µs ('inf' for no running clock) and the id. */
+interface DueCursor {
+  dueUs: number | null;
+  id: number;
+}
+
 const encodeCursor = (c: Cursor) =>
   Buffer.from(`${c.priority}.${c.createdUs}.${c.id}`, 'utf8').toString('base64url');
+
+const encodeDueCursor = (c: DueCursor) =>
+  Buffer.from(`d.${c.dueUs ?? 'inf'}.${c.id}`, 'utf8').toString('base64url');
 
 function decodeCursor(s: string | undefined): Cursor | null {
   if (!s) return null;
@@ -60,8 +77,17 @@ function decodeCursor(s: string | undefined): Cursor | null {
   return m ? { priority: Number(m[1]), createdUs: Number(m[2]), id: Number(m[3]) } : null;
 }
 
+function decodeDueCursor(s: string | undefined): DueCursor | null {
+  if (!s) return null;
+  const m = /^d\.(\d{1,17}|inf)\.(\d{1,15})$/.exec(Buffer.from(s, 'base64url').toString('utf8'));
+  return m ? { dueUs: m[1] === 'inf' ? null : Number(m[1]), id: Number(m[2]) } : null;
+}
+
 /** A cursor this queue made (anything else is a bad request at the web edge). */
-export const isQueueCursor = (c: string): boolean => decodeCursor(c) !== null;
+export const isQueueCursor = (c: string): boolean => decodeCursor(c) !== null || decodeDueCursor(c) !== null;
+
+/** The "due first" key: tickets without a running clock after every due instant (index tickets_open_sla_due). */
+const DUE_KEY = "coalesce(t.sla_due_at, 'infinity'::timestamptz)";
 
 /** A search: words over the ticket's search vector (text, follow-ups, customer names), or its reference. */
 function applySearch(q: Knex.QueryBuilder, text: string, prefix: string): void {
@@ -83,16 +109,21 @@ export async function agentQueue(
   page: { limit: number; after?: string; ticketPrefix: string },
 ): Promise<QueuePage> {
   const limit = clampLimit(page.limit);
-  const rows: (QueueRow & { created_us: number })[] = await queueQuery(db, filters, page);
+  const rows: (QueueRow & { created_us: number; due_us: number | null })[] = await queueQuery(
+    db,
+    filters,
+    page,
+  );
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
+  const cursor = (r: (typeof rows)[number]) =>
+    filters.sort === 'due'
+      ? encodeDueCursor({ dueUs: r.due_us === null ? null : Number(r.due_us), id: r.id })
+      : encodeCursor({ priority: r.priority, createdUs: r.created_us, id: r.id });
   return {
-    rows: shown.map(({ created_us: _, ...r }) => r),
-    next:
-      more && last
-        ? encodeCursor({ priority: last.priority, createdUs: last.created_us, id: last.id })
-        : null,
+    rows: shown.map(({ created_us: _, due_us: __, ...r }) => r),
+    next: more && last ? cursor(last) : null,
   };
 }
 
@@ -126,14 +157,23 @@ export function queueQuery(
       't.assignee_id',
       'a.name as assignee_name',
       's.name as service_name',
+      't.first_answer_due_at',
+      't.first_answer_warn_at',
+      't.first_answered_at',
+      't.resolution_due_at',
+      't.resolution_warn_at',
+      't.sla_paused_at',
       db.raw('(extract(epoch from t.created_at) * 1000000)::bigint as created_us'),
+      db.raw('(extract(epoch from t.sla_due_at) * 1000000)::bigint as due_us'),
     )
-    .orderBy([
+    .limit(limit + 1);
+  if (filters.sort === 'due') q.orderByRaw(`${DUE_KEY} asc, t.id asc`);
+  else
+    q.orderBy([
       { column: 't.priority', order: 'asc' },
       { column: 't.created_at', order: 'asc' },
       { column: 't.id', order: 'asc' },
-    ])
-    .limit(limit + 1);
+    ]);
 
   const status = filters.waiting ? 'pending' : (filters.status ?? 'open');
   if (status === 'open') q.whereRaw("t.status <> 'closed'");
@@ -149,7 +189,13 @@ export function queueQuery(
   else if (filters.assigneeId) q.where('t.assignee_id', filters.assigneeId);
   const text = filters.q?.trim();
   if (text) applySearch(q, text.slice(0, 200), page.ticketPrefix);
-  const cursor = decodeCursor(page.after);
+  const due = filters.sort === 'due' ? decodeDueCursor(page.after) : null;
+  if (due)
+    q.whereRaw(
+      `(${DUE_KEY}, t.id) > (${due.dueUs === null ? "'infinity'::timestamptz" : "timestamptz 'epoch' + ? * interval '1 microsecond'"}, ?)`,
+      due.dueUs === null ? [due.id] : [due.dueUs, due.id],
+    );
+  const cursor = filters.sort === 'due' ? null : decodeCursor(page.after);
   if (cursor) {
     q.whereRaw(
       "(t.priority, t.created_at, t.id) > (?, timestamptz 'epoch' + ? * interval '1 microsecond', ?)",

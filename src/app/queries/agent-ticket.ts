@@ -68,6 +68,8 @@ export interface AgentTicketView {
   agents: { id: number; name: string }[];
   /** Tickets this one follows, was merged into or mentions, and the other way round. */
   links: LinkedTicket[];
+  /** The name of the ticket's SLA policy, if any. */
+  slaPolicy: string | null;
 }
 
 /** Events the timeline already shows through their follow-up. */
@@ -85,7 +87,7 @@ export async function agentTicket(
 ): Promise<AgentTicketView> {
   const ticket = await db('tickets').where({ id: ticketId }).first();
   if (!ticket) throw new AppError('not_found', 'errors.ticketNotFound');
-  const [requester, company, services, assignee, events, agents, links] = await Promise.all([
+  const [requester, company, services, assignee, events, agents, links, policy] = await Promise.all([
     db('users')
       .where({ id: ticket.requester_id })
       .first('id', 'name', 'email', 'phone', 'language', 'active', 'bounced_at', 'bounce_reason'),
@@ -131,6 +133,7 @@ export async function agentTicket(
       .orderBy('name')
       .select('id', 'name'),
     linkedTickets(db, ticketId),
+    ticket.sla_policy_id ? db('sla_policies').where({ id: ticket.sla_policy_id }).first('name') : null,
   ]);
   const page = events.slice(0, TIMELINE_PAGE_SIZE).reverse();
   const followupIds = page.flatMap((e) => (e.f_id == null ? [] : [e.f_id as number]));
@@ -162,7 +165,8 @@ export async function agentTicket(
         authorRole: (e.f_author_role as string | null) ?? null,
         attachments: files.filter((a) => a.followupId === e.f_id),
       });
-    if (!SHOWN_BY_FOLLOWUP.has(e.kind as string))
+    // ...or unless it says what the follow-up did to the SLA clocks.
+    if (!SHOWN_BY_FOLLOWUP.has(e.kind as string) || (e.data as { sla?: unknown } | null)?.sla)
       timeline.push({
         kind: 'event',
         id: e.id as number,
@@ -185,6 +189,7 @@ export async function agentTicket(
     earlier: events.length > TIMELINE_PAGE_SIZE ? ((page[0]?.id as number | undefined) ?? null) : null,
     agents,
     links,
+    slaPolicy: policy?.name ?? null,
   };
 }
 

@@ -21,6 +21,10 @@ export interface CustomerTicket {
   service_id: number | null;
   /** Who handles it (the assigned technician), if anyone yet. */
   assignee_name: string | null;
+  /** The first answer's SLA due instant, and when it came (the page promises an answer by then). */
+  first_answer_due_at: Date | null;
+  first_answered_at: Date | null;
+  sla_paused_at: Date | null;
 }
 
 /** The ticket if the viewer may see it; null otherwise (callers answer 404 either way). */
@@ -53,6 +57,9 @@ export async function customerTicket(
       'sv.circuit_id as service_circuit',
       't.service_id',
       'a.name as assignee_name',
+      't.first_answer_due_at',
+      't.first_answered_at',
+      't.sla_paused_at',
     );
   whereViewerMaySee(q, viewer);
   return (await q) ?? null;
@@ -111,8 +118,17 @@ export async function ticketTimeline(
     .modify((q) => {
       if (before !== null) q.where('e.id', '<', before);
     })
-    // Notes, bounces of the customer's own address and mentions by other tickets are for staff.
-    .whereNotIn('e.kind', ['note', 'bounced', 'mentioned'])
+    // Notes, bounces of the customer's own address, mentions by other tickets and the SLA clocks are for staff.
+    .whereNotIn('e.kind', [
+      'note',
+      'bounced',
+      'mentioned',
+      'sla_first_answer',
+      'sla_paused',
+      'sla_resumed',
+      'sla_warning',
+      'sla_breach',
+    ])
     .where((w) => w.whereNull('e.followup_id').orWhere('f.visibility', 'public'))
     .orderBy('e.id', 'desc')
     .limit(TIMELINE_PAGE_SIZE + 1)

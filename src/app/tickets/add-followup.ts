@@ -3,10 +3,11 @@ import { canSeePrivateNotes } from '../../domain/permissions.js';
 import { type Actor, acceptsFollowups, isStaff, nextStatus } from '../../domain/ticket-status.js';
 import { actorId } from '../actor.js';
 import { notifyAgentsOfFollowup } from '../agent-followup-mail.js';
-import type { AppContext } from '../context.js';
+import { type AppContext, nowOf } from '../context.js';
 import { type FollowupInput, writeFollowup } from '../followup-writer.js';
 import { recordHistory } from '../history.js';
 import { writeOutbox } from '../outbox.js';
+import { followClocks } from '../sla/clocks.js';
 import { lockTicket } from '../ticket-row.js';
 
 export interface AddFollowupInput extends FollowupInput {
@@ -58,10 +59,17 @@ export async function addFollowup(
       : takesNew
         ? 'in_progress'
         : t.status;
+    const now = nowOf(ctx);
     await trx('tickets')
       .where({ id: t.id })
-      .update({ status, updated_at: new Date(), ...(assignee !== null ? { assignee_id: assignee } : {}) });
+      .update({ status, updated_at: now, ...(assignee !== null ? { assignee_id: assignee } : {}) });
     const source = input.source ?? 'web';
+    const clocks = await followClocks(trx, {
+      before: t,
+      status,
+      answeredBySupport: bySupport && visibility === 'public',
+      now,
+    });
     await recordHistory(trx, {
       ticketId: t.id,
       actorId: by,
@@ -69,7 +77,7 @@ export async function addFollowup(
       fromStatus: t.status,
       toStatus: status,
       followupId,
-      data: { source },
+      data: { source, ...clocks },
     });
     if (assignee !== null)
       await recordHistory(trx, {

@@ -5,9 +5,10 @@ import { AppError, isAppError } from '../../domain/errors.js';
 import { type Actor, isStaff } from '../../domain/ticket-status.js';
 import { actorId } from '../actor.js';
 import { storeAttachmentSets, type UploadedFile } from '../attachments.js';
-import type { AppContext } from '../context.js';
+import { type AppContext, nowOf } from '../context.js';
 import { recordHistories } from '../history.js';
 import { writeOutbox } from '../outbox.js';
+import { startClocks, startedData } from '../sla/clocks.js';
 import { linkTickets } from '../ticket-links.js';
 
 export interface OpenTicketInput {
@@ -165,6 +166,11 @@ async function writeTickets(
     [accepted.length],
   );
   const ids = drawn.rows.map((r) => Number(r.id));
+  const clocks = await startClocks(
+    trx,
+    accepted.map(({ valid, requester }) => ({ ...valid, companyId: requester.company_id })),
+    nowOf(ctx),
+  );
   await trx('tickets').insert(
     accepted.map(({ valid, requester, source, request }, i) => ({
       id: ids[i],
@@ -179,6 +185,7 @@ async function writeTickets(
       requester_id: requester.id,
       company_id: requester.company_id,
       source,
+      ...clocks[i],
     })),
   );
   const opened = accepted.map((c, i) => ({
@@ -209,12 +216,13 @@ async function writeTickets(
     }),
   );
   await recordHistories(trx, [
-    ...opened.map((o) => ({
+    ...opened.map((o, i) => ({
       ticketId: o.ticketId,
       actorId: o.by,
       kind: 'created' as const,
       toStatus: 'new',
       data: {
+        ...startedData(clocks[i] ?? null),
         source: o.source,
         inboundMailId: o.request.input.inboundMailId ?? null,
         ...(o.request.input.relatedTicketId ? { relatedTicketId: o.request.input.relatedTicketId } : {}),
@@ -239,11 +247,16 @@ async function writeTickets(
   ]);
   await writeOutbox(
     trx,
-    opened.map((o) => ({
+    opened.map((o, i) => ({
       event: 'ticket.created' as const,
       ticketId: o.ticketId,
       actorId: o.by,
-      payload: { source: o.source, ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}) },
+      payload: {
+        source: o.source,
+        ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}),
+        // The acknowledgement promises the answer by the due instant of this event.
+        ...(clocks[i] ? { firstAnswerDueAt: clocks[i].first_answer_due_at.toISOString() } : {}),
+      },
     })),
   );
   return new Map(opened.map((o) => [o.request, o.ticketId]));

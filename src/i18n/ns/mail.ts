@@ -185,6 +185,17 @@ export const mail = {
       intro:
         'El ticket {{old}} ya estaba cerrado, así que su respuesta ha abierto un ticket nuevo con la referencia {{ref}}. Use esta nueva referencia a partir de ahora.',
     },
+    sla: {
+      answerBy: 'Le responderemos antes del {{when}}.',
+      clock_first_answer: 'primera respuesta',
+      clock_resolution: 'resolución',
+      warningSubject: 'Aviso de SLA, vence pronto la {{clock}}',
+      breachSubject: 'SLA vencido ({{clock}})',
+      warningIntro:
+        'El plazo de {{clock}} del ticket {{ref}} vence el {{when}} y queda poco tiempo. Atiéndalo cuanto antes.',
+      breachIntro:
+        'El plazo de {{clock}} del ticket {{ref}} venció el {{when}}. Se escala a los responsables del equipo.',
+    },
     digest: {
       subject: 'Cuarentena: {{count}} mensajes retenidos nuevos',
       intro:
@@ -374,6 +385,17 @@ export const mail = {
     createdFollows: {
       intro:
         'Ticket {{old}} was already closed, so your reply opened a new ticket with reference {{ref}}. Please use this new reference from now on.',
+    },
+    sla: {
+      answerBy: 'We will answer you by {{when}}.',
+      clock_first_answer: 'first answer',
+      clock_resolution: 'resolution',
+      warningSubject: 'SLA warning, {{clock}} due soon',
+      breachSubject: 'SLA breached ({{clock}})',
+      warningIntro:
+        'The {{clock}} target of ticket {{ref}} is due on {{when}} and time is running out. Please deal with it now.',
+      breachIntro:
+        'The {{clock}} target of ticket {{ref}} was due on {{when}} and has been missed. It is escalated to the team leads.',
     },
     digest: {
       subject: 'Quarantine: {{count}} newly held messages',
@@ -566,6 +588,17 @@ export const mail = {
     createdFollows: {
       intro:
         'Le ticket {{old}} était déjà clos : votre réponse a ouvert un nouveau ticket, sous la référence {{ref}}. Merci d’utiliser désormais cette nouvelle référence.',
+    },
+    sla: {
+      answerBy: 'Nous vous répondrons avant le {{when}}.',
+      clock_first_answer: 'première réponse',
+      clock_resolution: 'résolution',
+      warningSubject: 'Alerte SLA, échéance de {{clock}} proche',
+      breachSubject: 'SLA dépassé ({{clock}})',
+      warningIntro:
+        'Le délai de {{clock}} du ticket {{ref}} expire le {{when}} et il reste peu de temps. Traitez-le au plus vite.',
+      breachIntro:
+        'Le délai de {{clock}} du ticket {{ref}} a expiré le {{when}}. Le ticket est remonté aux responsables de l’équipe.',
     },
     digest: {
       subject: 'Quarantaine : {{count}} nouveaux messages retenus',

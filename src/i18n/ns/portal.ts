@@ -122,6 +122,7 @@ export const portal = {
       noneAction: 'Abrir su primer ticket',
     },
     ticket: {
+      answerBy: 'Le responderemos antes del {{when}}.',
       status: 'Estado',
       type: 'Tipo',
       category: 'Categoría',
@@ -349,6 +350,7 @@ export const portal = {
       noneAction: 'Open your first ticket',
     },
     ticket: {
+      answerBy: 'We will answer you by {{when}}.',
       status: 'Status',
       type: 'Type',
       category: 'Category',
@@ -578,6 +580,7 @@ export const portal = {
       noneAction: 'Ouvrir votre premier ticket',
     },
     ticket: {
+      answerBy: 'Nous vous répondrons avant le {{when}}.',
       status: 'État',
       type: 'Type',
       category: 'Catégorie',

@@ -9,6 +9,7 @@ import { age, number, ref, when } from './format.js';
 import { intParam, staffOnly } from './guard.js';
 import { agentPage } from './page.js';
 import { shortCache } from './short-cache.js';
+import { slaCell } from './sla-format.js';
 
 const STATUS_FILTERS = ['open', 'all', ...TICKET_STATUSES] as const;
 
@@ -60,6 +61,7 @@ function readFilters(ctx: WebContext): { filters: QueueFilters; values: Record<s
     filters.waiting = true;
     values.waiting = '1';
   }
+  if (str(q.sort) === 'due') filters.sort = values.sort = 'due';
   const text = queryText(ctx, 'q').trim().slice(0, 200);
   if (text) filters.q = values.q = text;
   return { filters, values };
@@ -141,6 +143,8 @@ ${counts.map(
   }
   ${values.service ? html`<input type="hidden" name="service" value="${values.service}">` : ''}
   ${values.requester ? html`<input type="hidden" name="requester" value="${values.requester}">` : ''}
+  <div class="field"><label for="q-sort">${t('agent:sla.sort')}</label><select id="q-sort" name="sort">
+    <option value="">${t('agent:sla.sortPriority')}</option><option value="due"${values.sort === 'due' ? html` selected` : ''}>${t('agent:sla.sortDue')}</option></select></div>
   <div class="field checks"><label><input type="checkbox" name="waiting" value="1"${values.waiting ? html` checked` : ''}> ${t('agent:queue.waiting')}</label></div>
 </form>`;
     // Filters set by a link (a customer's, a person's or a service's tickets) that the form shows no list for.
@@ -153,6 +157,7 @@ ${counts.map(
             html`<a class="chip" href="${queryString(values, { [k]: null, after: null })}">${t(`agent:queue.linked_${k}`)} #${values[k] ?? ''} <span aria-hidden="true">✕</span><span class="visually-hidden">${t('agent:queue.removeFilter')}</span></a> `,
         )}</p>`
       : '';
+    const now = new Date();
     const rows = page.rows.map(
       (row) => html`<tr>
   <td><span class="prio prio-${row.priority}" title="${t('agent:ticket.priority')}">P${row.priority}</span></td>
@@ -161,13 +166,14 @@ ${counts.map(
   <td><span class="badge status-${row.status}">${t(`status.${row.status}`)}</span></td>
   <td class="hide-sm">${row.requester_name}${row.company_name ? html`<br><small>${row.company_name}</small>` : ''}${row.service_name ? html`<br><small>${row.service_name}</small>` : ''}</td>
   <td class="hide-sm">${row.assignee_name ?? html`<em>${t('agent:queue.unassigned')}</em>`}</td>
+  ${slaCell(ctx, row, now)}
   <td class="nowrap" title="${when(ctx, row.created_at)}">${age(row.created_at)}</td>
 </tr>`,
     );
     const table = page.rows.length
       ? html`<div class="table-wrap"><table class="tickets">
 <caption class="visually-hidden">${t('agent:queue.title')}</caption>
-<thead><tr><th scope="col">${t('agent:ticket.priorityShort')}</th><th scope="col">${t('agent:ticket.reference')}</th><th scope="col">${t('agent:ticket.title')}</th><th scope="col">${t('agent:queue.status')}</th><th scope="col" class="hide-sm">${t('agent:ticket.customer')}</th><th scope="col" class="hide-sm">${t('agent:ticket.assignee')}</th><th scope="col">${t('agent:queue.age')}</th></tr></thead>
+<thead><tr><th scope="col">${t('agent:ticket.priorityShort')}</th><th scope="col">${t('agent:ticket.reference')}</th><th scope="col">${t('agent:ticket.title')}</th><th scope="col">${t('agent:queue.status')}</th><th scope="col" class="hide-sm">${t('agent:ticket.customer')}</th><th scope="col" class="hide-sm">${t('agent:ticket.assignee')}</th><th scope="col">${t('agent:sla.column')}</th><th scope="col">${t('agent:queue.age')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
       : html`<p class="empty card">${t('agent:queue.empty')}</p>`;
     const pager = html`<nav class="pager" aria-label="${t('agent:queue.pages')}">

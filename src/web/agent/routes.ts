@@ -6,6 +6,7 @@ import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
 import { mountQuarantine } from './quarantine-pages.js';
 import { mountQueue } from './queue-page.js';
 import { mountReports } from './reports-page.js';
+import { mountSla } from './sla-pages.js';
 import { mountTicket } from './ticket-routes.js';
 
 /** Every page of the agent area, under /agent, for agents and admins (customers get 404, agents 403 on admin pages). */
@@ -17,4 +18,5 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountQuarantine(r);
   mountReports(r);
   mountAdmin(r);
+  mountSla(r);
 }

@@ -16,6 +16,7 @@ import { csrfField, csrfQuery } from '../layout.js';
 import { linkedTicketsSection } from '../linked-tickets.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
+import { slaEventText, slaSection } from './sla-format.js';
 
 export type TicketAction =
   | 'reply'
@@ -70,6 +71,9 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
       .map((k) => t(`agent:field.${k}`, { defaultValue: k }))
       .join(', ')}`;
   if (e.data.reason === 'auto_close') text += ` — ${t('agent:event.autoClose')}`;
+  const sla = slaEventText(ctx, e);
+  if (e.event === 'sla_warning' || e.event === 'sla_breach') text = sla;
+  else if (sla) text += ` — ${sla}`;
   if (e.event === 'bounced')
     text = t('agent:event.bouncedOn', { email: e.data.email, reason: e.data.reason });
   const auto = e.data.autoClassified;
@@ -217,6 +221,7 @@ ${assignForm}${classifyForm}${mergeForm}${reopenForm}
 </section>`;
 
   const side = html`<aside class="side">
+${slaSection(ctx, tk, v.slaPolicy, new Date())}
 <section class="card"><h2>${t('agent:ticket.customer')}</h2><dl>
   <dt>${t('agent:ticket.requester')}</dt><dd><a href="/agent?requester=${v.requester.id}&amp;status=all">${v.requester.name}</a>${v.requester.active ? '' : html` <em>(${t('agent:accounts.inactive')})</em>`}</dd>
   <dt>${t('agent:accounts.email')}</dt><dd><a href="mailto:${v.requester.email}">${v.requester.email}</a>${

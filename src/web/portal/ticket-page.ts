@@ -2,6 +2,7 @@ import { linkedTickets } from '../../app/queries/ticket-links.js';
 import type { CustomerTicket, TimelineEntry, TimelineFile } from '../../app/queries/ticket-timeline.js';
 import { ticketTimeline } from '../../app/queries/ticket-timeline.js';
 import { formatBytes } from '../../domain/catalog.js';
+import { formatDue } from '../../domain/sla-state.js';
 import { acceptsFollowups } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, textArea } from '../forms.js';
@@ -97,6 +98,14 @@ function openRelatedSection(ctx: WebContext, ticket: CustomerTicket): SafeHtml |
 </section>`;
 }
 
+/** The promise of an answer, while support has not answered yet and the due instant is ahead. */
+function answerBy(ctx: WebContext, ticket: CustomerTicket): SafeHtml | '' {
+  const due = ticket.first_answer_due_at;
+  if (!due || ticket.first_answered_at || ticket.sla_paused_at || due.getTime() <= Date.now()) return '';
+  const tz = ctx.state.user?.time_zone ?? ctx.state.s.config.DEFAULT_TIME_ZONE;
+  return html`<p class="notice info answer-by"><time datetime="${due.toISOString()}">${ctx.state.t('portal:ticket.answerBy', { when: formatDue(ctx.state.lang, tz, due) })}</time></p>`;
+}
+
 /** The ticket page: header, solution to approve, related tickets, and the History / Follow-up tabs. */
 export async function renderTicketPage(
   ctx: WebContext,
@@ -161,6 +170,7 @@ export async function renderTicketPage(
     <div><dt>${t('portal:ticket.handledBy')}</dt><dd>${ticket.assignee_name ? `${ticket.assignee_name} · ${t('portal:ticket.support')}` : t('portal:ticket.unassigned')}</dd></div>
     <div><dt>${t('portal:ticket.updated')}</dt><dd><time datetime="${new Date(ticket.updated_at).toISOString()}">${dateTime(ctx, ticket.updated_at)}</time></dd></div>
   </dl>
+  ${answerBy(ctx, ticket)}
 </section>
 ${linkedTicketsSection(ctx, await linkedTickets(s.db, ticket.id, viewerOf(ctx)), (id) => `/tickets/${id}`)}
 ${await approvalSection(ctx, ticket, o.approval ?? emptyForm())}
