@@ -19,6 +19,8 @@ export interface QueueFilters {
   waiting?: boolean;
   /** Full-text search over reference, title, description, follow-up bodies and customer names. */
   q?: string;
+  /** Tickets of these teams, and with `orNone` also those of no team ("my teams"). Absent: every team. */
+  teams?: { ids: readonly number[]; orNone: boolean };
 }
 
 export interface QueueRow {
@@ -37,6 +39,7 @@ export interface QueueRow {
   assignee_id: number | null;
   assignee_name: string | null;
   service_name: string | null;
+  team_name: string | null;
 }
 
 export interface QueuePage {
@@ -110,6 +113,7 @@ export function queueQuery(
     .leftJoin('companies as c', 'c.id', 't.company_id')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .leftJoin('services as s', 's.id', 't.service_id')
+    .leftJoin('teams as tm', 'tm.id', 't.team_id')
     .select(
       't.id',
       't.title',
@@ -126,6 +130,7 @@ export function queueQuery(
       't.assignee_id',
       'a.name as assignee_name',
       's.name as service_name',
+      'tm.name as team_name',
       db.raw('(extract(epoch from t.created_at) * 1000000)::bigint as created_us'),
     )
     .orderBy([
@@ -147,6 +152,12 @@ export function queueQuery(
   if (filters.requesterId) q.where('t.requester_id', filters.requesterId);
   if (filters.unassigned) q.whereNull('t.assignee_id');
   else if (filters.assigneeId) q.where('t.assignee_id', filters.assigneeId);
+  const teams = filters.teams;
+  if (teams)
+    q.where((w) => {
+      if (teams.ids.length) w.whereIn('t.team_id', teams.ids);
+      if (teams.orNone || !teams.ids.length) w.orWhereNull('t.team_id');
+    });
   const text = filters.q?.trim();
   if (text) applySearch(q, text.slice(0, 200), page.ticketPrefix);
   const cursor = decodeCursor(page.after);

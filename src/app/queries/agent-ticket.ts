@@ -59,6 +59,9 @@ export interface AgentTicketView {
     active: boolean;
   }[];
   assignee: { id: number; name: string } | null;
+  team: { id: number; name: string } | null;
+  /** The teams a ticket may be handed to (active ones). */
+  teams: { id: number; name: string }[];
   /** Attachments of the ticket itself (not of a follow-up). */
   attachments: AttachmentInfo[];
   /** One page of follow-ups (private notes included) and status/assignment events, oldest first. */
@@ -85,7 +88,7 @@ export async function agentTicket(
 ): Promise<AgentTicketView> {
   const ticket = await db('tickets').where({ id: ticketId }).first();
   if (!ticket) throw new AppError('not_found', 'errors.ticketNotFound');
-  const [requester, company, services, assignee, events, agents, links] = await Promise.all([
+  const [requester, company, services, assignee, team, teams, events, agents, links] = await Promise.all([
     db('users')
       .where({ id: ticket.requester_id })
       .first('id', 'name', 'email', 'phone', 'language', 'active', 'bounced_at', 'bounce_reason'),
@@ -97,6 +100,8 @@ export async function agentTicket(
           .select('id', 'name', 'circuit_id', 'address', 'active')
       : [],
     ticket.assignee_id ? db('users').where({ id: ticket.assignee_id }).first('id', 'name') : null,
+    ticket.team_id ? db('teams').where({ id: ticket.team_id }).first('id', 'name') : null,
+    db('teams').where({ active: true }).orderBy('name').select('id', 'name'),
     db('ticket_events as e')
       .leftJoin('users as u', 'u.id', 'e.actor_id')
       .leftJoin('followups as f', 'f.id', 'e.followup_id')
@@ -180,6 +185,8 @@ export async function agentTicket(
     company: company ?? null,
     services,
     assignee: assignee ?? null,
+    team: team ?? null,
+    teams,
     attachments: files.filter((a) => a.followupId === null),
     timeline,
     earlier: events.length > TIMELINE_PAGE_SIZE ? ((page[0]?.id as number | undefined) ?? null) : null,

@@ -5,6 +5,8 @@ import { mountCustomers } from './customers-pages.js';
 import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
 import { mountQuarantine } from './quarantine-pages.js';
 import { mountQueue } from './queue-page.js';
+import { mountRouting } from './routing-pages.js';
+import { mountTeams } from './teams-pages.js';
 import { mountTicket } from './ticket-routes.js';
 
 /** Every page of the agent area, under /agent, for agents and admins (customers get 404, agents 403 on admin pages). */
@@ -15,4 +17,6 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountCustomers(r);
   mountQuarantine(r);
   mountAdmin(r);
+  mountTeams(r);
+  mountRouting(r);
 }
