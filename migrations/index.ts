@@ -14,6 +14,7 @@ import * as notifySelf from './20261202_701_notify_self.js';
 import * as relatedLinks from './20261202_721_related_links.js';
 import * as teams from './20261203_001_teams.js';
 import * as routingRules from './20261203_140_routing_rules.js';
+import * as ticketsTeamQueue from './20261203_141_tickets_team_queue.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261202_721_related_links': relatedLinks,
   '20261203_001_teams': teams,
   '20261203_140_routing_rules': routingRules,
+  '20261203_141_tickets_team_queue': ticketsTeamQueue,
 };
