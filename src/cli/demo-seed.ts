@@ -17,8 +17,9 @@ export const DEMO_USERS = {
 } as const;
 
 /**
- * Demo data for a visitor: an ISP's agent and admin in two teams (Técnico, Facturación) with a rule sending
- * administrative requests to Facturación, a customer company with two connections, a few tickets.
+ * Demo data for a visitor: an ISP's agent and admin in two teams (Técnico, Facturación) with rules sending
+ * administrative requests to Facturación and incidents to Técnico, a customer company with two connections, a
+ * few tickets.
  */
 export async function seedDemo(s: Services): Promise<Record<string, string>> {
   const exists = await s.db('users').where({ email: DEMO_USERS.admin }).first('id');
@@ -54,18 +55,23 @@ export async function seedDemo(s: Services): Promise<Record<string, string>> {
     await setTeamMember(app, system, technical, { userId: agentId, isLead: true });
     await setTeamMember(app, system, billing, { userId: adminId, isLead: true });
     await setTeamMember(app, system, billing, { userId: agentId, isLead: false });
+    const rule = { active: true, urgencies: [], companies: [], services: [], receivedAt: [], agentId: null };
     await createRoutingRule(app, system, {
+      ...rule,
       name: 'Peticiones administrativas a Facturación',
-      active: true,
       types: ['request'],
       categories: ['administrative'],
-      urgencies: [],
-      companies: [],
-      services: [],
-      receivedAt: [],
       teamId: billing,
       assign: 'round_robin',
-      agentId: null,
+      setUrgency: null,
+    });
+    await createRoutingRule(app, system, {
+      ...rule,
+      name: 'Incidencias al Técnico',
+      types: ['incident'],
+      categories: [],
+      teamId: technical,
+      assign: 'none',
       setUrgency: null,
     });
     const fiber = await createService(app, system, customer.company_id, {
