@@ -87,5 +87,48 @@ describe('routing of mailed tickets', { timeout: 60_000 }, () => {
     expect(deliveries.map((d) => d.event)).toEqual(['ticket.assigned', 'ticket.assigned', 'ticket.assigned']);
     // The customer: one acknowledgement per ticket, no status mail besides.
     expect(to(customer.email)).toHaveLength(3);
+
+    // A rule that sets only a team: the new-ticket mail goes to that team's members, not to every agent.
+    const billing = await createTeam(t.app, admin.actor, { name: 'Facturación' });
+    const clerk = await makeUser(t.app, 'agent');
+    await setTeamMember(t.app, admin.actor, billing, { userId: clerk.id, isLead: true });
+    await createRoutingRule(t.app, admin.actor, {
+      name: 'El resto a Facturación',
+      active: true,
+      types: [],
+      categories: [],
+      urgencies: [],
+      companies: [],
+      services: [],
+      receivedAt: [],
+      teamId: billing,
+      assign: 'none',
+      agentId: null,
+      setUrgency: null,
+    });
+    await w.deliver([
+      buildMail({
+        from: customer.email,
+        subject: 'Una consulta',
+        text: 'Hola, quería preguntarles algo.',
+        messageId: '<routing-team@example.test>',
+        headers: PASS,
+      }),
+    ]);
+    const rec = await w.record('routing-team@example.test');
+    expect(
+      must(
+        await t
+          .db('tickets')
+          .where({ id: Number(rec.ticket_id) })
+          .first(),
+      ),
+    ).toMatchObject({
+      team_id: billing,
+      assignee_id: null,
+      status: 'new',
+    });
+    const more = await w.sent();
+    expect(more.map(toAddress).sort()).toEqual([clerk.email, customer.email].sort());
   });
 });
