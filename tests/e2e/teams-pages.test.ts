@@ -95,7 +95,7 @@ describe('teams and routing pages', () => {
 
     // The form without JavaScript: a refused save comes back with its errors, then a good one is listed.
     await page.goto(`${base}/agent/admin/routing/new`);
-    await page.getByLabel('Nombre', { exact: true }).fill('Cortes al Técnico');
+    await page.locator('#f-name').fill('Cortes al Técnico');
     await page.getByLabel('Reparto rotatorio entre los técnicos activos del equipo').check();
     await page.getByRole('button', { name: 'Guardar la regla' }).click();
     await page.waitForLoadState();
@@ -104,7 +104,7 @@ describe('teams and routing pages', () => {
     for (const v of await axeViolations(page))
       failures.push(`routing form error: axe ${v.id} at ${v.targets.join(', ')}`);
     await page.getByLabel('Corte total').check();
-    await page.getByLabel('Equipo', { exact: true }).selectOption({ label: 'Técnico' });
+    await page.locator('#f-teamId').selectOption({ label: 'Técnico' });
     await Promise.all([
       page.waitForNavigation(),
       page.getByRole('button', { name: 'Guardar la regla' }).click(),
