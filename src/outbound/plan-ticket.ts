@@ -2,7 +2,6 @@ import { approvalToken } from '../app/links.js';
 import { formatReference } from '../domain/reference.js';
 import { digestBody, digestFollowupIds } from './followup-digest.js';
 import { textToHtml } from './html.js';
-import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
 import { bracketed, type FamilyPlanner, person, str, ticketTeam } from './plan.js';
 import { type Audience, audiencesOf, type Person, resolveRecipients } from './recipients.js';
 import { stringsFor } from './strings.js';

@@ -82,7 +82,7 @@ async function renderTeams(ctx: WebContext, failed: Failed = null, status = 200)
     section: 'teams',
     status,
     body: html`<h1>${t('agent:teams.title')}</h1>
-<p class="lead">${t('agent:teams.intro')} <a href="/agent/admin/routing">${t('agent:routing.title')}</a></p>
+<p class="lead">${t('agent:teams.intro')} <a href="/agent/admin/routing">${t('agent:routing.title')}</a>.</p>
 ${teams.length ? cards : html`<p class="empty card">${t('agent:teams.empty')}</p>`}
 <section class="card" aria-labelledby="new-team"><h2 id="new-team">${t('agent:teams.create')}</h2>
 <form method="post" action="/agent/admin/teams" novalidate>${await csrfField(ctx)}${errorSummary(t, create)}
