@@ -1,6 +1,8 @@
 import { createUser } from '../app/accounts/create-user.js';
 import { actorOf } from '../app/actor.js';
 import { createService } from '../app/agent/companies.js';
+import { createRoutingRule } from '../app/agent/routing-rules.js';
+import { createTeam, setTeamMember } from '../app/agent/teams.js';
 import { addFollowup } from '../app/tickets/add-followup.js';
 import { assign, resolve, setPending } from '../app/tickets/lifecycle.js';
 import { openTicket } from '../app/tickets/open-ticket.js';
@@ -14,13 +16,17 @@ export const DEMO_USERS = {
   customer: 'cliente@acme.demo',
 } as const;
 
-/** Demo data for a visitor: an ISP's agent and admin, a customer company with two connections, a few tickets. */
+/**
+ * Demo data for a visitor: an ISP's agent and admin in two teams (Técnico, Facturación) with rules sending
+ * administrative requests to Facturación and incidents to Técnico, a customer company with two connections, a
+ * few tickets.
+ */
 export async function seedDemo(s: Services): Promise<Record<string, string>> {
   const exists = await s.db('users').where({ email: DEMO_USERS.admin }).first('id');
   if (!exists) {
     const system = { kind: 'system' } as const;
     const app = s.app;
-    await createUser(app, system, {
+    const { userId: adminId } = await createUser(app, system, {
       email: DEMO_USERS.admin,
       name: 'Ana Admin',
       role: 'admin',
@@ -44,6 +50,30 @@ export async function seedDemo(s: Services): Promise<Record<string, string>> {
     const agentRow = await s.db('users').where({ id: agentId }).first();
     if (!customer?.company_id || !agentRow) throw new Error('demo accounts were not created');
     const agent = actorOf(agentRow);
+    const technical = await createTeam(app, system, { name: 'Técnico' });
+    const billing = await createTeam(app, system, { name: 'Facturación' });
+    await setTeamMember(app, system, technical, { userId: agentId, isLead: true });
+    await setTeamMember(app, system, billing, { userId: adminId, isLead: true });
+    await setTeamMember(app, system, billing, { userId: agentId, isLead: false });
+    const rule = { active: true, urgencies: [], companies: [], services: [], receivedAt: [], agentId: null };
+    await createRoutingRule(app, system, {
+      ...rule,
+      name: 'Peticiones administrativas a Facturación',
+      types: ['request'],
+      categories: ['administrative'],
+      teamId: billing,
+      assign: 'round_robin',
+      setUrgency: null,
+    });
+    await createRoutingRule(app, system, {
+      ...rule,
+      name: 'Incidencias al Técnico',
+      types: ['incident'],
+      categories: [],
+      teamId: technical,
+      assign: 'none',
+      setUrgency: null,
+    });
     const fiber = await createService(app, system, customer.company_id, {
       name: 'Fibra 1 Gbps — Sede central',
       circuitId: 'FTTH-28001-0042',

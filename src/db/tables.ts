@@ -148,7 +148,22 @@ export interface TeamMemberRow {
   team_id: number;
   user_id: number;
   is_lead: boolean;
+  /** The round-robin stamp of the member's latest routed ticket (sequence team_round_robin); null: never. */
+  last_routed: number | null;
   created_at: Date;
+}
+
+/** An admin's routing rule; conditions and actions are the domain's RoutingConditions / RoutingActions. */
+export interface RoutingRuleRow {
+  id: number;
+  position: number;
+  name: string;
+  active: boolean;
+  conditions: Json;
+  actions: Json;
+  updated_by: number | null;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface FollowupRow {
@@ -285,6 +300,7 @@ declare module 'knex/types/tables.js' {
     sla_calendars: WithJson<SlaCalendarRow, 'hours' | 'extra_closed_days'>;
     sla_policies: SlaPolicyRow;
     sla_notices: SlaNoticeRow;
+    routing_rules: WithJson<RoutingRuleRow, 'conditions' | 'actions'>;
     followups: FollowupRow;
     attachments: AttachmentRow;
     ticket_events: WithJson<TicketEventRow, 'data'>;

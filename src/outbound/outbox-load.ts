@@ -44,6 +44,7 @@ export interface TicketView {
   resolved_at: Date | null;
   requester_id: number;
   assignee_id: number | null;
+  team_id: number | null;
   service_name: string | null;
 }
 
@@ -104,6 +105,7 @@ const buildLoadSql = (db: Db, where: string): string =>
       't.resolved_at',
       't.requester_id',
       't.assignee_id',
+      't.team_id',
       's.name as service_name',
       'f.body as followup_body',
       ...WHO.flatMap((w) => USER_COLUMNS.map((c) => `${w}.${c} as ${w}_${c}`)),
@@ -182,6 +184,7 @@ function outboxRecord(r: Record<string, unknown>): OutboxRecord {
             resolved_at: r.resolved_at as Date | null,
             requester_id: r.requester_id as number,
             assignee_id: r.assignee_id as number | null,
+            team_id: r.team_id as number | null,
             service_name: r.service_name as string | null,
           }
         : null,

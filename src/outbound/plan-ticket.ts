@@ -3,8 +3,7 @@ import { formatReference } from '../domain/reference.js';
 import { formatDue } from '../domain/sla-state.js';
 import { digestBody, digestFollowupIds } from './followup-digest.js';
 import { textToHtml } from './html.js';
-import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
-import { bracketed, type FamilyPlanner, person, str, team } from './plan.js';
+import { bracketed, type FamilyPlanner, person, str, ticketTeam } from './plan.js';
 import { type Audience, audiencesOf, type Person, resolveRecipients } from './recipients.js';
 import { stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
@@ -31,7 +30,10 @@ export const planTicketMails: FamilyPlanner = async (c) => {
   };
   const assignee = active(ticket.assignee_id);
   const facts = { payload: p, actorIsStaff };
-  const agents = assignee.length || !audiencesOf(row.event, facts).has('agents') ? assignee : await team(c);
+  const agents =
+    assignee.length || !audiencesOf(row.event, facts).has('agents')
+      ? assignee
+      : await ticketTeam(c, ticket.team_id);
   const resolve = (to: Audience): Person[] =>
     to === 'requester'
       ? active(ticket.requester_id)

@@ -96,6 +96,22 @@ export function planContext(db: Db, config: Config, row: OutboxRecord): PlanCont
   };
 }
 
+/**
+ * Who hears of a ticket nobody is assigned: the shared mailbox if configured, else the active members of the
+ * ticket's team, else every active agent (or admin).
+ */
+export async function ticketTeam(c: PlanContext, teamId: number | null): Promise<Person[]> {
+  if (c.config.AGENTS_ADDRESS || teamId === null) return team(c);
+  const rows: PersonRow[] = await c
+    .db('users as u')
+    .join('team_members as m', 'm.user_id', 'u.id')
+    .where({ 'm.team_id': teamId, 'u.active': true })
+    .whereIn('u.role', ['agent', 'admin'])
+    .orderBy('u.id')
+    .select(USER_COLUMNS.map((col) => `u.${col}`));
+  return rows.length ? rows.map(person) : team(c);
+}
+
 /** The team when nobody is assigned: the shared mailbox if configured, else every active agent (or admin). */
 export async function team({ db, config }: PlanContext): Promise<Person[]> {
   if (config.AGENTS_ADDRESS) {

@@ -63,7 +63,8 @@ const awaitsDecision = (f: EventFacts) =>
 export const RULES: readonly Rule[] = [
   // When a reply to a closed ticket opened it, the acknowledgement says so and names the new reference.
   { event: 'ticket.created', to: 'requester', template: 'ticket-created', toActor: true },
-  { event: 'ticket.created', to: 'agents', template: 'ticket-new' },
+  // A ticket a routing rule gave to an agent: that agent gets the ticket-assigned mail of the same opening.
+  { event: 'ticket.created', to: 'agents', template: 'ticket-new', when: (f) => f.payload.routedTo == null },
   // Before the plain follow-up rule: the requester gets this one mail instead.
   {
     event: 'ticket.followup',

@@ -34,6 +34,8 @@ export function menuOf(user: WebUser, t: Translate): NavLink[] {
       ? [
           { href: '/agent/admin/staff', label: t('agent:nav.staff') },
           { href: '/agent/admin/import', label: t('agent:nav.import') },
+          { href: '/agent/admin/teams', label: t('agent:teams.title') },
+          { href: '/agent/admin/routing', label: t('agent:routing.title') },
           { href: '/agent/admin/sla', label: t('agent:nav.sla') },
         ]
       : []),

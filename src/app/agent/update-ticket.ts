@@ -13,11 +13,14 @@ export interface TicketClassification {
   category: string;
   urgency: string | null;
   serviceId: number | null;
+  /** The team that handles it (null: none); absent: left as it is. */
+  teamId?: number | null;
 }
 
 /**
- * Staff re-classifies a ticket (type, category, urgency, service). The catalog rules apply as at creation;
- * the priority follows the urgency. One history row and one 'ticket.updated' outbox row list the changes.
+ * Staff re-classifies a ticket (type, category, urgency, service) or hands it to another team. The catalog
+ * rules apply as at creation; the priority follows the urgency. One history row and one 'ticket.updated' outbox
+ * row list the changes; a team change also keeps both teams' names, as they were, for the history.
  */
 export async function updateTicketClassification(
   ctx: AppContext,
@@ -45,9 +48,28 @@ export async function updateTicketClassification(
         : null;
       if (!ok) fields.serviceId = 'validation.serviceInvalid';
     }
+    const teamId = input.teamId === undefined ? t.team_id : input.teamId;
+    const teams =
+      teamId !== t.team_id
+        ? await trx('teams')
+            .whereIn(
+              'id',
+              [teamId, t.team_id].filter((x): x is number => x !== null),
+            )
+            .select('id', 'name', 'active')
+        : [];
+    // A deactivated team may stay on its tickets, but none is handed to it.
+    if (teamId !== null && teamId !== t.team_id && !teams.some((x) => x.id === teamId && x.active))
+      fields.teamId = 'agent:teams.notFound';
     if (Object.keys(fields).length > 0) throw new AppError('invalid', 'validation.fixFields', { fields });
 
-    const next = { type: input.type, category: input.category, urgency, service_id: input.serviceId };
+    const next = {
+      type: input.type,
+      category: input.category,
+      urgency,
+      service_id: input.serviceId,
+      team_id: teamId,
+    };
     const changes: Record<string, [unknown, unknown]> = {};
     for (const [k, v] of Object.entries(next)) {
       const before = t[k as keyof typeof t] ?? null;
@@ -59,7 +81,14 @@ export async function updateTicketClassification(
     await trx('tickets')
       .where({ id: t.id })
       .update({ ...next, priority: priorityOf(urgency, t.impact), updated_at: new Date() });
-    await recordHistory(trx, { ticketId: t.id, actorId: by, kind: 'updated', data: { changes } });
+    const nameOf = (id: number | null) => teams.find((x) => x.id === id)?.name ?? null;
+    const teamNames = changes.team_id ? { teamNames: [nameOf(t.team_id), nameOf(teamId)] } : {};
+    await recordHistory(trx, {
+      ticketId: t.id,
+      actorId: by,
+      kind: 'updated',
+      data: { changes, ...teamNames },
+    });
     // The status at the event: the mail tells it even if the ticket moved on before it is sent.
     await writeOutbox(trx, [
       { event: 'ticket.updated', ticketId: t.id, actorId: by, payload: { changes, status: t.status } },

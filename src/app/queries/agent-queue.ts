@@ -21,6 +21,8 @@ export interface QueueFilters {
   q?: string;
   /** 'due': the next SLA due instant first (tickets with no running clock last); default: priority, then age. */
   sort?: 'priority' | 'due';
+  /** Tickets of these teams, and with `orNone` also those of no team ("my teams"). Absent: every team. */
+  teams?: { ids: readonly number[]; orNone: boolean };
 }
 
 export interface QueueRow {
@@ -45,6 +47,7 @@ export interface QueueRow {
   resolution_due_at: Date | null;
   resolution_warn_at: Date | null;
   sla_paused_at: Date | null;
+  team_name: string | null;
 }
 
 export interface QueuePage {
@@ -141,6 +144,7 @@ export function queueQuery(
     .leftJoin('companies as c', 'c.id', 't.company_id')
     .leftJoin('users as a', 'a.id', 't.assignee_id')
     .leftJoin('services as s', 's.id', 't.service_id')
+    .leftJoin('teams as tm', 'tm.id', 't.team_id')
     .select(
       't.id',
       't.title',
@@ -163,6 +167,7 @@ export function queueQuery(
       't.resolution_due_at',
       't.resolution_warn_at',
       't.sla_paused_at',
+      'tm.name as team_name',
       db.raw('(extract(epoch from t.created_at) * 1000000)::bigint as created_us'),
       db.raw('(extract(epoch from t.sla_due_at) * 1000000)::bigint as due_us'),
     )
@@ -187,6 +192,12 @@ export function queueQuery(
   if (filters.requesterId) q.where('t.requester_id', filters.requesterId);
   if (filters.unassigned) q.whereNull('t.assignee_id');
   else if (filters.assigneeId) q.where('t.assignee_id', filters.assigneeId);
+  const teams = filters.teams;
+  if (teams)
+    q.where((w) => {
+      if (teams.ids.length) w.whereIn('t.team_id', teams.ids);
+      if (teams.orNone || !teams.ids.length) w.orWhereNull('t.team_id');
+    });
   const text = filters.q?.trim();
   if (text) applySearch(q, text.slice(0, 200), page.ticketPrefix);
   const due = filters.sort === 'due' ? decodeDueCursor(page.after) : null;

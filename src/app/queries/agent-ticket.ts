@@ -59,6 +59,9 @@ export interface AgentTicketView {
     active: boolean;
   }[];
   assignee: { id: number; name: string } | null;
+  team: { id: number; name: string } | null;
+  /** The teams a ticket may be handed to (active ones). */
+  teams: { id: number; name: string }[];
   /** Attachments of the ticket itself (not of a follow-up). */
   attachments: AttachmentInfo[];
   /** One page of follow-ups (private notes included) and status/assignment events, oldest first. */
@@ -87,54 +90,57 @@ export async function agentTicket(
 ): Promise<AgentTicketView> {
   const ticket = await db('tickets').where({ id: ticketId }).first();
   if (!ticket) throw new AppError('not_found', 'errors.ticketNotFound');
-  const [requester, company, services, assignee, events, agents, links, policy] = await Promise.all([
-    db('users')
-      .where({ id: ticket.requester_id })
-      .first('id', 'name', 'email', 'phone', 'language', 'active', 'bounced_at', 'bounce_reason'),
-    ticket.company_id ? db('companies').where({ id: ticket.company_id }).first('id', 'name', 'code') : null,
-    ticket.company_id
-      ? db('services')
-          .where({ company_id: ticket.company_id })
-          .orderBy('name')
-          .select('id', 'name', 'circuit_id', 'address', 'active')
-      : [],
-    ticket.assignee_id ? db('users').where({ id: ticket.assignee_id }).first('id', 'name') : null,
-    db('ticket_events as e')
-      .leftJoin('users as u', 'u.id', 'e.actor_id')
-      .leftJoin('followups as f', 'f.id', 'e.followup_id')
-      .leftJoin('users as fu', 'fu.id', 'f.author_id')
-      .where('e.ticket_id', ticketId)
-      .modify((q) => {
-        if (before !== null) q.where('e.id', '<', before);
-      })
-      .orderBy('e.id', 'desc')
-      .limit(TIMELINE_PAGE_SIZE + 1)
-      .select(
-        'e.id',
-        'e.kind',
-        'e.from_status',
-        'e.to_status',
-        'e.data',
-        'e.created_at',
-        'u.name as actor_name',
-        'f.id as f_id',
-        'f.kind as f_kind',
-        'f.visibility as f_visibility',
-        'f.body as f_body',
-        'f.source as f_source',
-        'f.author_id as f_author_id',
-        'f.created_at as f_created_at',
-        'fu.name as f_author_name',
-        'fu.role as f_author_role',
-      ) as Promise<Record<string, unknown>[]>,
-    db('users')
-      .whereIn('role', ['agent', 'admin'])
-      .where({ active: true })
-      .orderBy('name')
-      .select('id', 'name'),
-    linkedTickets(db, ticketId),
-    ticket.sla_policy_id ? db('sla_policies').where({ id: ticket.sla_policy_id }).first('name') : null,
-  ]);
+  const [requester, company, services, assignee, team, teams, events, agents, links, policy] =
+    await Promise.all([
+      db('users')
+        .where({ id: ticket.requester_id })
+        .first('id', 'name', 'email', 'phone', 'language', 'active', 'bounced_at', 'bounce_reason'),
+      ticket.company_id ? db('companies').where({ id: ticket.company_id }).first('id', 'name', 'code') : null,
+      ticket.company_id
+        ? db('services')
+            .where({ company_id: ticket.company_id })
+            .orderBy('name')
+            .select('id', 'name', 'circuit_id', 'address', 'active')
+        : [],
+      ticket.assignee_id ? db('users').where({ id: ticket.assignee_id }).first('id', 'name') : null,
+      ticket.team_id ? db('teams').where({ id: ticket.team_id }).first('id', 'name') : null,
+      db('teams').where({ active: true }).orderBy('name').select('id', 'name'),
+      db('ticket_events as e')
+        .leftJoin('users as u', 'u.id', 'e.actor_id')
+        .leftJoin('followups as f', 'f.id', 'e.followup_id')
+        .leftJoin('users as fu', 'fu.id', 'f.author_id')
+        .where('e.ticket_id', ticketId)
+        .modify((q) => {
+          if (before !== null) q.where('e.id', '<', before);
+        })
+        .orderBy('e.id', 'desc')
+        .limit(TIMELINE_PAGE_SIZE + 1)
+        .select(
+          'e.id',
+          'e.kind',
+          'e.from_status',
+          'e.to_status',
+          'e.data',
+          'e.created_at',
+          'u.name as actor_name',
+          'f.id as f_id',
+          'f.kind as f_kind',
+          'f.visibility as f_visibility',
+          'f.body as f_body',
+          'f.source as f_source',
+          'f.author_id as f_author_id',
+          'f.created_at as f_created_at',
+          'fu.name as f_author_name',
+          'fu.role as f_author_role',
+        ) as Promise<Record<string, unknown>[]>,
+      db('users')
+        .whereIn('role', ['agent', 'admin'])
+        .where({ active: true })
+        .orderBy('name')
+        .select('id', 'name'),
+      linkedTickets(db, ticketId),
+      ticket.sla_policy_id ? db('sla_policies').where({ id: ticket.sla_policy_id }).first('name') : null,
+    ]);
   const page = events.slice(0, TIMELINE_PAGE_SIZE).reverse();
   const followupIds = page.flatMap((e) => (e.f_id == null ? [] : [e.f_id as number]));
   const files = (await db('attachments')
@@ -184,6 +190,8 @@ export async function agentTicket(
     company: company ?? null,
     services,
     assignee: assignee ?? null,
+    team: team ?? null,
+    teams,
     attachments: files.filter((a) => a.followupId === null),
     timeline,
     earlier: events.length > TIMELINE_PAGE_SIZE ? ((page[0]?.id as number | undefined) ?? null) : null,

@@ -6,8 +6,9 @@ import { type Actor, isStaff } from '../../domain/ticket-status.js';
 import { actorId } from '../actor.js';
 import { storeAttachmentSets, type UploadedFile } from '../attachments.js';
 import { type AppContext, nowOf } from '../context.js';
-import { recordHistories } from '../history.js';
-import { writeOutbox } from '../outbox.js';
+import { type HistoryRow, recordHistories } from '../history.js';
+import { type OutboxRow, writeOutbox } from '../outbox.js';
+import { type RoutedTicket, routeNewTickets } from '../routing.js';
 import { startClocks, startedData } from '../sla/clocks.js';
 import { linkTickets } from '../ticket-links.js';
 
@@ -27,6 +28,8 @@ export interface OpenTicketInput {
    * requester. Ignored unless the requester may see that ticket.
    */
   follows?: number;
+  /** The address a mailed ticket came to (lowercased), which routing rules may test. */
+  receivedAt?: string;
 }
 
 export interface OpenedTicket {
@@ -166,32 +169,58 @@ async function writeTickets(
     [accepted.length],
   );
   const ids = drawn.rows.map((r) => Number(r.id));
-  const clocks = await startClocks(
+  const routes = await routeNewTickets(
     trx,
-    accepted.map(({ valid, requester }) => ({ ...valid, companyId: requester.company_id })),
-    nowOf(ctx),
-  );
-  await trx('tickets').insert(
-    accepted.map(({ valid, requester, source, request }, i) => ({
-      id: ids[i],
+    ctx.catalog,
+    accepted.map(({ valid, requester, request }) => ({
       type: valid.type,
       category: valid.category,
       urgency: valid.urgency,
-      service_id: valid.serviceId,
-      priority: priorityOf(valid.urgency),
-      title: valid.title,
-      description: valid.description,
-      status: 'new',
-      requester_id: requester.id,
-      company_id: requester.company_id,
-      source,
-      ...clocks[i],
+      serviceId: valid.serviceId,
+      companyId: requester.company_id,
+      receivedAt: request.input.receivedAt ?? null,
     })),
+  );
+  // The SLA policy is chosen with the urgency the routing left.
+  const clocks = await startClocks(
+    trx,
+    accepted.map(({ valid, requester }, i) => ({
+      ...valid,
+      urgency: routes[i]?.urgency ?? valid.urgency,
+      companyId: requester.company_id,
+    })),
+    nowOf(ctx),
+  );
+  await trx('tickets').insert(
+    accepted.map(({ valid, requester, source }, i) => {
+      const routed = routes[i];
+      const urgency = routed?.urgency ?? valid.urgency;
+      return {
+        id: ids[i],
+        type: valid.type,
+        category: valid.category,
+        urgency,
+        service_id: valid.serviceId,
+        priority: priorityOf(urgency),
+        title: valid.title,
+        description: valid.description,
+        // A ticket routed to an agent is born assigned, as `assign` would leave it.
+        status: routed?.assigneeId ? 'in_progress' : 'new',
+        requester_id: requester.id,
+        company_id: requester.company_id,
+        team_id: routed?.teamId ?? null,
+        assignee_id: routed?.assigneeId ?? null,
+        source,
+        ...clocks[i],
+      };
+    }),
   );
   const opened = accepted.map((c, i) => ({
     ...c,
     ticketId: ids[i] as number,
     by: actorId(c.request.actor),
+    routed: routes[i] ?? null,
+    clock: clocks[i] ?? null,
   }));
   await storeAttachmentSets(
     trx,
@@ -220,9 +249,10 @@ async function writeTickets(
       ticketId: o.ticketId,
       actorId: o.by,
       kind: 'created' as const,
-      toStatus: 'new',
+      toStatus: o.routed?.assigneeId ? 'in_progress' : 'new',
       data: {
         ...startedData(clocks[i] ?? null),
+        ...(o.routed ? { routed: o.routed } : {}),
         source: o.source,
         inboundMailId: o.request.input.inboundMailId ?? null,
         ...(o.request.input.relatedTicketId ? { relatedTicketId: o.request.input.relatedTicketId } : {}),
@@ -244,10 +274,10 @@ async function writeTickets(
         ...(related ? [linked(related, 'related_from')] : []),
       ];
     }),
+    ...opened.flatMap((o) => routedAssignment(o.ticketId, o.routed).history),
   ]);
-  await writeOutbox(
-    trx,
-    opened.map((o, i) => ({
+  await writeOutbox(trx, [
+    ...opened.map((o) => ({
       event: 'ticket.created' as const,
       ticketId: o.ticketId,
       actorId: o.by,
@@ -255,11 +285,38 @@ async function writeTickets(
         source: o.source,
         ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}),
         // The acknowledgement promises the answer by the due instant of this event.
-        ...(clocks[i] ? { firstAnswerDueAt: clocks[i].first_answer_due_at.toISOString() } : {}),
+        ...(o.clock ? { firstAnswerDueAt: o.clock.first_answer_due_at.toISOString() } : {}),
+        ...(o.routed?.assigneeId ? { toStatus: 'in_progress', routedTo: o.routed.assigneeId } : {}),
       },
     })),
-  );
+    ...opened.flatMap((o) => routedAssignment(o.ticketId, o.routed).outbox),
+  ]);
   return new Map(opened.map((o) => [o.request, o.ticketId]));
+}
+
+/**
+ * The assignment a routing rule made, as `assign` records it but by the system: the history row and the
+ * agent's ticket-assigned mail. The ticket was born in progress, so the requester gets no status mail.
+ */
+function routedAssignment(
+  ticketId: number,
+  routed: RoutedTicket | null,
+): { history: HistoryRow[]; outbox: OutboxRow[] } {
+  if (!routed?.assigneeId) return { history: [], outbox: [] };
+  const data = { assigneeId: routed.assigneeId, ruleId: routed.ruleId, ruleName: routed.ruleName };
+  return {
+    history: [
+      { ticketId, actorId: null, kind: 'assigned', fromStatus: 'in_progress', toStatus: 'in_progress', data },
+    ],
+    outbox: [
+      {
+        event: 'ticket.assigned',
+        ticketId,
+        actorId: null,
+        payload: { fromStatus: 'in_progress', toStatus: 'in_progress', ...data },
+      },
+    ],
+  };
 }
 
 /** The `follows` tickets the requester may see (own, or their company's), by request. */

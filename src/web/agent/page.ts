@@ -6,7 +6,16 @@ import type { WebContext } from '../context.js';
 import { type HtmlValue, html } from '../html.js';
 import { renderPage } from '../layout.js';
 
-export type AgentSection = 'queue' | 'customers' | 'quarantine' | 'reports' | 'staff' | 'import' | 'sla';
+export type AgentSection =
+  | 'queue'
+  | 'customers'
+  | 'quarantine'
+  | 'reports'
+  | 'staff'
+  | 'import'
+  | 'sla'
+  | 'teams'
+  | 'routing';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -31,6 +40,8 @@ const SECTION_HREF: Record<AgentSection, string> = {
   staff: '/agent/admin/staff',
   import: '/agent/admin/import',
   sla: '/agent/admin/sla',
+  teams: '/agent/admin/teams',
+  routing: '/agent/admin/routing',
 };
 
 /** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { queueFilterOptions } from '../../app/queries/agent-accounts.js';
 import { agentQueue, isQueueCursor, type QueueFilters, statusCounts } from '../../app/queries/agent-queue.js';
+import { teamIdsOf, teamOptions } from '../../app/queries/teams.js';
 import { TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.js';
 import type { WebContext, WebState } from '../context.js';
 import { html } from '../html.js';
@@ -16,8 +17,37 @@ const STATUS_FILTERS = ['open', 'all', ...TICKET_STATUSES] as const;
 const str = (v: unknown): string =>
   typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
 
+/**
+ * The team filter: `mine` (the agent's teams and tickets of no team), `all`, `none` or a team's id. Without one,
+ * the plain queue shows `mine` (or `all` to an agent in no team), while a search or a link to a customer's,
+ * person's or service's tickets looks across every team.
+ */
+function readTeam(
+  ctx: WebContext,
+  values: Record<string, string>,
+  myTeams: readonly number[],
+): QueueFilters['teams'] {
+  const asked = str(ctx.query.team);
+  const id = intParam(asked);
+  const team = id
+    ? String(id)
+    : ['mine', 'all', 'none'].includes(asked)
+      ? asked
+      : values.q || values.customer || values.requester || values.service || !myTeams.length
+        ? 'all'
+        : 'mine';
+  values.team = team;
+  if (team === 'all') return undefined;
+  if (team === 'none') return { ids: [], orNone: true };
+  if (team === 'mine') return { ids: myTeams, orNone: true };
+  return { ids: [Number(team)], orNone: false };
+}
+
 /** The queue's filters from the query string; anything unknown is ignored. */
-function readFilters(ctx: WebContext): { filters: QueueFilters; values: Record<string, string> } {
+function readFilters(
+  ctx: WebContext,
+  myTeams: readonly number[],
+): { filters: QueueFilters; values: Record<string, string> } {
   const q = ctx.query;
   const { catalog } = ctx.state.s.config;
   const values: Record<string, string> = {};
@@ -64,6 +94,8 @@ function readFilters(ctx: WebContext): { filters: QueueFilters; values: Record<s
   if (str(q.sort) === 'due') filters.sort = values.sort = 'due';
   const text = queryText(ctx, 'q').trim().slice(0, 200);
   if (text) filters.q = values.q = text;
+  const teams = readTeam(ctx, values, myTeams);
+  if (teams) filters.teams = teams;
   return { filters, values };
 }
 
@@ -77,9 +109,10 @@ const queryString = (values: Record<string, string>, extra: Record<string, strin
 export function mountQueue(r: Router<WebState>): void {
   r.get('/agent', staffOnly, async (ctx) => {
     const { t, s, user } = ctx.state;
-    const { filters, values } = readFilters(ctx);
+    const myTeams = user ? await teamIdsOf(s.db, user.id) : [];
+    const { filters, values } = readFilters(ctx, myTeams);
     const after = queryCursor(ctx, 'after', isQueueCursor) ?? undefined;
-    const [page, counts, options] = await Promise.all([
+    const [page, counts, options, teams] = await Promise.all([
       agentQueue(s.db, filters, {
         limit: user?.page_size ?? 25,
         after,
@@ -87,6 +120,7 @@ export function mountQueue(r: Router<WebState>): void {
       }),
       shortCache(`counts:${s.config.DATABASE_URL}`, 5_000, () => statusCounts(s.db)),
       shortCache(`options:${s.config.DATABASE_URL}`, 30_000, () => queueFilterOptions(s.db)),
+      teamOptions(s.db),
     ]);
     const { catalog } = s.config;
     const currentStatus = filters.waiting ? 'pending' : (filters.status ?? 'open');
@@ -125,6 +159,14 @@ ${counts.map(
     t('agent:ticket.urgency'),
     urgencies.map((v) => ({ value: v, label: t(`urgency.${v}`) })),
   )}
+  <div class="field"><label for="q-team">${t('agent:teams.team')}</label><select id="q-team" name="team">
+    ${[
+      { value: 'mine', label: t('agent:teams.mine') },
+      { value: 'all', label: t('agent:teams.all') },
+      { value: 'none', label: t('agent:teams.none') },
+      ...teams.map((x) => ({ value: String(x.id), label: x.name })),
+    ].map((o) => html`<option value="${o.value}"${sel('team', o.value)}>${o.label}</option>`)}
+  </select></div>
   ${select('assignee', t('agent:ticket.assignee'), [
     { value: 'me', label: t('agent:queue.mine') },
     { value: 'none', label: t('agent:queue.unassigned') },
@@ -165,7 +207,7 @@ ${counts.map(
   <td><a href="/agent/tickets/${row.id}">${row.title}</a><br><small>${t(`type.${row.type}`)} · ${t(`category.${row.category}`)}${row.urgency ? html` · <span class="badge urgency-${row.urgency}">${t(`urgency.${row.urgency}`)}</span>` : ''}</small></td>
   <td><span class="badge status-${row.status}">${t(`status.${row.status}`)}</span></td>
   <td class="hide-sm">${row.requester_name}${row.company_name ? html`<br><small>${row.company_name}</small>` : ''}${row.service_name ? html`<br><small>${row.service_name}</small>` : ''}</td>
-  <td class="hide-sm">${row.assignee_name ?? html`<em>${t('agent:queue.unassigned')}</em>`}</td>
+  <td class="hide-sm">${row.assignee_name ?? html`<em>${t('agent:queue.unassigned')}</em>`}${row.team_name ? html`<br><small>${row.team_name}</small>` : ''}</td>
   ${slaCell(ctx, row, now)}
   <td class="nowrap" title="${when(ctx, row.created_at)}">${age(row.created_at)}</td>
 </tr>`,
@@ -173,7 +215,7 @@ ${counts.map(
     const table = page.rows.length
       ? html`<div class="table-wrap"><table class="tickets">
 <caption class="visually-hidden">${t('agent:queue.title')}</caption>
-<thead><tr><th scope="col">${t('agent:ticket.priorityShort')}</th><th scope="col">${t('agent:ticket.reference')}</th><th scope="col">${t('agent:ticket.title')}</th><th scope="col">${t('agent:queue.status')}</th><th scope="col" class="hide-sm">${t('agent:ticket.customer')}</th><th scope="col" class="hide-sm">${t('agent:ticket.assignee')}</th><th scope="col">${t('agent:sla.column')}</th><th scope="col">${t('agent:queue.age')}</th></tr></thead>
+<thead><tr><th scope="col">${t('agent:ticket.priorityShort')}</th><th scope="col">${t('agent:ticket.reference')}</th><th scope="col">${t('agent:ticket.title')}</th><th scope="col">${t('agent:queue.status')}</th><th scope="col" class="hide-sm">${t('agent:ticket.customer')}</th><th scope="col" class="hide-sm">${t('agent:ticket.assignee')} · ${t('agent:teams.team')}</th><th scope="col">${t('agent:sla.column')}</th><th scope="col">${t('agent:queue.age')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
       : html`<p class="empty card">${t('agent:queue.empty')}</p>`;
     const pager = html`<nav class="pager" aria-label="${t('agent:queue.pages')}">

@@ -6,7 +6,9 @@ import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
 import { mountQuarantine } from './quarantine-pages.js';
 import { mountQueue } from './queue-page.js';
 import { mountReports } from './reports-page.js';
+import { mountRouting } from './routing-pages.js';
 import { mountSla } from './sla-pages.js';
+import { mountTeams } from './teams-pages.js';
 import { mountTicket } from './ticket-routes.js';
 
 /** Every page of the agent area, under /agent, for agents and admins (customers get 404, agents 403 on admin pages). */
@@ -19,4 +21,6 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountReports(r);
   mountAdmin(r);
   mountSla(r);
+  mountTeams(r);
+  mountRouting(r);
 }

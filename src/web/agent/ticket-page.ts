@@ -14,6 +14,7 @@ import { html, multiline, type SafeHtml } from '../html.js';
 import { icon } from '../icons.js';
 import { csrfField, csrfQuery } from '../layout.js';
 import { linkedTicketsSection } from '../linked-tickets.js';
+import type { Translate } from '../translate.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
 import { slaEventText, slaSection } from './sla-format.js';
@@ -70,6 +71,7 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
     text += `: ${Object.keys(e.data.changes)
       .map((k) => t(`agent:field.${k}`, { defaultValue: k }))
       .join(', ')}`;
+  text += routingNote(t, e);
   if (e.data.reason === 'auto_close') text += ` — ${t('agent:event.autoClose')}`;
   const sla = slaEventText(ctx, e);
   if (e.event === 'sla_warning' || e.event === 'sla_breach') text = sla;
@@ -81,6 +83,31 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
   else if (auto && typeof auto === 'object' && 'keyword' in auto)
     text += ` — ${t('agent:event.autoClassified', { keyword: String(auto.keyword) })}`;
   return html`<li class="event"><div class="meta">${text} · ${e.actorName ?? t('agent:ticket.system')} · <time datetime="${new Date(e.at).toISOString()}">${when(ctx, e.at)}</time></div></li>`;
+}
+
+const named = (v: unknown, none: string) => (typeof v === 'string' && v ? v : none);
+
+/** What a team change or a routing rule did, in words ("Equipo: Técnico → Facturación"). */
+function routingNote(t: Translate, e: TimelineEvent): string {
+  const names = e.data.teamNames;
+  if (e.event === 'updated' && Array.isArray(names))
+    return ` — ${t('agent:teams.changed', {
+      from: named(names[0], t('agent:teams.none')),
+      to: named(names[1], t('agent:teams.none')),
+    })}`;
+  const routed = e.data.routed;
+  if (e.event === 'created' && routed && typeof routed === 'object' && 'ruleName' in routed) {
+    const r = routed as Record<string, unknown>;
+    const parts = [
+      r.teamName ? t('agent:routing.toTeam', { team: String(r.teamName) }) : '',
+      r.assigneeName ? t('agent:routing.toAgent', { agent: String(r.assigneeName) }) : '',
+      r.urgency ? t('agent:routing.toUrgency', { urgency: t(`urgency.${String(r.urgency)}`) }) : '',
+    ].filter(Boolean);
+    return ` — ${t('agent:routing.routedBy', { rule: String(r.ruleName) })}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  }
+  if (e.event === 'assigned' && typeof e.data.ruleName === 'string')
+    return ` — ${t('agent:routing.assignedBy', { rule: e.data.ruleName })}`;
+  return '';
 }
 
 export async function renderAgentTicket(
@@ -153,8 +180,11 @@ ${selectField(t, forms.assign ?? emptyForm({ assigneeId: String(tk.assignee_id ?
       category: tk.category,
       urgency: tk.urgency ?? '',
       serviceId: String(tk.service_id ?? ''),
+      teamId: String(tk.team_id ?? ''),
     }),
   };
+  // A team deactivated since stays selectable on its own tickets, so that saving leaves it as it is.
+  const teamChoices = v.team && !v.teams.some((x) => x.id === v.team?.id) ? [v.team, ...v.teams] : v.teams;
   const allUrgencies = [...new Set(Object.values(catalog.types).flatMap((x) => x.urgencies))];
   const classifyForm = open
     ? html`<details${isOpen('classify')}><summary>${t('agent:actions.classify')}</summary>
@@ -186,6 +216,12 @@ ${selectField(t, classifyValues, {
     value: String(sv.id),
     label: sv.circuit_id ? `${sv.name} (${sv.circuit_id})` : sv.name,
   })),
+})}
+${selectField(t, classifyValues, {
+  name: 'teamId',
+  label: t('agent:teams.team'),
+  placeholder: t('agent:teams.none'),
+  options: teamChoices.map((x) => ({ value: String(x.id), label: x.name })),
 })}
 <div class="actions"><button class="button primary" type="submit">${t('agent:actions.classifySubmit')}</button></div></form></details>`
     : '';
@@ -251,6 +287,7 @@ ${slaSection(ctx, tk, v.slaPolicy, new Date())}
   <div><dt>${t('agent:ticket.category')}</dt><dd>${t(`category.${tk.category}`)}</dd></div>
   <div><dt>${t('agent:ticket.urgency')}</dt><dd>${tk.urgency ? t(`urgency.${tk.urgency}`) : '—'}</dd></div>
   <div><dt>${t('agent:ticket.priority')}</dt><dd><span class="prio prio-${tk.priority}">P${tk.priority}</span></dd></div>
+  <div><dt>${t('agent:teams.team')}</dt><dd>${v.team?.name ?? t('agent:teams.none')}</dd></div>
   <div><dt>${t('agent:ticket.assignee')}</dt><dd>${v.assignee?.name ?? t('agent:queue.unassigned')}</dd></div>
   <div><dt>${t('agent:ticket.created')}</dt><dd>${when(ctx, tk.created_at)}</dd></div>
   <div><dt>${t('agent:ticket.source')}</dt><dd>${t(`agent:ticket.source_${tk.source}`)}</dd></div>

@@ -35,7 +35,7 @@ const FIELDS: Record<TicketAction, string[]> = {
   solve: ['body'],
   reopen: ['body'],
   assign: ['assigneeId'],
-  classify: ['type', 'category', 'urgency', 'serviceId'],
+  classify: ['type', 'category', 'urgency', 'serviceId', 'teamId'],
   close: [],
   merge: ['target'],
 };
@@ -97,6 +97,7 @@ const ACTIONS: Record<TicketAction, Handler> = {
       category: field(ctx, 'category'),
       urgency: field(ctx, 'urgency') || null,
       serviceId: intParam(field(ctx, 'serviceId')),
+      teamId: intParam(field(ctx, 'teamId')),
     });
     return out.changed.length ? 'agent:flash.classified' : 'agent:flash.unchanged';
   },
