@@ -89,11 +89,6 @@ export interface TimelinePage<E> {
   earlier: number | null;
 }
 
-/** A `before` cursor from a query string: a positive event id, or null (the newest page). */
-export function timelineCursor(raw: unknown): number | null {
-  return typeof raw === 'string' && /^\d{1,15}$/.test(raw) && Number(raw) > 0 ? Number(raw) : null;
-}
-
 /**
  * One page of the public history of a ticket: the newest TIMELINE_PAGE_SIZE events before `before` (all when
  * null), with their follow-ups (both sides) and files. Private notes and their files never appear. The caller

@@ -263,6 +263,7 @@ export const agent = {
       tooLong: 'Es demasiado largo.',
       codeTaken: 'Ese código ya es de otro cliente.',
       languageInvalid: 'Idioma no válido (es, en o fr).',
+      roleInvalid: 'Elija un rol de la lista.',
     },
     security: {
       loginFailures_one:
@@ -535,6 +536,7 @@ export const agent = {
       tooLong: 'It is too long.',
       codeTaken: 'That code belongs to another customer.',
       languageInvalid: 'Invalid language (es, en or fr).',
+      roleInvalid: 'Choose a role from the list.',
     },
     security: {
       loginFailures_one:
@@ -809,6 +811,7 @@ export const agent = {
       tooLong: 'C’est trop long.',
       codeTaken: 'Ce code appartient à un autre client.',
       languageInvalid: 'Langue non valide (es, en ou fr).',
+      roleInvalid: 'Choisissez un rôle dans la liste.',
     },
     security: {
       loginFailures_one:

@@ -4,10 +4,12 @@ import { heldMailSource, heldMails } from '../../app/queries/agent-quarantine.js
 import { AppError } from '../../domain/errors.js';
 import type { WebState } from '../context.js';
 import { html } from '../html.js';
+import { paramsInput, pathId, queryInput, queryInt } from '../input.js';
 import { csrfField } from '../layout.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { bytes, when } from './format.js';
-import { idParam, intParam, staffActor, staffOnly } from './guard.js';
+import { staffActor, staffOnly } from './guard.js';
 import { agentPage } from './page.js';
 
 /** Codes whose recorded detail is technical evidence worth showing as it is (headers, a parser error). */
@@ -41,10 +43,12 @@ export const reasonText = (
 /** Shown of a held message's source: enough to judge it, never rendered as HTML. */
 const SOURCE_PREVIEW_BYTES = 64 * 1024;
 
+const ID = { id: pathId };
+
 export function mountQuarantine(r: Router<WebState>): void {
   r.get('/agent/quarantine', staffOnly, async (ctx) => {
     const { t, s } = ctx.state;
-    const page = intParam(ctx.query.page) ?? 1;
+    const page = queryInput(ctx, { page: queryInt }).page ?? 1;
     const { rows, hasMore } = await heldMails(s.db, { page, pageSize: 50 });
     const csrf = await csrfField(ctx);
     await agentPage(ctx, {
@@ -69,7 +73,7 @@ ${rows.map(
 
   r.get('/agent/quarantine/:id', staffOnly, async (ctx) => {
     const { t, s } = ctx.state;
-    const m = await heldMailSource(s.db, idParam(ctx.params.id));
+    const m = await heldMailSource(s.db, paramsInput(ctx, ID).id);
     if (!m) throw new AppError('not_found', 'portal:errors.pageNotFound');
     const csrf = await csrfField(ctx);
     const source = m.raw ? m.raw.subarray(0, SOURCE_PREVIEW_BYTES).toString('utf8') : '';
@@ -94,15 +98,13 @@ ${
 
   r.post('/agent/quarantine/:id/release', staffOnly, async (ctx) => {
     const { s } = ctx.state;
-    const out = await releaseHeldMail(s.app, staffActor(ctx), idParam(ctx.params.id));
+    const out = await releaseHeldMail(s.app, staffActor(ctx), paramsInput(ctx, ID).id);
     setFlash(ctx, 'agent:flash.released');
-    ctx.redirect(out.ticketId ? `/agent/tickets/${out.ticketId}` : '/agent/quarantine');
-    ctx.status = 303;
+    seeOther(ctx, out.ticketId ? `/agent/tickets/${out.ticketId}` : '/agent/quarantine');
   });
   r.post('/agent/quarantine/:id/discard', staffOnly, async (ctx) => {
-    await discardMail(ctx.state.s.app, staffActor(ctx), idParam(ctx.params.id));
+    await discardMail(ctx.state.s.app, staffActor(ctx), paramsInput(ctx, ID).id);
     setFlash(ctx, 'agent:flash.discarded');
-    ctx.redirect('/agent/quarantine');
-    ctx.status = 303;
+    seeOther(ctx, '/agent/quarantine');
   });
 }

@@ -9,7 +9,17 @@ import { linkedTicketsSection } from '../linked-tickets.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
 
-export type TicketAction = 'reply' | 'note' | 'ask' | 'assign' | 'classify' | 'solve' | 'close' | 'reopen';
+export const TICKET_ACTIONS = [
+  'reply',
+  'note',
+  'ask',
+  'assign',
+  'classify',
+  'solve',
+  'close',
+  'reopen',
+] as const;
+export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 /** Form states by action, for re-rendering one form with what was typed and its errors. */
 export type ActionForms = Partial<Record<TicketAction, FormState>>;
