@@ -2,6 +2,8 @@ import type Router from '@koa/router';
 import { discardMail, releaseHeldMail } from '../../app/agent/quarantine.js';
 import { heldMailSource, heldMails } from '../../app/queries/agent-quarantine.js';
 import { AppError } from '../../domain/errors.js';
+import { type MailReason, reasonCode } from '../../domain/mail-reasons.js';
+import { reasonLabelKey } from '../../i18n/reason-labels.js';
 import type { WebState } from '../context.js';
 import { html } from '../html.js';
 import { paramsInput, pathId, queryInput, queryInt } from '../input.js';
@@ -13,31 +15,24 @@ import { staffActor, staffOnly } from './guard.js';
 import { agentPage } from './page.js';
 
 /** Codes whose recorded detail is technical evidence worth showing as it is (headers, a parser error). */
-const RAW_DETAIL = new Set(['not_authenticated', 'unreadable', 'too_large']);
+const RAW_DETAIL = new Set<MailReason>(['not_authenticated', 'unreadable', 'too_large']);
 
 /**
  * "code: detail" as the ingest records it, in the agent's language: the code's label, and the detail when it
  * is a message key of a refused use case ("#resolve: errors.transitionInvalid") or technical evidence. The
  * ingest's own English explanations stay out: the label says the same.
  */
-export const reasonText = (
-  t: (k: string, o?: Record<string, unknown>) => string,
-  reason: string | null,
-  outcome: string,
-) => {
-  const [head = outcome, ...rest] = (reason ?? outcome).split(':');
-  const code = head.trim();
-  const label = t(`agent:quarantine.reasons.${code}`, {
-    defaultValue: t('agent:quarantine.reasons.other'),
-  });
-  const detail = rest.join(':').trim();
+export const reasonText = (t: (k: string, o?: Record<string, unknown>) => string, reason: string | null) => {
+  const code = reasonCode(reason);
+  const label = t(reasonLabelKey(code));
+  const detail = code && reason ? reason.slice(reason.indexOf(':') + 1).trim() : '';
   const key = /^(?:(#[\p{L} ]+):\s*)?((?:[a-z]+:)?[a-zA-Z]+(?:\.[a-zA-Z_]+)+)$/u.exec(detail);
   if (key?.[2]) {
     const text = t(key[2], { defaultValue: '' });
     if (text) return `${label} — ${key[1] ? `${key[1]}: ` : ''}${text}`;
     return label;
   }
-  return detail && RAW_DETAIL.has(code) ? `${label} — ${detail}` : label;
+  return detail && code && RAW_DETAIL.has(code) ? `${label} — ${detail}` : label;
 };
 
 /** Shown of a held message's source: enough to judge it, never rendered as HTML. */
@@ -61,7 +56,7 @@ ${
 ${rows.map(
   (m) => html`<tr><td>${when(ctx, m.received_at ?? m.created_at)}</td><td>${m.from_address ?? '—'}</td>
 <td><a href="/agent/quarantine/${m.id}">${m.subject || t('agent:quarantine.noSubject')}</a>${m.size ? html` <small>${bytes(m.size)}</small>` : ''}</td>
-<td>${reasonText(t, m.reason, m.outcome)}</td>
+<td>${reasonText(t, m.reason)}</td>
 <td class="nowrap"><form class="inline-form" method="post" action="/agent/quarantine/${m.id}/release">${csrf}<button class="button primary" type="submit">${t('agent:quarantine.release')}</button></form>
 <form class="inline-form" method="post" action="/agent/quarantine/${m.id}/discard">${csrf}<button class="button danger" type="submit">${t('agent:quarantine.discard')}</button></form></td></tr>`,
 )}</tbody></table></div>`
@@ -83,7 +78,7 @@ ${rows.map(
       body: html`<p><a href="/agent/quarantine">← ${t('agent:quarantine.title')}</a></p>
 <h1>${m.subject || t('agent:quarantine.noSubject')}</h1>
 <dl class="facts"><div><dt>${t('agent:quarantine.from')}</dt><dd>${m.from_address ?? '—'}</dd></div>
-<div><dt>${t('agent:quarantine.reason')}</dt><dd>${reasonText(t, m.reason, m.outcome)}</dd></div>
+<div><dt>${t('agent:quarantine.reason')}</dt><dd>${reasonText(t, m.reason)}</dd></div>
 <div><dt>${t('agent:quarantine.received')}</dt><dd>${when(ctx, m.received_at ?? m.created_at)}</dd></div>
 <div><dt>${t('agent:quarantine.state')}</dt><dd>${m.quarantine_state ?? ''}</dd></div></dl>
 ${
