@@ -17,6 +17,7 @@ import { renderPage } from './layout.js';
 
 /** Names the file sender writes (see transport.ts mailKey); anything else is refused, so no path tricks. */
 const EML = /^\d{9}-[0-9a-f]{10}\.eml$/;
+const SAMPLE = { name: z.enum(TEMPLATE_NAMES), lang: z.enum(LANGUAGES) };
 const FILE = { file: z.string().regex(EML) };
 
 /** The gallery is a development tool: on by default, off in production unless MAIL_GALLERY says otherwise. */
@@ -72,7 +73,7 @@ export function mailGalleryRoutes(config: Config, prefix = '/dev/mails'): Router
     return { m, mine, shown: mine ? (s) => s : redactSecrets };
   };
   const sample = (ctx: WebContext) => {
-    const { name, lang } = paramsInput(ctx, { name: z.enum(TEMPLATE_NAMES), lang: z.enum(LANGUAGES) });
+    const { name, lang } = paramsInput(ctx, SAMPLE);
     return { name, lang, data: sampleData(config, name, lang) };
   };
   /** The mail's own HTML, inert: no script, no same-origin, framed only by the gallery page. */

@@ -81,6 +81,9 @@ const STAFF = {
   invite: flag,
 };
 
+const IMPORT = { kind: oneOf(IMPORT_KINDS, 'agent:import.kindRequired') };
+const IMPORT_ID = { id: z.string() };
+
 /** A file's text when it is UTF-8; null otherwise. */
 function utf8(data: Buffer): string | null {
   try {
@@ -107,7 +110,7 @@ export function mountAdmin(r: Router<WebState>): void {
   r.get('/agent/admin/import', adminOnly, (ctx) => renderImportForm(ctx, emptyForm({ kind: 'customers' })));
   r.post('/agent/admin/import', adminOnly, async (ctx) => {
     try {
-      const { kind } = formInput(ctx, { kind: oneOf(IMPORT_KINDS, 'agent:import.kindRequired') });
+      const { kind } = formInput(ctx, IMPORT);
       const file = await uploadedFile(ctx, 'file');
       if (!file || file.data.length === 0)
         throw new AppError('invalid', 'validation.fixFields', {
@@ -126,7 +129,7 @@ export function mountAdmin(r: Router<WebState>): void {
 
   r.get('/agent/admin/import/:id', adminOnly, async (ctx) => {
     const { t, s } = ctx.state;
-    const { id } = paramsInput(ctx, { id: z.string() });
+    const { id } = paramsInput(ctx, IMPORT_ID);
     const st = await loadImport(s, id);
     if (!st) throw new AppError('not_found', 'portal:errors.pageNotFound');
     // Without JavaScript the page reloads itself until the import is over.

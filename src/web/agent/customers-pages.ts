@@ -126,15 +126,17 @@ ${o.invite ? checkbox(f, 'invite', t('agent:accounts.invite')) : ''}
 <div class="actions"><button class="button primary" type="submit">${o.submitLabel}</button></div></form>`;
 }
 
+const LIST_QUERY = {
+  q: z
+    .string()
+    .catch('')
+    .transform((v) => v.slice(0, 200)),
+  page: queryInt.transform((n) => n ?? 1),
+};
+
 async function renderList(ctx: WebContext) {
   const { t, s } = ctx.state;
-  const { q, page } = queryInput(ctx, {
-    q: z
-      .string()
-      .catch('')
-      .transform((v) => v.slice(0, 200)),
-    page: queryInt.transform((n) => n ?? 1),
-  });
+  const { q, page } = queryInput(ctx, LIST_QUERY);
   const { rows, hasMore } = await listCompanies(s.db, { q, page, pageSize: 50 });
   const link = (p: number) => `/agent/customers?${new URLSearchParams({ q, page: String(p) })}`;
   await agentPage(ctx, {

@@ -43,6 +43,15 @@ const FIELDS: Record<TicketAction, string[]> = {
 
 const BODY = { body: text };
 
+const ASSIGN = { assigneeId: optionalId('validation.assigneeInvalid') };
+const CLASSIFY = {
+  type: text,
+  category: text,
+  urgency: text,
+  serviceId: optionalId('validation.serviceInvalid'),
+};
+const ATTACHMENT = { id: pathId, attachmentId: z.string() };
+
 const files = async (ctx: WebContext) => {
   const f = await uploadedFile(ctx, 'attachment');
   return f ? [f] : [];
@@ -87,17 +96,12 @@ const ACTIONS: Record<TicketAction, Handler> = {
   },
   assign: async (ctx, actor, id) => {
     // No one chosen: the agent takes the ticket.
-    const { assigneeId } = formInput(ctx, { assigneeId: optionalId('validation.assigneeInvalid') });
+    const { assigneeId } = formInput(ctx, ASSIGN);
     await assign(ctx.state.s.app, actor, id, assigneeId ?? undefined);
     return 'agent:flash.assigned';
   },
   classify: async (ctx, actor, id) => {
-    const f = formInput(ctx, {
-      type: text,
-      category: text,
-      urgency: text,
-      serviceId: optionalId('validation.serviceInvalid'),
-    });
+    const f = formInput(ctx, CLASSIFY);
     const out = await updateTicketClassification(ctx.state.s.app, actor, id, {
       ...f,
       urgency: f.urgency || null,
@@ -115,7 +119,7 @@ export function mountTicket(r: Router<WebState>): void {
   });
 
   r.get('/agent/tickets/:id/attachments/:attachmentId', staffOnly, async (ctx) => {
-    const { id, attachmentId } = paramsInput(ctx, { id: pathId, attachmentId: z.string() });
+    const { id, attachmentId } = paramsInput(ctx, ATTACHMENT);
     const a = await agentAttachment(ctx.state.s.db, id, attachmentId);
     if (!a) throw new AppError('not_found', 'portal:errors.pageNotFound');
     const name = safeFilename(a.filename);

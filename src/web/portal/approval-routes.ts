@@ -36,6 +36,9 @@ async function loadFromToken(ctx: WebContext): Promise<ApprovalLink> {
 const CHOICES = ['approve', 'refuse'] as const;
 type Choice = (typeof CHOICES)[number];
 
+const CHOICE_QUERY = { choice: queryChoice(CHOICES, 'approve') };
+const DECISION = { comment: text, decision: queryChoice(CHOICES, 'refuse') };
+
 /**
  * The page of a mail's link. Approving and refusing are two distinct pages (the mail has a button for each):
  * approving shows the solution and asks for an optional comment; refusing asks for the reason first, the
@@ -99,7 +102,7 @@ async function approvalPage(
 export function mountApprovalRoutes(r: Router<WebState>): void {
   r.get('/approve/:token', async (ctx) => {
     const { ticket, current } = await loadFromToken(ctx);
-    const { choice } = queryInput(ctx, { choice: queryChoice(CHOICES, 'approve') });
+    const { choice } = queryInput(ctx, CHOICE_QUERY);
     await approvalPage(
       ctx,
       ticket,
@@ -114,10 +117,7 @@ export function mountApprovalRoutes(r: Router<WebState>): void {
   r.post('/approve/:token', async (ctx) => {
     const { user, ticket, current } = await loadFromToken(ctx);
     // Only an explicit approval approves; anything else is a refusal, which needs a reason.
-    const { comment, decision: choice } = formInput(ctx, {
-      comment: text,
-      decision: queryChoice(CHOICES, 'refuse'),
-    });
+    const { comment, decision: choice } = formInput(ctx, DECISION);
     if (!current)
       return approvalPage(
         ctx,

@@ -23,6 +23,10 @@ import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login
 /** Where to go after the form (checked by safeNext). */
 const NEXT = { next: z.string().optional().catch(undefined) };
 
+const NEW_PASSWORD = { password: text, confirm: text };
+const PASSWORDS = { current: text, ...NEW_PASSWORD };
+const FORGOT = { email: z.string().trim().min(1, { error: 'validation.emailInvalid' }) };
+
 const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 
 async function loginPage(ctx: WebContext, f: FormState, status = 200): Promise<void> {
@@ -160,12 +164,7 @@ export function mountAuthRoutes(r: Router<WebState>): void {
   r.get(PASSWORD_CHANGE_PATH, requireUser, (ctx) => changePage(ctx, emptyForm()));
   r.post(PASSWORD_CHANGE_PATH, requireUser, async (ctx) => {
     const user = ctx.state.user!;
-    const { next, ...passwords } = formInput(ctx, {
-      next: text,
-      current: text,
-      password: text,
-      confirm: text,
-    });
+    const { next, ...passwords } = formInput(ctx, { next: text, ...PASSWORDS });
     try {
       await changePassword(ctx.state.s.app, user.id, passwords);
     } catch (err) {
@@ -181,9 +180,7 @@ export function mountAuthRoutes(r: Router<WebState>): void {
   r.post('/password/forgot', async (ctx) => {
     let email: string;
     try {
-      ({ email } = formInput(ctx, {
-        email: z.string().trim().min(1, { error: 'validation.emailInvalid' }),
-      }));
+      ({ email } = formInput(ctx, FORGOT));
     } catch (err) {
       const { status, form } = formError(err, formValues(ctx, ['email']), ['invalid']);
       return forgotPage(ctx, form, false, status);
@@ -204,12 +201,7 @@ export function mountAuthRoutes(r: Router<WebState>): void {
     const { s } = ctx.state;
     const { token } = paramsInput(ctx, { token: pathToken });
     try {
-      const userId = await resetPassword(
-        s.app,
-        s.config.SECRET,
-        token,
-        formInput(ctx, { password: text, confirm: text }),
-      );
+      const userId = await resetPassword(s.app, s.config.SECRET, token, formInput(ctx, NEW_PASSWORD));
       await endOtherSessions(ctx, userId);
     } catch (err) {
       const { status, form } = formError(err, {}, ['invalid']);

@@ -111,6 +111,7 @@ ${tabs}
   });
 }
 
+const TAB_QUERY = { tab: queryChoice(TABS, 'main') };
 const PASSWORDS = { current: text, password: text, confirm: text };
 const TOKEN = { token: pathToken };
 
@@ -126,7 +127,7 @@ async function saving(ctx: WebContext, tab: Tab, values: Record<string, string>,
 
 export function mountProfileRoutes(r: Router<WebState>): void {
   r.get('/profile', requireUser, (ctx) => {
-    const { tab } = queryInput(ctx, { tab: queryChoice(TABS, 'main') });
+    const { tab } = queryInput(ctx, TAB_QUERY);
     return profilePage(ctx, tab);
   });
 

@@ -30,13 +30,15 @@ const queryString = (params: Record<string, string | null>) => {
   return s ? `?${s}` : '';
 };
 
+const LIST_QUERY = {
+  status: z.enum(STATUS_FILTERS).nullable().catch(null),
+  sort: queryChoice(LIST_SORTS, 'updated_desc'),
+};
+
 async function listPage(ctx: WebContext): Promise<void> {
   const { t, s, user } = ctx.state;
   const none = t('portal:ticket.none');
-  const { status, sort } = queryInput(ctx, {
-    status: z.enum(STATUS_FILTERS).nullable().catch(null),
-    sort: queryChoice(LIST_SORTS, 'updated_desc'),
-  });
+  const { status, sort } = queryInput(ctx, LIST_QUERY);
   const search = queryText(ctx, 'q').slice(0, 200);
   const after = queryCursor(ctx, 'after', isListCursor);
   const before = queryCursor(ctx, 'before', isListCursor);

@@ -1,5 +1,4 @@
 import type Router from '@koa/router';
-import { z } from 'zod';
 import { customerAttachment } from '../../app/queries/ticket-attachment.js';
 import { type CustomerTicket, customerTicket } from '../../app/queries/ticket-timeline.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
@@ -10,15 +9,28 @@ import { uploadedFile } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
 import { withFollowupLimit } from '../followup-limit.js';
 import { formError } from '../form-error.js';
-import { formInput, paramsInput, pathId, queryChoice, queryInput, queryInt, text } from '../input.js';
+import {
+  formInput,
+  paramsInput,
+  pathId,
+  pathToken,
+  queryChoice,
+  queryInput,
+  queryInt,
+  text,
+} from '../input.js';
 import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { viewerOf } from './ticket-list-routes.js';
 import { renderTicketPage } from './ticket-page.js';
 
+/** Any id: one that is not a ticket of theirs is answered 404 all the same. */
+const TICKET_ID = { id: pathId.catch(0) };
+const TICKET_QUERY = { tab: queryChoice(['history', 'followup'], 'history'), before: queryInt };
+
 /** The ticket of the URL if the signed-in customer may see it; 404 otherwise, whatever the id tried. */
 async function loadTicket(ctx: WebContext): Promise<CustomerTicket> {
-  const { id } = paramsInput(ctx, { id: pathId.catch(0) });
+  const { id } = paramsInput(ctx, TICKET_ID);
   const ticket = await customerTicket(ctx.state.s.db, viewerOf(ctx), id);
   if (!ticket) throw new AppError('not_found', 'errors.ticketNotFound');
   return ticket;
@@ -37,10 +49,7 @@ export function contentDisposition(name: string): string {
 export function mountTicketRoutes(r: Router<WebState>): void {
   r.get('/tickets/:id', requireUser, async (ctx) => {
     const ticket = await loadTicket(ctx);
-    const { tab, before } = queryInput(ctx, {
-      tab: queryChoice(['history', 'followup'], 'history'),
-      before: queryInt,
-    });
+    const { tab, before } = queryInput(ctx, TICKET_QUERY);
     await renderTicketPage(ctx, ticket, { tab, before });
   });
 
@@ -90,10 +99,7 @@ export function mountTicketRoutes(r: Router<WebState>): void {
   });
 
   r.get('/tickets/:id/attachments/:attachmentId', requireUser, async (ctx) => {
-    const { id, attachmentId } = paramsInput(ctx, {
-      id: pathId.catch(0),
-      attachmentId: z.string().default(''),
-    });
+    const { id, attachmentId } = paramsInput(ctx, { ...TICKET_ID, attachmentId: pathToken });
     const file = await customerAttachment(ctx.state.s.db, viewerOf(ctx), id, attachmentId);
     if (!file) throw new AppError('not_found', 'portal:errors.attachmentNotFound');
     ctx.set('Content-Disposition', contentDisposition(file.filename));
