@@ -6,6 +6,7 @@ import type { WebContext } from './context.js';
 /**
  * The one edge for what a request carries: path parameters, query string and form fields each go through a
  * zod schema before a handler uses them. A schema's error message is the i18n key shown on the form field.
+ * Build schemas once, as module constants: making one costs a zod schema hundreds of microseconds.
  */
 
 type Shape = Record<string, z.ZodType>;
