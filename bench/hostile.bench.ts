@@ -41,7 +41,7 @@ async function login(base: string, email: string): Promise<string> {
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, email, password: PASSWORD }),
   });
-  if (res.status !== 302) throw new Error(`bench login failed: ${res.status}`);
+  if (res.status !== 303) throw new Error(`bench login failed: ${res.status}`);
   return res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])

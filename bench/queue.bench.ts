@@ -180,7 +180,7 @@ export async function run(): Promise<Record<string, unknown>> {
       body: new URLSearchParams({ _csrf: csrf, email: AGENT, password: PASSWORD }),
     });
     keep(login);
-    if (login.status !== 302) throw new Error(`bench login failed: ${login.status}`);
+    if (login.status !== 303) throw new Error(`bench login failed: ${login.status}`);
 
     const get = async (path: string) => {
       const res = await fetch(base + path, { headers: { cookie }, redirect: 'manual' });

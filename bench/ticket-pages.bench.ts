@@ -47,7 +47,7 @@ async function signIn(origin: string, email: string) {
     headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, email, password: PASSWORD }),
   });
-  if (res.status !== 302) throw new Error(`login of ${email}: ${res.status}`);
+  if (res.status !== 303) throw new Error(`login of ${email}: ${res.status}`);
   keep(res);
   return async (path: string) => {
     const t0 = performance.now();

@@ -13,6 +13,7 @@ import * as outboxNotBefore from './20261202_682_outbox_not_before.js';
 import * as notifySelf from './20261202_701_notify_self.js';
 import * as relatedLinks from './20261202_721_related_links.js';
 import * as teams from './20261203_001_teams.js';
+import * as reasonCodes from './20261203_120_reason_codes.js';
 import * as routingRules from './20261203_140_routing_rules.js';
 import * as ticketsTeamQueue from './20261203_141_tickets_team_queue.js';
 import * as sla from './20261203_170_sla.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261202_701_notify_self': notifySelf,
   '20261202_721_related_links': relatedLinks,
   '20261203_001_teams': teams,
+  '20261203_120_reason_codes': reasonCodes,
   '20261203_140_routing_rules': routingRules,
   '20261203_141_tickets_team_queue': ticketsTeamQueue,
   '20261203_170_sla': sla,

@@ -6,7 +6,8 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'in_progress', 'pending', 'resolved'];
 
-export type Role = 'customer' | 'agent' | 'admin';
+export const ROLES = ['customer', 'agent', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 /** Who acts: a signed-in user, or the system (scheduled jobs, mail robots). */
 export type Actor =

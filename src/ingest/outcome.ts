@@ -1,3 +1,4 @@
+import { type MailReason, storedReason } from '../domain/mail-reasons.js';
 import type { ParsedAttachment } from './parse.js';
 
 export type IngestAction = 'new_ticket' | 'followup' | 'reopen' | 'ignored' | 'held' | 'rejected';
@@ -5,7 +6,7 @@ export type IngestAction = 'new_ticket' | 'followup' | 'reopen' | 'ignored' | 'h
 /** What happened to one message; also the `--json` output of the pipe mode. */
 export interface IngestReport {
   action: IngestAction;
-  reason: { code: string; text: string };
+  reason: { code: MailReason; text: string };
   ticket: string | null;
   sender: { address: string | null; role: 'customer' | 'agent' | 'unknown' };
   text: string;
@@ -18,7 +19,7 @@ export interface IngestReport {
 /** The effect part of an outcome, before it is written into the record. */
 export interface Effect {
   action: IngestAction;
-  code: string;
+  code: MailReason;
   text: string;
   ticketId: number | null;
   followupId: number | null;
@@ -35,7 +36,7 @@ export interface Effect {
 
 export const effect = (
   action: IngestAction,
-  code: string,
+  code: MailReason,
   text: string,
   more: Partial<Omit<Effect, 'action' | 'code' | 'text'>> = {},
 ): Effect => ({
@@ -60,7 +61,7 @@ export const outcomeColumns = (
   files: readonly ParsedAttachment[],
 ) => ({
   outcome: e.action,
-  reason: `${e.code}: ${e.text}`.slice(0, 1000),
+  reason: storedReason(e.code, e.text),
   ticket_id: e.ticketId,
   followup_id: e.followupId,
   details: {

@@ -2,6 +2,7 @@ import type { AppContext } from '../app/context.js';
 import { answerMailSender } from '../app/mail-answers.js';
 import type { Config } from '../config/config.js';
 import type { Db, Tx } from '../db/db.js';
+import { type MailReason, storedReason } from '../domain/mail-reasons.js';
 import { formatReference } from '../domain/reference.js';
 import type { Logger } from '../infra/logger.js';
 import { mailsIngested } from '../metrics/metrics.js';
@@ -139,7 +140,7 @@ async function quarantineAsIs(
         ...recordColumns(msg, p),
         message_id: p.messageId,
         outcome: 'held',
-        reason: `internal error: ${e.text}`,
+        reason: storedReason(e.code, e.text),
         quarantine_state: 'held',
         raw: msg.raw,
         details: JSON.stringify({ code: e.code }),
@@ -242,7 +243,7 @@ async function rejectUnreadable(
   p: Prepared,
   recordId: number,
 ): Promise<Effect> {
-  const reason = p.tooLarge ? 'too_large' : 'unreadable';
+  const reason: MailReason = p.tooLarge ? 'too_large' : 'unreadable';
   let answered = false;
   if (p.from && !p.env.robot && mayAutoAnswer(p.from)) {
     await answerMailSender(trx, {

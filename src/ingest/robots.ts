@@ -1,3 +1,4 @@
+import type { MailReason } from '../domain/mail-reasons.js';
 import type { ParsedMail } from './parse.js';
 import {
   AUTO_REPLY_SUBJECTS,
@@ -6,7 +7,7 @@ import {
   ROBOT_LOCAL_PARTS,
 } from './robot-patterns.js';
 
-export type RobotKind = 'loop' | 'bounce' | 'auto_reply' | 'list' | 'automated';
+export type RobotKind = Extract<MailReason, 'loop' | 'bounce' | 'auto_reply' | 'list' | 'automated'>;
 
 export interface Robot {
   kind: RobotKind;

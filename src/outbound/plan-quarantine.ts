@@ -1,4 +1,5 @@
 import { translator } from '../i18n/i18n.js';
+import { reasonLabelKey } from '../i18n/reason-labels.js';
 import { escapeHtml } from '../infra/escape-html.js';
 import { type FamilyPlanner, team } from './plan.js';
 import { resolveRecipients } from './recipients.js';
@@ -35,9 +36,7 @@ export const planQuarantineMails: FamilyPlanner = async (c) => {
         url: link.heldMail(m.id),
         from: m.from ?? '—',
         subject: m.subject || String(tr('mail:noSubject')),
-        reason: reasons(`agent:quarantine.reasons.${m.code}`, {
-          defaultValue: reasons('agent:quarantine.reasons.other'),
-        }),
+        reason: reasons(reasonLabelKey(m.code)),
       }));
       const subject = String(tr('mail:digest.subject', { count: held.length }));
       return {

@@ -9,9 +9,10 @@
  *   }
  * then add one line below: `mountAgentRoutes(pages);`. Handlers get ctx.state.{s, user, actor, lang, t, session};
  * POST forms include `await csrfField(ctx)` (a multipart form carries `?${await csrfQuery(ctx)}` in its action
- * instead: it is checked before the body is read); read fields with field()/uploadedFile() from body.ts;
- * catch AppError 'invalid'/'too_large' to re-render the form (forms.ts formFromError); let others throw:
- * errors.ts renders them as pages with the right status.
+ * instead: it is checked before the body is read); read path, query and form through the zod schemas of
+ * input.ts (paramsInput, queryInput, formInput; files with uploadedFile() of body.ts); in a form's catch,
+ * formError() of form-error.ts gives the status and the form to re-render (and rethrows anything else:
+ * errors.ts renders it as a page with the right status); after a POST that worked, seeOther() (303).
  */
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';

@@ -2,24 +2,23 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Router from '@koa/router';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import { z } from 'zod';
 import { type Config, LANGUAGES } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import { escapeHtml } from '../infra/escape-html.js';
 import { sampleData } from '../outbound/samples.js';
 import { stringsFor } from '../outbound/strings.js';
-import {
-  compileTemplates,
-  TEMPLATE_NAMES,
-  type TemplateName,
-  type Templates,
-} from '../outbound/templates.js';
+import { compileTemplates, TEMPLATE_NAMES, type Templates } from '../outbound/templates.js';
 import { when } from './agent/format.js';
 import type { WebContext, WebState } from './context.js';
 import { html, multiline } from './html.js';
+import { paramsInput } from './input.js';
 import { renderPage } from './layout.js';
 
 /** Names the file sender writes (see transport.ts mailKey); anything else is refused, so no path tricks. */
 const EML = /^\d{9}-[0-9a-f]{10}\.eml$/;
+const SAMPLE = { name: z.enum(TEMPLATE_NAMES), lang: z.enum(LANGUAGES) };
+const FILE = { file: z.string().regex(EML) };
 
 /** The gallery is a development tool: on by default, off in production unless MAIL_GALLERY says otherwise. */
 export const mailGalleryEnabled = (config: Config): boolean =>
@@ -63,9 +62,8 @@ export function mailGalleryRoutes(config: Config, prefix = '/dev/mails'): Router
   const load = async (
     ctx: WebContext,
   ): Promise<{ m: ParsedMail; mine: boolean; shown: (s: string) => string }> => {
-    const name = String(ctx.params.file ?? '');
-    if (!EML.test(name)) throw new AppError('not_found', 'portal:errors.pageNotFound');
-    const m = await readFile(join(dir, name))
+    const { file } = paramsInput(ctx, FILE);
+    const m = await readFile(join(dir, file))
       .then((raw) => simpleParser(raw))
       .catch(() => {
         throw new AppError('not_found', 'portal:errors.pageNotFound');
@@ -75,10 +73,7 @@ export function mailGalleryRoutes(config: Config, prefix = '/dev/mails'): Router
     return { m, mine, shown: mine ? (s) => s : redactSecrets };
   };
   const sample = (ctx: WebContext) => {
-    const name = String(ctx.params.name) as TemplateName;
-    const lang = String(ctx.params.lang);
-    if (!TEMPLATE_NAMES.includes(name) || !(LANGUAGES as readonly string[]).includes(lang))
-      throw new AppError('not_found', 'portal:errors.pageNotFound');
+    const { name, lang } = paramsInput(ctx, SAMPLE);
     return { name, lang, data: sampleData(config, name, lang) };
   };
   /** The mail's own HTML, inert: no script, no same-origin, framed only by the gallery page. */
@@ -158,7 +153,7 @@ ${frame(`${prefix}/templates/${name}/${lang}/html`, t('mail:gallery.htmlTitle'))
   router.get('/:file', async (ctx) => {
     const { t } = ctx.state;
     const { m, mine, shown } = await load(ctx);
-    const file = String(ctx.params.file);
+    const { file } = paramsInput(ctx, FILE);
     const headers: [string, string][] = [
       [t('mail:gallery.from'), addresses(m.from)],
       [t('mail:gallery.to'), addresses(m.to)],

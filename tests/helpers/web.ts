@@ -111,7 +111,7 @@ export class WebClient {
   async login(email: string, password = TEST_PASSWORD): Promise<WebResponse> {
     await this.get('/login');
     const res = await this.post('/login', { email, password });
-    if (res.status !== 302) throw new Error(`login failed with ${res.status}`);
+    if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
     return res;
   }
 }

@@ -152,7 +152,7 @@ describe('poisoned mail on a real Dovecot', { timeout: 120_000 }, () => {
       await appendRaw(dovecot, [raw]);
       const rec = await record('held@example.test');
       expect(rec).toMatchObject({ outcome: 'held', quarantine_state: 'held', ticket_id: null });
-      expect(rec.reason).toMatch(/^internal error: .*effect failed/);
+      expect(rec.reason).toMatch(/^internal_error: .*effect failed/);
       expect(rec.details).toEqual({ code: 'internal_error' });
       expect(rec.raw!.toString()).toBe(raw);
       // Nothing was answered for a message the ingest could not handle.

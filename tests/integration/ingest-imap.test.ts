@@ -469,7 +469,7 @@ describe('mailbox watcher on a real Dovecot', () => {
     try {
       const broken = await record('nul@example.test');
       expect(broken).toMatchObject({ outcome: 'held', quarantine_state: 'held' });
-      expect(broken.reason).toMatch(/^internal error: .*refused by the database/);
+      expect(broken.reason).toMatch(/^internal_error: .*refused by the database/);
       expect((await record('batch1@example.test')).outcome).toBe('new_ticket');
       expect((await record('batch2@example.test')).outcome).toBe('new_ticket');
       expect(await t.db('tickets').whereIn('title', ['Lote 1', 'Lote 2', 'Con fallo'])).toHaveLength(2);

@@ -19,7 +19,7 @@ describe('Personalización: "Recibir copia de mis propias acciones"', () => {
     expect(page.text).toContain('Recibir copia de mis propias acciones');
     expect(checkbox(page.text)).toContain(' checked');
     const fields = { language: 'es', timeZone: 'Europe/Madrid', pageSize: '20' };
-    expect((await c.post('/profile/personalization', fields)).status).toBe(302);
+    expect((await c.post('/profile/personalization', fields)).status).toBe(303);
     expect(must(await s.db('users').where({ id: lucia.id }).first('notify_self')).notify_self).toBe(false);
     expect(checkbox((await c.get('/profile?tab=personalization')).text)).not.toContain(' checked');
     await c.post('/profile/personalization', { ...fields, notifySelf: '1' });

@@ -137,7 +137,7 @@ describe('web foundation and sign-in', () => {
       confirm: 'brand-new-pass-7',
       next: '/tickets?status=open',
     });
-    expect(ok.status).toBe(302);
+    expect(ok.status).toBe(303);
     expect(ok.location).toBe('/tickets?status=open');
     expect((await c.get('/tickets')).status).toBe(200);
     const row = must(await t.db('users').where({ id: fresh.id }).first());
@@ -199,7 +199,7 @@ describe('anonymous forms', () => {
       (await forged.post('/login', { email: user.email, password: 'correct-horse-42' }, null)).status,
     ).toBe(403);
     expect((await forged.post('/login', { email: user.email, password: 'correct-horse-42' })).status).toBe(
-      302,
+      303,
     );
   });
 

@@ -68,7 +68,7 @@ describe('single-line fields', () => {
       title: 'Router\r\nBcc: everyone@example.test\t  again',
       description: 'Two lines\r\nare fine here.',
     });
-    expect(res.status).toBe(302);
+    expect(res.status).toBe(303);
     const ticket = await t.db('tickets').where({ requester_id: u.id }).first('title', 'description');
     expect(ticket).toEqual({
       title: 'Router Bcc: everyone@example.test again',

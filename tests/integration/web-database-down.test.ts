@@ -65,7 +65,7 @@ describe('Postgres down', () => {
       description: typed,
       serviceId: String(u.serviceIds[0]),
     });
-    expect(again.status).toBe(302);
+    expect(again.status).toBe(303);
   });
 
   it('a page view gets the error page in the browser language (the account cannot be read)', async () => {

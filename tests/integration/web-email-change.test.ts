@@ -34,7 +34,7 @@ async function attackerAsksForChange(victim: WebClient, evil: string): Promise<s
     email: evil,
     phone: '',
   });
-  expect(res.status).toBe(302);
+  expect(res.status).toBe(303);
   const sent = await mails();
   expect(sent.map(toAddress)).toEqual([evil]);
   // Nothing the requester wrote reaches an address that has not been confirmed.
@@ -95,7 +95,7 @@ describe('email change link (account takeover)', () => {
       password: 'a-fresh-secret-9',
       confirm: 'a-fresh-secret-9',
     });
-    expect(changed.status).toBe(302);
+    expect(changed.status).toBe(303);
     const post = await attacker.post(link, {});
     expect(post.status).toBe(404);
     expect((await attacker.get(link)).status).toBe(404);

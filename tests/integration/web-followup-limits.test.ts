@@ -180,7 +180,7 @@ describe('follow-up limits (11.9)', () => {
     const before = await count();
     for (let i = 1; i <= 3; i++) {
       const ok = await c.postMultipart(`/tickets/${ticketId}/followups`, { body: `Burst ${i}` });
-      expect(ok.status).toBe(302);
+      expect(ok.status).toBe(303);
     }
     const refused = await c.postMultipart(`/tickets/${ticketId}/followups`, { body: 'Fourth, kept <here>' });
     expect(refused.status).toBe(429);

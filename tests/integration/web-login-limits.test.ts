@@ -75,7 +75,7 @@ describe('login limits', () => {
     const owner = from(proxiedBase, '198.51.100.2');
     await owner.get('/login');
     const ok = await owner.post('/login', { email: victim.email, password: TEST_PASSWORD });
-    expect(ok.status).toBe(302);
+    expect(ok.status).toBe(303);
   });
 
   it('an account failed from many addresses slows every failing address at once, not the owner', async () => {
@@ -85,7 +85,7 @@ describe('login limits', () => {
     expect(await failLogin(from(proxiedBase, '192.0.2.100'), target.email)).toBe(429);
     const owner = from(proxiedBase, '198.51.100.3');
     await owner.get('/login');
-    expect((await owner.post('/login', { email: target.email, password: TEST_PASSWORD })).status).toBe(302);
+    expect((await owner.post('/login', { email: target.email, password: TEST_PASSWORD })).status).toBe(303);
 
     const agent = await makeUser(t.app, 'agent');
     const staff = new WebClient(proxiedBase);

@@ -74,7 +74,7 @@ describe('mail flooding', () => {
       expect(
         (await c.post('/profile/main', { name: 'Ana', email: `target-${i}@third.example`, phone: '' }))
           .status,
-      ).toBe(302);
+      ).toBe(303);
     expect((await mails()).map(toAddress)).toEqual([0, 1, 2].map((i) => `target-${i}@third.example`));
   });
 });

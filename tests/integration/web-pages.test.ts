@@ -260,7 +260,7 @@ describe('related tickets', () => {
       description: 'Otra vez sin línea de noche.',
       relatedTicketId: String(old),
     });
-    expect(posted.status).toBe(302);
+    expect(posted.status).toBe(303);
     const id = Number(posted.location?.split('/').pop());
     expect(await t.db('ticket_links').where({ ticket_id: id }).select('other_ticket_id', 'kind')).toEqual([
       { other_ticket_id: old, kind: 'related' },

@@ -36,7 +36,7 @@ describe('profile', () => {
       email: 'lucia.new@example.test',
       phone: '+34 600 11 22 33',
     });
-    expect(res.status).toBe(302);
+    expect(res.status).toBe(303);
     const row = await t.db('users').where({ id: u.id }).first();
     expect(row).toMatchObject({ name: 'Lucía Martín', phone: '+34 600 11 22 33', email: u.email });
     const out = await t.db('outbox').where({ event: 'account.email_change' });
@@ -66,7 +66,7 @@ describe('profile', () => {
       timeZone: 'America/New_York',
       pageSize: '50',
     });
-    expect(ok.status).toBe(302);
+    expect(ok.status).toBe(303);
     const page = await c.get('/profile?tab=personalization');
     expect(page.text).toContain('<html lang="en">');
     expect(page.text).toContain('Changes saved.');
@@ -87,7 +87,7 @@ describe('profile', () => {
       password: 'a-better-one-77',
       confirm: 'a-better-one-77',
     });
-    expect(ok.status).toBe(302);
+    expect(ok.status).toBe(303);
     await new WebClient(base).login('lucia.new@example.test', 'a-better-one-77');
   });
 });

@@ -195,6 +195,6 @@ describe('slow uploads (11.8)', () => {
       title: 'after the slow ones',
       description: 'works again',
     });
-    expect(ok.status).toBe(302);
+    expect(ok.status).toBe(303);
   });
 });

@@ -99,7 +99,7 @@ describe('customer ticket pages', () => {
       type: 'image/png',
       data: Buffer.alloc(MB2, 2),
     });
-    expect(res.status).toBe(302);
+    expect(res.status).toBe(303);
     const id = Number(res.location?.split('/').pop());
     const page = await c.get(`/tickets/${id}`);
     expect(page.text).toContain('Ticket IZL-');
@@ -115,7 +115,7 @@ describe('customer ticket pages', () => {
       title: 'Invoice copy',
       description: 'Please send the October invoice.',
     });
-    expect(req.status).toBe(302);
+    expect(req.status).toBe(303);
     const r = await t.db('tickets').where({ title: 'Invoice copy' }).first();
     expect(r).toMatchObject({ type: 'request', urgency: null });
   });
@@ -148,7 +148,7 @@ describe('customer ticket pages', () => {
         data: Buffer.from('secret log'),
       },
     );
-    expect(up.status).toBe(302);
+    expect(up.status).toBe(303);
     const att = must(await t.db('attachments').where({ ticket_id: bobTicket }).first());
     for (const path of [
       `/tickets/${bobTicket}`,
@@ -283,7 +283,7 @@ describe('customer ticket pages', () => {
     expect(page.text).toContain('Router replaced.');
     expect(page.text).toContain('Aprobar la solución');
     const ok = await c.post(`/tickets/${a}/approve`, { approve_comment: 'Works now' });
-    expect(ok.status).toBe(302);
+    expect(ok.status).toBe(303);
     expect(must(await t.db('tickets').where({ id: a }).first()).status).toBe('closed');
 
     await c.get(`/tickets/${b}`);
@@ -291,7 +291,7 @@ describe('customer ticket pages', () => {
     expect(noReason.status).toBe(422);
     expect(noReason.text).toContain('Explique por qué rechaza la solución.');
     const refused = await c.post(`/tickets/${b}/refuse`, { comment: 'Still down' });
-    expect(refused.status).toBe(302);
+    expect(refused.status).toBe(303);
     const row = must(await t.db('tickets').where({ id: b }).first());
     expect(row.status).toBe('in_progress');
     const timeline = await c.get(`/tickets/${b}`);

@@ -32,6 +32,37 @@ export async function markBounced(
   });
 }
 
+/**
+ * What a delivery report says of one of our deliveries. A failure for good bounces the delivery and marks the
+ * address (markBounced); a delay or a warning is only noted on the delivery.
+ */
+export async function recordDeliveryReport(
+  ctx: AppContext,
+  report: {
+    deliveryId: number;
+    recipient: string;
+    ticketId: number | null;
+    what: string;
+    permanent: boolean;
+  },
+): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    if (!report.permanent) {
+      await trx('deliveries')
+        .where({ id: report.deliveryId })
+        .update({ error: `report: ${report.what}` });
+      return;
+    }
+    await trx('deliveries')
+      .where({ id: report.deliveryId })
+      .update({ status: 'bounced', error: report.what });
+    await markBounced(
+      { ...ctx, db: trx },
+      { email: report.recipient, reason: report.what, ticketId: report.ticketId },
+    );
+  });
+}
+
 /** The address works again (a mail from it arrived, or a mail to it was accepted): its bounce mark goes. */
 export async function clearBounceMark(ctx: AppContext, who: { userId: number }): Promise<boolean> {
   const n = await ctx

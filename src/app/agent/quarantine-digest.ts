@@ -1,3 +1,4 @@
+import { reasonCode } from '../../domain/mail-reasons.js';
 import type { AppContext } from '../context.js';
 import { writeOutbox } from '../outbox.js';
 
@@ -36,7 +37,7 @@ export async function queueQuarantineDigest(ctx: AppContext, now = new Date()): 
             id: Number(r.id),
             from: r.from_address,
             subject: r.subject,
-            code: (r.reason ?? '').split(':')[0]?.trim() || 'other',
+            code: reasonCode(r.reason) ?? 'other',
           })),
         },
       },

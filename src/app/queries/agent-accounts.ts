@@ -1,5 +1,5 @@
 import type { Db } from '../../db/db.js';
-import type { UserRow } from '../../db/tables.js';
+import type { ServiceRow, UserRow } from '../../db/tables.js';
 import { AppError } from '../../domain/errors.js';
 
 export interface CompanyListRow {
@@ -111,6 +111,18 @@ export async function userById(db: Db, userId: number): Promise<AccountRow> {
     .first(...USER_COLUMNS);
   if (!u) throw new AppError('not_found', 'agent:errors.userNotFound');
   return u;
+}
+
+/** A customer's service as its page shows it. */
+export async function serviceById(
+  db: Db,
+  serviceId: number,
+): Promise<Pick<ServiceRow, 'id' | 'company_id' | 'name' | 'circuit_id' | 'address' | 'active'>> {
+  const sv = await db('services')
+    .where({ id: serviceId })
+    .first('id', 'company_id', 'name', 'circuit_id', 'address', 'active');
+  if (!sv) throw new AppError('not_found', 'agent:errors.serviceNotFound');
+  return sv;
 }
 
 /** Above this many customers the queue offers no customer list (search by name, or follow a customer's link). */

@@ -4,6 +4,7 @@ import type { TicketStatus } from '../../domain/ticket-status.js';
 import type { TicketRow } from '../ticket-row.js';
 import { type LinkedTicket, linkedTickets } from './ticket-links.js';
 import { TIMELINE_PAGE_SIZE } from './ticket-timeline.js';
+import { type AttachmentInfo, timelineFiles } from './timeline-files.js';
 
 export interface TimelineFollowup {
   kind: 'followup';
@@ -28,14 +29,6 @@ export interface TimelineEvent {
   toStatus: TicketStatus | null;
   actorName: string | null;
   data: Record<string, unknown>;
-}
-
-export interface AttachmentInfo {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  followupId: number | null;
 }
 
 export interface AgentTicketView {
@@ -143,17 +136,7 @@ export async function agentTicket(
     ]);
   const page = events.slice(0, TIMELINE_PAGE_SIZE).reverse();
   const followupIds = page.flatMap((e) => (e.f_id == null ? [] : [e.f_id as number]));
-  const files = (await db('attachments')
-    .where({ ticket_id: ticketId })
-    .where((w) => w.whereNull('followup_id').orWhereIn('followup_id', followupIds))
-    .orderBy('created_at')
-    .select(
-      'id',
-      'filename',
-      'content_type as contentType',
-      'size',
-      'followup_id as followupId',
-    )) as AttachmentInfo[];
+  const files = await timelineFiles(db, ticketId, followupIds);
   const timeline: (TimelineFollowup | TimelineEvent)[] = [];
   for (const e of page) {
     // A follow-up shows with its event; the event itself too unless it only says "a follow-up was added".

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/db.js';
 import type { TicketStatus } from '../../domain/ticket-status.js';
 import { type CustomerViewer, whereViewerMaySee } from './customer-scope.js';
+import { type AttachmentInfo, timelineFiles } from './timeline-files.js';
 
 export interface CustomerTicket {
   id: number;
@@ -65,12 +66,7 @@ export async function customerTicket(
   return (await q) ?? null;
 }
 
-export interface TimelineFile {
-  id: string;
-  filename: string;
-  size: number;
-  followup_id: number | null;
-}
+export type TimelineFile = AttachmentInfo;
 
 export interface TimelineEntry {
   id: number;
@@ -94,11 +90,6 @@ export interface TimelinePage<E> {
   entries: E[];
   /** The `before` cursor of the earlier page; null when this page reaches the start. */
   earlier: number | null;
-}
-
-/** A `before` cursor from a query string: a positive event id, or null (the newest page). */
-export function timelineCursor(raw: unknown): number | null {
-  return typeof raw === 'string' && /^\d{1,15}$/.test(raw) && Number(raw) > 0 ? Number(raw) : null;
 }
 
 /**
@@ -148,14 +139,10 @@ export async function ticketTimeline(
   const more = events.length > TIMELINE_PAGE_SIZE;
   const page = events.slice(0, TIMELINE_PAGE_SIZE).reverse();
   const followupIds = page.flatMap((e) => (e.followup_id ? [e.followup_id] : []));
-  const files = (await db('attachments as a')
-    .where('a.ticket_id', ticketId)
-    .where((w) => w.whereNull('a.followup_id').orWhereIn('a.followup_id', followupIds))
-    .orderBy('a.created_at')
-    .select('a.id', 'a.filename', 'a.size', 'a.followup_id')) as TimelineFile[];
+  const files = await timelineFiles(db, ticketId, followupIds);
   const byFollowup = new Map<number, TimelineFile[]>();
   for (const f of files)
-    if (f.followup_id !== null) byFollowup.set(f.followup_id, [...(byFollowup.get(f.followup_id) ?? []), f]);
+    if (f.followupId !== null) byFollowup.set(f.followupId, [...(byFollowup.get(f.followupId) ?? []), f]);
   const entries = page.map(({ followup_id, ...e }) => ({
     ...e,
     files: followup_id ? (byFollowup.get(followup_id) ?? []) : [],
@@ -163,6 +150,6 @@ export async function ticketTimeline(
   return {
     entries,
     earlier: more ? (page[0]?.id ?? null) : null,
-    ticketFiles: files.filter((f) => f.followup_id === null),
+    ticketFiles: files.filter((f) => f.followupId === null),
   };
 }

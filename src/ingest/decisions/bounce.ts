@@ -1,4 +1,4 @@
-import { markBounced } from '../../app/accounts/bounces.js';
+import { recordDeliveryReport } from '../../app/accounts/bounces.js';
 import { pgText } from '../pg-safe.js';
 import type { DecideContext } from './context.js';
 
@@ -37,9 +37,9 @@ export function parseDsn(
 const permanent = (r: DsnRecipient) => r.action === 'failed' && !r.status.startsWith('4');
 
 /**
- * A delivery report about our notifications. Permanent failures mark the delivery bounced and the address
- * (through the use case); delays and warnings (`Action: delayed`, 4.x.x) are noted on the delivery and change
- * nothing else. Returns what was found, for the record's reason.
+ * A delivery report about our notifications, recorded per delivery by the use case: permanent failures
+ * bounce the delivery and mark the address; delays and warnings (`Action: delayed`, 4.x.x) are only noted.
+ * Returns what was found, for the record's reason.
  */
 export async function recordBounce(ctx: DecideContext, ownId: string | null): Promise<string> {
   const { trx } = ctx;
@@ -55,16 +55,14 @@ export async function recordBounce(ctx: DecideContext, ownId: string | null): Pr
     const r = dsn.recipients.find((x) => x.address === row.recipient.toLowerCase());
     if (!r) continue;
     const what = `${r.action || 'no action'} ${r.status}${r.diagnostic ? ` (${r.diagnostic})` : ''}`.trim();
-    if (permanent(r)) {
-      await trx('deliveries').where({ id: row.id }).update({ status: 'bounced', error: what });
-      await markBounced(ctx.app, { email: row.recipient, reason: what, ticketId: row.ticket_id });
-      said.push(`${row.recipient}: bounced, ${what}`);
-    } else {
-      await trx('deliveries')
-        .where({ id: row.id })
-        .update({ error: `report: ${what}` });
-      said.push(`${row.recipient}: ${what}, ignored`);
-    }
+    await recordDeliveryReport(ctx.app, {
+      deliveryId: row.id,
+      recipient: row.recipient,
+      ticketId: row.ticket_id,
+      what,
+      permanent: permanent(r),
+    });
+    said.push(permanent(r) ? `${row.recipient}: bounced, ${what}` : `${row.recipient}: ${what}, ignored`);
   }
   return said.length ? said.join('; ') : 'the report names none of our recipients';
 }

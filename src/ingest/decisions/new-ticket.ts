@@ -1,6 +1,7 @@
 import { actorOf } from '../../app/actor.js';
 import { openTicket } from '../../app/tickets/open-ticket.js';
 import { type Classification, classifyMail } from '../../domain/classify.js';
+import type { MailReason } from '../../domain/mail-reasons.js';
 import { stripReferences } from '../../domain/reference.js';
 import { translator } from '../../i18n/i18n.js';
 import type { Sender } from '../lookups.js';
@@ -14,7 +15,7 @@ export async function newTicket(
   m: ParsedMail,
   user: Sender,
   text: string,
-  code: string,
+  code: Extract<MailReason, 'new_conversation' | 'ticket_closed' | 'not_a_party' | 'account_created'>,
   /** The closed ticket this mail replied to: the new ticket is linked to it. */
   follows?: number,
 ): Promise<Outcome> {

@@ -1,5 +1,6 @@
 import { createUser } from '../../app/accounts/create-user.js';
 import { answerMailSender } from '../../app/mail-answers.js';
+import type { MailReason } from '../../domain/mail-reasons.js';
 import { personName } from '../../domain/person-name.js';
 import { HOUR, recentCount, type Sender, USER_COLS } from '../lookups.js';
 import { effect } from '../outcome.js';
@@ -8,6 +9,8 @@ import { mayAutoAnswer } from '../robots.js';
 import type { DecideContext, Outcome } from './context.js';
 import { newTicket } from './new-ticket.js';
 import { attempt, mayAnswer } from './shared.js';
+
+const UNKNOWN_SENDER: MailReason = 'unknown_sender';
 
 export async function unknownSender(
   ctx: DecideContext,
@@ -39,10 +42,10 @@ export async function unknownSender(
     return newTicket(ctx, m, user, text, 'account_created');
   }
   if (ctx.released)
-    return { effect: effect('rejected', 'unknown_sender', 'no account for this address'), text };
+    return { effect: effect('rejected', UNKNOWN_SENDER, 'no account for this address'), text };
   // One explanation a day per address: enough to tell a person, useless to a loop or a spam relay.
   const answeredToday = await recentCount(trx, from.address, new Date(Date.now() - 24 * HOUR), (q) => {
-    q.whereRaw("details->>'answered' = 'true' and details->>'code' = 'unknown_sender'");
+    q.whereRaw("details->>'answered' = 'true' and details->>'code' = ?", [UNKNOWN_SENDER]);
   });
   const answered = answeredToday === 0 && (await mayAnswer(ctx, from.address));
   const person = mayAutoAnswer(from.address) ? personName(from.address, from.name) : null;
@@ -59,7 +62,7 @@ export async function unknownSender(
       },
     });
   return {
-    effect: effect('rejected', 'unknown_sender', 'no account for this address; kept for an agent', {
+    effect: effect('rejected', UNKNOWN_SENDER, 'no account for this address; kept for an agent', {
       quarantine: true,
       answered,
       ...(person ? { person } : {}),

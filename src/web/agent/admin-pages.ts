@@ -1,16 +1,20 @@
 import type Router from '@koa/router';
+import { z } from 'zod';
 import { createUser } from '../../app/accounts/create-user.js';
-import { IMPORT_COLUMNS, IMPORT_KINDS, type ImportKind } from '../../app/agent/csv-import.js';
+import { IMPORT_COLUMNS, IMPORT_KINDS } from '../../app/agent/csv-import.js';
 import { listStaff } from '../../app/queries/agent-accounts.js';
-import { AppError, isAppError } from '../../domain/errors.js';
-import type { Role } from '../../domain/ticket-status.js';
-import { field, uploadedFile } from '../body.js';
+import { AppError } from '../../domain/errors.js';
+import { uploadedFile } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
-import { emptyForm, errorSummary, type FormState, formFromError, selectField } from '../forms.js';
+import { formError } from '../form-error.js';
+import { emptyForm, errorSummary, type FormState, selectField } from '../forms.js';
 import { html } from '../html.js';
+import { flag, formInput, formValues, oneOf, paramsInput, text } from '../input.js';
 import { csrfQuery } from '../layout.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { userForm } from './customers-pages.js';
+import { languageInput } from './fields.js';
 import { adminOnly, staffActor } from './guard.js';
 import { loadImport, startImport } from './import-jobs.js';
 import { agentPage } from './page.js';
@@ -68,63 +72,65 @@ ${IMPORT_KINDS.map(
   });
 }
 
+const STAFF = {
+  name: text,
+  email: text,
+  phone: text,
+  language: languageInput,
+  role: oneOf(['agent', 'admin'], 'agent:validation.roleInvalid'),
+  invite: flag,
+};
+
+const IMPORT = { kind: oneOf(IMPORT_KINDS, 'agent:import.kindRequired') };
+const IMPORT_ID = { id: z.string() };
+
+/** A file's text when it is UTF-8; null otherwise. */
+function utf8(data: Buffer): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return null;
+  }
+}
+
 export function mountAdmin(r: Router<WebState>): void {
   r.get('/agent/admin/staff', adminOnly, (ctx) => renderStaff(ctx));
   r.post('/agent/admin/staff', adminOnly, async (ctx) => {
-    const names = ['name', 'email', 'phone', 'language', 'role', 'invite'];
     try {
-      const role = field(ctx, 'role') === 'admin' ? 'admin' : 'agent';
-      await createUser(ctx.state.s.app, staffActor(ctx), {
-        name: field(ctx, 'name'),
-        email: field(ctx, 'email'),
-        phone: field(ctx, 'phone') || null,
-        language: field(ctx, 'language') || 'es',
-        role: role as Role,
-        invite: field(ctx, 'invite') === '1',
-      });
-      setFlash(ctx, field(ctx, 'invite') === '1' ? 'agent:flash.invited' : 'agent:flash.saved');
-      ctx.redirect('/agent/admin/staff');
-      ctx.status = 303;
+      const { role, invite, phone, ...u } = formInput(ctx, STAFF);
+      await createUser(ctx.state.s.app, staffActor(ctx), { ...u, phone: phone || null, role, invite });
+      setFlash(ctx, invite ? 'agent:flash.invited' : 'agent:flash.saved');
+      seeOther(ctx, '/agent/admin/staff');
     } catch (err) {
-      if (!isAppError(err) || !['invalid', 'conflict'].includes(err.code)) throw err;
-      await renderStaff(
-        ctx,
-        formFromError(err, Object.fromEntries(names.map((n) => [n, field(ctx, n)]))),
-        422,
-      );
+      const { status, form } = formError(err, formValues(ctx, Object.keys(STAFF)), ['invalid', 'conflict']);
+      await renderStaff(ctx, form, status);
     }
   });
 
   r.get('/agent/admin/import', adminOnly, (ctx) => renderImportForm(ctx, emptyForm({ kind: 'customers' })));
   r.post('/agent/admin/import', adminOnly, async (ctx) => {
-    const kind = field(ctx, 'kind') as ImportKind;
-    const file = await uploadedFile(ctx, 'file');
     try {
-      if (!IMPORT_KINDS.includes(kind))
-        throw new AppError('invalid', 'validation.fixFields', {
-          fields: { kind: 'agent:import.kindRequired' },
-        });
+      const { kind } = formInput(ctx, IMPORT);
+      const file = await uploadedFile(ctx, 'file');
       if (!file || file.data.length === 0)
         throw new AppError('invalid', 'validation.fixFields', {
           fields: { file: 'agent:import.fileRequired' },
         });
-      const text = new TextDecoder('utf-8', { fatal: true }).decode(file.data);
+      const text = utf8(file.data);
+      if (text === null)
+        throw new AppError('invalid', 'validation.fixFields', { fields: { file: 'agent:import.notUtf8' } });
       const id = await startImport(ctx.state.s, staffActor(ctx), kind, file.filename, text);
-      ctx.redirect(`/agent/admin/import/${id}`);
-      ctx.status = 303;
+      seeOther(ctx, `/agent/admin/import/${id}`);
     } catch (err) {
-      const e =
-        err instanceof TypeError
-          ? new AppError('invalid', 'validation.fixFields', { fields: { file: 'agent:import.notUtf8' } })
-          : err;
-      if (!isAppError(e) || e.code !== 'invalid') throw err;
-      await renderImportForm(ctx, formFromError(e, { kind }), 422);
+      const { status, form } = formError(err, formValues(ctx, ['kind']), ['invalid']);
+      await renderImportForm(ctx, form, status);
     }
   });
 
   r.get('/agent/admin/import/:id', adminOnly, async (ctx) => {
     const { t, s } = ctx.state;
-    const st = await loadImport(s, String(ctx.params.id));
+    const { id } = paramsInput(ctx, IMPORT_ID);
+    const st = await loadImport(s, id);
     if (!st) throw new AppError('not_found', 'portal:errors.pageNotFound');
     // Without JavaScript the page reloads itself until the import is over.
     if (st.state === 'running') ctx.set('Refresh', '1');

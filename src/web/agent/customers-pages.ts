@@ -1,47 +1,70 @@
 import type Router from '@koa/router';
+import { z } from 'zod';
 import { createUser } from '../../app/accounts/create-user.js';
 import { createCompany, createService, updateCompany, updateService } from '../../app/agent/companies.js';
 import { clearBounce, reinviteUser, setUserActive, updateUser } from '../../app/agent/users.js';
-import { companyDetail, listCompanies, userById } from '../../app/queries/agent-accounts.js';
-import { AppError, isAppError } from '../../domain/errors.js';
-import type { Role } from '../../domain/ticket-status.js';
-import { field } from '../body.js';
+import { companyDetail, listCompanies, serviceById, userById } from '../../app/queries/agent-accounts.js';
+import { AppError } from '../../domain/errors.js';
+import { ROLES, type Role } from '../../domain/ticket-status.js';
 import type { WebContext, WebState } from '../context.js';
-import { emptyForm, errorSummary, type FormState, formFromError, selectField, textField } from '../forms.js';
+import { formError } from '../form-error.js';
+import { emptyForm, errorSummary, type FormState, selectField, textField } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
+import {
+  flag,
+  formInput,
+  formValues,
+  optionalOneOf,
+  paramsInput,
+  pathId,
+  queryInput,
+  queryInt,
+  text,
+} from '../input.js';
 import { csrfField } from '../layout.js';
 import { loginFailuresOf } from '../portal/login-limiter.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
-import { checkbox, languageOptions } from './fields.js';
-import { idParam, intParam, staffActor, staffOnly } from './guard.js';
+import { checkbox, languageInput, languageOptions } from './fields.js';
+import { staffActor, staffOnly } from './guard.js';
 import { agentPage } from './page.js';
-
-const values = (ctx: WebContext, names: string[]) => Object.fromEntries(names.map((n) => [n, field(ctx, n)]));
 
 const redirect = (ctx: WebContext, to: string, flash: string) => {
   setFlash(ctx, flash);
-  ctx.redirect(to);
-  ctx.status = 303;
+  seeOther(ctx, to);
 };
 
-/** Runs a use case from a form: expected errors re-render the form with what was typed (422/409). */
+/** Runs a use case from a form: expected errors re-render the form with what was typed. */
 async function submit(
   ctx: WebContext,
   run: () => Promise<void>,
   rerender: (form: FormState, status: number) => Promise<void>,
-  names: string[],
+  names: readonly string[],
 ): Promise<void> {
   try {
     await run();
   } catch (err) {
-    if (!isAppError(err) || !['invalid', 'conflict', 'too_large'].includes(err.code)) throw err;
-    await rerender(formFromError(err, values(ctx, names)), err.code === 'conflict' ? 409 : 422);
+    const { status, form } = formError(err, formValues(ctx, names), ['invalid', 'conflict', 'too_large']);
+    await rerender(form, status);
   }
 }
 
-const COMPANY_FIELDS = ['name', 'code', 'active'];
-const SERVICE_FIELDS = ['name', 'circuitId', 'address', 'active'];
-const USER_FIELDS = ['email', 'name', 'phone', 'language', 'manager', 'invite', 'role', 'companyId'];
+const COMPANY = { name: text, code: text, active: flag };
+const SERVICE = { name: text, circuitId: text, address: text, active: flag };
+const USER = {
+  name: text,
+  email: text,
+  phone: text,
+  language: languageInput,
+  manager: flag,
+  invite: flag,
+};
+const ROLE = optionalOneOf(ROLES, 'agent:validation.roleInvalid');
+const ID = { id: pathId };
+
+const COMPANY_FIELDS = Object.keys(COMPANY);
+const SERVICE_FIELDS = Object.keys(SERVICE);
+const USER_FIELDS = [...Object.keys(USER), 'role'];
 
 export async function companyForm(
   ctx: WebContext,
@@ -103,10 +126,17 @@ ${o.invite ? checkbox(f, 'invite', t('agent:accounts.invite')) : ''}
 <div class="actions"><button class="button primary" type="submit">${o.submitLabel}</button></div></form>`;
 }
 
+const LIST_QUERY = {
+  q: z
+    .string()
+    .catch('')
+    .transform((v) => v.slice(0, 200)),
+  page: queryInt.transform((n) => n ?? 1),
+};
+
 async function renderList(ctx: WebContext) {
   const { t, s } = ctx.state;
-  const q = typeof ctx.query.q === 'string' ? ctx.query.q.slice(0, 200) : '';
-  const page = intParam(ctx.query.page) ?? 1;
+  const { q, page } = queryInput(ctx, LIST_QUERY);
   const { rows, hasMore } = await listCompanies(s.db, { q, page, pageSize: 50 });
   const link = (p: number) => `/agent/customers?${new URLSearchParams({ q, page: String(p) })}`;
   await agentPage(ctx, {
@@ -216,15 +246,11 @@ ${u.active ? html`<form method="post" action="/agent/users/${id}/invite">${csrf}
   });
 }
 
-const userEdit = (ctx: WebContext, companyId: number | null) => ({
-  name: field(ctx, 'name'),
-  email: field(ctx, 'email'),
-  phone: field(ctx, 'phone') || null,
-  language: field(ctx, 'language') || 'es',
-  role: (field(ctx, 'role') || 'customer') as Role,
-  companyId,
-  isCompanyManager: field(ctx, 'manager') === '1',
-});
+/** The account fields of a user form, and whether to mail an invitation. */
+function userEdit(ctx: WebContext, companyId: number | null) {
+  const { manager, invite, ...u } = formInput(ctx, USER);
+  return { edit: { ...u, phone: u.phone || null, companyId, isCompanyManager: manager }, invite };
+}
 
 export function mountCustomers(r: Router<WebState>): void {
   r.get('/agent/customers', staffOnly, renderList);
@@ -241,11 +267,7 @@ export function mountCustomers(r: Router<WebState>): void {
     submit(
       ctx,
       async () => {
-        const id = await createCompany(ctx.state.s.app, staffActor(ctx), {
-          name: field(ctx, 'name'),
-          code: field(ctx, 'code'),
-          active: field(ctx, 'active') === '1',
-        });
+        const id = await createCompany(ctx.state.s.app, staffActor(ctx), formInput(ctx, COMPANY));
         redirect(ctx, `/agent/customers/${id}`, 'agent:flash.saved');
       },
       (f, st) => renderNew(ctx, f, st),
@@ -253,17 +275,13 @@ export function mountCustomers(r: Router<WebState>): void {
     ),
   );
 
-  r.get('/agent/customers/:id', staffOnly, (ctx) => renderDetail(ctx, idParam(ctx.params.id)));
+  r.get('/agent/customers/:id', staffOnly, (ctx) => renderDetail(ctx, paramsInput(ctx, ID).id));
   r.post('/agent/customers/:id', staffOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const { id } = paramsInput(ctx, ID);
     return submit(
       ctx,
       async () => {
-        await updateCompany(ctx.state.s.app, staffActor(ctx), id, {
-          name: field(ctx, 'name'),
-          code: field(ctx, 'code'),
-          active: field(ctx, 'active') === '1',
-        });
+        await updateCompany(ctx.state.s.app, staffActor(ctx), id, formInput(ctx, COMPANY));
         redirect(ctx, `/agent/customers/${id}`, 'agent:flash.saved');
       },
       (f, st) => renderDetail(ctx, id, { company: f }, st),
@@ -271,16 +289,11 @@ export function mountCustomers(r: Router<WebState>): void {
     );
   });
   r.post('/agent/customers/:id/services', staffOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const { id } = paramsInput(ctx, ID);
     return submit(
       ctx,
       async () => {
-        await createService(ctx.state.s.app, staffActor(ctx), id, {
-          name: field(ctx, 'name'),
-          circuitId: field(ctx, 'circuitId'),
-          address: field(ctx, 'address'),
-          active: field(ctx, 'active') === '1',
-        });
+        await createService(ctx.state.s.app, staffActor(ctx), id, formInput(ctx, SERVICE));
         redirect(ctx, `/agent/customers/${id}`, 'agent:flash.saved');
       },
       (f, st) => renderDetail(ctx, id, { service: f }, st),
@@ -288,21 +301,13 @@ export function mountCustomers(r: Router<WebState>): void {
     );
   });
   r.post('/agent/customers/:id/users', staffOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const { id } = paramsInput(ctx, ID);
     return submit(
       ctx,
       async () => {
-        const e = userEdit(ctx, id);
-        await createUser(ctx.state.s.app, staffActor(ctx), {
-          ...e,
-          role: 'customer',
-          invite: field(ctx, 'invite') === '1',
-        });
-        redirect(
-          ctx,
-          `/agent/customers/${id}`,
-          field(ctx, 'invite') === '1' ? 'agent:flash.invited' : 'agent:flash.saved',
-        );
+        const { edit, invite } = userEdit(ctx, id);
+        await createUser(ctx.state.s.app, staffActor(ctx), { ...edit, role: 'customer', invite });
+        redirect(ctx, `/agent/customers/${id}`, invite ? 'agent:flash.invited' : 'agent:flash.saved');
       },
       (f, st) => renderDetail(ctx, id, { user: f }, st),
       USER_FIELDS,
@@ -311,8 +316,7 @@ export function mountCustomers(r: Router<WebState>): void {
 
   const renderService = async (ctx: WebContext, id: number, form?: FormState, status = 200) => {
     const { t, s } = ctx.state;
-    const sv = await s.db('services').where({ id }).first();
-    if (!sv) throw new AppError('not_found', 'agent:errors.serviceNotFound');
+    const sv = await serviceById(s.db, id);
     const f =
       form ??
       emptyForm({
@@ -329,38 +333,32 @@ export function mountCustomers(r: Router<WebState>): void {
 <section class="card">${await serviceForm(ctx, f, `/agent/services/${id}`, t('agent:accounts.save'))}<p class="hint">${t('agent:accounts.serviceHint')}</p></section>`,
     });
   };
-  r.get('/agent/services/:id', staffOnly, (ctx) => renderService(ctx, idParam(ctx.params.id)));
+  r.get('/agent/services/:id', staffOnly, (ctx) => renderService(ctx, paramsInput(ctx, ID).id));
   r.post('/agent/services/:id', staffOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const { id } = paramsInput(ctx, ID);
     return submit(
       ctx,
       async () => {
-        await updateService(ctx.state.s.app, staffActor(ctx), id, {
-          name: field(ctx, 'name'),
-          circuitId: field(ctx, 'circuitId'),
-          address: field(ctx, 'address'),
-          active: field(ctx, 'active') === '1',
-        });
-        const sv = await ctx.state.s.db('services').where({ id }).first('company_id');
-        redirect(ctx, `/agent/customers/${sv?.company_id}`, 'agent:flash.saved');
+        await updateService(ctx.state.s.app, staffActor(ctx), id, formInput(ctx, SERVICE));
+        const sv = await serviceById(ctx.state.s.db, id);
+        redirect(ctx, `/agent/customers/${sv.company_id}`, 'agent:flash.saved');
       },
       (f, st) => renderService(ctx, id, f, st),
       SERVICE_FIELDS,
     );
   });
 
-  r.get('/agent/users/:id', staffOnly, (ctx) => renderUser(ctx, idParam(ctx.params.id)));
+  r.get('/agent/users/:id', staffOnly, (ctx) => renderUser(ctx, paramsInput(ctx, ID).id));
   r.post('/agent/users/:id', staffOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const { id } = paramsInput(ctx, ID);
     return submit(
       ctx,
       async () => {
         const current = await userById(ctx.state.s.db, id);
-        const role = (field(ctx, 'role') || current.role) as Role;
-        await updateUser(ctx.state.s.app, staffActor(ctx), id, {
-          ...userEdit(ctx, role === 'customer' ? current.company_id : null),
-          role,
-        });
+        const { role: chosen } = formInput(ctx, { role: ROLE });
+        const role = chosen ?? current.role;
+        const { edit } = userEdit(ctx, role === 'customer' ? current.company_id : null);
+        await updateUser(ctx.state.s.app, staffActor(ctx), id, { ...edit, role });
         redirect(ctx, `/agent/users/${id}`, 'agent:flash.saved');
       },
       (f, st) => renderUser(ctx, id, f, st),
@@ -368,8 +366,8 @@ export function mountCustomers(r: Router<WebState>): void {
     );
   });
   r.post('/agent/users/:id/active', staffOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
-    const active = field(ctx, 'active') === '1';
+    const { id } = paramsInput(ctx, ID);
+    const { active } = formInput(ctx, { active: flag });
     await setUserActive(ctx.state.s.app, staffActor(ctx), id, active);
     const u = await userById(ctx.state.s.db, id);
     redirect(
@@ -379,12 +377,12 @@ export function mountCustomers(r: Router<WebState>): void {
     );
   });
   r.post('/agent/users/:id/unbounce', staffOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const { id } = paramsInput(ctx, ID);
     await clearBounce(ctx.state.s.app, staffActor(ctx), id);
     redirect(ctx, `/agent/users/${id}`, 'agent:flash.saved');
   });
   r.post('/agent/users/:id/invite', staffOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const { id } = paramsInput(ctx, ID);
     await reinviteUser(ctx.state.s.app, staffActor(ctx), id);
     redirect(ctx, `/agent/users/${id}`, 'agent:flash.invited');
   });

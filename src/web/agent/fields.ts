@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { LANGUAGES } from '../../config/config.js';
 import type { FormState } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
+import { oneOf } from '../input.js';
 import type { Translate } from '../translate.js';
 
 /** A checkbox bound to a form state ('1' when checked). */
@@ -9,3 +11,10 @@ export const checkbox = (f: FormState, name: string, label: string): SafeHtml =>
 
 export const languageOptions = (t: Translate) =>
   LANGUAGES.map((l) => ({ value: l, label: t(`agent:languages.${l}`) }));
+
+/** The language field of the account forms: Spanish when none is chosen. */
+export const languageInput = z
+  .string()
+  .default('')
+  .transform((v) => v || 'es')
+  .pipe(oneOf(LANGUAGES, 'agent:validation.languageInvalid'));

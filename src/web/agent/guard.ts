@@ -3,6 +3,7 @@ import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { requireRole } from '../auth.js';
 import type { WebContext } from '../context.js';
+import { pathId } from '../input.js';
 
 /** Every agent page: agents and admins; a customer is told the page does not exist (404). */
 export const staffOnly = requireRole('agent');
@@ -20,12 +21,13 @@ export const staffActor = (ctx: WebContext): Actor => {
   return ctx.state.actor;
 };
 
-/** A positive integer from a path or query parameter, else null. */
+/**
+ * A positive integer from a path or query parameter, else null. Routes read their input through the schemas
+ * of ../input.ts (paramsInput with pathId); these two stay for routes written against them.
+ */
 export function intParam(v: unknown): number | null {
-  const s = Array.isArray(v) ? v[0] : v;
-  if (typeof s !== 'string' || !/^\d{1,15}$/.test(s)) return null;
-  const n = Number(s);
-  return n > 0 ? n : null;
+  const r = pathId.safeParse(Array.isArray(v) ? v[0] : v);
+  return r.success ? r.data : null;
 }
 
 /** A path id that must exist: otherwise the page is "not found". */

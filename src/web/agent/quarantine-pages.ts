@@ -4,42 +4,38 @@ import { discardMail, releaseHeldMail } from '../../app/agent/quarantine.js';
 import { createCustomerFromHeld } from '../../app/agent/quarantine-customer.js';
 import { heldMailSource, heldMails } from '../../app/queries/agent-quarantine.js';
 import { AppError } from '../../domain/errors.js';
-import { field } from '../body.js';
+import { type MailReason, reasonCode } from '../../domain/mail-reasons.js';
+import { reasonLabelKey } from '../../i18n/reason-labels.js';
 import type { WebState } from '../context.js';
 import { emptyForm, textField } from '../forms.js';
 import { html } from '../html.js';
+import { formInput, paramsInput, pathId, queryInput, queryInt, text } from '../input.js';
 import { csrfField } from '../layout.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { bytes, when } from './format.js';
-import { idParam, intParam, staffActor, staffOnly } from './guard.js';
+import { staffActor, staffOnly } from './guard.js';
 import { agentPage } from './page.js';
 
 /** Codes whose recorded detail is technical evidence worth showing as it is (headers, a parser error). */
-const RAW_DETAIL = new Set(['not_authenticated', 'unreadable', 'too_large']);
+const RAW_DETAIL = new Set<MailReason>(['not_authenticated', 'unreadable', 'too_large']);
 
 /**
  * "code: detail" as the ingest records it, in the agent's language: the code's label, and the detail when it
  * is a message key of a refused use case ("#resolve: errors.transitionInvalid") or technical evidence. The
  * ingest's own English explanations stay out: the label says the same.
  */
-export const reasonText = (
-  t: (k: string, o?: Record<string, unknown>) => string,
-  reason: string | null,
-  outcome: string,
-) => {
-  const [head = outcome, ...rest] = (reason ?? outcome).split(':');
-  const code = head.trim();
-  const label = t(`agent:quarantine.reasons.${code}`, {
-    defaultValue: t('agent:quarantine.reasons.other'),
-  });
-  const detail = rest.join(':').trim();
+export const reasonText = (t: (k: string, o?: Record<string, unknown>) => string, reason: string | null) => {
+  const code = reasonCode(reason);
+  const label = t(reasonLabelKey(code));
+  const detail = code && reason ? reason.slice(reason.indexOf(':') + 1).trim() : '';
   const key = /^(?:(#[\p{L} ]+):\s*)?((?:[a-z]+:)?[a-zA-Z]+(?:\.[a-zA-Z_]+)+)$/u.exec(detail);
   if (key?.[2]) {
     const text = t(key[2], { defaultValue: '' });
     if (text) return `${label} — ${key[1] ? `${key[1]}: ` : ''}${text}`;
     return label;
   }
-  return detail && RAW_DETAIL.has(code) ? `${label} — ${detail}` : label;
+  return detail && code && RAW_DETAIL.has(code) ? `${label} — ${detail}` : label;
 };
 
 /** "Crear cliente y ticket": the company code is optional. */
@@ -48,10 +44,12 @@ const customerForm = z.object({ companyCode: z.string().trim().max(40) });
 /** Shown of a held message's source: enough to judge it, never rendered as HTML. */
 const SOURCE_PREVIEW_BYTES = 64 * 1024;
 
+const ID = { id: pathId };
+
 export function mountQuarantine(r: Router<WebState>): void {
   r.get('/agent/quarantine', staffOnly, async (ctx) => {
     const { t, s } = ctx.state;
-    const page = intParam(ctx.query.page) ?? 1;
+    const page = queryInput(ctx, { page: queryInt }).page ?? 1;
     const { rows, hasMore } = await heldMails(s.db, { page, pageSize: 50 });
     const csrf = await csrfField(ctx);
     await agentPage(ctx, {
@@ -64,7 +62,7 @@ ${
 ${rows.map(
   (m) => html`<tr><td>${when(ctx, m.received_at ?? m.created_at)}</td><td>${m.from_address ?? '—'}</td>
 <td><a href="/agent/quarantine/${m.id}">${m.subject || t('agent:quarantine.noSubject')}</a>${m.size ? html` <small>${bytes(m.size)}</small>` : ''}</td>
-<td>${reasonText(t, m.reason, m.outcome)}</td>
+<td>${reasonText(t, m.reason)}</td>
 <td class="nowrap">${m.person ? html`<form class="inline-form" method="post" action="/agent/quarantine/${m.id}/customer">${csrf}<button class="button primary" type="submit">${t('agent:quarantine.createCustomer')}</button></form>` : ''}<form class="inline-form" method="post" action="/agent/quarantine/${m.id}/release">${csrf}<button class="button primary" type="submit">${t('agent:quarantine.release')}</button></form>
 <form class="inline-form" method="post" action="/agent/quarantine/${m.id}/discard">${csrf}<button class="button danger" type="submit">${t('agent:quarantine.discard')}</button></form></td></tr>`,
 )}</tbody></table></div>`
@@ -76,7 +74,7 @@ ${rows.map(
 
   r.get('/agent/quarantine/:id', staffOnly, async (ctx) => {
     const { t, s } = ctx.state;
-    const m = await heldMailSource(s.db, idParam(ctx.params.id));
+    const m = await heldMailSource(s.db, paramsInput(ctx, ID).id);
     if (!m) throw new AppError('not_found', 'portal:errors.pageNotFound');
     const csrf = await csrfField(ctx);
     const source = m.raw ? m.raw.subarray(0, SOURCE_PREVIEW_BYTES).toString('utf8') : '';
@@ -86,7 +84,7 @@ ${rows.map(
       body: html`<p><a href="/agent/quarantine">← ${t('agent:quarantine.title')}</a></p>
 <h1>${m.subject || t('agent:quarantine.noSubject')}</h1>
 <dl class="facts"><div><dt>${t('agent:quarantine.from')}</dt><dd>${m.from_address ?? '—'}</dd></div>
-<div><dt>${t('agent:quarantine.reason')}</dt><dd>${reasonText(t, m.reason, m.outcome)}</dd></div>
+<div><dt>${t('agent:quarantine.reason')}</dt><dd>${reasonText(t, m.reason)}</dd></div>
 <div><dt>${t('agent:quarantine.received')}</dt><dd>${when(ctx, m.received_at ?? m.created_at)}</dd></div>
 <div><dt>${t('agent:quarantine.state')}</dt><dd>${m.quarantine_state ?? ''}</dd></div></dl>
 ${
@@ -109,30 +107,28 @@ ${
 
   r.post('/agent/quarantine/:id/release', staffOnly, async (ctx) => {
     const { s } = ctx.state;
-    const out = await releaseHeldMail(s.app, staffActor(ctx), idParam(ctx.params.id));
+    const out = await releaseHeldMail(s.app, staffActor(ctx), paramsInput(ctx, ID).id);
     setFlash(ctx, 'agent:flash.released');
-    ctx.redirect(out.ticketId ? `/agent/tickets/${out.ticketId}` : '/agent/quarantine');
-    ctx.status = 303;
+    seeOther(ctx, out.ticketId ? `/agent/tickets/${out.ticketId}` : '/agent/quarantine');
   });
   r.post('/agent/quarantine/:id/customer', staffOnly, async (ctx) => {
     const { s } = ctx.state;
-    const form = customerForm.safeParse({ companyCode: field(ctx, 'companyCode') });
+    const { id } = paramsInput(ctx, { id: pathId });
+    const form = customerForm.safeParse({ companyCode: formInput(ctx, { companyCode: text }).companyCode });
     if (!form.success)
       throw new AppError('invalid', 'agent:quarantine.companyCodeUnknown', {
         fields: { companyCode: 'agent:quarantine.companyCodeUnknown' },
       });
-    const out = await createCustomerFromHeld(s.app, staffActor(ctx), idParam(ctx.params.id), {
+    const out = await createCustomerFromHeld(s.app, staffActor(ctx), id, {
       companyCode: form.data.companyCode || null,
       language: s.config.DEFAULT_LANGUAGE,
     });
     setFlash(ctx, 'agent:flash.customerCreated');
-    ctx.redirect(out.ticketId ? `/agent/tickets/${out.ticketId}` : `/agent/users/${out.userId}`);
-    ctx.status = 303;
+    seeOther(ctx, out.ticketId ? `/agent/tickets/${out.ticketId}` : `/agent/users/${out.userId}`);
   });
   r.post('/agent/quarantine/:id/discard', staffOnly, async (ctx) => {
-    await discardMail(ctx.state.s.app, staffActor(ctx), idParam(ctx.params.id));
+    await discardMail(ctx.state.s.app, staffActor(ctx), paramsInput(ctx, ID).id);
     setFlash(ctx, 'agent:flash.discarded');
-    ctx.redirect('/agent/quarantine');
-    ctx.status = 303;
+    seeOther(ctx, '/agent/quarantine');
   });
 }

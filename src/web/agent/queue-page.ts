@@ -1,21 +1,37 @@
 import type Router from '@koa/router';
+import { z } from 'zod';
 import { queueFilterOptions } from '../../app/queries/agent-accounts.js';
 import { agentQueue, isQueueCursor, type QueueFilters, statusCounts } from '../../app/queries/agent-queue.js';
 import { teamIdsOf, teamOptions } from '../../app/queries/teams.js';
 import { TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.js';
 import type { WebContext, WebState } from '../context.js';
 import { html } from '../html.js';
+import { pathId, queryInput, queryInt } from '../input.js';
 import { queryCursor, queryText } from '../query-input.js';
 import { age, number, ref, when } from './format.js';
-import { intParam, staffOnly } from './guard.js';
+import { staffOnly } from './guard.js';
 import { agentPage } from './page.js';
 import { shortCache } from './short-cache.js';
 import { slaCell } from './sla-format.js';
 
 const STATUS_FILTERS = ['open', 'all', ...TICKET_STATUSES] as const;
 
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
+/** A filter's text (the first when repeated; '' when absent). */
+const word = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string()).catch('');
+
+const QUEUE_QUERY = {
+  status: z.enum(STATUS_FILTERS).optional().catch(undefined),
+  type: word,
+  category: word,
+  urgency: word,
+  assignee: word,
+  customer: queryInt,
+  service: queryInt,
+  requester: queryInt,
+  waiting: word,
+  sort: word,
+  team: word,
+};
 
 /**
  * The team filter: `mine` (the agent's teams and tickets of no team), `all`, `none` or a team's id. Without one,
@@ -23,14 +39,13 @@ const str = (v: unknown): string =>
  * person's or service's tickets looks across every team.
  */
 function readTeam(
-  ctx: WebContext,
+  asked: string,
   values: Record<string, string>,
   myTeams: readonly number[],
 ): QueueFilters['teams'] {
-  const asked = str(ctx.query.team);
-  const id = intParam(asked);
-  const team = id
-    ? String(id)
+  const id = pathId.safeParse(asked);
+  const team = id.success
+    ? String(id.data)
     : ['mine', 'all', 'none'].includes(asked)
       ? asked
       : values.q || values.customer || values.requester || values.service || !myTeams.length
@@ -48,53 +63,46 @@ function readFilters(
   ctx: WebContext,
   myTeams: readonly number[],
 ): { filters: QueueFilters; values: Record<string, string> } {
-  const q = ctx.query;
+  const q = queryInput(ctx, QUEUE_QUERY);
   const { catalog } = ctx.state.s.config;
   const values: Record<string, string> = {};
   const filters: QueueFilters = {};
-  const status = str(q.status);
-  if ((STATUS_FILTERS as readonly string[]).includes(status)) {
-    filters.status = status as QueueFilters['status'];
-    values.status = status;
-  }
-  const type = str(q.type);
-  if (catalog.types[type]) filters.type = values.type = type;
-  const category = str(q.category);
-  if (Object.values(catalog.types).some((t) => t.categories.includes(category)))
-    filters.category = values.category = category;
-  const urgency = str(q.urgency);
-  if (Object.values(catalog.types).some((t) => t.urgencies.includes(urgency)))
-    filters.urgency = values.urgency = urgency;
-  const assignee = str(q.assignee);
-  if (assignee === 'none') {
+  if (q.status) filters.status = values.status = q.status;
+  if (catalog.types[q.type]) filters.type = values.type = q.type;
+  if (Object.values(catalog.types).some((t) => t.categories.includes(q.category)))
+    filters.category = values.category = q.category;
+  if (Object.values(catalog.types).some((t) => t.urgencies.includes(q.urgency)))
+    filters.urgency = values.urgency = q.urgency;
+  const assigneeId = pathId.safeParse(q.assignee);
+  if (q.assignee === 'none') {
     filters.unassigned = true;
-    values.assignee = assignee;
-  } else if (assignee === 'me' && ctx.state.user) {
+    values.assignee = q.assignee;
+  } else if (q.assignee === 'me' && ctx.state.user) {
     filters.assigneeId = ctx.state.user.id;
-    values.assignee = assignee;
-  } else if (intParam(assignee)) {
-    filters.assigneeId = intParam(assignee) as number;
-    values.assignee = assignee;
+    values.assignee = q.assignee;
+  } else if (assigneeId.success) {
+    filters.assigneeId = assigneeId.data;
+    values.assignee = q.assignee;
   }
   for (const [key, prop] of [
     ['customer', 'companyId'],
     ['service', 'serviceId'],
     ['requester', 'requesterId'],
   ] as const) {
-    const n = intParam(q[key]);
+    const n = q[key];
     if (n) {
       filters[prop] = n;
       values[key] = String(n);
     }
   }
-  if (str(q.waiting) === '1') {
+  if (q.waiting === '1') {
     filters.waiting = true;
     values.waiting = '1';
   }
-  if (str(q.sort) === 'due') filters.sort = values.sort = 'due';
+  if (q.sort === 'due') filters.sort = values.sort = 'due';
   const text = queryText(ctx, 'q').trim().slice(0, 200);
   if (text) filters.q = values.q = text;
-  const teams = readTeam(ctx, values, myTeams);
+  const teams = readTeam(q.team, values, myTeams);
   if (teams) filters.teams = teams;
   return { filters, values };
 }

@@ -19,16 +19,18 @@ import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
 import { slaEventText, slaSection } from './sla-format.js';
 
-export type TicketAction =
-  | 'reply'
-  | 'note'
-  | 'ask'
-  | 'assign'
-  | 'classify'
-  | 'solve'
-  | 'close'
-  | 'reopen'
-  | 'merge';
+export const TICKET_ACTIONS = [
+  'reply',
+  'note',
+  'ask',
+  'assign',
+  'classify',
+  'solve',
+  'close',
+  'reopen',
+  'merge',
+] as const;
+export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 /** Form states by action, for re-rendering one form with what was typed and its errors. */
 export type ActionForms = Partial<Record<TicketAction, FormState>>;

@@ -1,56 +1,43 @@
 import type Router from '@koa/router';
-import { type ActorRow, actorOf } from '../../app/actor.js';
-import { readApprovalToken } from '../../app/links.js';
+import { actorOf } from '../../app/actor.js';
+import { type ApprovalLink, approvalLink, approvalViewer } from '../../app/queries/approval-link.js';
 import { type CustomerTicket, customerTicket } from '../../app/queries/ticket-timeline.js';
 import { approveSolution, refuseSolution } from '../../app/tickets/lifecycle.js';
-import { AppError, isAppError } from '../../domain/errors.js';
-import { field } from '../body.js';
+import { AppError } from '../../domain/errors.js';
+import { isLang } from '../../i18n/i18n.js';
 import type { WebContext, WebState } from '../context.js';
-import { emptyForm, errorSummary, type FormState, formFromError, textArea } from '../forms.js';
+import { HTTP_STATUS } from '../errors.js';
+import { formError } from '../form-error.js';
+import { emptyForm, errorSummary, type FormState, textArea } from '../forms.js';
 import { html, multiline, type SafeHtml } from '../html.js';
 import { icon } from '../icons.js';
+import { formInput, paramsInput, pathToken, queryChoice, queryInput, text } from '../input.js';
 import { csrfField, renderPage } from '../layout.js';
 import { pageTranslator } from '../translate.js';
 import { reference, statusBadge } from './format.js';
-
-type TokenUser = ActorRow & { language: string };
 
 /**
  * The link of the resolution mail: the token names the ticket and its customer, so they can answer without a
  * password. A GET only shows the question; the POST acts, as the token's user.
  */
-async function loadFromToken(
-  ctx: WebContext,
-): Promise<{ user: TokenUser; ticket: CustomerTicket; current: boolean }> {
+async function loadFromToken(ctx: WebContext): Promise<ApprovalLink> {
   const { s } = ctx.state;
-  const tok = readApprovalToken(s.config.SECRET, ctx.params.token ?? '');
-  const user: TokenUser | undefined = tok
-    ? await s
-        .db('users')
-        .where({ id: tok.userId, active: true })
-        .first('id', 'role', 'company_id', 'is_company_manager', 'language')
-    : undefined;
-  const ticket =
-    tok && user
-      ? await customerTicket(
-          s.db,
-          { id: user.id, companyId: user.company_id, isCompanyManager: user.is_company_manager },
-          tok.ticketId,
-        )
-      : null;
-  if (!tok || !user || !ticket) throw new AppError('not_found', 'portal:approval.linkInvalid');
-  // The link answers the resolution it was mailed for, not a later one (after a refusal and a new solution).
-  const row = await s.db('tickets').where({ id: ticket.id }).first('resolved_at');
-  const current = row?.resolved_at instanceof Date && row.resolved_at.getTime() === tok.resolvedAt;
+  const { token } = paramsInput(ctx, { token: pathToken });
+  const link = await approvalLink(s.db, s.config.SECRET, token);
+  if (!link) throw new AppError('not_found', 'portal:approval.linkInvalid');
   // A visitor who is not signed in reads the page in the customer's language.
-  if (!ctx.state.user) {
-    ctx.state.lang = user.language as WebContext['state']['lang'];
-    ctx.state.t = pageTranslator(user.language);
+  if (!ctx.state.user && isLang(link.user.language)) {
+    ctx.state.lang = link.user.language;
+    ctx.state.t = pageTranslator(link.user.language);
   }
-  return { user, ticket, current };
+  return link;
 }
 
-type Choice = 'approve' | 'refuse';
+const CHOICES = ['approve', 'refuse'] as const;
+type Choice = (typeof CHOICES)[number];
+
+const CHOICE_QUERY = { choice: queryChoice(CHOICES, 'approve') };
+const DECISION = { comment: text, decision: queryChoice(CHOICES, 'refuse') };
 
 /**
  * The page of a mail's link. Approving and refusing are two distinct pages (the mail has a button for each):
@@ -68,7 +55,7 @@ async function approvalPage(
 ) {
   const { t } = ctx.state;
   const ref = reference(ctx, ticket.id);
-  const token = ctx.params.token ?? '';
+  const { token } = paramsInput(ctx, { token: pathToken });
   const viewLink = html`<a class="button" href="/tickets/${ticket.id}">${t('portal:approval.viewTicket')}</a>`;
   const solution = html`<h2>${t('portal:ticket.solutionTitle')}</h2>
   <div class="solution-text">${multiline(ticket.solution ?? '')}</div>`;
@@ -112,12 +99,10 @@ async function approvalPage(
   });
 }
 
-const choiceOf = (v: unknown): Choice => (v === 'refuse' ? 'refuse' : 'approve');
-
 export function mountApprovalRoutes(r: Router<WebState>): void {
   r.get('/approve/:token', async (ctx) => {
     const { ticket, current } = await loadFromToken(ctx);
-    const choice = choiceOf(ctx.query.choice);
+    const { choice } = queryInput(ctx, CHOICE_QUERY);
     await approvalPage(
       ctx,
       ticket,
@@ -131,27 +116,28 @@ export function mountApprovalRoutes(r: Router<WebState>): void {
 
   r.post('/approve/:token', async (ctx) => {
     const { user, ticket, current } = await loadFromToken(ctx);
-    const values = { comment: field(ctx, 'comment') };
     // Only an explicit approval approves; anything else is a refusal, which needs a reason.
-    const choice: Choice = field(ctx, 'decision') === 'approve' ? 'approve' : 'refuse';
+    const { comment, decision: choice } = formInput(ctx, DECISION);
     if (!current)
-      return approvalPage(ctx, ticket, choice, emptyForm(), 409, undefined, ticket.status === 'resolved');
+      return approvalPage(
+        ctx,
+        ticket,
+        choice,
+        emptyForm(),
+        HTTP_STATUS.conflict,
+        undefined,
+        ticket.status === 'resolved',
+      );
     const approve = choice === 'approve';
     const actor = actorOf(user);
     try {
-      if (approve)
-        await approveSolution(ctx.state.s.app, actor, ticket.id, { body: values.comment, source: 'web' });
-      else await refuseSolution(ctx.state.s.app, actor, ticket.id, { body: values.comment, source: 'web' });
+      if (approve) await approveSolution(ctx.state.s.app, actor, ticket.id, { body: comment, source: 'web' });
+      else await refuseSolution(ctx.state.s.app, actor, ticket.id, { body: comment, source: 'web' });
     } catch (err) {
-      if (isAppError(err) && err.code === 'invalid')
-        return approvalPage(ctx, ticket, choice, formFromError(err, values), 422);
-      throw err;
+      const { status, form } = formError(err, { comment }, ['invalid']);
+      return approvalPage(ctx, ticket, choice, form, status);
     }
-    const updated = (await customerTicket(
-      ctx.state.s.db,
-      { id: user.id, companyId: user.company_id, isCompanyManager: user.is_company_manager },
-      ticket.id,
-    )) as CustomerTicket;
+    const updated = (await customerTicket(ctx.state.s.db, approvalViewer(user), ticket.id)) ?? ticket;
     await approvalPage(
       ctx,
       updated,

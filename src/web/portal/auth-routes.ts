@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { z } from 'zod';
 import { authenticate } from '../../app/accounts/authenticate.js';
 import {
   changePassword,
@@ -6,22 +7,31 @@ import {
   resetPassword,
   resetTokenUser,
 } from '../../app/accounts/change-password.js';
-import { AppError, isAppError } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import { PASSWORD_CHANGE_PATH, requireUser, safeNext } from '../auth.js';
-import { field } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
-import { emptyForm, errorSummary, type FormState, formFromError, textField } from '../forms.js';
+import { formError } from '../form-error.js';
+import { emptyForm, errorSummary, type FormState, textField } from '../forms.js';
 import { html } from '../html.js';
+import { formInput, formValues, paramsInput, pathToken, queryInput, text } from '../input.js';
 import { csrfField, renderPage } from '../layout.js';
 import { mayMail } from '../mail-limits.js';
+import { seeOther } from '../redirect.js';
 import { endOtherSessions, endSession, setFlash, startUserSession } from '../session.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-limiter.js';
+
+/** Where to go after the form (checked by safeNext). */
+const NEXT = { next: z.string().optional().catch(undefined) };
+
+const NEW_PASSWORD = { password: text, confirm: text };
+const PASSWORDS = { current: text, ...NEW_PASSWORD };
+const FORGOT = { email: z.string().trim().min(1, { error: 'validation.emailInvalid' }) };
 
 const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 
 async function loginPage(ctx: WebContext, f: FormState, status = 200): Promise<void> {
   const { t } = ctx.state;
-  const next = safeNext(ctx.query.next ?? f.values.next, '');
+  const next = safeNext(queryInput(ctx, NEXT).next ?? f.values.next, '');
   await renderPage(ctx, {
     title: t('portal:login.title'),
     narrow: true,
@@ -52,7 +62,7 @@ function passwordFields(ctx: WebContext, f: FormState, withCurrent: boolean) {
 async function changePage(ctx: WebContext, f: FormState, status = 200): Promise<void> {
   const { t, user } = ctx.state;
   const forced = Boolean(user?.must_change_password);
-  const next = safeNext(ctx.query.next ?? f.values.next, '');
+  const next = safeNext(queryInput(ctx, NEXT).next ?? f.values.next, '');
   await renderPage(ctx, {
     title: t('portal:password.changeTitle'),
     narrow: true,
@@ -71,11 +81,12 @@ async function changePage(ctx: WebContext, f: FormState, status = 200): Promise<
   });
 }
 
-async function forgotPage(ctx: WebContext, f: FormState, sent = false): Promise<void> {
+async function forgotPage(ctx: WebContext, f: FormState, sent = false, status = 200): Promise<void> {
   const { t } = ctx.state;
   await renderPage(ctx, {
     title: t('portal:reset.title'),
     narrow: true,
+    status,
     body: html`<section class="card">
   <h1>${t('portal:reset.title')}</h1>
   ${
@@ -120,67 +131,59 @@ export function mountAuthRoutes(r: Router<WebState>): void {
 
   r.post('/login', async (ctx) => {
     const { s } = ctx.state;
-    const email = field(ctx, 'email');
-    const values = { email, next: field(ctx, 'next') };
+    const { email, password, next } = formInput(ctx, { email: text, password: text, next: text });
+    const values = { email, next };
     const wait = await loginRetryAfter(s, email, ctx.ip);
-    const limited = (ms: number) =>
-      loginPage(
-        ctx,
-        {
-          values,
-          errors: {},
-          message: { key: 'portal:login.rateLimited', params: { minutes: minutes(ms) } },
-        },
-        429,
-      );
+    const limited = (ms: number) => {
+      const err = new AppError('rate_limited', 'portal:login.rateLimited', {
+        params: { minutes: minutes(ms) },
+      });
+      const { status, form } = formError(err, values);
+      return loginPage(ctx, form, status);
+    };
     if (wait > 0) return limited(wait);
     let userId: number;
     try {
-      userId = await authenticate(s.app, email, field(ctx, 'password'));
+      userId = await authenticate(s.app, email, password);
     } catch (err) {
-      if (!isAppError(err)) throw err;
+      const { status, form } = formError(err, values, ['unauthorized']);
       const blockedFor = await recordLoginFailure(s, email, ctx.ip);
       if (blockedFor > 0) return limited(blockedFor);
-      return loginPage(ctx, formFromError(err, values), 401);
+      return loginPage(ctx, form, status);
     }
     await clearLoginFailures(s, email, ctx.ip);
     await startUserSession(ctx, userId);
-    ctx.redirect(safeNext(values.next, '/'));
+    seeOther(ctx, safeNext(next, '/'));
   });
 
   r.post('/logout', async (ctx) => {
     await endSession(ctx);
-    ctx.redirect('/login');
+    seeOther(ctx, '/login');
   });
 
   r.get(PASSWORD_CHANGE_PATH, requireUser, (ctx) => changePage(ctx, emptyForm()));
   r.post(PASSWORD_CHANGE_PATH, requireUser, async (ctx) => {
     const user = ctx.state.user!;
-    const next = field(ctx, 'next');
+    const { next, ...passwords } = formInput(ctx, { next: text, ...PASSWORDS });
     try {
-      await changePassword(ctx.state.s.app, user.id, {
-        current: field(ctx, 'current'),
-        password: field(ctx, 'password'),
-        confirm: field(ctx, 'confirm'),
-      });
+      await changePassword(ctx.state.s.app, user.id, passwords);
     } catch (err) {
-      if (isAppError(err) && err.code === 'invalid')
-        return changePage(ctx, formFromError(err, { next }), 422);
-      throw err;
+      const { status, form } = formError(err, { next }, ['invalid']);
+      return changePage(ctx, form, status);
     }
     await endOtherSessions(ctx, user.id);
     setFlash(ctx, 'portal:password.changed');
-    ctx.redirect(safeNext(next, '/'));
+    seeOther(ctx, safeNext(next, '/'));
   });
 
   r.get('/password/forgot', (ctx) => forgotPage(ctx, emptyForm()));
   r.post('/password/forgot', async (ctx) => {
-    const email = field(ctx, 'email').trim();
-    if (!email) {
-      const err = new AppError('invalid', 'validation.fixFields', {
-        fields: { email: 'validation.emailInvalid' },
-      });
-      return forgotPage(ctx, formFromError(err, { email }));
+    let email: string;
+    try {
+      ({ email } = formInput(ctx, FORGOT));
+    } catch (err) {
+      const { status, form } = formError(err, formValues(ctx, ['email']), ['invalid']);
+      return forgotPage(ctx, form, false, status);
     }
     const { s } = ctx.state;
     if (await mayMail(s, 'reset', email, { ip: ctx.ip })) await requestPasswordReset(s.app, email);
@@ -189,25 +192,22 @@ export function mountAuthRoutes(r: Router<WebState>): void {
 
   r.get('/password/reset/:token', async (ctx) => {
     const { s } = ctx.state;
-    const userId = await resetTokenUser(s.app, s.config.SECRET, ctx.params.token ?? '');
+    const { token } = paramsInput(ctx, { token: pathToken });
+    const userId = await resetTokenUser(s.app, s.config.SECRET, token);
     if (!userId) throw new AppError('not_found', 'portal:reset.linkInvalid');
-    await resetPage(ctx, ctx.params.token ?? '', emptyForm());
+    await resetPage(ctx, token, emptyForm());
   });
   r.post('/password/reset/:token', async (ctx) => {
     const { s } = ctx.state;
-    const token = ctx.params.token ?? '';
+    const { token } = paramsInput(ctx, { token: pathToken });
     try {
-      const userId = await resetPassword(s.app, s.config.SECRET, token, {
-        password: field(ctx, 'password'),
-        confirm: field(ctx, 'confirm'),
-      });
+      const userId = await resetPassword(s.app, s.config.SECRET, token, formInput(ctx, NEW_PASSWORD));
       await endOtherSessions(ctx, userId);
     } catch (err) {
-      if (isAppError(err) && err.code === 'invalid')
-        return resetPage(ctx, token, formFromError(err, {}), 422);
-      throw err;
+      const { status, form } = formError(err, {}, ['invalid']);
+      return resetPage(ctx, token, form, status);
     }
     setFlash(ctx, 'portal:reset.done');
-    ctx.redirect('/login');
+    seeOther(ctx, '/login');
   });
 }

@@ -1,44 +1,53 @@
 import type Router from '@koa/router';
+import { z } from 'zod';
 import { customerServices } from '../../app/queries/customer-services.js';
 import { type CustomerTicket, customerTicket } from '../../app/queries/ticket-timeline.js';
 import { openTicket } from '../../app/tickets/open-ticket.js';
 import { formatBytes } from '../../domain/catalog.js';
-import { isAppError } from '../../domain/errors.js';
 import { requireUser } from '../auth.js';
-import { field, uploadedFile } from '../body.js';
+import { uploadedFile } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
+import { formError } from '../form-error.js';
 import {
   emptyForm,
   errorSummary,
   type FormState,
   fileField,
-  formFromError,
   radioGroup,
   selectField,
   textArea,
   textField,
 } from '../forms.js';
 import { html } from '../html.js';
+import { formInput, formValues, queryInput, queryInt, text } from '../input.js';
 import { csrfQuery, renderPage } from '../layout.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { reference } from './format.js';
 import { viewerOf } from './ticket-list-routes.js';
 
-const FIELDS = [
-  'type',
-  'serviceId',
-  'category',
-  'urgency',
-  'title',
-  'description',
-  'relatedTicketId',
-] as const;
-
 /** The ticket a new one follows on from (`?related=` or the form's hidden field), if the customer may see it. */
-async function relatedTicket(ctx: WebContext, id: unknown): Promise<CustomerTicket | null> {
-  const n = typeof id === 'string' && /^\d{1,12}$/.test(id) ? Number(id) : 0;
-  return n ? customerTicket(ctx.state.s.db, viewerOf(ctx), n) : null;
+async function relatedTicket(ctx: WebContext, id: number | null): Promise<CustomerTicket | null> {
+  return id ? customerTicket(ctx.state.s.db, viewerOf(ctx), id) : null;
 }
+
+/**
+ * The form's fields. An id that is not a number cannot be one of theirs: it goes on as -1 and the use case
+ * reports it on its field.
+ */
+const maybeId = z
+  .string()
+  .default('')
+  .transform((v) => (v === '' ? null : /^\d{1,12}$/.test(v) ? Number(v) : -1));
+const NEW_TICKET = {
+  type: text,
+  serviceId: maybeId,
+  category: text,
+  urgency: text,
+  title: text,
+  description: text,
+  relatedTicketId: maybeId,
+};
 
 /** A related ticket's classification and title start the form: most often the same problem again. */
 function prefilledFrom(related: CustomerTicket): FormState {
@@ -142,42 +151,38 @@ async function newTicketPage(
 
 export function mountNewTicketRoutes(r: Router<WebState>): void {
   r.get('/tickets/new', requireUser, async (ctx) => {
-    const related = await relatedTicket(ctx, ctx.query.related);
+    const { related: id } = queryInput(ctx, { related: queryInt });
+    const related = await relatedTicket(ctx, id);
     await newTicketPage(ctx, related ? prefilledFrom(related) : emptyForm(), 200, related);
   });
 
   r.post('/tickets/new', requireUser, async (ctx) => {
-    const values = Object.fromEntries(FIELDS.map((k) => [k, field(ctx, k)]));
-    const rid = Number(values.relatedTicketId);
+    let relatedTicketId: number | null = null;
     try {
+      const { urgency, ...f } = formInput(ctx, NEW_TICKET);
+      relatedTicketId = f.relatedTicketId;
       const file = await uploadedFile(ctx, 'attachment');
-      const sid = Number(values.serviceId);
-      // An id that is not a number cannot be one of theirs: the use case reports it as such.
-      const serviceId = values.serviceId ? (Number.isSafeInteger(sid) ? sid : -1) : null;
       const { ticketId } = await openTicket(ctx.state.s.app, ctx.state.actor!, {
         draft: {
-          type: values.type ?? '',
-          category: values.category ?? '',
-          urgency: values.urgency || null,
-          serviceId,
-          title: values.title ?? '',
-          description: values.description ?? '',
+          type: f.type,
+          category: f.category,
+          urgency: urgency || null,
+          serviceId: f.serviceId,
+          title: f.title,
+          description: f.description,
         },
         files: file ? [file] : [],
         source: 'web',
-        relatedTicketId: values.relatedTicketId ? (Number.isSafeInteger(rid) ? rid : -1) : null,
+        relatedTicketId,
       });
       setFlash(ctx, 'portal:ticketForm.created', { reference: reference(ctx, ticketId) });
-      ctx.redirect(`/tickets/${ticketId}`);
+      seeOther(ctx, `/tickets/${ticketId}`);
     } catch (err) {
-      if (isAppError(err) && (err.code === 'invalid' || err.code === 'too_large'))
-        return newTicketPage(
-          ctx,
-          formFromError(err, values),
-          err.code === 'too_large' ? 413 : 422,
-          await relatedTicket(ctx, values.relatedTicketId),
-        );
-      throw err;
+      const { status, form } = formError(err, formValues(ctx, Object.keys(NEW_TICKET)), [
+        'invalid',
+        'too_large',
+      ]);
+      return newTicketPage(ctx, form, status, await relatedTicket(ctx, relatedTicketId));
     }
   });
 }

@@ -12,18 +12,28 @@ import {
   updateProfile,
 } from '../../app/accounts/profile.js';
 import { LANGUAGES } from '../../config/config.js';
-import { isAppError } from '../../domain/errors.js';
 import { requireUser } from '../auth.js';
-import { field } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
-import { emptyForm, errorSummary, type FormState, formFromError, selectField, textField } from '../forms.js';
+import { formError } from '../form-error.js';
+import { emptyForm, errorSummary, type FormState, selectField, textField } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
+import {
+  flag,
+  formInput,
+  formValues,
+  paramsInput,
+  pathToken,
+  queryChoice,
+  queryInput,
+  text,
+} from '../input.js';
 import { csrfField, renderPage } from '../layout.js';
 import { mayMail } from '../mail-limits.js';
+import { seeOther } from '../redirect.js';
 import { endOtherSessions, endSession, setFlash } from '../session.js';
 
-type Tab = 'main' | 'password' | 'personalization';
-const TABS: readonly Tab[] = ['main', 'password', 'personalization'];
+const TABS = ['main', 'password', 'personalization'] as const;
+type Tab = (typeof TABS)[number];
 
 async function profilePage(ctx: WebContext, tab: Tab, given?: FormState, status = 200): Promise<void> {
   const { t, user } = ctx.state;
@@ -101,25 +111,28 @@ ${tabs}
   });
 }
 
+const TAB_QUERY = { tab: queryChoice(TABS, 'main') };
+const PASSWORDS = { current: text, password: text, confirm: text };
+const TOKEN = { token: pathToken };
+
 async function saving(ctx: WebContext, tab: Tab, values: Record<string, string>, act: () => Promise<void>) {
   try {
     await act();
   } catch (err) {
-    if (isAppError(err) && err.code === 'invalid')
-      return profilePage(ctx, tab, formFromError(err, values), 422);
-    throw err;
+    const { status, form } = formError(err, values, ['invalid']);
+    return profilePage(ctx, tab, form, status);
   }
-  ctx.redirect(`/profile?tab=${tab}`);
+  seeOther(ctx, `/profile?tab=${tab}`);
 }
 
 export function mountProfileRoutes(r: Router<WebState>): void {
   r.get('/profile', requireUser, (ctx) => {
-    const tab = (TABS as readonly string[]).includes(String(ctx.query.tab)) ? (ctx.query.tab as Tab) : 'main';
+    const { tab } = queryInput(ctx, TAB_QUERY);
     return profilePage(ctx, tab);
   });
 
   r.post('/profile/main', requireUser, (ctx) => {
-    const values = { name: field(ctx, 'name'), email: field(ctx, 'email'), phone: field(ctx, 'phone') };
+    const values = formInput(ctx, { name: text, email: text, phone: text });
     return saving(ctx, 'main', values, async () => {
       const { s, user } = ctx.state;
       const { pendingEmail } = await updateProfile(s.app, user!.id, values, (to) =>
@@ -133,28 +146,17 @@ export function mountProfileRoutes(r: Router<WebState>): void {
   r.post('/profile/password', requireUser, (ctx) =>
     saving(ctx, 'password', {}, async () => {
       const id = ctx.state.user!.id;
-      await changePassword(ctx.state.s.app, id, {
-        current: field(ctx, 'current'),
-        password: field(ctx, 'password'),
-        confirm: field(ctx, 'confirm'),
-      });
+      await changePassword(ctx.state.s.app, id, formInput(ctx, PASSWORDS));
       await endOtherSessions(ctx, id);
       setFlash(ctx, 'portal:password.changed');
     }),
   );
 
   r.post('/profile/personalization', requireUser, (ctx) => {
-    const values = {
-      language: field(ctx, 'language'),
-      timeZone: field(ctx, 'timeZone'),
-      pageSize: field(ctx, 'pageSize'),
-      notifySelf: field(ctx, 'notifySelf'),
-    };
+    const values = formValues(ctx, ['language', 'timeZone', 'pageSize', 'notifySelf']);
     return saving(ctx, 'personalization', values, async () => {
-      await updatePreferences(ctx.state.s.app, ctx.state.user!.id, {
-        ...values,
-        notifySelf: values.notifySelf === '1',
-      });
+      const prefs = formInput(ctx, { language: text, timeZone: text, pageSize: text, notifySelf: flag });
+      await updatePreferences(ctx.state.s.app, ctx.state.user!.id, prefs);
       setFlash(ctx, 'portal:profile.saved');
     });
   });
@@ -182,7 +184,7 @@ async function askPage(ctx: WebContext, title: string, intro: string, button: st
 function mountEmailLinkRoutes(r: Router<WebState>): void {
   r.get('/profile/email/confirm/:token', async (ctx) => {
     const { s, t } = ctx.state;
-    const { newEmail } = await emailChangeOf(s.app, s.config.SECRET, ctx.params.token ?? '');
+    const { newEmail } = await emailChangeOf(s.app, s.config.SECRET, paramsInput(ctx, TOKEN).token);
     await askPage(
       ctx,
       t('portal:security.emailConfirmTitle'),
@@ -192,10 +194,10 @@ function mountEmailLinkRoutes(r: Router<WebState>): void {
   });
   r.post('/profile/email/confirm/:token', async (ctx) => {
     const { s, t } = ctx.state;
-    await confirmEmailChange(s.app, s.config.SECRET, ctx.params.token ?? '');
+    await confirmEmailChange(s.app, s.config.SECRET, paramsInput(ctx, TOKEN).token);
     if (ctx.state.user) {
       setFlash(ctx, 'portal:profile.emailConfirmed');
-      return ctx.redirect('/profile');
+      return seeOther(ctx, '/profile');
     }
     await renderPage(ctx, {
       title: t('portal:profile.emailConfirmed'),
@@ -206,7 +208,7 @@ function mountEmailLinkRoutes(r: Router<WebState>): void {
 
   r.get('/profile/email/undo/:token', async (ctx) => {
     const { s, t } = ctx.state;
-    const { oldEmail } = await emailUndoOf(s.app, s.config.SECRET, ctx.params.token ?? '');
+    const { oldEmail } = await emailUndoOf(s.app, s.config.SECRET, paramsInput(ctx, TOKEN).token);
     await askPage(
       ctx,
       t('portal:security.emailUndoTitle'),
@@ -216,7 +218,8 @@ function mountEmailLinkRoutes(r: Router<WebState>): void {
   });
   r.post('/profile/email/undo/:token', async (ctx) => {
     const { s, t } = ctx.state;
-    const { userId, oldEmail } = await undoEmailChange(s.app, s.config.SECRET, ctx.params.token ?? '');
+    const { token } = paramsInput(ctx, TOKEN);
+    const { userId, oldEmail } = await undoEmailChange(s.app, s.config.SECRET, token);
     // Every session of the account is gone; this browser's too when it was signed in to it.
     if (ctx.state.user?.id === userId) await endSession(ctx);
     await renderPage(ctx, {

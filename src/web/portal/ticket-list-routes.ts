@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { z } from 'zod';
 import type { CustomerViewer } from '../../app/queries/customer-scope.js';
 import {
   isListCursor,
@@ -6,12 +7,12 @@ import {
   type ListSort,
   listCustomerTickets,
   STATUS_FILTERS,
-  type StatusFilter,
 } from '../../app/queries/customer-tickets.js';
 import { requireUser } from '../auth.js';
 import type { WebContext, WebState } from '../context.js';
 import { html } from '../html.js';
 import { icon } from '../icons.js';
+import { queryChoice, queryInput } from '../input.js';
 import { renderPage } from '../layout.js';
 import { queryCursor, queryText } from '../query-input.js';
 import { dateTime, reference, statusBadge, urgencyBadge } from './format.js';
@@ -29,20 +30,18 @@ const queryString = (params: Record<string, string | null>) => {
   return s ? `?${s}` : '';
 };
 
+const LIST_QUERY = {
+  status: z.enum(STATUS_FILTERS).nullable().catch(null),
+  sort: queryChoice(LIST_SORTS, 'updated_desc'),
+};
+
 async function listPage(ctx: WebContext): Promise<void> {
   const { t, s, user } = ctx.state;
   const none = t('portal:ticket.none');
-  const statusParam = typeof ctx.query.status === 'string' ? ctx.query.status : '';
-  const status = (STATUS_FILTERS as readonly string[]).includes(statusParam)
-    ? (statusParam as StatusFilter)
-    : null;
+  const { status, sort } = queryInput(ctx, LIST_QUERY);
   const search = queryText(ctx, 'q').slice(0, 200);
   const after = queryCursor(ctx, 'after', isListCursor);
   const before = queryCursor(ctx, 'before', isListCursor);
-  const sortParam = typeof ctx.query.sort === 'string' ? ctx.query.sort : '';
-  const sort: ListSort = (LIST_SORTS as readonly string[]).includes(sortParam)
-    ? (sortParam as ListSort)
-    : 'updated_desc';
   // The default order is left out of links.
   const sortQ = sort === 'updated_desc' ? null : sort;
   const manager = user!.is_company_manager && user!.company_id !== null;

@@ -1,29 +1,40 @@
 import type Router from '@koa/router';
 import { customerAttachment } from '../../app/queries/ticket-attachment.js';
-import { type CustomerTicket, customerTicket, timelineCursor } from '../../app/queries/ticket-timeline.js';
+import { type CustomerTicket, customerTicket } from '../../app/queries/ticket-timeline.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { approveSolution, refuseSolution } from '../../app/tickets/lifecycle.js';
-import { AppError, isAppError } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import { requireUser } from '../auth.js';
-import { field, uploadedFile } from '../body.js';
+import { uploadedFile } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
 import { withFollowupLimit } from '../followup-limit.js';
-import { formFromError } from '../forms.js';
+import { formError } from '../form-error.js';
+import {
+  formInput,
+  paramsInput,
+  pathId,
+  pathToken,
+  queryChoice,
+  queryInput,
+  queryInt,
+  text,
+} from '../input.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { viewerOf } from './ticket-list-routes.js';
 import { renderTicketPage } from './ticket-page.js';
 
+/** Any id: one that is not a ticket of theirs is answered 404 all the same. */
+const TICKET_ID = { id: pathId.catch(0) };
+const TICKET_QUERY = { tab: queryChoice(['history', 'followup'], 'history'), before: queryInt };
+
 /** The ticket of the URL if the signed-in customer may see it; 404 otherwise, whatever the id tried. */
 async function loadTicket(ctx: WebContext): Promise<CustomerTicket> {
-  const id = /^\d{1,12}$/.test(ctx.params.id ?? '') ? Number(ctx.params.id) : 0;
+  const { id } = paramsInput(ctx, TICKET_ID);
   const ticket = await customerTicket(ctx.state.s.db, viewerOf(ctx), id);
   if (!ticket) throw new AppError('not_found', 'errors.ticketNotFound');
   return ticket;
 }
-
-const formErrorCodes = new Set(['invalid', 'too_large', 'conflict', 'rate_limited']);
-const STATUS: Record<string, number> = { too_large: 413, conflict: 409, rate_limited: 429 };
-const statusOf = (code: string) => STATUS[code] ?? 422;
 
 /** `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266 / RFC 5987). */
 export function contentDisposition(name: string): string {
@@ -38,68 +49,58 @@ export function contentDisposition(name: string): string {
 export function mountTicketRoutes(r: Router<WebState>): void {
   r.get('/tickets/:id', requireUser, async (ctx) => {
     const ticket = await loadTicket(ctx);
-    await renderTicketPage(ctx, ticket, {
-      tab: ctx.query.tab === 'followup' ? 'followup' : 'history',
-      before: timelineCursor(ctx.query.before),
-    });
+    const { tab, before } = queryInput(ctx, TICKET_QUERY);
+    await renderTicketPage(ctx, ticket, { tab, before });
   });
 
   r.post('/tickets/:id/followups', requireUser, async (ctx) => {
     const ticket = await loadTicket(ctx);
-    const values = { body: field(ctx, 'body') };
+    const { body } = formInput(ctx, { body: text });
     try {
       await withFollowupLimit(ctx, async () => {
         const file = await uploadedFile(ctx, 'document');
         await addFollowup(ctx.state.s.app, ctx.state.actor!, {
           ticketId: ticket.id,
-          body: values.body,
+          body,
           files: file ? [file] : [],
           source: 'web',
         });
       });
     } catch (err) {
-      if (isAppError(err) && formErrorCodes.has(err.code))
-        return renderTicketPage(ctx, ticket, {
-          tab: 'followup',
-          followup: formFromError(err, values),
-          status: statusOf(err.code),
-        });
-      throw err;
+      const { status, form } = formError(err, { body });
+      return renderTicketPage(ctx, ticket, { tab: 'followup', followup: form, status });
     }
     setFlash(ctx, 'portal:ticket.followupAdded');
-    ctx.redirect(`/tickets/${ticket.id}`);
+    seeOther(ctx, `/tickets/${ticket.id}`);
   });
 
   r.post('/tickets/:id/approve', requireUser, async (ctx) => {
     const ticket = await loadTicket(ctx);
+    const { approve_comment } = formInput(ctx, { approve_comment: text });
     await approveSolution(ctx.state.s.app, ctx.state.actor!, ticket.id, {
-      body: field(ctx, 'approve_comment'),
+      body: approve_comment,
       source: 'web',
     });
     setFlash(ctx, 'portal:ticket.approved');
-    ctx.redirect(`/tickets/${ticket.id}`);
+    seeOther(ctx, `/tickets/${ticket.id}`);
   });
 
   r.post('/tickets/:id/refuse', requireUser, async (ctx) => {
     const ticket = await loadTicket(ctx);
-    const values = { comment: field(ctx, 'comment') };
+    const { comment } = formInput(ctx, { comment: text });
     try {
-      await refuseSolution(ctx.state.s.app, ctx.state.actor!, ticket.id, {
-        body: values.comment,
-        source: 'web',
-      });
+      await refuseSolution(ctx.state.s.app, ctx.state.actor!, ticket.id, { body: comment, source: 'web' });
     } catch (err) {
-      if (isAppError(err) && err.code === 'invalid')
-        return renderTicketPage(ctx, ticket, { approval: formFromError(err, values), status: 422 });
-      throw err;
+      const { status, form } = formError(err, { comment }, ['invalid']);
+      return renderTicketPage(ctx, ticket, { approval: form, status });
     }
     setFlash(ctx, 'portal:ticket.refused');
-    ctx.redirect(`/tickets/${ticket.id}`);
+    seeOther(ctx, `/tickets/${ticket.id}`);
   });
 
   r.get('/tickets/:id/attachments/:attachmentId', requireUser, async (ctx) => {
-    const id = /^\d{1,12}$/.test(ctx.params.id ?? '') ? Number(ctx.params.id) : 0;
-    const file = await customerAttachment(ctx.state.s.db, viewerOf(ctx), id, ctx.params.attachmentId ?? '');
+    const { id, attachmentId } = paramsInput(ctx, { ...TICKET_ID, attachmentId: pathToken });
+    const file = await customerAttachment(ctx.state.s.db, viewerOf(ctx), id, attachmentId);
     if (!file) throw new AppError('not_found', 'portal:errors.attachmentNotFound');
     ctx.set('Content-Disposition', contentDisposition(file.filename));
     ctx.set('Content-Security-Policy', "sandbox; default-src 'none'");
