@@ -14,7 +14,10 @@ export type HistoryKind =
   | 'updated'
   | 'bounced'
   /** Another ticket now follows, was merged into, or mentions this one (data: kind, ticketId). */
-  | 'linked';
+  | 'linked'
+  /** Linked to, or unlinked from, a major incident (data: majorIncidentId, and why when it was not by hand). */
+  | 'incident_linked'
+  | 'incident_unlinked';
 
 export interface HistoryRow {
   ticketId: number;

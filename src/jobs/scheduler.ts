@@ -4,6 +4,7 @@ import { JOBS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
 import { autoCloseResolved } from './auto-close.js';
+import { INCIDENT_SWEEP_EVERY_MS, INCIDENT_SWEEP_JOB, runIncidentJob } from './incident-resolve.js';
 
 /** How often the automatic closing runs; it closes what has waited AUTO_CLOSE_DAYS, so hourly is plenty. */
 const AUTO_CLOSE_EVERY_MS = 60 * 60 * 1000;
@@ -35,9 +36,16 @@ export async function startJobs(s: Services): Promise<RunningPart> {
   } else {
     await queue.removeJobScheduler('quarantine-digest');
   }
+  await queue.upsertJobScheduler(
+    INCIDENT_SWEEP_JOB,
+    { every: INCIDENT_SWEEP_EVERY_MS },
+    { name: INCIDENT_SWEEP_JOB, opts: { removeOnComplete: 50, removeOnFail: 200 } },
+  );
   const worker = new Worker(
     JOBS_QUEUE,
     async (job) => {
+      const incident = await runIncidentJob(s, job.name, job.data, (p) => job.updateProgress(p));
+      if (incident) return incident;
       if (job.name === 'quarantine-digest') {
         const out = await queueQuarantineDigest(s.app);
         if (out.listed) s.logger.info(out, 'quarantine digest queued for the agents');

@@ -2,6 +2,7 @@ import { approvalToken } from '../app/links.js';
 import { formatReference } from '../domain/reference.js';
 import { digestBody, digestFollowupIds } from './followup-digest.js';
 import { textToHtml } from './html.js';
+import { outageData } from './outage-wording.js';
 import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
 import { bracketed, type FamilyPlanner, person, str, team } from './plan.js';
 import { type Audience, audiencesOf, type Person, resolveRecipients } from './recipients.js';
@@ -127,6 +128,7 @@ export const planTicketMails: FamilyPlanner = async (c) => {
           refuseUrl: approval ? `${link.approve(approval)}?choice=refuse` : '',
           autoCloseDays: config.AUTO_CLOSE_DAYS,
           replyHint: 'replyHint',
+          ...outageData(p.outage, lang, config.DEFAULT_TIME_ZONE),
         },
       };
     },

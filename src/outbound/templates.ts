@@ -30,6 +30,8 @@ export const TEMPLATE_NAMES = [
   'mail-agent-notice',
   'ticket-awaiting-decision',
   'quarantine-digest',
+  'ticket-created-outage',
+  'ticket-outage-update',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

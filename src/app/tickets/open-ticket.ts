@@ -7,6 +7,7 @@ import { actorId } from '../actor.js';
 import { storeAttachmentSets, type UploadedFile } from '../attachments.js';
 import type { AppContext } from '../context.js';
 import { recordHistories } from '../history.js';
+import { matchOutages } from '../incidents/linked.js';
 import { writeOutbox } from '../outbox.js';
 import { linkTickets } from '../ticket-links.js';
 
@@ -165,6 +166,11 @@ async function writeTickets(
     [accepted.length],
   );
   const ids = drawn.rows.map((r) => Number(r.id));
+  // A ticket about a known outage joins its major incident instead of the queue (app/incidents).
+  const outages = await matchOutages(
+    trx,
+    accepted.map(({ valid, requester }) => ({ ...valid, companyId: requester.company_id })),
+  );
   await trx('tickets').insert(
     accepted.map(({ valid, requester, source, request }, i) => ({
       id: ids[i],
@@ -178,6 +184,7 @@ async function writeTickets(
       status: 'new',
       requester_id: requester.id,
       company_id: requester.company_id,
+      major_incident_id: outages[i]?.incidentId ?? null,
       source,
     })),
   );
@@ -185,6 +192,7 @@ async function writeTickets(
     ...c,
     ticketId: ids[i] as number,
     by: actorId(c.request.actor),
+    outage: outages[i] ?? null,
   }));
   await storeAttachmentSets(
     trx,
@@ -220,6 +228,7 @@ async function writeTickets(
         ...(o.request.input.relatedTicketId ? { relatedTicketId: o.request.input.relatedTicketId } : {}),
         ...(o.request.input.autoClassified ? { autoClassified: o.request.input.autoClassified } : {}),
         ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}),
+        ...o.outage?.history,
       },
     })),
     ...opened.flatMap((o) => {
@@ -243,7 +252,11 @@ async function writeTickets(
       event: 'ticket.created' as const,
       ticketId: o.ticketId,
       actorId: o.by,
-      payload: { source: o.source, ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}) },
+      payload: {
+        source: o.source,
+        ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}),
+        ...o.outage?.payload,
+      },
     })),
   );
   return new Map(opened.map((o) => [o.request, o.ticketId]));
