@@ -60,6 +60,10 @@ function readFilters(ctx: WebContext): { filters: QueueFilters; values: Record<s
     filters.waiting = true;
     values.waiting = '1';
   }
+  const incidents = str(q.incidents);
+  if (incidents === '1') filters.majorIncidents = true;
+  else if (intParam(incidents)) filters.majorIncidents = intParam(incidents) as number;
+  if (filters.majorIncidents) values.incidents = incidents;
   const text = queryText(ctx, 'q').trim().slice(0, 200);
   if (text) filters.q = values.q = text;
   return { filters, values };
@@ -141,7 +145,8 @@ ${counts.map(
   }
   ${values.service ? html`<input type="hidden" name="service" value="${values.service}">` : ''}
   ${values.requester ? html`<input type="hidden" name="requester" value="${values.requester}">` : ''}
-  <div class="field checks"><label><input type="checkbox" name="waiting" value="1"${values.waiting ? html` checked` : ''}> ${t('agent:queue.waiting')}</label></div>
+  <div class="field checks"><label><input type="checkbox" name="waiting" value="1"${values.waiting ? html` checked` : ''}> ${t('agent:queue.waiting')}</label>
+<label><input type="checkbox" name="incidents" value="1"${values.incidents ? html` checked` : ''}> ${t('agent:queue.withIncidents')}</label></div>
 </form>`;
     // Filters set by a link (a customer's, a person's or a service's tickets) that the form shows no list for.
     const linked = (['customer', 'requester', 'service'] as const).filter(
