@@ -2,7 +2,6 @@ import type { Tx } from '../../db/db.js';
 import type { MajorIncidentRow } from '../../db/tables.js';
 import {
   type IncidentScope,
-  inLanguage,
   isOutageCategory,
   type NetworkAttributes,
   scopeSchema,
@@ -116,7 +115,3 @@ function outageLink(inc: OpenIncident): OutageLink {
     },
   };
 }
-
-/** The incident's title in a language (Spanish when that one was not written). */
-export const incidentTitle = (inc: Pick<MajorIncidentRow, 'title'>, lang: string): string =>
-  inLanguage(inc.title, lang);

@@ -4,6 +4,7 @@ import { createCompany, createService, updateCompany, updateService } from '../.
 import { clearBounce, reinviteUser, setUserActive, updateUser } from '../../app/agent/users.js';
 import { companyDetail, listCompanies, userById } from '../../app/queries/agent-accounts.js';
 import { AppError, isAppError } from '../../domain/errors.js';
+import { TECHNOLOGIES } from '../../domain/incident-scope.js';
 import type { Role } from '../../domain/ticket-status.js';
 import { field } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
@@ -40,7 +41,14 @@ async function submit(
 }
 
 const COMPANY_FIELDS = ['name', 'code', 'active'];
-const SERVICE_FIELDS = ['name', 'circuitId', 'address', 'active'];
+const NETWORK_FIELDS = ['accessNode', 'zone', 'exchange', 'technology', 'postcode'] as const;
+const SERVICE_FIELDS = ['name', 'circuitId', 'address', 'active', ...NETWORK_FIELDS];
+
+/** Where a service runs, from the form: admins only (others keep what is stored). */
+const networkInput = (ctx: WebContext) =>
+  ctx.state.user?.role === 'admin'
+    ? Object.fromEntries(NETWORK_FIELDS.map((n) => [n, field(ctx, n)]))
+    : undefined;
 const USER_FIELDS = ['email', 'name', 'phone', 'language', 'manager', 'invite', 'role', 'companyId'];
 
 export async function companyForm(
@@ -71,6 +79,17 @@ ${textField(t, f, { name: 'name', label: t('agent:accounts.serviceName'), requir
 ${textField(t, f, { name: 'circuitId', label: t('agent:accounts.circuitId') })}
 </div>
 ${textField(t, f, { name: 'address', label: t('agent:accounts.address') })}
+${
+  ctx.state.user?.role === 'admin'
+    ? html`<fieldset class="field"><legend>${t('agent:network.title')}</legend><p class="hint">${t('agent:network.hint')}</p><div class="grid-2">
+${textField(t, f, { name: 'accessNode', label: t('agent:network.accessNode'), maxlength: 100 })}
+${textField(t, f, { name: 'zone', label: t('agent:network.zone'), maxlength: 100 })}
+${textField(t, f, { name: 'exchange', label: t('agent:network.exchange'), maxlength: 100 })}
+${selectField(t, f, { name: 'technology', label: t('agent:network.technology'), placeholder: '—', options: TECHNOLOGIES.map((x) => ({ value: x, label: t(`agent:network.tech_${x}`) })) })}
+${textField(t, f, { name: 'postcode', label: t('agent:network.postcode'), maxlength: 100 })}
+</div></fieldset>`
+    : ''
+}
 ${checkbox(f, 'active', t('agent:accounts.active'))}
 <div class="actions"><button class="button primary" type="submit">${submitLabel}</button></div></form>`;
 }
@@ -144,8 +163,8 @@ async function renderDetail(ctx: WebContext, id: number, forms: DetailForms = {}
 <section class="card"><h2>${t('agent:accounts.services')}</h2>
 ${
   d.services.length
-    ? html`<table class="data"><thead><tr><th>${t('agent:accounts.serviceName')}</th><th>${t('agent:accounts.circuitId')}</th><th>${t('agent:accounts.address')}</th></tr></thead><tbody>
-${d.services.map((sv) => html`<tr class="${sv.active ? '' : 'inactive'}"><td><a href="/agent/services/${sv.id}">${sv.name}</a></td><td>${sv.circuit_id ?? ''}</td><td>${sv.address ?? ''}</td></tr>`)}</tbody></table>`
+    ? html`<table class="data"><thead><tr><th>${t('agent:accounts.serviceName')}</th><th>${t('agent:accounts.circuitId')}</th><th>${t('agent:accounts.address')}</th><th>${t('agent:network.zone')}</th><th>${t('agent:network.technology')}</th></tr></thead><tbody>
+${d.services.map((sv) => html`<tr class="${sv.active ? '' : 'inactive'}"><td><a href="/agent/services/${sv.id}">${sv.name}</a></td><td>${sv.circuit_id ?? ''}</td><td>${sv.address ?? ''}</td><td>${sv.zone ?? ''}</td><td>${sv.technology ? t(`agent:network.tech_${sv.technology}`) : ''}</td></tr>`)}</tbody></table>`
     : html`<p class="empty">${t('agent:accounts.noServices')}</p>`
 }
 <details${forms.service ? html` open` : ''}><summary>${t('agent:accounts.addService')}</summary>
@@ -280,6 +299,7 @@ export function mountCustomers(r: Router<WebState>): void {
           circuitId: field(ctx, 'circuitId'),
           address: field(ctx, 'address'),
           active: field(ctx, 'active') === '1',
+          network: networkInput(ctx),
         });
         redirect(ctx, `/agent/customers/${id}`, 'agent:flash.saved');
       },
@@ -320,6 +340,11 @@ export function mountCustomers(r: Router<WebState>): void {
         circuitId: sv.circuit_id ?? '',
         address: sv.address ?? '',
         active: sv.active ? '1' : '',
+        accessNode: sv.access_node ?? '',
+        zone: sv.zone ?? '',
+        exchange: sv.exchange ?? '',
+        technology: sv.technology ?? '',
+        postcode: sv.postcode ?? '',
       });
     await agentPage(ctx, {
       title: sv.name,
@@ -340,6 +365,7 @@ export function mountCustomers(r: Router<WebState>): void {
           circuitId: field(ctx, 'circuitId'),
           address: field(ctx, 'address'),
           active: field(ctx, 'active') === '1',
+          network: networkInput(ctx),
         });
         const sv = await ctx.state.s.db('services').where({ id }).first('company_id');
         redirect(ctx, `/agent/customers/${sv?.company_id}`, 'agent:flash.saved');

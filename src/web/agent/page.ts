@@ -6,7 +6,7 @@ import type { WebContext } from '../context.js';
 import { type HtmlValue, html } from '../html.js';
 import { renderPage } from '../layout.js';
 
-export type AgentSection = 'queue' | 'customers' | 'quarantine' | 'staff' | 'import';
+export type AgentSection = 'queue' | 'incidents' | 'customers' | 'quarantine' | 'staff' | 'import';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -25,6 +25,7 @@ export function serveAgentCss(ctx: Context): void {
 
 const SECTION_HREF: Record<AgentSection, string> = {
   queue: '/agent',
+  incidents: '/agent/incidents',
   customers: '/agent/customers',
   quarantine: '/agent/quarantine',
   staff: '/agent/admin/staff',

@@ -7,6 +7,7 @@ import { icon } from '../icons.js';
 import { csrfField, csrfQuery } from '../layout.js';
 import { linkedTicketsSection } from '../linked-tickets.js';
 import { bytes, ref, when } from './format.js';
+import { incidentCard } from './incident-card.js';
 import { agentPage } from './page.js';
 
 export type TicketAction = 'reply' | 'note' | 'ask' | 'assign' | 'classify' | 'solve' | 'close' | 'reopen';
@@ -45,6 +46,8 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
       .map((k) => t(`agent:field.${k}`, { defaultValue: k }))
       .join(', ')}`;
   if (e.data.reason === 'auto_close') text += ` — ${t('agent:event.autoClose')}`;
+  if (typeof e.data.majorIncidentId === 'number')
+    text += ` — ${t('agent:event.majorIncident', { id: e.data.majorIncidentId })}`;
   if (e.event === 'bounced')
     text = t('agent:event.bouncedOn', { email: e.data.email, reason: e.data.reason });
   const auto = e.data.autoClassified;
@@ -196,6 +199,7 @@ ${assignForm}${classifyForm}${reopenForm}
       : '—'
   }</dd>
 </dl></section>
+${await incidentCard(ctx, tk)}
 </aside>`;
 
   const head = html`<div class="card ticket-head">

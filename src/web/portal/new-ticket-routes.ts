@@ -22,6 +22,7 @@ import { html } from '../html.js';
 import { csrfQuery, renderPage } from '../layout.js';
 import { setFlash } from '../session.js';
 import { reference } from './format.js';
+import { outageBanner } from './outage-banner.js';
 import { viewerOf } from './ticket-list-routes.js';
 
 const FIELDS = [
@@ -79,6 +80,7 @@ async function newTicketPage(
     nav: '/tickets/new',
     status,
     body: html`<div class="page-head"><h1>${t('portal:ticketForm.title')}</h1></div>
+${await outageBanner(ctx)}
 <section class="card">
   <p class="lead">${t('portal:ticketForm.intro')}</p>
   ${related ? html`<p class="notice info">${t('portal:ticketForm.relatedTo', { reference: reference(ctx, related.id), title: related.title })}</p>` : ''}
