@@ -1,6 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { updateServiceNetwork } from '../../src/app/agent/companies.js';
+import { importCsv } from '../../src/app/agent/csv-import.js';
 import { declareIncident, postIncidentUpdate } from '../../src/app/incidents/declare.js';
 import { resolveIncident, resolveLinkedTickets } from '../../src/app/incidents/resolve-incident.js';
 import { agentQueue } from '../../src/app/queries/agent-queue.js';
@@ -234,5 +235,43 @@ describe('a major incident over a zone', { timeout: 180_000 }, () => {
       49,
     );
     await w.sent();
+  });
+});
+
+describe('the network attributes of services', () => {
+  it('are imported by CSV: new services with them, known ones updated, a bad technology refused', async () => {
+    const company = must(
+      await t
+        .db('companies')
+        .where({ id: must(outsider.companyId ?? undefined) })
+        .first(),
+    );
+    const existing = must(await t.db('services').where({ company_id: company.id }).first());
+    const csv = [
+      'company;name;circuit_id;zone;access_node;technology;postcode',
+      `${company.name};Fibra nave 2;FTTH-NEW-1;VLL-Norte;OLT-03;FTTH;47010`,
+      `${company.name};${existing.name};${existing.circuit_id};VLL-Este;OLT-09;radio;47012`,
+      `${company.name};Línea rara;X-1;VLL-Norte;;fax;`,
+    ].join('\n');
+    const report = await importCsv(t.app, admin.actor, 'services', csv);
+    expect(report).toMatchObject({ total: 3, imported: 2 });
+    expect(report.rejected).toEqual([expect.objectContaining({ line: 4, field: 'technology' })]);
+    expect(await t.db('services').where({ circuit_id: 'FTTH-NEW-1' }).first()).toMatchObject({
+      zone: 'VLL-Norte',
+      access_node: 'OLT-03',
+      technology: 'ftth',
+      postcode: '47010',
+    });
+    expect(await t.db('services').where({ id: existing.id }).first()).toMatchObject({
+      zone: 'VLL-Este',
+      technology: 'radio',
+    });
+  });
+
+  it('are edited by admins only', async () => {
+    const id = must(outsider.serviceIds[0]);
+    await expect(updateServiceNetwork(t.app, agent.actor, id, { zone: 'X' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
   });
 });
