@@ -10,7 +10,7 @@ import { html, type SafeHtml } from '../html.js';
  */
 export async function outageBanner(ctx: WebContext): Promise<SafeHtml | ''> {
   const { user, s, t, lang } = ctx.state;
-  if (!user || user.role !== 'customer') return '';
+  if (user?.role !== 'customer') return '';
   const outages = await outagesOfCompany(s.db, user.company_id);
   if (!outages.length) return '';
   return html`${outages.map(
