@@ -7,10 +7,13 @@ import { resolveIncident, resolveLinkedTickets } from '../../src/app/incidents/r
 import { agentQueue } from '../../src/app/queries/agent-queue.js';
 import { refuseSolution } from '../../src/app/tickets/lifecycle.js';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
+import { queueIncidentResolve } from '../../src/jobs/incident-resolve.js';
+import { startJobs } from '../../src/jobs/scheduler.js';
 import { must, useTestDb } from '../helpers/db.js';
 import { makeUser, type TestUser } from '../helpers/fixtures.js';
 import { buildMail } from '../helpers/imap.js';
 import { MX, startMailWorld } from '../helpers/mail-world.js';
+import { waitUntil } from '../helpers/poll.js';
 import { toAddress } from '../helpers/smtp.js';
 
 // Issue 16: one major incident over a zone, fifty customers writing at once by mail and on the web.
@@ -273,5 +276,45 @@ describe('the network attributes of services', () => {
     await expect(updateServiceNetwork(t.app, agent.actor, id, { zone: 'X' })).rejects.toMatchObject({
       code: 'forbidden',
     });
+  });
+});
+
+describe('the resolve job on the workers', { timeout: 60_000 }, () => {
+  it('resolves the linked tickets once it is queued, and mails each solution once', async () => {
+    const u = await makeUser(t.app, 'customer', { language: 'fr' });
+    await inZone(u, 'Zone-Job');
+    const id = await declareIncident(t.app, agent.actor, {
+      title: { es: 'Nodo caído' },
+      description: { es: 'El nodo no responde.' },
+      scope: { zones: ['Zone-Job'] },
+      public: true,
+    });
+    const { ticketId } = await openTicket(t.app, u.actor, {
+      draft: {
+        type: 'incident',
+        category: 'slowness',
+        urgency: 'medium',
+        serviceId: must(u.serviceIds[0]),
+        title: 'Lent',
+        description: 'Très lent.',
+      },
+    });
+    const ack = await w.sent();
+    expect(mailsTo(ack, u.email)[0]?.text).toContain('Nodo caído');
+    await resolveIncident(t.app, agent.actor, id, { es: 'Nodo reiniciado.', fr: 'Nœud redémarré.' });
+    const jobs = await startJobs(w.s);
+    try {
+      await queueIncidentResolve(w.s, id);
+      await queueIncidentResolve(w.s, id);
+      await waitUntil(
+        'the job to resolve the ticket',
+        async () => (await t.db('tickets').where({ id: ticketId }).first())?.status === 'resolved',
+      );
+    } finally {
+      await jobs.stop();
+    }
+    const mails = mailsTo(await w.sent(), u.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toContain('Nœud redémarré.');
   });
 });
