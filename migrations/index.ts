@@ -17,6 +17,8 @@ import * as reasonCodes from './20261203_120_reason_codes.js';
 import * as routingRules from './20261203_140_routing_rules.js';
 import * as ticketsTeamQueue from './20261203_141_tickets_team_queue.js';
 import * as sla from './20261203_170_sla.js';
+import * as serviceNetwork from './20261203_200_service_network.js';
+import * as majorIncidents from './20261203_201_major_incidents.js';
 import * as reportIndexes from './20261203_240_report_indexes.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
@@ -39,5 +41,7 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261203_140_routing_rules': routingRules,
   '20261203_141_tickets_team_queue': ticketsTeamQueue,
   '20261203_170_sla': sla,
+  '20261203_200_service_network': serviceNetwork,
+  '20261203_201_major_incidents': majorIncidents,
   '20261203_240_report_indexes': reportIndexes,
 };

@@ -21,7 +21,10 @@ export type HistoryKind =
   | 'merged'
   /** An SLA warning or escalation mailed (app/sla/notices.ts; data: clock, dueAt). */
   | 'sla_warning'
-  | 'sla_breach';
+  | 'sla_breach'
+  /** Linked to, or unlinked from, a major incident (data: majorIncidentId, and why when it was not by hand). */
+  | 'incident_linked'
+  | 'incident_unlinked';
 
 export interface HistoryRow {
   ticketId: number;

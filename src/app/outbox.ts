@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Tx } from '../db/db.js';
 
 export const OUTBOX_CHANNEL = 'izardesk_outbox';
@@ -15,6 +16,8 @@ export type OutboxEvent =
   | 'ticket.reopened'
   | 'ticket.updated'
   | 'ticket.merged'
+  /** A public update of the major incident the ticket is linked to (payload.outage). */
+  | 'ticket.outage_update'
   | 'account.invited'
   | 'account.password_reset'
   | 'account.email_change'
@@ -54,4 +57,24 @@ export async function writeOutbox(trx: Tx, rows: readonly OutboxRow[]): Promise<
     .returning('id');
   await trx.raw('select pg_notify(?, ?)', [OUTBOX_CHANNEL, String(inserted.at(-1)?.id ?? '')]);
   return inserted.map((r) => r.id);
+}
+
+/**
+ * One row of the same event and payload for each ticket a query selects (its only column: `id`), in one
+ * INSERT … SELECT: an incident update for thousands of tickets is one statement. Returns how many were written.
+ */
+export async function writeOutboxForTickets(
+  trx: Tx,
+  event: OutboxEvent,
+  actorId: number | null,
+  payload: Record<string, unknown>,
+  tickets: Knex.QueryBuilder,
+): Promise<number> {
+  const inserted = await trx.raw<{ rowCount: number }>(
+    `insert into outbox (event, ticket_id, actor_id, payload)
+     select ?, x.id, ?, ?::jsonb from (?) x order by x.id`,
+    [event, actorId, JSON.stringify(payload), tickets],
+  );
+  if (inserted.rowCount) await trx.raw('select pg_notify(?, ?)', [OUTBOX_CHANNEL, '']);
+  return inserted.rowCount;
 }

@@ -77,10 +77,12 @@ export async function seedDemo(s: Services): Promise<Record<string, string>> {
     const fiber = await createService(app, system, customer.company_id, {
       name: 'Fibra 1 Gbps — Sede central',
       circuitId: 'FTTH-28001-0042',
+      network: { zone: 'MAD-Centro', accessNode: 'OLT-MAD-01', technology: 'ftth', postcode: '28001' },
     });
     const backup = await createService(app, system, customer.company_id, {
       name: 'Radioenlace respaldo',
       circuitId: 'RL-28001-0007',
+      network: { zone: 'MAD-Centro', accessNode: 'BTS-MAD-07', technology: 'radio', postcode: '28001' },
     });
     const c = actorOf(customer);
     const t1 = await openTicket(app, c, {

@@ -29,6 +29,12 @@ export interface ServiceRow {
   name: string;
   circuit_id: string | null;
   address: string | null;
+  /** Where the connection runs (major incidents are scoped on these); null when not known. */
+  access_node: string | null;
+  zone: string | null;
+  exchange: string | null;
+  technology: string | null;
+  postcode: string | null;
   active: boolean;
   created_at: Date;
   updated_at: Date;
@@ -73,6 +79,8 @@ export interface TicketRow {
   company_id: number | null;
   assignee_id: number | null;
   team_id: number | null;
+  /** The major incident this ticket is one symptom of; kept out of the normal queue while set. */
+  major_incident_id: number | null;
   source: 'web' | 'email';
   solution: string | null;
   created_at: Date;
@@ -133,6 +141,43 @@ export interface SlaNoticeRow {
   ticket_id: number;
   kind: string;
   mailed: boolean;
+  created_at: Date;
+}
+
+/** A text in Spanish (required) and optionally English and French. */
+type LocalizedText = { es: string; en?: string; fr?: string };
+
+export interface MajorIncidentRow {
+  id: number;
+  title: LocalizedText;
+  description: LocalizedText;
+  /** IncidentScope of src/domain/incident-scope.ts. */
+  scope: Json;
+  public: boolean;
+  status: 'open' | 'resolved';
+  started_at: Date;
+  estimated_end_at: Date | null;
+  solution: LocalizedText | null;
+  declared_by: number | null;
+  resolved_by: number | null;
+  resolved_at: Date | null;
+  /** Figures kept when it is resolved (while open they are counted live). */
+  customers_affected: number | null;
+  services_affected: number | null;
+  tickets_linked: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface IncidentUpdateRow {
+  id: number;
+  incident_id: number;
+  author_id: number | null;
+  kind: 'declared' | 'update' | 'resolved';
+  public: boolean;
+  body: LocalizedText;
+  /** The new estimate this update gave, if any. */
+  estimated_end_at: Date | null;
   created_at: Date;
 }
 
@@ -311,5 +356,7 @@ declare module 'knex/types/tables.js' {
     auth_tokens: WithJson<AuthTokenRow, 'data'>;
     ingest_checkpoints: IngestCheckpointRow;
     ticket_links: TicketLinkRow;
+    major_incidents: WithJson<MajorIncidentRow, 'title' | 'description' | 'scope' | 'solution'>;
+    incident_updates: WithJson<IncidentUpdateRow, 'body'>;
   }
 }

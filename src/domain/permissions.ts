@@ -25,3 +25,12 @@ export const canManageAccounts = (actor: Actor): boolean =>
 
 export const isAdmin = (actor: Actor): boolean =>
   actor.kind === 'system' || (actor.kind === 'user' && actor.role === 'admin');
+
+/**
+ * Declaring, updating and resolving a major incident, and linking tickets to it: every agent (the one on duty
+ * when a node fails is rarely an admin), and admins.
+ */
+export const canManageIncidents = (actor: Actor): boolean => actor.kind === 'system' || isStaff(actor);
+
+/** Where a service runs (node, zone, exchange, technology, postcode) is network inventory: admins only. */
+export const canEditNetwork = (actor: Actor): boolean => isAdmin(actor);

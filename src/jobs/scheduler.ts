@@ -4,6 +4,7 @@ import { JOBS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
 import { autoCloseResolved } from './auto-close.js';
+import { INCIDENT_SWEEP_EVERY_MS, INCIDENT_SWEEP_JOB, runIncidentJob } from './incident-resolve.js';
 import { slaWatch } from './sla-watch.js';
 
 /** How often the automatic closing runs; it closes what has waited AUTO_CLOSE_DAYS, so hourly is plenty. */
@@ -46,9 +47,16 @@ export async function startJobs(s: Services): Promise<RunningPart> {
   } else {
     await queue.removeJobScheduler('sla-watch');
   }
+  await queue.upsertJobScheduler(
+    INCIDENT_SWEEP_JOB,
+    { every: INCIDENT_SWEEP_EVERY_MS },
+    { name: INCIDENT_SWEEP_JOB, opts: { removeOnComplete: 50, removeOnFail: 200 } },
+  );
   const worker = new Worker(
     JOBS_QUEUE,
     async (job) => {
+      const incident = await runIncidentJob(s, job.name, job.data, (p) => job.updateProgress(p));
+      if (incident) return incident;
       if (job.name === 'sla-watch') {
         const out = await slaWatch(s.app);
         if (out.notices) s.logger.info(out, 'SLA warnings and escalations queued');

@@ -3,6 +3,7 @@ import { formatReference } from '../domain/reference.js';
 import { formatDue } from '../domain/sla-state.js';
 import { digestBody, digestFollowupIds } from './followup-digest.js';
 import { textToHtml } from './html.js';
+import { outageData } from './outage-wording.js';
 import { bracketed, type FamilyPlanner, person, str, ticketTeam } from './plan.js';
 import { type Audience, audiencesOf, type Person, resolveRecipients } from './recipients.js';
 import { stringsFor } from './strings.js';
@@ -138,6 +139,7 @@ export const planTicketMails: FamilyPlanner = async (c) => {
               ? formatDue(lang, r.timeZone ?? config.DEFAULT_TIME_ZONE, new Date(p.firstAnswerDueAt))
               : '',
           replyHint: 'replyHint',
+          ...outageData(p.outage, lang, config.DEFAULT_TIME_ZONE),
         },
       };
     },

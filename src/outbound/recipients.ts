@@ -49,6 +49,10 @@ const byMail = (f: EventFacts) => f.payload.source === 'email';
 const isAgentsDigest = (f: EventFacts) => Array.isArray(f.payload.followupIds);
 /** A customer follow-up whose agents' mail is that digest. */
 const agentsLater = (f: EventFacts) => f.payload.agentsLater === true;
+/** A new ticket linked to a known public outage: the acknowledgement names it. */
+const namesOutage = (f: EventFacts) => typeof f.payload.outage === 'object' && f.payload.outage !== null;
+/** A new ticket linked to a major incident: the agents follow the incident, not one mail per ticket. */
+const ofIncident = (f: EventFacts) => typeof f.payload.majorIncidentId === 'number';
 /** A customer's mail reply to a resolved ticket: a comment, answered with the approve / refuse buttons. */
 const awaitsDecision = (f: EventFacts) =>
   byCustomer(f) && byMail(f) && f.payload.toStatus === 'resolved' && !isAgentsDigest(f);
@@ -62,9 +66,22 @@ const awaitsDecision = (f: EventFacts) =>
  */
 export const RULES: readonly Rule[] = [
   // When a reply to a closed ticket opened it, the acknowledgement says so and names the new reference.
+  {
+    event: 'ticket.created',
+    to: 'requester',
+    template: 'ticket-created-outage',
+    when: namesOutage,
+    toActor: true,
+  },
   { event: 'ticket.created', to: 'requester', template: 'ticket-created', toActor: true },
   // A ticket a routing rule gave to an agent: that agent gets the ticket-assigned mail of the same opening.
-  { event: 'ticket.created', to: 'agents', template: 'ticket-new', when: (f) => f.payload.routedTo == null },
+  {
+    event: 'ticket.created',
+    to: 'agents',
+    template: 'ticket-new',
+    when: (f) => f.payload.routedTo == null && !ofIncident(f),
+  },
+  { event: 'ticket.outage_update', to: 'requester', template: 'ticket-outage-update' },
   // Before the plain follow-up rule: the requester gets this one mail instead.
   {
     event: 'ticket.followup',

@@ -4,6 +4,7 @@ import { formatReference } from '../domain/reference.js';
 import { formatDue } from '../domain/sla-state.js';
 import { translator } from '../i18n/i18n.js';
 import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
+import { outageData } from './outage-wording.js';
 import { mailStrings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
 import { filesList, slaWording, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
@@ -25,6 +26,23 @@ const STATUS_AT: Partial<Record<TemplateName, [string, string]>> = {
   'ticket-closed': ['resolved', 'closed'],
   'ticket-reopened': ['closed', 'in_progress'],
   'ticket-merged': ['in_progress', 'in_progress'],
+  'ticket-created-outage': ['', 'new'],
+  'ticket-outage-update': ['new', 'new'],
+};
+
+/** The known outage of the outage templates' samples, as app/incidents puts it in the outbox payload. */
+const SAMPLE_OUTAGE = {
+  title: {
+    es: 'Corte de fibra en Valladolid norte',
+    en: 'Fibre cut in north Valladolid',
+    fr: 'Coupure de fibre à Valladolid nord',
+  },
+  text: {
+    es: 'Unas obras han cortado el cable troncal del nodo VLL-03. Los técnicos ya están empalmando la fibra.',
+    en: 'Road works have cut the trunk cable of node VLL-03. Our technicians are already splicing the fibre.',
+    fr: 'Des travaux ont sectionné le câble principal du nœud VLL-03. Nos techniciens sont déjà en train de ressouder la fibre.',
+  },
+  estimatedEndAt: '2026-12-03T18:30:00.000Z',
 };
 
 const ACCOUNT_SUBJECTS: Partial<Record<TemplateName, string>> = {
@@ -129,6 +147,7 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
           })
         : 'unreadable',
     limit: '2 MB',
+    ...outageData(name.includes('outage') ? SAMPLE_OUTAGE : null, lang, config.DEFAULT_TIME_ZONE),
     ...(name === 'mail-attachment-too-big'
       ? filesList(
           tr,

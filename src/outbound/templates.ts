@@ -33,6 +33,8 @@ export const TEMPLATE_NAMES = [
   'quarantine-digest',
   'sla-warning',
   'sla-breach',
+  'ticket-created-outage',
+  'ticket-outage-update',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

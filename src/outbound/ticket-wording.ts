@@ -75,6 +75,10 @@ function subjectLabel(tr: Strings, f: TicketFacts): string {
       return k('awaitingDecision');
     case 'ticket-merged':
       return k('merged');
+    case 'ticket-created-outage':
+      return k('createdOutage');
+    case 'ticket-outage-update':
+      return k('outageUpdate');
     default:
       return '';
   }
@@ -95,6 +99,10 @@ export function ticketIntro(tr: Strings, f: TicketFacts): string {
     case 'ticket-created':
       if (f.followsRef) return tr('mail:createdFollows.intro', { old: f.followsRef, ref: f.ref });
       return typed(tr, 'mail:typed.created', f.type, 'mail:created.intro', v);
+    case 'ticket-created-outage':
+      return m('outage.createdIntro');
+    case 'ticket-outage-update':
+      return m('outage.updateIntro');
     case 'ticket-new':
       return typed(tr, 'mail:typed.new', f.type, 'mail:new.intro', { ...v, name: f.requesterName });
     case 'ticket-followup':

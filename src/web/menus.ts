@@ -27,6 +27,7 @@ export function menuOf(user: WebUser, t: Translate): NavLink[] {
     ];
   return [
     { href: '/agent', label: t('agent:nav.queue') },
+    { href: '/agent/incidents', label: t('agent:nav.incidents') },
     { href: '/agent/customers', label: t('agent:nav.customers') },
     { href: '/agent/quarantine', label: t('agent:nav.quarantine') },
     { href: '/agent/reports', label: t('reports:nav') },

@@ -37,6 +37,7 @@ describe('menus and landing', () => {
     const queue = await c.get('/agent');
     expect(menu(queue.text)).toEqual([
       '/agent Cola *',
+      '/agent/incidents Averías',
       '/agent/customers Clientes',
       '/agent/quarantine Cuarentena de correo',
       '/agent/reports Informes',
@@ -48,6 +49,7 @@ describe('menus and landing', () => {
     expect((await a.get('/')).location).toBe('/agent');
     expect(menu((await a.get('/agent/admin/staff')).text)).toEqual([
       '/agent Cola',
+      '/agent/incidents Averías',
       '/agent/customers Clientes',
       '/agent/quarantine Cuarentena de correo',
       '/agent/reports Informes',

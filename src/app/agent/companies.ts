@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AppError, type FieldErrors } from '../../domain/errors.js';
+import { type NetworkAttributes, TECHNOLOGIES } from '../../domain/incident-scope.js';
+import { canEditNetwork } from '../../domain/permissions.js';
 import { oneLine } from '../../domain/single-line.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import type { AppContext } from '../context.js';
@@ -67,19 +69,49 @@ export interface ServiceInput {
   circuitId?: string | null;
   address?: string | null;
   active?: boolean;
+  /** Where it runs in the network (admins only); undefined leaves it as it is. */
+  network?: Partial<NetworkAttributes>;
 }
 
 const idSchema = z.number().int().positive();
 
-function checkService(input: ServiceInput) {
+const NETWORK_MAX = 100;
+
+/** The network columns to write, checked; none when the input says nothing about the network. */
+function checkNetwork(actor: Actor, n: Partial<NetworkAttributes> | undefined, fields: FieldErrors) {
+  if (!n) return {};
+  if (!canEditNetwork(actor)) throw new AppError('forbidden', 'errors.forbidden');
+  const v = (x: string | null | undefined) => {
+    const s = oneLine(x ?? '');
+    return s ? s : null;
+  };
+  const out = {
+    access_node: v(n.accessNode),
+    zone: v(n.zone),
+    exchange: v(n.exchange),
+    technology: v(n.technology)?.toLowerCase() ?? null,
+    postcode: v(n.postcode),
+  };
+  for (const [k, val] of Object.entries(out))
+    if (val && val.length > NETWORK_MAX)
+      fields[k.replace(/_(\w)/, (_, c: string) => c.toUpperCase())] = 'agent:validation.tooLong';
+  if (out.technology && !(TECHNOLOGIES as readonly string[]).includes(out.technology))
+    fields.technology = 'agent:validation.technologyInvalid';
+  return out;
+}
+
+function checkService(actor: Actor, input: ServiceInput) {
+  const fields: FieldErrors = {};
   const name = oneLine(input.name);
-  if (!name)
-    throw new AppError('invalid', 'validation.fixFields', { fields: { name: 'validation.nameRequired' } });
+  if (!name) fields.name = 'validation.nameRequired';
+  const network = checkNetwork(actor, input.network, fields);
+  if (Object.keys(fields).length) throw new AppError('invalid', 'validation.fixFields', { fields });
   return {
     name,
     circuit_id: clean(input.circuitId),
     address: clean(input.address),
     active: input.active ?? true,
+    ...network,
   };
 }
 
@@ -91,7 +123,7 @@ export async function createService(
   input: ServiceInput,
 ): Promise<number> {
   requireAccountManager(actor);
-  const v = checkService(input);
+  const v = checkService(actor, input);
   if (!idSchema.safeParse(companyId).success) throw new AppError('not_found', 'agent:errors.companyNotFound');
   return ctx.db.transaction(async (trx) => {
     if (!(await trx('companies').where({ id: companyId }).first('id')))
@@ -111,7 +143,25 @@ export async function updateService(
   input: ServiceInput,
 ): Promise<void> {
   requireAccountManager(actor);
-  const v = checkService(input);
+  const v = checkService(actor, input);
+  const n = await ctx
+    .db('services')
+    .where({ id: serviceId })
+    .update({ ...v, updated_at: new Date() });
+  if (!n) throw new AppError('not_found', 'agent:errors.serviceNotFound');
+}
+
+/** Sets where an existing service runs (a CSV of network attributes for services already known). */
+export async function updateServiceNetwork(
+  ctx: AppContext,
+  actor: Actor,
+  serviceId: number,
+  network: Partial<NetworkAttributes>,
+): Promise<void> {
+  requireAccountManager(actor);
+  const fields: FieldErrors = {};
+  const v = checkNetwork(actor, network, fields);
+  if (Object.keys(fields).length) throw new AppError('invalid', 'validation.fixFields', { fields });
   const n = await ctx
     .db('services')
     .where({ id: serviceId })

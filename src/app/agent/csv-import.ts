@@ -3,7 +3,7 @@ import { AppError, isAppError } from '../../domain/errors.js';
 import type { Actor, Role } from '../../domain/ticket-status.js';
 import { createUser } from '../accounts/create-user.js';
 import type { AppContext } from '../context.js';
-import { createCompany, createService } from './companies.js';
+import { createCompany, createService, updateServiceNetwork } from './companies.js';
 import { type CsvRecord, parseCsv } from './csv.js';
 import { requireAdmin } from './guards.js';
 
@@ -13,7 +13,10 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 /** Columns per kind; the first ones listed are required. Header names are matched case-insensitively. */
 export const IMPORT_COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
   customers: { required: ['name'], optional: ['code'] },
-  services: { required: ['company', 'name'], optional: ['circuit_id', 'address'] },
+  services: {
+    required: ['company', 'name'],
+    optional: ['circuit_id', 'address', 'access_node', 'zone', 'exchange', 'technology', 'postcode'],
+  },
   users: {
     required: ['email', 'name', 'company'],
     optional: ['role', 'phone', 'language', 'manager', 'invite'],
@@ -109,7 +112,18 @@ async function importService(ctx: AppContext, actor: Actor, r: CsvRecord, get: G
   const dup = ctx.db('services').where({ company_id: companyId });
   if (circuit) dup.where({ circuit_id: circuit });
   else dup.whereRaw('lower(name) = lower(?)', [get(r, 'name')]);
-  if (await dup.first('id'))
+  const network = {
+    accessNode: get(r, 'access_node'),
+    zone: get(r, 'zone'),
+    exchange: get(r, 'exchange'),
+    technology: get(r, 'technology'),
+    postcode: get(r, 'postcode'),
+  };
+  const existing = await dup.first('id');
+  // A known service with network columns: the file says where it runs (how an inventory is loaded).
+  if (existing && Object.values(network).some(Boolean))
+    return updateServiceNetwork(ctx, actor, existing.id, network);
+  if (existing)
     throw new AppError('conflict', 'agent:import.serviceExists', {
       fields: { name: 'agent:import.serviceExists' },
     });
@@ -117,6 +131,7 @@ async function importService(ctx: AppContext, actor: Actor, r: CsvRecord, get: G
     name: get(r, 'name'),
     circuitId: circuit,
     address: get(r, 'address'),
+    network,
   });
 }
 

@@ -74,6 +74,8 @@ export interface CompanyDetail {
     name: string;
     circuit_id: string | null;
     address: string | null;
+    zone: string | null;
+    technology: string | null;
     active: boolean;
   }[];
   users: (AccountRow & { tickets: number })[];
@@ -86,7 +88,7 @@ export async function companyDetail(db: Db, companyId: number): Promise<CompanyD
     db('services')
       .where({ company_id: companyId })
       .orderBy([{ column: 'active', order: 'desc' }, { column: 'name' }])
-      .select('id', 'name', 'circuit_id', 'address', 'active'),
+      .select('id', 'name', 'circuit_id', 'address', 'zone', 'technology', 'active'),
     db('users as u')
       .where({ company_id: companyId })
       .orderBy([{ column: 'active', order: 'desc' }, { column: 'name' }])
@@ -117,10 +119,37 @@ export async function userById(db: Db, userId: number): Promise<AccountRow> {
 export async function serviceById(
   db: Db,
   serviceId: number,
-): Promise<Pick<ServiceRow, 'id' | 'company_id' | 'name' | 'circuit_id' | 'address' | 'active'>> {
+): Promise<
+  Pick<
+    ServiceRow,
+    | 'id'
+    | 'company_id'
+    | 'name'
+    | 'circuit_id'
+    | 'address'
+    | 'active'
+    | 'access_node'
+    | 'zone'
+    | 'exchange'
+    | 'technology'
+    | 'postcode'
+  >
+> {
   const sv = await db('services')
     .where({ id: serviceId })
-    .first('id', 'company_id', 'name', 'circuit_id', 'address', 'active');
+    .first(
+      'id',
+      'company_id',
+      'name',
+      'circuit_id',
+      'address',
+      'active',
+      'access_node',
+      'zone',
+      'exchange',
+      'technology',
+      'postcode',
+    );
   if (!sv) throw new AppError('not_found', 'agent:errors.serviceNotFound');
   return sv;
 }

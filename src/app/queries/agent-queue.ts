@@ -23,6 +23,11 @@ export interface QueueFilters {
   sort?: 'priority' | 'due';
   /** Tickets of these teams, and with `orNone` also those of no team ("my teams"). Absent: every team. */
   teams?: { ids: readonly number[]; orNone: boolean };
+  /**
+   * Tickets linked to a major incident are handled on its page and left out of the queue; `true` shows them too,
+   * a number shows only that incident's.
+   */
+  majorIncidents?: true | number;
 }
 
 export interface QueueRow {
@@ -190,6 +195,8 @@ export function queueQuery(
   if (filters.serviceId) q.where('t.service_id', filters.serviceId);
   if (filters.companyId) q.where('t.company_id', filters.companyId);
   if (filters.requesterId) q.where('t.requester_id', filters.requesterId);
+  if (typeof filters.majorIncidents === 'number') q.where('t.major_incident_id', filters.majorIncidents);
+  else if (filters.majorIncidents !== true) q.whereNull('t.major_incident_id');
   if (filters.unassigned) q.whereNull('t.assignee_id');
   else if (filters.assigneeId) q.where('t.assignee_id', filters.assigneeId);
   const teams = filters.teams;

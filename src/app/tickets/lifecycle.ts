@@ -67,7 +67,10 @@ export const approveSolution = async (
     followup: comment?.body?.trim() ? { ...comment, body: comment.body.trim(), kind: 'approval' } : null,
   });
 
-/** The customer refuses the solution (a reason is required): the ticket goes back to work. */
+/**
+ * The customer refuses the solution (a reason is required): the ticket goes back to work, and out of the major
+ * incident it was resolved with, if any: the outage is over, her problem is not.
+ */
 export const refuseSolution = async (
   ctx: AppContext,
   actor: Actor,
@@ -83,7 +86,7 @@ export const refuseSolution = async (
       body: requireText(reason.body, 'comment', 'validation.refusalReasonRequired'),
       kind: 'refusal',
     },
-    patch: () => ({ solution: null, resolved_at: null }),
+    patch: () => ({ solution: null, resolved_at: null, major_incident_id: null }),
   });
 
 /** Staff closes a ticket (with an optional last word to the customer), or the system does (auto-closing). */

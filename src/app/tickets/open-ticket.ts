@@ -7,6 +7,7 @@ import { actorId } from '../actor.js';
 import { storeAttachmentSets, type UploadedFile } from '../attachments.js';
 import { type AppContext, nowOf } from '../context.js';
 import { type HistoryRow, recordHistories } from '../history.js';
+import { matchOutages } from '../incidents/linked.js';
 import { type OutboxRow, writeOutbox } from '../outbox.js';
 import { type RoutedTicket, routeNewTickets } from '../routing.js';
 import { startClocks, startedData } from '../sla/clocks.js';
@@ -169,18 +170,31 @@ async function writeTickets(
     [accepted.length],
   );
   const ids = drawn.rows.map((r) => Number(r.id));
-  const routes = await routeNewTickets(
+  // A ticket about a known outage joins its major incident instead of the queue (app/incidents): not routed.
+  const outages = await matchOutages(
+    trx,
+    accepted.map(({ valid, requester }) => ({ ...valid, companyId: requester.company_id })),
+  );
+  const toRoute = accepted.flatMap((_, i) => (outages[i] ? [] : [i]));
+  const routedSome = await routeNewTickets(
     trx,
     ctx.catalog,
-    accepted.map(({ valid, requester, request }) => ({
-      type: valid.type,
-      category: valid.category,
-      urgency: valid.urgency,
-      serviceId: valid.serviceId,
-      companyId: requester.company_id,
-      receivedAt: request.input.receivedAt ?? null,
-    })),
+    toRoute.map((i) => {
+      const { valid, requester, request } = accepted[i] as CheckedRequest;
+      return {
+        type: valid.type,
+        category: valid.category,
+        urgency: valid.urgency,
+        serviceId: valid.serviceId,
+        companyId: requester.company_id,
+        receivedAt: request.input.receivedAt ?? null,
+      };
+    }),
   );
+  const routes = accepted.map((_, i) => {
+    const k = toRoute.indexOf(i);
+    return k < 0 ? null : (routedSome[k] ?? null);
+  });
   // The SLA policy is chosen with the urgency the routing left.
   const clocks = await startClocks(
     trx,
@@ -210,6 +224,7 @@ async function writeTickets(
         company_id: requester.company_id,
         team_id: routed?.teamId ?? null,
         assignee_id: routed?.assigneeId ?? null,
+        major_incident_id: outages[i]?.incidentId ?? null,
         source,
         ...clocks[i],
       };
@@ -221,6 +236,7 @@ async function writeTickets(
     by: actorId(c.request.actor),
     routed: routes[i] ?? null,
     clock: clocks[i] ?? null,
+    outage: outages[i] ?? null,
   }));
   await storeAttachmentSets(
     trx,
@@ -258,6 +274,7 @@ async function writeTickets(
         ...(o.request.input.relatedTicketId ? { relatedTicketId: o.request.input.relatedTicketId } : {}),
         ...(o.request.input.autoClassified ? { autoClassified: o.request.input.autoClassified } : {}),
         ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}),
+        ...o.outage?.history,
       },
     })),
     ...opened.flatMap((o) => {
@@ -287,6 +304,7 @@ async function writeTickets(
         // The acknowledgement promises the answer by the due instant of this event.
         ...(o.clock ? { firstAnswerDueAt: o.clock.first_answer_due_at.toISOString() } : {}),
         ...(o.routed?.assigneeId ? { toStatus: 'in_progress', routedTo: o.routed.assigneeId } : {}),
+        ...o.outage?.payload,
       },
     })),
     ...opened.flatMap((o) => routedAssignment(o.ticketId, o.routed).outbox),

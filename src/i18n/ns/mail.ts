@@ -153,6 +153,8 @@ export const mail = {
       reopened: 'Reabierto',
       awaitingDecision: '¿Resuelto? Apruebe o rechace la solución',
       merged: 'Tickets unidos',
+      createdOutage: 'Avería conocida en su zona',
+      outageUpdate: 'Novedades de la avería',
     },
     typed: {
       created_incident:
@@ -181,6 +183,14 @@ export const mail = {
       'Si responde a este correo, su mensaje se añade al ticket sin cambiar su estado. Para rechazar la solución por correo, empiece su respuesta con «No funciona» o #rechazar.',
     agentNotice: { intro: 'Sobre su correo «{{subject}}»:' },
     // mail-decisions-b
+    outage: {
+      createdIntro:
+        'Hemos registrado su ticket con la referencia {{ref}}. Se debe a una avería conocida en su zona, que nuestros técnicos ya están reparando:',
+      updateIntro: 'Novedades sobre la avería que afecta a su ticket {{ref}}:',
+      estimate: 'Estimación de restablecimiento: {{when}}.',
+      noNeed:
+        'No hace falta que haga nada más: le avisaremos de cada novedad y cuando el servicio esté restablecido le enviaremos la solución.',
+    },
     createdFollows: {
       intro:
         'El ticket {{old}} ya estaba cerrado, así que su respuesta ha abierto un ticket nuevo con la referencia {{ref}}. Use esta nueva referencia a partir de ahora.',
@@ -354,6 +364,8 @@ export const mail = {
       reopened: 'Reopened',
       awaitingDecision: 'Fixed? Approve or refuse the solution',
       merged: 'Tickets merged',
+      createdOutage: 'Known outage in your area',
+      outageUpdate: 'Outage update',
     },
     typed: {
       created_incident:
@@ -382,6 +394,14 @@ export const mail = {
       'If you reply to this email, your message is added to the ticket without changing its status. To refuse the solution by email, start your reply with “Not fixed” or #refuse.',
     agentNotice: { intro: 'About your email “{{subject}}”:' },
     // mail-decisions-b
+    outage: {
+      createdIntro:
+        'We have logged your ticket with reference {{ref}}. It is caused by a known outage in your area, which our technicians are already repairing:',
+      updateIntro: 'An update on the outage affecting your ticket {{ref}}:',
+      estimate: 'Estimated restoration: {{when}}.',
+      noNeed:
+        'There is nothing more you need to do: we will keep you posted, and send you the solution once service is restored.',
+    },
     createdFollows: {
       intro:
         'Ticket {{old}} was already closed, so your reply opened a new ticket with reference {{ref}}. Please use this new reference from now on.',
@@ -557,6 +577,8 @@ export const mail = {
       reopened: 'Rouvert',
       awaitingDecision: 'Résolu ? Approuvez ou refusez la solution',
       merged: 'Tickets regroupés',
+      createdOutage: 'Panne connue dans votre secteur',
+      outageUpdate: 'Point sur la panne',
     },
     typed: {
       created_incident:
@@ -585,6 +607,14 @@ export const mail = {
       'Si vous répondez à cet e-mail, votre message est ajouté au ticket sans en changer l’état. Pour refuser la solution par e-mail, commencez votre réponse par « Ne fonctionne pas » ou #refuser.',
     agentNotice: { intro: 'À propos de votre e-mail « {{subject}} » :' },
     // mail-decisions-b
+    outage: {
+      createdIntro:
+        'Nous avons enregistré votre ticket sous la référence {{ref}}. Il est dû à une panne connue dans votre secteur, que nos techniciens sont déjà en train de réparer :',
+      updateIntro: 'Du nouveau sur la panne qui concerne votre ticket {{ref}} :',
+      estimate: 'Rétablissement estimé : {{when}}.',
+      noNeed:
+        "Vous n'avez rien d'autre à faire : nous vous tiendrons informé de chaque nouveauté et vous enverrons la solution dès le rétablissement du service.",
+    },
     createdFollows: {
       intro:
         'Le ticket {{old}} était déjà clos : votre réponse a ouvert un nouveau ticket, sous la référence {{ref}}. Merci d’utiliser désormais cette nouvelle référence.',

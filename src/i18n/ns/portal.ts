@@ -1,6 +1,12 @@
 /** Strings of the portal area, per language. */
 export const portal = {
   es: {
+    outage: {
+      known: 'Avería conocida en su zona: {{title}}.',
+      estimate: 'Estimación de restablecimiento: {{when}}.',
+      noNeed:
+        'Ya estamos trabajando en ella: si su problema es este, no hace falta que abra un ticket. Si lo abre, lo vincularemos a la avería y le avisaremos de cada novedad.',
+    },
     layout: {
       support: 'Soporte',
       skip: 'Saltar al contenido',
@@ -234,6 +240,12 @@ export const portal = {
     },
   },
   en: {
+    outage: {
+      known: 'Known outage in your area: {{title}}.',
+      estimate: 'Estimated restoration: {{when}}.',
+      noNeed:
+        'We are already working on it: if this is your problem, there is no need to open a ticket. If you do, we will link it to the outage and keep you posted.',
+    },
     layout: {
       support: 'Support',
       skip: 'Skip to content',
@@ -462,6 +474,12 @@ export const portal = {
     },
   },
   fr: {
+    outage: {
+      known: 'Panne connue dans votre secteur : {{title}}.',
+      estimate: 'Rétablissement estimé : {{when}}.',
+      noNeed:
+        "Nous y travaillons déjà : si c'est votre problème, inutile d'ouvrir un ticket. Si vous en ouvrez un, nous le rattacherons à la panne et vous tiendrons informé.",
+    },
     layout: {
       support: 'Assistance',
       skip: 'Aller au contenu',

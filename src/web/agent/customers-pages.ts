@@ -5,6 +5,7 @@ import { createCompany, createService, updateCompany, updateService } from '../.
 import { clearBounce, reinviteUser, setUserActive, updateUser } from '../../app/agent/users.js';
 import { companyDetail, listCompanies, serviceById, userById } from '../../app/queries/agent-accounts.js';
 import { AppError } from '../../domain/errors.js';
+import { TECHNOLOGIES } from '../../domain/incident-scope.js';
 import { ROLES, type Role } from '../../domain/ticket-status.js';
 import type { WebContext, WebState } from '../context.js';
 import { formError } from '../form-error.js';
@@ -51,6 +52,12 @@ async function submit(
 
 const COMPANY = { name: text, code: text, active: flag };
 const SERVICE = { name: text, circuitId: text, address: text, active: flag };
+const NETWORK = { accessNode: text, zone: text, exchange: text, technology: text, postcode: text };
+/** A service from the form; where it runs only from admins (others keep what is stored). */
+const serviceInput = (ctx: WebContext) => ({
+  ...formInput(ctx, SERVICE),
+  network: ctx.state.user?.role === 'admin' ? formInput(ctx, NETWORK) : undefined,
+});
 const USER = {
   name: text,
   email: text,
@@ -63,7 +70,7 @@ const ROLE = optionalOneOf(ROLES, 'agent:validation.roleInvalid');
 const ID = { id: pathId };
 
 const COMPANY_FIELDS = Object.keys(COMPANY);
-const SERVICE_FIELDS = Object.keys(SERVICE);
+const SERVICE_FIELDS = [...Object.keys(SERVICE), ...Object.keys(NETWORK)];
 const USER_FIELDS = [...Object.keys(USER), 'role'];
 
 export async function companyForm(
@@ -94,6 +101,17 @@ ${textField(t, f, { name: 'name', label: t('agent:accounts.serviceName'), requir
 ${textField(t, f, { name: 'circuitId', label: t('agent:accounts.circuitId') })}
 </div>
 ${textField(t, f, { name: 'address', label: t('agent:accounts.address') })}
+${
+  ctx.state.user?.role === 'admin'
+    ? html`<fieldset class="field"><legend>${t('agent:network.title')}</legend><p class="hint">${t('agent:network.hint')}</p><div class="grid-2">
+${textField(t, f, { name: 'accessNode', label: t('agent:network.accessNode'), maxlength: 100 })}
+${textField(t, f, { name: 'zone', label: t('agent:network.zone'), maxlength: 100 })}
+${textField(t, f, { name: 'exchange', label: t('agent:network.exchange'), maxlength: 100 })}
+${selectField(t, f, { name: 'technology', label: t('agent:network.technology'), placeholder: '—', options: TECHNOLOGIES.map((x) => ({ value: x, label: t(`agent:network.tech_${x}`) })) })}
+${textField(t, f, { name: 'postcode', label: t('agent:network.postcode'), maxlength: 100 })}
+</div></fieldset>`
+    : ''
+}
 ${checkbox(f, 'active', t('agent:accounts.active'))}
 <div class="actions"><button class="button primary" type="submit">${submitLabel}</button></div></form>`;
 }
@@ -174,8 +192,8 @@ async function renderDetail(ctx: WebContext, id: number, forms: DetailForms = {}
 <section class="card"><h2>${t('agent:accounts.services')}</h2>
 ${
   d.services.length
-    ? html`<table class="data"><thead><tr><th>${t('agent:accounts.serviceName')}</th><th>${t('agent:accounts.circuitId')}</th><th>${t('agent:accounts.address')}</th></tr></thead><tbody>
-${d.services.map((sv) => html`<tr class="${sv.active ? '' : 'inactive'}"><td><a href="/agent/services/${sv.id}">${sv.name}</a></td><td>${sv.circuit_id ?? ''}</td><td>${sv.address ?? ''}</td></tr>`)}</tbody></table>`
+    ? html`<table class="data"><thead><tr><th>${t('agent:accounts.serviceName')}</th><th>${t('agent:accounts.circuitId')}</th><th>${t('agent:accounts.address')}</th><th>${t('agent:network.zone')}</th><th>${t('agent:network.technology')}</th></tr></thead><tbody>
+${d.services.map((sv) => html`<tr class="${sv.active ? '' : 'inactive'}"><td><a href="/agent/services/${sv.id}">${sv.name}</a></td><td>${sv.circuit_id ?? ''}</td><td>${sv.address ?? ''}</td><td>${sv.zone ?? ''}</td><td>${sv.technology ? t(`agent:network.tech_${sv.technology}`) : ''}</td></tr>`)}</tbody></table>`
     : html`<p class="empty">${t('agent:accounts.noServices')}</p>`
 }
 <details${forms.service ? html` open` : ''}><summary>${t('agent:accounts.addService')}</summary>
@@ -293,7 +311,7 @@ export function mountCustomers(r: Router<WebState>): void {
     return submit(
       ctx,
       async () => {
-        await createService(ctx.state.s.app, staffActor(ctx), id, formInput(ctx, SERVICE));
+        await createService(ctx.state.s.app, staffActor(ctx), id, serviceInput(ctx));
         redirect(ctx, `/agent/customers/${id}`, 'agent:flash.saved');
       },
       (f, st) => renderDetail(ctx, id, { service: f }, st),
@@ -324,6 +342,11 @@ export function mountCustomers(r: Router<WebState>): void {
         circuitId: sv.circuit_id ?? '',
         address: sv.address ?? '',
         active: sv.active ? '1' : '',
+        accessNode: sv.access_node ?? '',
+        zone: sv.zone ?? '',
+        exchange: sv.exchange ?? '',
+        technology: sv.technology ?? '',
+        postcode: sv.postcode ?? '',
       });
     await agentPage(ctx, {
       title: sv.name,
@@ -339,7 +362,7 @@ export function mountCustomers(r: Router<WebState>): void {
     return submit(
       ctx,
       async () => {
-        await updateService(ctx.state.s.app, staffActor(ctx), id, formInput(ctx, SERVICE));
+        await updateService(ctx.state.s.app, staffActor(ctx), id, serviceInput(ctx));
         const sv = await serviceById(ctx.state.s.db, id);
         redirect(ctx, `/agent/customers/${sv.company_id}`, 'agent:flash.saved');
       },

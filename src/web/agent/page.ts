@@ -8,6 +8,7 @@ import { renderPage } from '../layout.js';
 
 export type AgentSection =
   | 'queue'
+  | 'incidents'
   | 'customers'
   | 'quarantine'
   | 'reports'
@@ -34,6 +35,7 @@ export function serveAgentCss(ctx: Context): void {
 
 const SECTION_HREF: Record<AgentSection, string> = {
   queue: '/agent',
+  incidents: '/agent/incidents',
   customers: '/agent/customers',
   quarantine: '/agent/quarantine',
   reports: '/agent/reports',

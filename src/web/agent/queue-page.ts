@@ -31,6 +31,7 @@ const QUEUE_QUERY = {
   waiting: word,
   sort: word,
   team: word,
+  incidents: word,
 };
 
 /**
@@ -100,6 +101,10 @@ function readFilters(
     values.waiting = '1';
   }
   if (q.sort === 'due') filters.sort = values.sort = 'due';
+  const incidentId = pathId.safeParse(q.incidents);
+  if (q.incidents === '1') filters.majorIncidents = true;
+  else if (incidentId.success) filters.majorIncidents = incidentId.data;
+  if (filters.majorIncidents) values.incidents = q.incidents;
   const text = queryText(ctx, 'q').trim().slice(0, 200);
   if (text) filters.q = values.q = text;
   const teams = readTeam(q.team, values, myTeams);
@@ -195,7 +200,8 @@ ${counts.map(
   ${values.requester ? html`<input type="hidden" name="requester" value="${values.requester}">` : ''}
   <div class="field"><label for="q-sort">${t('agent:sla.sort')}</label><select id="q-sort" name="sort">
     <option value="">${t('agent:sla.sortPriority')}</option><option value="due"${values.sort === 'due' ? html` selected` : ''}>${t('agent:sla.sortDue')}</option></select></div>
-  <div class="field checks"><label><input type="checkbox" name="waiting" value="1"${values.waiting ? html` checked` : ''}> ${t('agent:queue.waiting')}</label></div>
+  <div class="field checks"><label><input type="checkbox" name="waiting" value="1"${values.waiting ? html` checked` : ''}> ${t('agent:queue.waiting')}</label>
+<label><input type="checkbox" name="incidents" value="1"${values.incidents ? html` checked` : ''}> ${t('agent:queue.withIncidents')}</label></div>
 </form>`;
     // Filters set by a link (a customer's, a person's or a service's tickets) that the form shows no list for.
     const linked = (['customer', 'requester', 'service'] as const).filter(

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { WebState } from '../context.js';
 import { mountAdmin } from './admin-pages.js';
 import { mountCustomers } from './customers-pages.js';
+import { mountIncidents } from './incident-pages.js';
 import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
 import { mountQuarantine } from './quarantine-pages.js';
 import { mountQueue } from './queue-page.js';
@@ -16,6 +17,7 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   r.get(AGENT_CSS_PATH, serveAgentCss);
   mountQueue(r);
   mountTicket(r);
+  mountIncidents(r);
   mountCustomers(r);
   mountQuarantine(r);
   mountReports(r);

@@ -16,6 +16,7 @@ import { csrfField, csrfQuery } from '../layout.js';
 import { linkedTicketsSection } from '../linked-tickets.js';
 import type { Translate } from '../translate.js';
 import { bytes, ref, when } from './format.js';
+import { incidentCard } from './incident-card.js';
 import { agentPage } from './page.js';
 import { slaEventText, slaSection } from './sla-format.js';
 
@@ -78,6 +79,8 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
   const sla = slaEventText(ctx, e);
   if (e.event === 'sla_warning' || e.event === 'sla_breach') text = sla;
   else if (sla) text += ` — ${sla}`;
+  if (typeof e.data.majorIncidentId === 'number')
+    text += ` — ${t('agent:event.majorIncident', { id: e.data.majorIncidentId })}`;
   if (e.event === 'bounced')
     text = t('agent:event.bouncedOn', { email: e.data.email, reason: e.data.reason });
   const auto = e.data.autoClassified;
@@ -278,6 +281,7 @@ ${slaSection(ctx, tk, v.slaPolicy, new Date())}
       : '—'
   }</dd>
 </dl></section>
+${await incidentCard(ctx, tk)}
 </aside>`;
 
   const head = html`<div class="card ticket-head">

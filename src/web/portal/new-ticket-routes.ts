@@ -24,6 +24,7 @@ import { csrfQuery, renderPage } from '../layout.js';
 import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { reference } from './format.js';
+import { outageBanner } from './outage-banner.js';
 import { viewerOf } from './ticket-list-routes.js';
 
 /** The ticket a new one follows on from (`?related=` or the form's hidden field), if the customer may see it. */
@@ -88,6 +89,7 @@ async function newTicketPage(
     nav: '/tickets/new',
     status,
     body: html`<div class="page-head"><h1>${t('portal:ticketForm.title')}</h1></div>
+${await outageBanner(ctx)}
 <section class="card">
   <p class="lead">${t('portal:ticketForm.intro')}</p>
   ${related ? html`<p class="notice info">${t('portal:ticketForm.relatedTo', { reference: reference(ctx, related.id), title: related.title })}</p>` : ''}

@@ -16,6 +16,7 @@ import { queryChoice, queryInput } from '../input.js';
 import { renderPage } from '../layout.js';
 import { queryCursor, queryText } from '../query-input.js';
 import { dateTime, reference, statusBadge, urgencyBadge } from './format.js';
+import { outageBanner } from './outage-banner.js';
 
 const sortIcon = (sort: ListSort) => icon(sort === 'updated_asc' ? 'arrow-up' : 'arrow-down');
 
@@ -60,6 +61,7 @@ async function listPage(ctx: WebContext): Promise<void> {
     title,
     nav: '/tickets',
     body: html`<div class="page-head"><h1>${title}</h1><a class="button primary" href="/tickets/new">${t('portal:list.newTicket')}</a></div>
+${await outageBanner(ctx)}
 <form class="filters card" method="get" action="/tickets" role="search">
   <div class="field">
     <label for="f-status">${t('portal:list.status')}</label>
