@@ -13,6 +13,7 @@ import * as outboxNotBefore from './20261202_682_outbox_not_before.js';
 import * as notifySelf from './20261202_701_notify_self.js';
 import * as relatedLinks from './20261202_721_related_links.js';
 import * as teams from './20261203_001_teams.js';
+import * as mailboxes from './20261203_160_mailboxes.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261202_701_notify_self': notifySelf,
   '20261202_721_related_links': relatedLinks,
   '20261203_001_teams': teams,
+  '20261203_160_mailboxes': mailboxes,
 };

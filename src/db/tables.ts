@@ -73,6 +73,8 @@ export interface TicketRow {
   company_id: number | null;
   assignee_id: number | null;
   team_id: number | null;
+  /** The mailbox (table `mailboxes`) its first mail came to; null: the environment's address, or the web. */
+  mailbox_id: number | null;
   source: 'web' | 'email';
   solution: string | null;
   created_at: Date;
@@ -94,6 +96,25 @@ export interface TeamMemberRow {
   user_id: number;
   is_lead: boolean;
   created_at: Date;
+}
+
+export interface MailboxRow {
+  id: number;
+  address: string;
+  display_name: string;
+  /** Display names by language, over display_name. */
+  display_names: Record<string, string>;
+  imap_host: string | null;
+  imap_port: number;
+  imap_secure: boolean;
+  imap_user: string | null;
+  /** Sealed with SECRET (src/infra/secret-box.ts). */
+  imap_password: string | null;
+  imap_folders: string[];
+  default_team_id: number | null;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface FollowupRow {
@@ -218,6 +239,7 @@ declare module 'knex/types/tables.js' {
     tickets: TicketRow;
     teams: TeamRow;
     team_members: TeamMemberRow;
+    mailboxes: WithJson<MailboxRow, 'display_names'>;
     followups: FollowupRow;
     attachments: AttachmentRow;
     ticket_events: WithJson<TicketEventRow, 'data'>;
