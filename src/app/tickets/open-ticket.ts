@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/db.js';
+import type { MailboxRow } from '../../db/tables.js';
 import { checkAttachmentSize, priorityOf, type TicketDraft, validateDraft } from '../../domain/catalog.js';
 import type { Classification } from '../../domain/classify.js';
 import { AppError, isAppError } from '../../domain/errors.js';
@@ -26,6 +27,11 @@ export interface OpenTicketInput {
    * requester. Ignored unless the requester may see that ticket.
    */
   follows?: number;
+  /**
+   * The support address (lower case) a mailed ticket was written to. A known mailbox (table `mailboxes`) is kept
+   * on the ticket, so that its mails go out from that address, and gives the ticket its default team.
+   */
+  receivedAt?: string;
 }
 
 export interface OpenedTicket {
@@ -100,6 +106,10 @@ export async function openTickets(
     const related: { id: number; requester_id: number; company_id: number | null }[] = relatedIds.length
       ? await trx('tickets').whereIn('id', relatedIds).select('id', 'requester_id', 'company_id')
       : [];
+    const mailboxes = await mailboxesOf(
+      trx,
+      requests.flatMap((r) => (r.input.receivedAt ? [r.input.receivedAt] : [])),
+    );
     const checked = requests.map((r, i) => {
       const id = ids[i];
       if (id === undefined) throw new Error('one requester per request');
@@ -114,7 +124,15 @@ export async function openTickets(
         });
         for (const f of r.input.files ?? []) checkAttachmentSize(ctx.catalog, f.data.length);
         checkRelated(r.input.relatedTicketId, requester, related);
-        const ok: { ok: true } & CheckedRequest = { ok: true, request: r, requester, valid, source };
+        const mailbox = r.input.receivedAt ? mailboxes.get(r.input.receivedAt.toLowerCase()) : undefined;
+        const ok: { ok: true } & CheckedRequest = {
+          ok: true,
+          request: r,
+          requester,
+          valid,
+          source,
+          mailbox: mailbox ?? null,
+        };
         return ok;
       } catch (err) {
         return refusal(err);
@@ -150,6 +168,21 @@ interface CheckedRequest {
   requester: { id: number; company_id: number | null };
   valid: ReturnType<typeof validateDraft>;
   source: 'web' | 'email';
+  /** The active mailbox the mail came to, if it is one of the table's. */
+  mailbox: TicketMailbox | null;
+}
+
+type TicketMailbox = Pick<MailboxRow, 'id' | 'default_team_id'>;
+
+/** The active mailboxes (table `mailboxes`) of these addresses, by lower-cased address. */
+async function mailboxesOf(trx: Tx, addresses: readonly string[]): Promise<Map<string, TicketMailbox>> {
+  const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
+  if (!wanted.length) return new Map();
+  const rows: (TicketMailbox & { address: string })[] = await trx('mailboxes')
+    .whereRaw('lower(address) = any(?)', [wanted])
+    .where({ active: true })
+    .select('id', 'default_team_id', trx.raw('lower(address) as address'));
+  return new Map(rows.map(({ address, ...m }) => [address, m]));
 }
 
 /** The rows of accepted requests: tickets, files, history and outbox, one statement each. */
@@ -166,7 +199,7 @@ async function writeTickets(
   );
   const ids = drawn.rows.map((r) => Number(r.id));
   await trx('tickets').insert(
-    accepted.map(({ valid, requester, source, request }, i) => ({
+    accepted.map(({ valid, requester, source, mailbox }, i) => ({
       id: ids[i],
       type: valid.type,
       category: valid.category,
@@ -179,6 +212,8 @@ async function writeTickets(
       requester_id: requester.id,
       company_id: requester.company_id,
       source,
+      mailbox_id: mailbox?.id ?? null,
+      team_id: mailbox?.default_team_id ?? null,
     })),
   );
   const opened = accepted.map((c, i) => ({
@@ -219,6 +254,7 @@ async function writeTickets(
         inboundMailId: o.request.input.inboundMailId ?? null,
         ...(o.request.input.relatedTicketId ? { relatedTicketId: o.request.input.relatedTicketId } : {}),
         ...(o.request.input.autoClassified ? { autoClassified: o.request.input.autoClassified } : {}),
+        ...(o.request.input.receivedAt ? { receivedAt: o.request.input.receivedAt } : {}),
         ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}),
       },
     })),
