@@ -33,6 +33,7 @@ export function menuOf(user: WebUser, t: Translate): NavLink[] {
       ? [
           { href: '/agent/admin/staff', label: t('agent:nav.staff') },
           { href: '/agent/admin/import', label: t('agent:nav.import') },
+          { href: '/agent/admin/mailboxes', label: t('mailboxes:nav') },
         ]
       : []),
   ];

@@ -6,7 +6,7 @@ import type { WebContext } from '../context.js';
 import { type HtmlValue, html } from '../html.js';
 import { renderPage } from '../layout.js';
 
-export type AgentSection = 'queue' | 'customers' | 'quarantine' | 'staff' | 'import';
+export type AgentSection = 'queue' | 'customers' | 'quarantine' | 'staff' | 'import' | 'mailboxes';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -29,6 +29,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   quarantine: '/agent/quarantine',
   staff: '/agent/admin/staff',
   import: '/agent/admin/import',
+  mailboxes: '/agent/admin/mailboxes',
 };
 
 /** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { WebState } from '../context.js';
 import { mountAdmin } from './admin-pages.js';
 import { mountCustomers } from './customers-pages.js';
+import { mountMailboxes } from './mailboxes-pages.js';
 import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
 import { mountQuarantine } from './quarantine-pages.js';
 import { mountQueue } from './queue-page.js';
@@ -15,4 +16,5 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountCustomers(r);
   mountQuarantine(r);
   mountAdmin(r);
+  mountMailboxes(r);
 }
