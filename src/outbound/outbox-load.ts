@@ -96,9 +96,8 @@ const buildLoadSql = (db: Db, where: string): string =>
     .leftJoin('users as req', 'req.id', 't.requester_id')
     .leftJoin('users as asg', 'asg.id', 't.assignee_id')
     .leftJoin('users as act', 'act.id', 'o.actor_id')
-    .leftJoin('mailboxes as mb', function () {
-      this.on('mb.id', 't.mailbox_id').andOnVal('mb.active', true);
-    })
+    // No bound value in the query text (it is built once and run with the row's id only): `active` is checked below.
+    .leftJoin('mailboxes as mb', 'mb.id', 't.mailbox_id')
     .whereRaw(where)
     .select(
       'o.id',
@@ -117,7 +116,7 @@ const buildLoadSql = (db: Db, where: string): string =>
       't.assignee_id',
       's.name as service_name',
       'f.body as followup_body',
-      'mb.address as sender_address',
+      db.raw('case when mb.active then mb.address end as sender_address'),
       'mb.display_name as sender_name',
       'mb.display_names as sender_names',
       ...WHO.flatMap((w) => USER_COLUMNS.map((c) => `${w}.${c} as ${w}_${c}`)),
