@@ -166,7 +166,7 @@ ${checkbox(f, 'active', t('mailboxes:form.active'))}
 <p class="hint">${t('mailboxes:form.imapHint')}</p>
 <div class="grid-2">
 ${textField(t, f, { name: 'imapHost', label: t('mailboxes:form.host'), autocomplete: 'off' })}
-${textField(t, f, { name: 'imapPort', label: t('mailboxes:form.port'), type: 'number' })}
+${textField(t, f, { name: 'imapPort', label: t('mailboxes:form.port'), maxlength: 5 })}
 ${textField(t, f, { name: 'imapUser', label: t('mailboxes:form.user'), autocomplete: 'off' })}
 ${textField(t, f, {
   name: 'password',
