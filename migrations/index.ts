@@ -16,6 +16,7 @@ import * as teams from './20261203_001_teams.js';
 import * as reasonCodes from './20261203_120_reason_codes.js';
 import * as routingRules from './20261203_140_routing_rules.js';
 import * as ticketsTeamQueue from './20261203_141_tickets_team_queue.js';
+import * as mailboxes from './20261203_160_mailboxes.js';
 import * as sla from './20261203_170_sla.js';
 import * as serviceNetwork from './20261203_200_service_network.js';
 import * as majorIncidents from './20261203_201_major_incidents.js';
@@ -40,6 +41,7 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261203_120_reason_codes': reasonCodes,
   '20261203_140_routing_rules': routingRules,
   '20261203_141_tickets_team_queue': ticketsTeamQueue,
+  '20261203_160_mailboxes': mailboxes,
   '20261203_170_sla': sla,
   '20261203_200_service_network': serviceNetwork,
   '20261203_201_major_incidents': majorIncidents,

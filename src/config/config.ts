@@ -90,6 +90,8 @@ export const envSchema = z.object({
   /** Where a message that cannot even be recorded is moved, so it never stalls the folder (created if missing). */
   IMAP_UNPROCESSABLE_MAILBOX: z.string().min(1).default('Izardesk-Unprocessable'),
   IMAP_POLL_SECONDS: z.coerce.number().positive().default(60),
+  /** How often the ingest reads the admin's mailboxes (table `mailboxes`): added or changed ones start within this. */
+  MAILBOX_REFRESH_SECONDS: int(1, 3600).default(30),
   MAIL_TRUSTED_AUTHSERV_ID: z.string().optional(),
   MAIL_UNKNOWN_SENDER: z.enum(['reply', 'create_account']).default('reply'),
   MAIL_MAX_MESSAGE_BYTES: int(1).default(30 * 1024 * 1024),

@@ -81,6 +81,8 @@ export interface TicketRow {
   team_id: number | null;
   /** The major incident this ticket is one symptom of; kept out of the normal queue while set. */
   major_incident_id: number | null;
+  /** The mailbox (table `mailboxes`) its first mail came to; null: the environment's address, or the web. */
+  mailbox_id: number | null;
   source: 'web' | 'email';
   solution: string | null;
   created_at: Date;
@@ -207,6 +209,25 @@ export interface RoutingRuleRow {
   conditions: Json;
   actions: Json;
   updated_by: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MailboxRow {
+  id: number;
+  address: string;
+  display_name: string;
+  /** Display names by language, over display_name. */
+  display_names: Record<string, string>;
+  imap_host: string | null;
+  imap_port: number;
+  imap_secure: boolean;
+  imap_user: string | null;
+  /** Sealed with SECRET (src/infra/secret-box.ts). */
+  imap_password: string | null;
+  imap_folders: string[];
+  default_team_id: number | null;
+  active: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -346,6 +367,7 @@ declare module 'knex/types/tables.js' {
     sla_policies: SlaPolicyRow;
     sla_notices: SlaNoticeRow;
     routing_rules: WithJson<RoutingRuleRow, 'conditions' | 'actions'>;
+    mailboxes: WithJson<MailboxRow, 'display_names'>;
     followups: FollowupRow;
     attachments: AttachmentRow;
     ticket_events: WithJson<TicketEventRow, 'data'>;

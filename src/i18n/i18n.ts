@@ -4,11 +4,12 @@ import { agent } from './ns/agent.js';
 import { common } from './ns/common.js';
 import { ingest } from './ns/ingest.js';
 import { mail } from './ns/mail.js';
+import { mailboxes } from './ns/mailboxes.js';
 import { portal } from './ns/portal.js';
 import { reports } from './ns/reports.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
-const NAMESPACES = { common, portal, agent, mail, ingest, reports } as const;
+const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes } as const;
 
 const resources = Object.fromEntries(
   LANGUAGES.map((lang) => [

@@ -50,8 +50,12 @@ async function decideMessage(ctx: DecideContext, m: ParsedMail): Promise<Decisio
     return none(effect('ignored', robot.kind, `${robot.why}${found}`));
   }
   if (!sender) return none(effect('held', 'no_sender', 'the message has no From address'));
-  if (sender === config.SUPPORT_ADDRESS.toLowerCase() && ctx.mode === 'inbox')
-    return none(effect('ignored', 'loop', 'sent from our own support address'));
+  if (
+    ctx.mode === 'inbox' &&
+    (sender === config.SUPPORT_ADDRESS.toLowerCase() ||
+      (await lookupsOf(ctx).mailboxAddresses()).includes(sender))
+  )
+    return none(effect('ignored', 'loop', 'sent from one of our own support addresses'));
 
   const user = await lookupsOf(ctx).user(sender);
   const match = await matchTicket(trx, m, { secret: config.SECRET, ticketPrefix: config.TICKET_PREFIX });

@@ -15,6 +15,15 @@ export interface SenderLookups {
   user(address: string): Promise<Sender | undefined>;
   ticketsOpenedLastHour(address: string): Promise<number>;
   services(companyId: number): Promise<SenderService[]>;
+  /** The addresses (lower case) of the active mailboxes of the table; SUPPORT_ADDRESS is not among them. */
+  mailboxAddresses(): Promise<string[]>;
+}
+
+async function mailboxAddresses(trx: Tx): Promise<string[]> {
+  const rows: { address: string }[] = await trx('mailboxes')
+    .where({ active: true })
+    .select(trx.raw('lower(address) as address'));
+  return rows.map((r) => r.address);
 }
 
 const inboundMails = (trx: Tx) => trx('inbound_mails');
@@ -41,6 +50,7 @@ export const directLookups = (trx: Tx): SenderLookups => ({
     }),
   services: (companyId) =>
     trx('services').where({ company_id: companyId, active: true }).select(SERVICE_COLS),
+  mailboxAddresses: () => mailboxAddresses(trx),
 });
 
 /**
@@ -74,7 +84,9 @@ export async function preloadedLookups(trx: Tx, addresses: readonly string[]): P
     : [];
   const services = new Map<number, SenderService[]>(companies.map((c) => [c, []]));
   for (const { company_id, ...s } of rows) services.get(company_id)?.push(s);
+  const ours = await mailboxAddresses(trx);
   return {
+    mailboxAddresses: async () => ours,
     user: async (address) => (known.has(address) ? byAddress.get(address) : direct.user(address)),
     ticketsOpenedLastHour: async (address) =>
       known.has(address) ? (opened.get(address) ?? 0) : direct.ticketsOpenedLastHour(address),

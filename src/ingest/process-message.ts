@@ -16,8 +16,10 @@ import { mayAutoAnswer } from './robots.js';
 export interface InboundMessage {
   /** The whole message, or only its header block when it is over MAIL_MAX_MESSAGE_BYTES. */
   raw: Buffer;
-  /** The IMAP folder, or `pipe` for the command line. */
+  /** The IMAP folder's key (accounts.ts folderKey), or `pipe` for the command line. */
   mailbox: string;
+  /** The support address of the account it was fetched from; unknown for the command line. */
+  address?: string;
   uidvalidity: number | null;
   uid: number | null;
   /** RFC822.SIZE (the raw length in pipe mode). */
@@ -275,7 +277,10 @@ export async function effectOf(
 ): Promise<{ e: Effect; dec?: Decision }> {
   if (p.tooLarge || p.parseError || !p.parsed) return { e: await rejectUnreadable(trx, msg, p, recordId) };
   const app: AppContext = { ...d.app, db: trx };
-  const dec = await decide({ trx, app, config: d.config, mode, recordId, raw: msg.raw, ...batch }, p.parsed);
+  const dec = await decide(
+    { trx, app, config: d.config, mode, recordId, raw: msg.raw, fetchedFor: msg.address, ...batch },
+    p.parsed,
+  );
   return { e: dec.effect, dec };
 }
 

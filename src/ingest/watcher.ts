@@ -2,6 +2,7 @@ import { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/db.js';
 import { ingestLagSeconds, mailsIngested } from '../metrics/metrics.js';
+import { folderKey, type ImapAccount } from './accounts.js';
 import { type BatchItem, commitBatch } from './group-commit.js';
 import { Lease } from './lease.js';
 import type { IngestReport } from './outcome.js';
@@ -78,16 +79,19 @@ async function advanceCheckpoint(db: Db, mailbox: string, uidvalidity: number, u
 }
 
 /**
- * Watches one IMAP folder: catches up on what is unprocessed (unseen, or newer than the checkpoint), then IDLEs
+ * Watches one IMAP folder of an account: catches up on what is unprocessed (unseen, or newer than the checkpoint), then IDLEs
  * (maxIdleTime doubles as the poll fallback). Each connection is a new ImapFlow; drops reconnect with backoff.
  * Only the holder of the folder's lease runs.
  */
 export function watchMailbox(
   d: IngestDeps & { redis: Redis },
-  mailbox: string,
+  account: ImapAccount,
+  folder: string,
   mode: 'inbox' | 'sent',
 ): Watcher {
   const c = d.config;
+  // The folder's name in checkpoints and records (the folder itself for the environment's account).
+  const mailbox = folderKey(account, folder);
   const st: MailboxStatus = {
     mailbox,
     mode,
@@ -99,7 +103,7 @@ export function watchMailbox(
   const log = d.logger.child({ mailbox });
   const lease = new Lease(
     d.redis,
-    `${c.REDIS_PREFIX}:ingest:lease:${c.IMAP_USER}@${c.IMAP_HOST}:${mailbox}`,
+    `${c.REDIS_PREFIX}:ingest:lease:${account.user}@${account.host}:${folder}`,
     LEASE_TTL_MS,
   );
   let stopped = false;
@@ -110,10 +114,10 @@ export function watchMailbox(
     // Only the lease holder parses: its workers start now, while it connects, not in a standby process.
     warmParsePool();
     const imap = new ImapFlow({
-      host: c.IMAP_HOST as string,
-      port: c.IMAP_PORT,
-      secure: c.IMAP_SECURE,
-      auth: { user: c.IMAP_USER as string, pass: c.IMAP_PASSWORD ?? '' },
+      host: account.host,
+      port: account.port,
+      secure: account.secure,
+      auth: { user: account.user, pass: account.password },
       logger: false,
       maxIdleTime: Math.min(c.IMAP_POLL_SECONDS, 300) * 1000,
     });
@@ -140,7 +144,7 @@ export function watchMailbox(
       if (c.IMAP_PROCESSED_MAILBOX && mode === 'inbox')
         await imap.mailboxCreate(c.IMAP_PROCESSED_MAILBOX).catch(() => {});
       if (mode === 'inbox') await imap.mailboxCreate(c.IMAP_UNPROCESSABLE_MAILBOX).catch(() => {});
-      const mb = await imap.mailboxOpen(mailbox);
+      const mb = await imap.mailboxOpen(folder);
       const uidvalidity = Number(mb.uidValidity);
       const since = await checkpoint(d.db, mailbox, uidvalidity, mb.uidNext);
       while (!stopped && !lost && imap.usable) {
@@ -264,6 +268,7 @@ export function watchMailbox(
         const msg: InboundMessage = {
           raw,
           mailbox,
+          address: account.address,
           uidvalidity,
           uid: m.uid,
           size: m.size ?? raw.length,

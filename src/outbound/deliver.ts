@@ -151,6 +151,7 @@ async function deliverOne(
   const { html, text } = d.templates.render(plan.template, plan.data);
   const message = buildMessage(d.config, {
     fromName: plan.fromName,
+    fromAddress: row.sender?.address ?? d.config.SUPPORT_ADDRESS,
     lang: plan.lang,
     to: { name: r.name, address: r.email },
     replyToken: token,

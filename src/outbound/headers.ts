@@ -18,8 +18,11 @@ export const messageIdFor = (
   `<${createHmac('sha256', config.SECRET).update(`message-id:${outboxId}:${recipient}`).digest('hex').slice(0, 18)}${replyToken ? `.${replyToken}` : ''}@${domainOf(config.SUPPORT_ADDRESS)}>`;
 
 /** support+TOKEN@domain when sub-addressing is on; the plain support address otherwise. */
-export function replyToAddress(config: Config, replyToken: string | null): string {
-  const addr = config.SUPPORT_ADDRESS;
+export function replyToAddress(
+  config: Config,
+  replyToken: string | null,
+  addr: string = config.SUPPORT_ADDRESS,
+): string {
   if (!replyToken || !config.SUBADDRESS_SEPARATOR) return addr;
   const at = addr.lastIndexOf('@');
   return `${addr.slice(0, at)}${config.SUBADDRESS_SEPARATOR}${replyToken}${addr.slice(at)}`;
@@ -38,6 +41,8 @@ export const automaticHeaders = (config: Config): Record<string, string> => ({
 
 export interface MessageParts {
   fromName: string;
+  /** The support address the mail is from (a ticket's mailbox); SUPPORT_ADDRESS by default. */
+  fromAddress?: string;
   /** The language the mail is written in (Content-Language). */
   lang: string;
   to: { name: string; address: string };
@@ -58,11 +63,12 @@ export interface MessageParts {
 export function buildMessage(config: Config, m: MessageParts): SendMailOptions {
   const root = m.ticketId !== null ? threadRoot(config, m.ticketId) : null;
   const references = [...(root ? [root] : []), ...m.references.filter((r) => r !== root)];
+  const from = m.fromAddress ?? config.SUPPORT_ADDRESS;
   return {
-    from: { name: m.fromName, address: config.SUPPORT_ADDRESS },
+    from: { name: m.fromName, address: from },
     to: m.to,
     // A display name, so the reply's To: reads "Soporte IzarLink" rather than a long sub-address.
-    replyTo: { name: m.fromName, address: replyToAddress(config, m.replyToken) },
+    replyTo: { name: m.fromName, address: replyToAddress(config, m.replyToken, from) },
     subject: m.subject,
     html: m.html,
     text: m.text,
@@ -70,7 +76,8 @@ export function buildMessage(config: Config, m: MessageParts): SendMailOptions {
     ...(m.inReplyTo || root ? { inReplyTo: m.inReplyTo ?? root ?? '' } : {}),
     ...(references.length ? { references } : {}),
     headers: { ...automaticHeaders(config), 'Content-Language': m.lang },
-    envelope: { from: config.SUPPORT_ADDRESS, to: [m.to.address] },
+    // Bounces go back to the address the mail is from (a watched mailbox), aligned with From for SPF.
+    envelope: { from, to: [m.to.address] },
     // Our parts are mostly Latin text: quoted-printable without scanning each part twice to choose an encoding.
     textEncoding: 'quoted-printable',
   };

@@ -21,6 +21,15 @@ export interface OutboxRecord {
   people: PersonRow[];
   /** What earlier attempts recorded for this row, by recipient. */
   deliveries: Map<string, PastDelivery>;
+  /** The ticket's mailbox when it has an active one: its mails go out from that address. */
+  sender: SenderIdentity | null;
+}
+
+export interface SenderIdentity {
+  address: string;
+  name: string;
+  /** Display names by language, over `name`. */
+  names: Record<string, string>;
 }
 
 export interface AttachedFile {
@@ -89,6 +98,8 @@ const buildLoadSql = (db: Db, where: string): string =>
     .leftJoin('users as req', 'req.id', 't.requester_id')
     .leftJoin('users as asg', 'asg.id', 't.assignee_id')
     .leftJoin('users as act', 'act.id', 'o.actor_id')
+    // No bound value in the query text (it is built once and run with the row's id only): `active` is checked below.
+    .leftJoin('mailboxes as mb', 'mb.id', 't.mailbox_id')
     .whereRaw(where)
     .select(
       'o.id',
@@ -108,6 +119,9 @@ const buildLoadSql = (db: Db, where: string): string =>
       't.team_id',
       's.name as service_name',
       'f.body as followup_body',
+      db.raw('case when mb.active then mb.address end as sender_address'),
+      'mb.display_name as sender_name',
+      'mb.display_names as sender_names',
       ...WHO.flatMap((w) => USER_COLUMNS.map((c) => `${w}.${c} as ${w}_${c}`)),
       db.raw(
         `(select jsonb_object_agg(d.recipient, jsonb_build_array(d.status, d.message_id))
@@ -171,6 +185,14 @@ function outboxRecord(r: Record<string, unknown>): OutboxRecord {
         ([recipient, [status, messageId]]) => [recipient, { status, messageId }],
       ),
     ),
+    sender:
+      typeof r.sender_address === 'string'
+        ? {
+            address: r.sender_address,
+            name: r.sender_name as string,
+            names: (r.sender_names ?? {}) as Record<string, string>,
+          }
+        : null,
     ticket:
       ticketId && r.title != null
         ? {

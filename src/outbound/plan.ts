@@ -39,7 +39,10 @@ export interface PlanContext {
   users(ids: (number | null | undefined)[]): Promise<Map<number, PersonRow>>;
   /** The data every template uses, in the recipient's language. */
   base(lang: string): Record<string, unknown>;
-  /** The sender's display name in a language (SUPPORT_NAME_<LANG>, SUPPORT_NAME, else "Soporte IzarLink"...). */
+  /**
+   * The sender's display name in a language: the ticket's mailbox's, else SUPPORT_NAME_<LANG>, SUPPORT_NAME,
+   * else "Soporte IzarLink"...
+   */
   senderName(lang: string): string;
 }
 
@@ -87,12 +90,13 @@ export function planContext(db: Db, config: Config, row: OutboxRecord): PlanCont
       t: mailStrings(lang),
       lang,
       company: config.COMPANY_NAME,
+      supportAddress: row.sender?.address ?? config.SUPPORT_ADDRESS,
       loginUrl: link.login(),
       fromPerson: false,
       files_html: '',
       files_text: '',
     }),
-    senderName: (lang) => senderName(config, lang),
+    senderName: (lang) => (row.sender ? row.sender.names[lang] || row.sender.name : senderName(config, lang)),
   };
 }
 

@@ -94,6 +94,7 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     t: mailStrings(lang),
     lang,
     company: config.COMPANY_NAME,
+    supportAddress: config.SUPPORT_ADDRESS,
     loginUrl: link.login(),
     subject,
     preview: intro || subject,

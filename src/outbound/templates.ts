@@ -65,11 +65,14 @@ function brandedLayout(config: Config, dir: string): string {
   const header = config.LOGO_URL
     ? `<mj-image src="${escapeHtml(config.LOGO_URL)}" alt="${company}" width="160px" align="left" padding="0" />`
     : `<mj-text font-size="20px" font-weight="700" color="${config.BRAND_COLOR}" padding="0">${company}</mj-text>`;
-  return readFileSync(`${dir}_layout.mjml`, 'utf8')
-    .replace('%%HEADER%%', header)
-    .replaceAll('%%BRAND_COLOR%%', config.BRAND_COLOR)
-    .replaceAll('%%COMPANY%%', company)
-    .replaceAll('%%SUPPORT_ADDRESS%%', escapeHtml(config.SUPPORT_ADDRESS));
+  return (
+    readFileSync(`${dir}_layout.mjml`, 'utf8')
+      .replace('%%HEADER%%', header)
+      .replaceAll('%%BRAND_COLOR%%', config.BRAND_COLOR)
+      .replaceAll('%%COMPANY%%', company)
+      // Per mail: a ticket's mails show the address of its mailbox.
+      .replaceAll('%%SUPPORT_ADDRESS%%', '{{= it.supportAddress }}')
+  );
 }
 
 /** Where a line of the combined document came from: the layout or the template. */

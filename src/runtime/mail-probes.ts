@@ -39,14 +39,24 @@ async function probeSmtp(config: Config): Promise<ComponentHealth> {
   }
 }
 
-async function probeImap(config: Config): Promise<ComponentHealth> {
-  if (!config.imapEnabled) return { ok: true, detail: 'off: no mailbox configured (IMAP_HOST, IMAP_USER)' };
-  const where = `${config.IMAP_HOST}:${config.IMAP_PORT}`;
+/** What an IMAP probe needs: the account and the folders that must exist. */
+export interface ImapProbeTarget {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  folders: string[];
+}
+
+/** Logs in and asks each folder's status: the environment's mailbox at readiness, a mailbox's test in the admin. */
+export async function probeImapAccount(a: ImapProbeTarget): Promise<ComponentHealth> {
+  const where = `${a.host}:${a.port}`;
   const client = new ImapFlow({
-    host: config.IMAP_HOST as string,
-    port: config.IMAP_PORT,
-    secure: config.IMAP_SECURE,
-    auth: { user: config.IMAP_USER as string, pass: config.IMAP_PASSWORD ?? '' },
+    host: a.host,
+    port: a.port,
+    secure: a.secure,
+    auth: { user: a.user, pass: a.password },
     logger: false,
     connectionTimeout: PROBE_TIMEOUT_MS,
     greetingTimeout: PROBE_TIMEOUT_MS,
@@ -59,11 +69,8 @@ async function probeImap(config: Config): Promise<ComponentHealth> {
     client.close();
     return { ok: false, detail: `${where}: ${message(err)}` };
   }
-  const folders = [...config.IMAP_MAILBOXES];
-  if (config.IMAP_PROCESSED_MAILBOX) folders.push(config.IMAP_PROCESSED_MAILBOX);
-  if (config.IMAP_SENT_MAILBOX) folders.push(config.IMAP_SENT_MAILBOX);
   const components: Record<string, ComponentHealth> = {};
-  for (const folder of folders) {
+  for (const folder of a.folders) {
     try {
       const st = await client.status(folder, { messages: true, unseen: true });
       components[folder] = st
@@ -76,6 +83,21 @@ async function probeImap(config: Config): Promise<ComponentHealth> {
   await client.logout().catch(() => client.close());
   const ok = Object.values(components).every((c) => c.ok);
   return { ok, detail: ok ? `reachable at ${where}` : `${where}: a folder is not usable`, components };
+}
+
+async function probeImap(config: Config): Promise<ComponentHealth> {
+  if (!config.imapEnabled) return { ok: true, detail: 'off: no mailbox configured (IMAP_HOST, IMAP_USER)' };
+  const folders = [...config.IMAP_MAILBOXES];
+  if (config.IMAP_PROCESSED_MAILBOX) folders.push(config.IMAP_PROCESSED_MAILBOX);
+  if (config.IMAP_SENT_MAILBOX) folders.push(config.IMAP_SENT_MAILBOX);
+  return probeImapAccount({
+    host: config.IMAP_HOST as string,
+    port: config.IMAP_PORT,
+    secure: config.IMAP_SECURE,
+    user: config.IMAP_USER as string,
+    password: config.IMAP_PASSWORD ?? '',
+    folders,
+  });
 }
 
 const probes = new WeakMap<

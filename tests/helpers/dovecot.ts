@@ -114,16 +114,20 @@ ${extra}
 export interface DovecotOptions {
   /** Lines added to the generated dovecot.conf (e.g. an `imap_capability` without IDLE). */
   extraConfig?: string;
+  /** More IMAP users besides `support`, each with the password `<user>-password` (a second support account). */
+  extraUsers?: string[];
 }
 
-/** Starts a private Dovecot with one user (`support`), on a free port. */
+/** Starts a private Dovecot with one user (`support`, and any `extraUsers`), on a free port. */
 export async function startDovecot(options: DovecotOptions = {}): Promise<Dovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'izt-dovecot-'));
   chmodSync(dir, 0o755);
   for (const sub of ['run', 'state', 'mail']) mkdirSync(join(dir, sub), { mode: 0o755 });
   const user = 'support';
   const password = 'support-password';
-  writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}::::::\n`, { mode: 0o644 });
+  const lines = [`${user}:{PLAIN}${password}::::::`];
+  for (const u of options.extraUsers ?? []) lines.push(`${u}:{PLAIN}${u}-password::::::`);
+  writeFileSync(join(dir, 'users'), `${lines.join('\n')}\n`, { mode: 0o644 });
   execFileSync('chown', ['-R', 'dovecot:dovecot', join(dir, 'mail')]);
   let lastError = '';
   for (let attempt = 0; attempt < 5; attempt++) {

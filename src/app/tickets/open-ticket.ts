@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/db.js';
+import type { MailboxRow } from '../../db/tables.js';
 import { checkAttachmentSize, priorityOf, type TicketDraft, validateDraft } from '../../domain/catalog.js';
 import type { Classification } from '../../domain/classify.js';
 import { AppError, isAppError } from '../../domain/errors.js';
@@ -29,7 +30,11 @@ export interface OpenTicketInput {
    * requester. Ignored unless the requester may see that ticket.
    */
   follows?: number;
-  /** The address a mailed ticket came to (lowercased), which routing rules may test. */
+  /**
+   * The support address (lower case) a mailed ticket was written to, which routing rules may test. A known mailbox
+   * (table `mailboxes`) is kept on the ticket, so that its mails go out from that address, and gives the ticket its
+   * default team when no rule sets one.
+   */
   receivedAt?: string;
 }
 
@@ -105,6 +110,10 @@ export async function openTickets(
     const related: { id: number; requester_id: number; company_id: number | null }[] = relatedIds.length
       ? await trx('tickets').whereIn('id', relatedIds).select('id', 'requester_id', 'company_id')
       : [];
+    const mailboxes = await mailboxesOf(
+      trx,
+      requests.flatMap((r) => (r.input.receivedAt ? [r.input.receivedAt] : [])),
+    );
     const checked = requests.map((r, i) => {
       const id = ids[i];
       if (id === undefined) throw new Error('one requester per request');
@@ -119,7 +128,15 @@ export async function openTickets(
         });
         for (const f of r.input.files ?? []) checkAttachmentSize(ctx.catalog, f.data.length);
         checkRelated(r.input.relatedTicketId, requester, related);
-        const ok: { ok: true } & CheckedRequest = { ok: true, request: r, requester, valid, source };
+        const mailbox = r.input.receivedAt ? mailboxes.get(r.input.receivedAt.toLowerCase()) : undefined;
+        const ok: { ok: true } & CheckedRequest = {
+          ok: true,
+          request: r,
+          requester,
+          valid,
+          source,
+          mailbox: mailbox ?? null,
+        };
         return ok;
       } catch (err) {
         return refusal(err);
@@ -155,6 +172,21 @@ interface CheckedRequest {
   requester: { id: number; company_id: number | null };
   valid: ReturnType<typeof validateDraft>;
   source: 'web' | 'email';
+  /** The active mailbox the mail came to, if it is one of the table's. */
+  mailbox: TicketMailbox | null;
+}
+
+type TicketMailbox = Pick<MailboxRow, 'id' | 'default_team_id'>;
+
+/** The active mailboxes (table `mailboxes`) of these addresses, by lower-cased address. */
+async function mailboxesOf(trx: Tx, addresses: readonly string[]): Promise<Map<string, TicketMailbox>> {
+  const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
+  if (!wanted.length) return new Map();
+  const rows: (TicketMailbox & { address: string })[] = await trx('mailboxes')
+    .whereRaw('lower(address) = any(?)', [wanted])
+    .where({ active: true })
+    .select('id', 'default_team_id', trx.raw('lower(address) as address'));
+  return new Map(rows.map(({ address, ...m }) => [address, m]));
 }
 
 /** The rows of accepted requests: tickets, files, history and outbox, one statement each. */
@@ -206,7 +238,7 @@ async function writeTickets(
     nowOf(ctx),
   );
   await trx('tickets').insert(
-    accepted.map(({ valid, requester, source }, i) => {
+    accepted.map(({ valid, requester, source, mailbox }, i) => {
       const routed = routes[i];
       const urgency = routed?.urgency ?? valid.urgency;
       return {
@@ -222,7 +254,8 @@ async function writeTickets(
         status: routed?.assigneeId ? 'in_progress' : 'new',
         requester_id: requester.id,
         company_id: requester.company_id,
-        team_id: routed?.teamId ?? null,
+        team_id: routed?.teamId ?? mailbox?.default_team_id ?? null,
+        mailbox_id: mailbox?.id ?? null,
         assignee_id: routed?.assigneeId ?? null,
         major_incident_id: outages[i]?.incidentId ?? null,
         source,
@@ -273,6 +306,7 @@ async function writeTickets(
         inboundMailId: o.request.input.inboundMailId ?? null,
         ...(o.request.input.relatedTicketId ? { relatedTicketId: o.request.input.relatedTicketId } : {}),
         ...(o.request.input.autoClassified ? { autoClassified: o.request.input.autoClassified } : {}),
+        ...(o.request.input.receivedAt ? { receivedAt: o.request.input.receivedAt } : {}),
         ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}),
         ...o.outage?.history,
       },

@@ -19,6 +19,8 @@ export interface DecideContext {
    * matched ticket and the attachment limit still apply.
    */
   released?: boolean;
+  /** The support address of the account the mail was fetched from (unknown for the command line). */
+  fetchedFor?: string;
   /** Sender facts read ahead for a batch; by default each is a query. */
   lookups?: SenderLookups;
   /** Opens the ticket through the use case; the group commit passes one that opens a round's tickets together. */

@@ -7,6 +7,7 @@ import { translator } from '../../i18n/i18n.js';
 import type { Sender } from '../lookups.js';
 import { effect } from '../outcome.js';
 import type { ParsedMail } from '../parse.js';
+import { receivedAddress } from '../received-at.js';
 import type { DecideContext, Outcome } from './context.js';
 import { answerTooBig, attempt, lookupsOf, splitFiles } from './shared.js';
 
@@ -46,6 +47,12 @@ export async function newTicket(
     catalog.maxTitleLength,
   );
   const description = (text || t('ingest:noText')).slice(0, catalog.maxDescriptionLength);
+  const receivedAt = receivedAddress(
+    m,
+    [config.SUPPORT_ADDRESS, ...(await lookupsOf(ctx).mailboxAddresses())],
+    ctx.fetchedFor,
+    config.SUBADDRESS_SEPARATOR,
+  );
   const open = ctx.open ?? ((actor, input) => openTicket(ctx.app, actor, input));
   const r = await attempt(() =>
     open(actorOf(user), {
@@ -62,6 +69,7 @@ export async function newTicket(
       inboundMailId: ctx.recordId,
       autoClassified: guess.rule ?? 'default',
       ...(follows ? { follows } : {}),
+      ...(receivedAt ? { receivedAt } : {}),
     }),
   );
   if (!r.ok) return { effect: effect('held', 'effect_refused', r.key), text };

@@ -16,7 +16,8 @@ export type AgentSection =
   | 'import'
   | 'sla'
   | 'teams'
-  | 'routing';
+  | 'routing'
+  | 'mailboxes';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -44,6 +45,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   sla: '/agent/admin/sla',
   teams: '/agent/admin/teams',
   routing: '/agent/admin/routing',
+  mailboxes: '/agent/admin/mailboxes',
 };
 
 /** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */

@@ -3,6 +3,7 @@ import type { WebState } from '../context.js';
 import { mountAdmin } from './admin-pages.js';
 import { mountCustomers } from './customers-pages.js';
 import { mountIncidents } from './incident-pages.js';
+import { mountMailboxes } from './mailboxes-pages.js';
 import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
 import { mountQuarantine } from './quarantine-pages.js';
 import { mountQueue } from './queue-page.js';
@@ -25,4 +26,5 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountSla(r);
   mountTeams(r);
   mountRouting(r);
+  mountMailboxes(r);
 }

@@ -87,6 +87,8 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
   if (auto === 'default') text += ` — ${t('agent:event.autoClassifiedDefault')}`;
   else if (auto && typeof auto === 'object' && 'keyword' in auto)
     text += ` — ${t('agent:event.autoClassified', { keyword: String(auto.keyword) })}`;
+  if (typeof e.data.receivedAt === 'string')
+    text += ` — ${t('mailboxes:receivedAt', { address: e.data.receivedAt })}`;
   return html`<li class="event"><div class="meta">${text} · ${e.actorName ?? t('agent:ticket.system')} · <time datetime="${new Date(e.at).toISOString()}">${when(ctx, e.at)}</time></div></li>`;
 }
 
