@@ -13,6 +13,8 @@ import * as outboxNotBefore from './20261202_682_outbox_not_before.js';
 import * as notifySelf from './20261202_701_notify_self.js';
 import * as relatedLinks from './20261202_721_related_links.js';
 import * as teams from './20261203_001_teams.js';
+import * as cannedAnswers from './20261203_180_canned_answers.js';
+import * as satisfaction from './20261203_181_satisfaction.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -30,4 +32,6 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261202_701_notify_self': notifySelf,
   '20261202_721_related_links': relatedLinks,
   '20261203_001_teams': teams,
+  '20261203_180_canned_answers': cannedAnswers,
+  '20261203_181_satisfaction': satisfaction,
 };

@@ -96,6 +96,36 @@ export interface TeamMemberRow {
   created_at: Date;
 }
 
+/** What a canned answer does besides answering: ask for information (Pending) or give the solution (Resolve). */
+export type CannedAction = 'none' | 'pending' | 'resolve';
+
+export interface CannedAnswerRow {
+  id: number;
+  /** The short key an agent's mail names (`#respuesta nombre`); unique per language within its scope. */
+  name: string;
+  language: string;
+  title: string;
+  /** Plain text with placeholders ({{customer_name}}...), see src/domain/canned-answer.ts. */
+  body: string;
+  action: CannedAction;
+  /** null: shared (kept by admins); else the agent's own. */
+  owner_id: number | null;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface SatisfactionRow {
+  id: number;
+  ticket_id: number;
+  user_id: number | null;
+  score: number;
+  comment: string | null;
+  /** The first answer's time (what reports count); updated_at moves when the customer changes it. */
+  answered_at: Date;
+  updated_at: Date;
+}
+
 export interface FollowupRow {
   id: number;
   ticket_id: number;
@@ -218,6 +248,8 @@ declare module 'knex/types/tables.js' {
     tickets: TicketRow;
     teams: TeamRow;
     team_members: TeamMemberRow;
+    canned_answers: CannedAnswerRow;
+    satisfaction: SatisfactionRow;
     followups: FollowupRow;
     attachments: AttachmentRow;
     ticket_events: WithJson<TicketEventRow, 'data'>;
