@@ -29,6 +29,7 @@ export function menuOf(user: WebUser, t: Translate): NavLink[] {
     { href: '/agent', label: t('agent:nav.queue') },
     { href: '/agent/customers', label: t('agent:nav.customers') },
     { href: '/agent/quarantine', label: t('agent:nav.quarantine') },
+    { href: '/agent/canned', label: t('canned:nav') },
     ...(user.role === 'admin'
       ? [
           { href: '/agent/admin/staff', label: t('agent:nav.staff') },

@@ -18,27 +18,26 @@ export const cannedAnswerSchema = z.object({
       .string()
       .min(1, 'validation.nameRequired')
       .max(60, 'agent:validation.tooLong')
-      .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'agent:canned.nameInvalid'),
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'canned:nameInvalid'),
   ),
   language: z.enum(LANGUAGES as [string, ...string[]], { message: 'agent:validation.languageInvalid' }),
-  title: singleLine.pipe(
-    z.string().min(1, 'agent:canned.titleRequired').max(200, 'agent:validation.tooLong'),
-  ),
+  title: singleLine.pipe(z.string().min(1, 'canned:titleRequired').max(200, 'agent:validation.tooLong')),
   body: z
     .string()
     .transform((v) => v.replace(/\r\n?/g, '\n').trim())
     .pipe(
       z
         .string()
-        .min(1, 'agent:canned.bodyRequired')
+        .min(1, 'canned:bodyRequired')
         .max(20_000, 'agent:validation.tooLong')
-        .refine((v) => unknownPlaceholders(v).length === 0, 'agent:canned.unknownPlaceholder'),
+        .refine((v) => unknownPlaceholders(v).length === 0, 'canned:unknownPlaceholder'),
     ),
-  action: z.enum(['none', 'pending', 'resolve'], { message: 'agent:canned.actionInvalid' }),
+  action: z.enum(['none', 'pending', 'resolve'], { message: 'canned:actionInvalid' }),
   shared: z.boolean().default(false),
   active: z.boolean().default(true),
 });
-export type CannedAnswerInput = z.input<typeof cannedAnswerSchema>;
+/** What a form sends: strings as typed, checked by the schema. */
+export type CannedAnswerInput = Omit<z.input<typeof cannedAnswerSchema>, 'action'> & { action: string };
 
 function check(input: CannedAnswerInput) {
   const r = cannedAnswerSchema.safeParse(input);
@@ -65,7 +64,7 @@ export const mayEditCannedAnswer = (actor: Actor, ownerId: number | null): boole
   ownerId === null ? isAdmin(actor) : actor.kind === 'user' && actor.id === ownerId;
 
 const nameTaken = () =>
-  new AppError('conflict', 'agent:canned.nameTaken', { fields: { name: 'agent:canned.nameTaken' } });
+  new AppError('conflict', 'canned:nameTaken', { fields: { name: 'canned:nameTaken' } });
 
 const isUniqueViolation = (e: unknown) =>
   typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === '23505';
@@ -116,7 +115,7 @@ export async function updateCannedAnswer(
     ctx.db.transaction(async (trx) => {
       const row = await trx('canned_answers').where({ id }).forUpdate().first('owner_id');
       if (!row || (row.owner_id !== null && !mayEditCannedAnswer(actor, row.owner_id)))
-        throw new AppError('not_found', 'agent:canned.notFound');
+        throw new AppError('not_found', 'canned:notFound');
       if (!mayEditCannedAnswer(actor, row.owner_id)) throw new AppError('forbidden', 'errors.forbidden');
       await trx('canned_answers').where({ id }).update({
         name: v.name,
@@ -136,7 +135,7 @@ export async function deleteCannedAnswer(ctx: AppContext, actor: Actor, id: numb
   await ctx.db.transaction(async (trx) => {
     const row = await trx('canned_answers').where({ id }).forUpdate().first('owner_id');
     if (!row || (row.owner_id !== null && !mayEditCannedAnswer(actor, row.owner_id)))
-      throw new AppError('not_found', 'agent:canned.notFound');
+      throw new AppError('not_found', 'canned:notFound');
     if (!mayEditCannedAnswer(actor, row.owner_id)) throw new AppError('forbidden', 'errors.forbidden');
     await trx('canned_answers').where({ id }).delete();
   });

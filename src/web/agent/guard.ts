@@ -20,6 +20,13 @@ export const staffActor = (ctx: WebContext): Actor => {
   return ctx.state.actor;
 };
 
+/** The signed-in staff member's user id. */
+export const staffUserId = (ctx: WebContext): number => {
+  const a = staffActor(ctx);
+  if (a.kind !== 'user') throw new AppError('forbidden', 'errors.forbidden');
+  return a.id;
+};
+
 /** A positive integer from a path or query parameter, else null. */
 export function intParam(v: unknown): number | null {
   const s = Array.isArray(v) ? v[0] : v;

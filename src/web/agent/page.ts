@@ -6,7 +6,7 @@ import type { WebContext } from '../context.js';
 import { type HtmlValue, html } from '../html.js';
 import { renderPage } from '../layout.js';
 
-export type AgentSection = 'queue' | 'customers' | 'quarantine' | 'staff' | 'import';
+export type AgentSection = 'queue' | 'customers' | 'quarantine' | 'canned' | 'staff' | 'import';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -27,6 +27,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   queue: '/agent',
   customers: '/agent/customers',
   quarantine: '/agent/quarantine',
+  canned: '/agent/canned',
   staff: '/agent/admin/staff',
   import: '/agent/admin/import',
 };

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { WebState } from '../context.js';
 import { mountAdmin } from './admin-pages.js';
+import { mountCanned } from './canned-pages.js';
 import { mountCustomers } from './customers-pages.js';
 import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
 import { mountQuarantine } from './quarantine-pages.js';
@@ -14,5 +15,6 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountTicket(r);
   mountCustomers(r);
   mountQuarantine(r);
+  mountCanned(r);
   mountAdmin(r);
 }

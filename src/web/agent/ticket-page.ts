@@ -1,4 +1,5 @@
 import type { AgentTicketView, TimelineEvent, TimelineFollowup } from '../../app/queries/agent-ticket.js';
+import { type RenderedCanned, usableCannedAnswers } from '../../app/queries/canned-answers.js';
 import { canTransition, type TicketStatus } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, selectField, textArea } from '../forms.js';
@@ -6,10 +7,21 @@ import { html, multiline, type SafeHtml } from '../html.js';
 import { icon } from '../icons.js';
 import { csrfField, csrfQuery } from '../layout.js';
 import { linkedTicketsSection } from '../linked-tickets.js';
+import { type AnswerThen, cannedAnswerSection, THEN_OF } from './canned-picker.js';
 import { bytes, ref, when } from './format.js';
 import { agentPage } from './page.js';
 
-export type TicketAction = 'reply' | 'note' | 'ask' | 'assign' | 'classify' | 'solve' | 'close' | 'reopen';
+export type TicketAction =
+  | 'reply'
+  | 'note'
+  | 'ask'
+  | 'assign'
+  | 'classify'
+  | 'solve'
+  | 'close'
+  | 'reopen'
+  /** The answer box of canned answers: sent as reply, ask or solve. */
+  | 'answer';
 
 /** Form states by action, for re-rendering one form with what was typed and its errors. */
 export type ActionForms = Partial<Record<TicketAction, FormState>>;
@@ -61,6 +73,8 @@ export async function renderAgentTicket(
   status = 200,
   /** The history page shown: events before this id (null: the newest). */
   before: number | null = null,
+  /** A canned answer chosen on the page (`?canned=ID`), rendered for this ticket. */
+  picked: RenderedCanned | null = null,
 ): Promise<void> {
   const { t, s, actor, user } = ctx.state;
   const tk = v.ticket;
@@ -168,8 +182,33 @@ ${textArea(t, f('reopen'), { name: 'body', label: t('agent:actions.reopenLabel')
 <div class="actions"><button class="button primary" type="submit">${t('agent:actions.reopenSubmit')}</button></div></form></details>`
     : '';
 
+  const allowed: AnswerThen[] = [
+    'reply',
+    ...(can('set_pending') ? ['ask' as const] : []),
+    ...(can('resolve') ? ['solve' as const] : []),
+  ];
+  const answerForm = open
+    ? cannedAnswerSection(ctx, {
+        ticketId: tk.id,
+        requesterLanguage: v.requester.language,
+        answers: user ? await usableCannedAnswers(s.db, user.id, { activeOnly: true }) : [],
+        allowed,
+        form:
+          forms.answer ??
+          emptyForm(
+            picked ? { body: picked.text, sendAs: THEN_OF[picked.answer.action] } : { sendAs: 'reply' },
+          ),
+        open: Boolean(forms.answer || picked),
+        picked,
+        uploadCsrf,
+        maxBytes: max,
+        tooLarge: t('validation.attachmentTooLarge', { limit: bytes(max) }),
+      })
+    : '';
+
   const actions = html`<section class="action-forms" aria-label="${t('agent:actions.title')}">
 ${forms.close ? errorSummary(t, forms.close) : ''}
+${answerForm}
 ${open ? textForm('reply', t('agent:actions.reply'), true) : ''}
 ${open ? textForm('note', t('agent:actions.note'), true, 'note-form') : ''}
 ${can('set_pending') ? textForm('ask', t('agent:actions.ask'), true) : ''}

@@ -1,8 +1,10 @@
 import type Router from '@koa/router';
+import { z } from 'zod';
 import { requesterBounce } from '../../app/accounts/bounces.js';
 import { updateTicketClassification } from '../../app/agent/update-ticket.js';
 import { safeFilename } from '../../app/attachments.js';
 import { agentAttachment, agentTicket } from '../../app/queries/agent-ticket.js';
+import { cannedForTicket } from '../../app/queries/canned-answers.js';
 import { timelineCursor } from '../../app/queries/ticket-timeline.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { assign, close, reopen, resolve, setPending } from '../../app/tickets/lifecycle.js';
@@ -14,7 +16,7 @@ import { HTTP_STATUS } from '../errors.js';
 import { withFollowupLimit } from '../followup-limit.js';
 import { formFromError } from '../forms.js';
 import { setFlash } from '../session.js';
-import { idParam, intParam, staffActor, staffOnly } from './guard.js';
+import { idParam, intParam, staffActor, staffOnly, staffUserId } from './guard.js';
 import { renderAgentTicket, type TicketAction } from './ticket-page.js';
 
 type Handler = (ctx: WebContext, actor: Actor, ticketId: number) => Promise<string>;
@@ -29,6 +31,7 @@ const FIELDS: Record<TicketAction, string[]> = {
   assign: ['assigneeId'],
   classify: ['type', 'category', 'urgency', 'serviceId'],
   close: [],
+  answer: ['body', 'sendAs'],
 };
 
 const files = async (ctx: WebContext) => {
@@ -37,7 +40,9 @@ const files = async (ctx: WebContext) => {
 };
 
 /** Actions that mail the customer. */
-const TO_CUSTOMER = new Set<TicketAction>(['reply', 'ask', 'solve']);
+const TO_CUSTOMER = new Set<TicketAction>(['reply', 'ask', 'solve', 'answer']);
+
+const answerThen = z.enum(['reply', 'ask', 'solve']);
 
 /** Every action goes through its use case; the flash names what happened. */
 const ACTIONS: Record<TicketAction, Handler> = {
@@ -82,6 +87,12 @@ const ACTIONS: Record<TicketAction, Handler> = {
     await assign(ctx.state.s.app, actor, id, target);
     return 'agent:flash.assigned';
   },
+  answer: async (ctx, actor, id) => {
+    const sendAs = answerThen.safeParse(field(ctx, 'sendAs'));
+    if (!sendAs.success)
+      throw new AppError('invalid', 'validation.fixFields', { fields: { sendAs: 'canned:actionInvalid' } });
+    return ACTIONS[sendAs.data](ctx, actor, id);
+  },
   classify: async (ctx, actor, id) => {
     const out = await updateTicketClassification(ctx.state.s.app, actor, id, {
       type: field(ctx, 'type'),
@@ -96,8 +107,21 @@ const ACTIONS: Record<TicketAction, Handler> = {
 export function mountTicket(r: Router<WebState>): void {
   r.get('/agent/tickets/:id', staffOnly, async (ctx) => {
     const before = timelineCursor(ctx.query.before);
-    const view = await agentTicket(ctx.state.s.db, idParam(ctx.params.id), before);
-    await renderAgentTicket(ctx, view, {}, 200, before);
+    const id = idParam(ctx.params.id);
+    const view = await agentTicket(ctx.state.s.db, id, before);
+    const cannedId = ctx.query.canned === undefined ? null : intParam(ctx.query.canned);
+    if (ctx.query.canned !== undefined && cannedId === null) ctx.throw(400);
+    const picked =
+      cannedId === null
+        ? null
+        : await cannedForTicket(ctx.state.s.db, {
+            ticketId: id,
+            ticketPrefix: ctx.state.s.config.TICKET_PREFIX,
+            agentId: staffUserId(ctx),
+            id: cannedId,
+          });
+    if (cannedId !== null && !picked) throw new AppError('not_found', 'canned:notFound');
+    await renderAgentTicket(ctx, view, {}, 200, before, picked ?? null);
   });
 
   r.get('/agent/tickets/:id/attachments/:attachmentId', staffOnly, async (ctx) => {
