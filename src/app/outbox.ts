@@ -14,6 +14,8 @@ export type OutboxEvent =
   | 'ticket.closed'
   | 'ticket.reopened'
   | 'ticket.updated'
+  /** The satisfaction survey in a mail of its own, SURVEY_DELAY_MINUTES after the closing. */
+  | 'ticket.survey'
   | 'account.invited'
   | 'account.password_reset'
   | 'account.email_change'

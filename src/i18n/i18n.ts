@@ -6,9 +6,10 @@ import { common } from './ns/common.js';
 import { ingest } from './ns/ingest.js';
 import { mail } from './ns/mail.js';
 import { portal } from './ns/portal.js';
+import { survey } from './ns/survey.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
-const NAMESPACES = { common, portal, agent, mail, ingest, canned } as const;
+const NAMESPACES = { common, portal, agent, mail, ingest, canned, survey } as const;
 
 const resources = Object.fromEntries(
   LANGUAGES.map((lang) => [

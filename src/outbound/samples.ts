@@ -4,6 +4,7 @@ import { formatReference } from '../domain/reference.js';
 import { translator } from '../i18n/i18n.js';
 import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { mailStrings, stringsFor } from './strings.js';
+import { surveyLinks } from './survey-links.js';
 import type { TemplateName } from './templates.js';
 import { filesList, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
 
@@ -23,6 +24,7 @@ const STATUS_AT: Partial<Record<TemplateName, [string, string]>> = {
   'ticket-refused': ['resolved', 'in_progress'],
   'ticket-closed': ['resolved', 'closed'],
   'ticket-reopened': ['closed', 'in_progress'],
+  'ticket-survey': ['closed', 'closed'],
 };
 
 const ACCOUNT_SUBJECTS: Partial<Record<TemplateName, string>> = {
@@ -93,6 +95,12 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     ...(withFiles
       ? filesList(tr, [{ name: 'leds-router.jpg', size: 1_258_291 }])
       : { files_html: '', files_text: '' }),
+    ...surveyLinks(
+      tr,
+      ['ticket-closed', 'ticket-approved', 'ticket-survey'].includes(name)
+        ? (n) => link.survey('sample-token', n)
+        : null,
+    ),
     approveUrl: link.approve('sample-token'),
     refuseUrl: `${link.approve('sample-token')}?choice=refuse`,
     autoCloseDays: config.AUTO_CLOSE_DAYS,

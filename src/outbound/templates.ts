@@ -30,6 +30,7 @@ export const TEMPLATE_NAMES = [
   'mail-agent-notice',
   'ticket-awaiting-decision',
   'quarantine-digest',
+  'ticket-survey',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -71,6 +71,8 @@ function subjectLabel(tr: Strings, f: TicketFacts): string {
       return k('reopened');
     case 'ticket-awaiting-decision':
       return k('awaitingDecision');
+    case 'ticket-survey':
+      return k('survey');
     default:
       return '';
   }
@@ -113,6 +115,8 @@ export function ticketIntro(tr: Strings, f: TicketFacts): string {
       return `${m('closed.intro')} ${m('closed.outro')}`;
     case 'ticket-reopened':
       return m(f.own ? 'own.reopened' : 'reopened.intro');
+    case 'ticket-survey':
+      return m('survey.intro');
     default:
       return '';
   }

@@ -112,7 +112,7 @@ export async function ticketTimeline(
       if (before !== null) q.where('e.id', '<', before);
     })
     // Notes and bounces of the customer's own address are for staff.
-    .whereNotIn('e.kind', ['note', 'bounced'])
+    .whereNotIn('e.kind', ['note', 'bounced', 'survey_offered', 'satisfaction'])
     .where((w) => w.whereNull('e.followup_id').orWhere('f.visibility', 'public'))
     .orderBy('e.id', 'desc')
     .limit(TIMELINE_PAGE_SIZE + 1)

@@ -148,6 +148,7 @@ export const mail = {
       closed: 'Cerrado',
       reopened: 'Reabierto',
       awaitingDecision: '¿Resuelto? Apruebe o rechace la solución',
+      survey: '¿Qué tal le atendimos?',
     },
     typed: {
       created_incident:
@@ -179,6 +180,12 @@ export const mail = {
     createdFollows: {
       intro:
         'El ticket {{old}} ya estaba cerrado, así que su respuesta ha abierto un ticket nuevo con la referencia {{ref}}. Use esta nueva referencia a partir de ahora.',
+    },
+    survey: {
+      intro: 'El ticket {{ref}} está cerrado. ¿Nos dice qué tal le atendimos? Es un clic.',
+      ask: '¿Qué tal le atendimos con este ticket? Elija una nota (1 = muy mal, 5 = muy bien):',
+      note: 'El enlace abre una página donde puede confirmar la nota y añadir un comentario.',
+      score: { '1': 'Muy mal', '2': 'Mal', '3': 'Regular', '4': 'Bien', '5': 'Muy bien' },
     },
     digest: {
       subject: 'Cuarentena: {{count}} mensajes retenidos nuevos',
@@ -333,6 +340,7 @@ export const mail = {
       closed: 'Closed',
       reopened: 'Reopened',
       awaitingDecision: 'Fixed? Approve or refuse the solution',
+      survey: 'How did we do?',
     },
     typed: {
       created_incident:
@@ -364,6 +372,12 @@ export const mail = {
     createdFollows: {
       intro:
         'Ticket {{old}} was already closed, so your reply opened a new ticket with reference {{ref}}. Please use this new reference from now on.',
+    },
+    survey: {
+      intro: 'Ticket {{ref}} is closed. Would you tell us how we did? It takes one click.',
+      ask: 'How did we do on this ticket? Pick a score (1 = very poor, 5 = very good):',
+      note: 'The link opens a page where you confirm the score and can add a comment.',
+      score: { '1': 'Very poor', '2': 'Poor', '3': 'Fair', '4': 'Good', '5': 'Very good' },
     },
     digest: {
       subject: 'Quarantine: {{count}} newly held messages',
@@ -520,6 +534,7 @@ export const mail = {
       closed: 'Clos',
       reopened: 'Rouvert',
       awaitingDecision: 'Résolu ? Approuvez ou refusez la solution',
+      survey: 'Votre avis sur notre aide',
     },
     typed: {
       created_incident:
@@ -551,6 +566,13 @@ export const mail = {
     createdFollows: {
       intro:
         'Le ticket {{old}} était déjà clos : votre réponse a ouvert un nouveau ticket, sous la référence {{ref}}. Merci d’utiliser désormais cette nouvelle référence.',
+    },
+    survey: {
+      intro:
+        'Le ticket {{ref}} est clos. Pouvez-vous nous dire ce que vous avez pensé de notre aide ? Cela ne prend qu’un clic.',
+      ask: 'Comment avons-nous traité ce ticket ? Choisissez une note (1 = très mal, 5 = très bien) :',
+      note: 'Le lien ouvre une page où vous confirmez la note et pouvez ajouter un commentaire.',
+      score: { '1': 'Très mal', '2': 'Mal', '3': 'Moyen', '4': 'Bien', '5': 'Très bien' },
     },
     digest: {
       subject: 'Quarantaine : {{count}} nouveaux messages retenus',

@@ -1,5 +1,6 @@
 import type { AgentTicketView, TimelineEvent, TimelineFollowup } from '../../app/queries/agent-ticket.js';
 import { type RenderedCanned, usableCannedAnswers } from '../../app/queries/canned-answers.js';
+import { type TicketSatisfaction, ticketSatisfaction } from '../../app/queries/satisfaction.js';
 import { canTransition, type TicketStatus } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
 import { emptyForm, errorSummary, type FormState, fileField, selectField, textArea } from '../forms.js';
@@ -59,11 +60,30 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
   if (e.data.reason === 'auto_close') text += ` — ${t('agent:event.autoClose')}`;
   if (e.event === 'bounced')
     text = t('agent:event.bouncedOn', { email: e.data.email, reason: e.data.reason });
+  if (e.event === 'survey_offered') text = t('survey:agentOffered');
+  if (e.event === 'satisfaction')
+    text = t(e.data.changed ? 'survey:agentChanged' : 'survey:agentAnswered', { score: e.data.score });
   const auto = e.data.autoClassified;
   if (auto === 'default') text += ` — ${t('agent:event.autoClassifiedDefault')}`;
   else if (auto && typeof auto === 'object' && 'keyword' in auto)
     text += ` — ${t('agent:event.autoClassified', { keyword: String(auto.keyword) })}`;
   return html`<li class="event"><div class="meta">${text} · ${e.actorName ?? t('agent:ticket.system')} · <time datetime="${new Date(e.at).toISOString()}">${when(ctx, e.at)}</time></div></li>`;
+}
+
+/** The customer's survey answer, on a closed ticket (or one reopened after an answer). */
+function satisfactionCard(
+  ctx: WebContext,
+  status: TicketStatus,
+  a: TicketSatisfaction | null,
+): SafeHtml | '' {
+  const { t } = ctx.state;
+  if (!a && status !== 'closed') return '';
+  return html`<section class="card satisfaction" aria-labelledby="satisfaction-title"><h2 id="satisfaction-title">${t('survey:agentTitle')}</h2>
+${
+  a
+    ? html`<p><strong class="score score-${a.score}">${t('survey:agentScore', { score: a.score })}</strong> · <time datetime="${a.updated_at.toISOString()}">${when(ctx, a.updated_at)}</time></p>${a.comment ? html`<blockquote class="body">${multiline(a.comment)}</blockquote>` : ''}`
+    : html`<p class="empty">${t('survey:agentNone')}</p>`
+}</section>`;
 }
 
 export async function renderAgentTicket(
@@ -216,7 +236,9 @@ ${can('resolve') ? textForm('solve', t('agent:actions.solve'), false) : ''}
 ${assignForm}${classifyForm}${reopenForm}
 </section>`;
 
+  const satisfaction = await ticketSatisfaction(s.db, tk.id);
   const side = html`<aside class="side">
+${satisfactionCard(ctx, tk.status, satisfaction)}
 <section class="card"><h2>${t('agent:ticket.customer')}</h2><dl>
   <dt>${t('agent:ticket.requester')}</dt><dd><a href="/agent?requester=${v.requester.id}&amp;status=all">${v.requester.name}</a>${v.requester.active ? '' : html` <em>(${t('agent:accounts.inactive')})</em>`}</dd>
   <dt>${t('agent:accounts.email')}</dt><dd><a href="mailto:${v.requester.email}">${v.requester.email}</a>${

@@ -10,6 +10,7 @@ import type { WebContext, WebState } from '../context.js';
 import { withFollowupLimit } from '../followup-limit.js';
 import { formFromError } from '../forms.js';
 import { setFlash } from '../session.js';
+import { submitSurvey } from './survey-routes.js';
 import { viewerOf } from './ticket-list-routes.js';
 import { renderTicketPage } from './ticket-page.js';
 
@@ -94,6 +95,16 @@ export function mountTicketRoutes(r: Router<WebState>): void {
       throw err;
     }
     setFlash(ctx, 'portal:ticket.refused');
+    ctx.redirect(`/tickets/${ticket.id}`);
+  });
+
+  r.post('/tickets/:id/survey', requireUser, async (ctx) => {
+    const ticket = await loadTicket(ctx);
+    const done = await submitSurvey(ctx, ctx.state.actor!, ticket.id, (survey, status) =>
+      renderTicketPage(ctx, ticket, { survey, status }),
+    );
+    if (!done) return;
+    setFlash(ctx, done.changed ? 'survey:changed' : 'survey:thanks');
     ctx.redirect(`/tickets/${ticket.id}`);
   });
 
