@@ -2,6 +2,7 @@ import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { satisfactionFigures } from '../../src/app/queries/satisfaction.js';
 import { approveSolution, close, reopen, resolve } from '../../src/app/tickets/lifecycle.js';
+import { autoCloseResolved } from '../../src/jobs/auto-close.js';
 import { startOutbound } from '../../src/outbound/index.js';
 import { must, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
@@ -68,6 +69,20 @@ describe('the survey in the closing mail', { timeout: 60_000 }, () => {
     const again = await sent();
     expect(again.filter((m) => toAddress(m) === customer.email)).not.toHaveLength(0);
     for (const m of again) expect(surveyLinks(m)).toHaveLength(0);
+    expect(await events(id, 'survey_offered')).toHaveLength(1);
+  });
+
+  it('the auto-close job’s closing mail carries it too', async () => {
+    const id = await makeTicket(s.app, customer);
+    await resolve(s.app, agent.actor, id, { body: 'Cambiado el router.' });
+    await sent();
+    await t
+      .db('tickets')
+      .where({ id })
+      .update({ resolved_at: new Date(Date.now() - 8 * 86_400_000) });
+    expect((await autoCloseResolved(s.app, 7)).closed).toBe(1);
+    const mails = await sent();
+    expect(surveyLinks(mails.find((m) => toAddress(m) === customer.email))).toHaveLength(5);
     expect(await events(id, 'survey_offered')).toHaveLength(1);
   });
 
