@@ -39,6 +39,7 @@ describe('menus and landing', () => {
       '/agent Cola *',
       '/agent/customers Clientes',
       '/agent/quarantine Cuarentena de correo',
+      '/agent/canned Respuestas predefinidas',
     ]);
     expect(queue.text).not.toContain('Nuevo ticket');
     expect(menu((await c.get('/agent/customers')).text)).toContain('/agent/customers Clientes *');
@@ -49,6 +50,7 @@ describe('menus and landing', () => {
       '/agent Cola',
       '/agent/customers Clientes',
       '/agent/quarantine Cuarentena de correo',
+      '/agent/canned Respuestas predefinidas',
       '/agent/admin/staff Equipo *',
       '/agent/admin/import Importar CSV',
     ]);
