@@ -18,6 +18,8 @@ import * as routingRules from './20261203_140_routing_rules.js';
 import * as ticketsTeamQueue from './20261203_141_tickets_team_queue.js';
 import * as mailboxes from './20261203_160_mailboxes.js';
 import * as sla from './20261203_170_sla.js';
+import * as cannedAnswers from './20261203_180_canned_answers.js';
+import * as satisfaction from './20261203_181_satisfaction.js';
 import * as serviceNetwork from './20261203_200_service_network.js';
 import * as majorIncidents from './20261203_201_major_incidents.js';
 import * as reportIndexes from './20261203_240_report_indexes.js';
@@ -43,6 +45,8 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261203_141_tickets_team_queue': ticketsTeamQueue,
   '20261203_160_mailboxes': mailboxes,
   '20261203_170_sla': sla,
+  '20261203_180_canned_answers': cannedAnswers,
+  '20261203_181_satisfaction': satisfaction,
   '20261203_200_service_network': serviceNetwork,
   '20261203_201_major_incidents': majorIncidents,
   '20261203_240_report_indexes': reportIndexes,

@@ -9,6 +9,8 @@ export interface AppContext {
   ticketPrefix: string;
   /** Customer follow-ups within this window reach the agents as one mail (AGENT_FOLLOWUP_MAIL_DELAY_SECONDS); 0 when unset. */
   agentFollowupMailDelaySeconds?: number;
+  /** The satisfaction survey at a ticket's closing (SURVEY_ENABLED, SURVEY_DELAY_MINUTES); unset: none. */
+  survey?: { enabled: boolean; delayMinutes: number };
   /**
    * How a released held mail is processed: the ingest's parse → decide path, wired in at start-up
    * (runtime/services.ts) so that the use case, not the web, depends on it. Unset: releasing is refused.

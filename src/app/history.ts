@@ -13,6 +13,10 @@ export type HistoryKind =
   | 'reopened'
   | 'updated'
   | 'bounced'
+  /** The satisfaction survey was offered at the closing (data: delayMinutes). */
+  | 'survey_offered'
+  /** The customer answered (or changed) the satisfaction survey (data: score, changed). */
+  | 'satisfaction'
   /** Another ticket now follows, was merged into, or mentions this one (data: kind, ticketId). */
   | 'linked'
   /** A mail on another ticket named this one (data: ticketId); for staff only, like the link. */

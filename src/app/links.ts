@@ -113,6 +113,18 @@ export function readApprovalToken(
     : null;
 }
 
+/**
+ * The satisfaction survey of a closed ticket, answered without a password (30 days). Names the ticket and its
+ * requester; the answer rules (one per ticket, changeable for a while) live in the use case.
+ */
+export const surveyToken = (secret: string, ticketId: number, userId: number, now = Date.now()) =>
+  signActionToken(secret, 'survey', [String(ticketId), String(userId)], new Date(now + 30 * 24 * HOUR));
+
+export function readSurveyToken(secret: string, token: string): { ticketId: number; userId: number } | null {
+  const f = verifyActionToken(secret, 'survey', token);
+  return f && f.length === 2 ? { ticketId: Number(f[0]), userId: Number(f[1]) } : null;
+}
+
 /** The URLs mails link to; the web serves exactly these paths. */
 export const urls = (publicUrl: string) => {
   const base = publicUrl.replace(/\/+$/, '');
@@ -120,6 +132,8 @@ export const urls = (publicUrl: string) => {
     login: () => `${base}/login`,
     ticket: (id: number) => `${base}/tickets/${id}`,
     approve: (token: string) => `${base}/approve/${token}`,
+    /** A survey link with the score the customer clicked (the page asks to confirm it). */
+    survey: (token: string, score: number) => `${base}/survey/${token}?score=${score}`,
     resetPassword: (token: string) => `${base}/password/reset/${token}`,
     confirmEmail: (token: string) => `${base}/profile/email/confirm/${token}`,
     undoEmail: (token: string) => `${base}/profile/email/undo/${token}`,

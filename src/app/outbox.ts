@@ -18,6 +18,8 @@ export type OutboxEvent =
   | 'ticket.merged'
   /** A public update of the major incident the ticket is linked to (payload.outage). */
   | 'ticket.outage_update'
+  /** The satisfaction survey in a mail of its own, SURVEY_DELAY_MINUTES after the closing. */
+  | 'ticket.survey'
   | 'account.invited'
   | 'account.password_reset'
   | 'account.email_change'

@@ -11,6 +11,7 @@ import { type AppContext, nowOf } from './context.js';
 import { type FollowupInput, type FollowupKind, writeFollowup } from './followup-writer.js';
 import { type HistoryKind, recordHistory } from './history.js';
 import { type OutboxEvent, writeOutbox } from './outbox.js';
+import { offerSurvey } from './satisfaction/survey-offer.js';
 import { followClocks } from './sla/clocks.js';
 import { lockTicket, type TicketRow } from './ticket-row.js';
 
@@ -99,12 +100,13 @@ export async function runTransition(
         toStatus: to,
         data: { assigneeId: spec.assignTo },
       });
+    const survey = to === 'closed' && t.status !== 'closed' ? await offerSurvey(ctx, trx, ticketId, by) : {};
     await writeOutbox(trx, [
       {
         event: spec.event,
         ticketId,
         actorId: by,
-        payload: { fromStatus: t.status, toStatus: to, followupId, ...(spec.data ?? {}) },
+        payload: { fromStatus: t.status, toStatus: to, followupId, ...(spec.data ?? {}), ...survey },
       },
     ]);
     return { ticketId, status: to, followupId };

@@ -100,6 +100,10 @@ export const envSchema = z.object({
   MAIL_SENDER_LIMIT_PER_HOUR: int(1).default(20),
   MAIL_AUTO_ANSWER_LIMIT_PER_HOUR: int(1).default(5),
   AUTO_CLOSE_DAYS: int(0).default(7),
+  /** The satisfaction survey offered to the customer when a ticket is closed. */
+  SURVEY_ENABLED: bool.default(true),
+  /** 0: the survey is in the closing mail; else a mail of its own this many minutes after the closing. */
+  SURVEY_DELAY_MINUTES: int(0, 60 * 24 * 30).default(0),
   /** The mail gallery at /dev/mails (admins, no SMTP_URL); unset: on except with NODE_ENV=production. */
   MAIL_GALLERY: bool.optional(),
   /** Minutes between two mails to agents listing newly held messages; 0 = no digest. */

@@ -213,6 +213,25 @@ export interface RoutingRuleRow {
   updated_at: Date;
 }
 
+/** What a canned answer does besides answering: ask for information (Pending) or give the solution (Resolve). */
+export type CannedAction = 'none' | 'pending' | 'resolve';
+
+export interface CannedAnswerRow {
+  id: number;
+  /** The short key an agent's mail names (`#respuesta nombre`); unique per language within its scope. */
+  name: string;
+  language: string;
+  title: string;
+  /** Plain text with placeholders ({{customer_name}}...), see src/domain/canned-answer.ts. */
+  body: string;
+  action: CannedAction;
+  /** null: shared (kept by admins); else the agent's own. */
+  owner_id: number | null;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
 export interface MailboxRow {
   id: number;
   address: string;
@@ -229,6 +248,17 @@ export interface MailboxRow {
   default_team_id: number | null;
   active: boolean;
   created_at: Date;
+  updated_at: Date;
+}
+
+export interface SatisfactionRow {
+  id: number;
+  ticket_id: number;
+  user_id: number | null;
+  score: number;
+  comment: string | null;
+  /** The first answer's time (what reports count); updated_at moves when the customer changes it. */
+  answered_at: Date;
   updated_at: Date;
 }
 
@@ -368,6 +398,8 @@ declare module 'knex/types/tables.js' {
     sla_notices: SlaNoticeRow;
     routing_rules: WithJson<RoutingRuleRow, 'conditions' | 'actions'>;
     mailboxes: WithJson<MailboxRow, 'display_names'>;
+    canned_answers: CannedAnswerRow;
+    satisfaction: SatisfactionRow;
     followups: FollowupRow;
     attachments: AttachmentRow;
     ticket_events: WithJson<TicketEventRow, 'data'>;

@@ -17,6 +17,8 @@ export const MAIL_REASONS = [
   'agent_without_ticket',
   'not_authenticated',
   'conflicting_commands',
+  'conflicting_canned',
+  'unknown_canned',
   'effect_refused',
   'rate_limited',
   'internal_error',

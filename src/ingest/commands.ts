@@ -18,22 +18,32 @@ const COMMANDS: Record<string, AgentCommand> = {
   '#note': 'note',
 };
 
+/** `#respuesta nombre` (es), `#answer name` (en), `#reponse nom` / `#réponse nom` (fr): a canned answer by name. */
+const CANNED = /^#(?:respuesta|answer|r[eé]ponse) (\S.*)$/;
+
 /**
- * Agent commands on the first lines of a mail (`#resolve`, `#pending`, `#assign me`, `#close`, `#note`) and the
- * rest.
+ * Agent commands on the first lines of a mail (`#resolve`, `#pending`, `#assign me`, `#close`, `#note`, and
+ * canned answers by name) and the rest.
  */
-export function agentCommands(text: string): { commands: AgentCommand[]; rest: string } {
+export function agentCommands(text: string): { commands: AgentCommand[]; canned: string[]; rest: string } {
   const lines = text.split('\n');
   const commands: AgentCommand[] = [];
+  const canned: string[] = [];
   let i = 0;
   for (; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
     if (!line) continue;
+    const name = CANNED.exec(line)?.[1];
+    if (name) {
+      if (!canned.includes(name)) canned.push(name);
+      continue;
+    }
     const cmd = COMMANDS[line];
     if (!cmd) break;
     if (!commands.includes(cmd)) commands.push(cmd);
   }
-  return { commands, rest: commands.length ? lines.slice(i).join('\n').trim() : text.trim() };
+  const found = commands.length + canned.length > 0;
+  return { commands, canned, rest: found ? lines.slice(i).join('\n').trim() : text.trim() };
 }
 
 const WORDS: Record<AgentCommand, Record<'es' | 'en' | 'fr', string>> = {
@@ -43,6 +53,12 @@ const WORDS: Record<AgentCommand, Record<'es' | 'en' | 'fr', string>> = {
   close: { es: '#cerrar', en: '#close', fr: '#fermer' },
   note: { es: '#nota', en: '#note', fr: '#note' },
 };
+
+const CANNED_WORDS: Record<'es' | 'en' | 'fr', string> = { es: '#respuesta', en: '#answer', fr: '#reponse' };
+
+/** `#respuesta nombre` as an agent writes it in their language. */
+export const cannedWord = (name: string, lang: string): string =>
+  `${CANNED_WORDS[lang === 'en' || lang === 'fr' ? lang : 'es']} ${name}`;
 
 /** A command as an agent writes it in their language (for the answers that name it). */
 export const commandWord = (c: AgentCommand, lang: string): string =>

@@ -1,4 +1,4 @@
-import { approvalToken } from '../app/links.js';
+import { approvalToken, surveyToken } from '../app/links.js';
 import { formatReference } from '../domain/reference.js';
 import { formatDue } from '../domain/sla-state.js';
 import { digestBody, digestFollowupIds } from './followup-digest.js';
@@ -7,6 +7,7 @@ import { outageData } from './outage-wording.js';
 import { bracketed, type FamilyPlanner, person, str, ticketTeam } from './plan.js';
 import { type Audience, audiencesOf, type Person, resolveRecipients } from './recipients.js';
 import { stringsFor } from './strings.js';
+import { surveyLinks } from './survey-links.js';
 import type { TemplateName } from './templates.js';
 import { filesList, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
 
@@ -21,7 +22,14 @@ export const planTicketMails: FamilyPlanner = async (c) => {
   const { config, row, link } = c;
   const ticket = row.ticket;
   if (!ticket) return [];
+  // A survey that waited: not if the ticket was reopened meanwhile, nor if the customer answered on the portal.
+  if (
+    row.event === 'ticket.survey' &&
+    (ticket.status !== 'closed' || (await c.db('satisfaction').where({ ticket_id: ticket.id }).first('id')))
+  )
+    return [];
   const p = row.payload;
+  const withSurvey = row.event === 'ticket.survey' || p.survey === true;
   const byId = new Map(row.people.map((u) => [u.id, u]));
   const actor = row.actor_id ? byId.get(row.actor_id) : undefined;
   const actorIsStaff = actor?.role === 'agent' || actor?.role === 'admin';
@@ -102,6 +110,10 @@ export const planTicketMails: FamilyPlanner = async (c) => {
         r.userId !== null && ticket.resolved_at
           ? approvalToken(config.SECRET, ticket.id, r.userId, ticket.resolved_at)
           : null;
+      const survey =
+        withSurvey && customer && r.userId !== null && r.userId === ticket.requester_id
+          ? surveyToken(config.SECRET, ticket.id, r.userId)
+          : null;
       const sender = c.senderName(lang);
       return {
         template: r.template,
@@ -132,6 +144,7 @@ export const planTicketMails: FamilyPlanner = async (c) => {
           ...sum,
           approveUrl: approval ? link.approve(approval) : '',
           refuseUrl: approval ? `${link.approve(approval)}?choice=refuse` : '',
+          ...surveyLinks(tr, survey ? (n) => link.survey(survey, n) : null),
           autoCloseDays: config.AUTO_CLOSE_DAYS,
           // The first-answer due instant of the event (not the ticket's now), in the customer's zone.
           answerBy:

@@ -120,6 +120,8 @@ export const RULES: readonly Rule[] = [
   { event: 'ticket.closed', to: 'requester', template: 'ticket-closed', toActor: true },
   { event: 'ticket.closed', to: 'assignee', template: 'ticket-closed' },
   { event: 'ticket.reopened', to: 'requester', template: 'ticket-reopened', toActor: true },
+  // Later than the closing (SURVEY_DELAY_MINUTES); with no delay the survey is in the closing mail instead.
+  { event: 'ticket.survey', to: 'requester', template: 'ticket-survey', toActor: true },
   { event: 'ticket.reopened', to: 'assignee', template: 'ticket-reopened' },
   // A duplicate merged into this ticket: its requester is told the one reference to use from now on.
   { event: 'ticket.merged', to: 'requester', template: 'ticket-merged' },

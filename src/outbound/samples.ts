@@ -6,6 +6,7 @@ import { translator } from '../i18n/i18n.js';
 import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
 import { outageData } from './outage-wording.js';
 import { mailStrings, stringsFor } from './strings.js';
+import { surveyLinks } from './survey-links.js';
 import type { TemplateName } from './templates.js';
 import { filesList, slaWording, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
 
@@ -28,6 +29,7 @@ const STATUS_AT: Partial<Record<TemplateName, [string, string]>> = {
   'ticket-merged': ['in_progress', 'in_progress'],
   'ticket-created-outage': ['', 'new'],
   'ticket-outage-update': ['new', 'new'],
+  'ticket-survey': ['closed', 'closed'],
 };
 
 /** The known outage of the outage templates' samples, as app/incidents puts it in the outbox payload. */
@@ -122,6 +124,12 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
     ...(withFiles
       ? filesList(tr, [{ name: 'leds-router.jpg', size: 1_258_291 }])
       : { files_html: '', files_text: '' }),
+    ...surveyLinks(
+      tr,
+      ['ticket-closed', 'ticket-approved', 'ticket-survey'].includes(name)
+        ? (n) => link.survey('sample-token', n)
+        : null,
+    ),
     approveUrl: link.approve('sample-token'),
     refuseUrl: `${link.approve('sample-token')}?choice=refuse`,
     autoCloseDays: config.AUTO_CLOSE_DAYS,

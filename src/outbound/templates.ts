@@ -35,6 +35,7 @@ export const TEMPLATE_NAMES = [
   'sla-breach',
   'ticket-created-outage',
   'ticket-outage-update',
+  'ticket-survey',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -79,6 +79,8 @@ function subjectLabel(tr: Strings, f: TicketFacts): string {
       return k('createdOutage');
     case 'ticket-outage-update':
       return k('outageUpdate');
+    case 'ticket-survey':
+      return k('survey');
     default:
       return '';
   }
@@ -127,6 +129,8 @@ export function ticketIntro(tr: Strings, f: TicketFacts): string {
       return m(f.own ? 'own.reopened' : 'reopened.intro');
     case 'ticket-merged':
       return tr('mail:merged.intro', { old: f.mergedRef ?? '', ref: f.ref });
+    case 'ticket-survey':
+      return m('survey.intro');
     default:
       return '';
   }

@@ -50,6 +50,7 @@ export async function connectServices(config: Config, logger: Logger): Promise<S
       catalog: config.catalog,
       ticketPrefix: config.TICKET_PREFIX,
       agentFollowupMailDelaySeconds: config.AGENT_FOLLOWUP_MAIL_DELAY_SECONDS,
+      survey: { enabled: config.SURVEY_ENABLED, delayMinutes: config.SURVEY_DELAY_MINUTES },
       mailRelease: releaseProcessor(config),
     },
     async close() {

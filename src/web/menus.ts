@@ -30,6 +30,7 @@ export function menuOf(user: WebUser, t: Translate): NavLink[] {
     { href: '/agent/incidents', label: t('agent:nav.incidents') },
     { href: '/agent/customers', label: t('agent:nav.customers') },
     { href: '/agent/quarantine', label: t('agent:nav.quarantine') },
+    { href: '/agent/canned', label: t('canned:nav') },
     { href: '/agent/reports', label: t('reports:nav') },
     ...(user.role === 'admin'
       ? [

@@ -40,6 +40,7 @@ describe('menus and landing', () => {
       '/agent/incidents Averías',
       '/agent/customers Clientes',
       '/agent/quarantine Cuarentena de correo',
+      '/agent/canned Respuestas predefinidas',
       '/agent/reports Informes',
     ]);
     expect(queue.text).not.toContain('Nuevo ticket');
@@ -52,6 +53,7 @@ describe('menus and landing', () => {
       '/agent/incidents Averías',
       '/agent/customers Clientes',
       '/agent/quarantine Cuarentena de correo',
+      '/agent/canned Respuestas predefinidas',
       '/agent/reports Informes',
       '/agent/admin/staff Equipo *',
       '/agent/admin/import Importar CSV',

@@ -57,9 +57,10 @@ describe('agent commands', () => {
   it('reads commands on the first lines only and keeps the rest as text', () => {
     expect(agentCommands('#resolve\n#assign me\n\nCambiada la ONT.')).toEqual({
       commands: ['resolve', 'assign_me'],
+      canned: [],
       rest: 'Cambiada la ONT.',
     });
-    expect(agentCommands('Hola\n#close')).toEqual({ commands: [], rest: 'Hola\n#close' });
+    expect(agentCommands('Hola\n#close')).toEqual({ commands: [], canned: [], rest: 'Hola\n#close' });
     expect(agentCommands('#PENDING\n¿Qué modelo de router?').commands).toEqual(['pending']);
   });
 });

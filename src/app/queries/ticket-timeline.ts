@@ -109,7 +109,7 @@ export async function ticketTimeline(
     .modify((q) => {
       if (before !== null) q.where('e.id', '<', before);
     })
-    // Notes, bounces of the customer's own address, mentions by other tickets and the SLA clocks are for staff.
+    // Notes, bounces of the customer's own address, mentions by other tickets, the SLA clocks and the survey are for staff.
     .whereNotIn('e.kind', [
       'note',
       'bounced',
@@ -119,6 +119,8 @@ export async function ticketTimeline(
       'sla_resumed',
       'sla_warning',
       'sla_breach',
+      'survey_offered',
+      'satisfaction',
     ])
     .where((w) => w.whereNull('e.followup_id').orWhere('f.visibility', 'public'))
     .orderBy('e.id', 'desc')

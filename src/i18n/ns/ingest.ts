@@ -17,6 +17,10 @@ export const ingest = {
         'No hemos aplicado nada en el ticket {{ref}}: el correo pide a la vez {{commands}}. Envíe una sola orden de estado (#resolver, #pendiente o #cerrar); una nota privada (#nota) va sin orden de estado.',
       requester_bounced:
         'Su respuesta está en el ticket {{ref}}, pero el correo del cliente ({{email}}) rebota desde el {{date}}: no le llegará por correo. Contacte con él por otra vía o corrija su dirección en el portal.',
+      unknown_canned:
+        'No hemos aplicado nada en el ticket {{ref}}: no hay ninguna respuesta predefinida activa llamada «{{name}}». Consulte la lista en Respuestas predefinidas del portal.',
+      conflicting_canned:
+        'No hemos aplicado nada en el ticket {{ref}}: el correo pide a la vez {{commands}}. Una respuesta predefinida que pide información o resuelve ya lleva su orden de estado; envíe una sola.',
       yourAnswer: 'su respuesta',
     },
   },
@@ -37,6 +41,10 @@ export const ingest = {
         'Nothing was applied to ticket {{ref}}: the email asks for {{commands}} at once. Send a single status command (#resolve, #pending or #close); a private note (#note) goes without one.',
       requester_bounced:
         'Your answer is on ticket {{ref}}, but mail to the customer ({{email}}) has been bouncing since {{date}}: it will not reach them by email. Contact them another way, or fix their address in the portal.',
+      unknown_canned:
+        'Nothing was applied to ticket {{ref}}: there is no active canned answer called “{{name}}”. See the list under Canned answers in the portal.',
+      conflicting_canned:
+        'Nothing was applied to ticket {{ref}}: the email asks for {{commands}} at once. A canned answer that asks for information or resolves already carries its status command; send just one.',
       yourAnswer: 'Your answer',
     },
   },
@@ -57,6 +65,10 @@ export const ingest = {
         'Rien n’a été appliqué au ticket {{ref}} : l’e-mail demande à la fois {{commands}}. Envoyez une seule commande d’état (#résoudre, #attente ou #fermer) ; une note privée (#note) s’envoie sans commande d’état.',
       requester_bounced:
         'Votre réponse est sur le ticket {{ref}}, mais les e-mails au client ({{email}}) sont rejetés depuis le {{date}} : elle ne lui parviendra pas par e-mail. Contactez-le autrement ou corrigez son adresse sur le portail.',
+      unknown_canned:
+        'Rien n’a été appliqué au ticket {{ref}} : aucune réponse type active ne s’appelle « {{name}} ». Consultez la liste dans Réponses types sur le portail.',
+      conflicting_canned:
+        'Rien n’a été appliqué au ticket {{ref}} : l’e-mail demande à la fois {{commands}}. Une réponse type qui demande des informations ou résout porte déjà sa commande d’état ; n’en envoyez qu’une.',
       yourAnswer: 'Votre réponse',
     },
   },

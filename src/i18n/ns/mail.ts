@@ -155,6 +155,7 @@ export const mail = {
       merged: 'Tickets unidos',
       createdOutage: 'Avería conocida en su zona',
       outageUpdate: 'Novedades de la avería',
+      survey: '¿Qué tal le atendimos?',
     },
     typed: {
       created_incident:
@@ -205,6 +206,12 @@ export const mail = {
         'El plazo de {{clock}} del ticket {{ref}} vence el {{when}} y queda poco tiempo. Atiéndalo cuanto antes.',
       breachIntro:
         'El plazo de {{clock}} del ticket {{ref}} venció el {{when}}. Se escala a los responsables del equipo.',
+    },
+    survey: {
+      intro: 'El ticket {{ref}} está cerrado. ¿Nos dice qué tal le atendimos? Es un clic.',
+      ask: '¿Qué tal le atendimos con este ticket? Elija una nota (1 = muy mal, 5 = muy bien):',
+      note: 'El enlace abre una página donde puede confirmar la nota y añadir un comentario.',
+      score: { '1': 'Muy mal', '2': 'Mal', '3': 'Regular', '4': 'Bien', '5': 'Muy bien' },
     },
     digest: {
       subject: 'Cuarentena: {{count}} mensajes retenidos nuevos',
@@ -366,6 +373,7 @@ export const mail = {
       merged: 'Tickets merged',
       createdOutage: 'Known outage in your area',
       outageUpdate: 'Outage update',
+      survey: 'How did we do?',
     },
     typed: {
       created_incident:
@@ -416,6 +424,12 @@ export const mail = {
         'The {{clock}} target of ticket {{ref}} is due on {{when}} and time is running out. Please deal with it now.',
       breachIntro:
         'The {{clock}} target of ticket {{ref}} was due on {{when}} and has been missed. It is escalated to the team leads.',
+    },
+    survey: {
+      intro: 'Ticket {{ref}} is closed. Would you tell us how we did? It takes one click.',
+      ask: 'How did we do on this ticket? Pick a score (1 = very poor, 5 = very good):',
+      note: 'The link opens a page where you confirm the score and can add a comment.',
+      score: { '1': 'Very poor', '2': 'Poor', '3': 'Fair', '4': 'Good', '5': 'Very good' },
     },
     digest: {
       subject: 'Quarantine: {{count}} newly held messages',
@@ -579,6 +593,7 @@ export const mail = {
       merged: 'Tickets regroupés',
       createdOutage: 'Panne connue dans votre secteur',
       outageUpdate: 'Point sur la panne',
+      survey: 'Votre avis sur notre aide',
     },
     typed: {
       created_incident:
@@ -629,6 +644,13 @@ export const mail = {
         'Le délai de {{clock}} du ticket {{ref}} expire le {{when}} et il reste peu de temps. Traitez-le au plus vite.',
       breachIntro:
         'Le délai de {{clock}} du ticket {{ref}} a expiré le {{when}}. Le ticket est remonté aux responsables de l’équipe.',
+    },
+    survey: {
+      intro:
+        'Le ticket {{ref}} est clos. Pouvez-vous nous dire ce que vous avez pensé de notre aide ? Cela ne prend qu’un clic.',
+      ask: 'Comment avons-nous traité ce ticket ? Choisissez une note (1 = très mal, 5 = très bien) :',
+      note: 'Le lien ouvre une page où vous confirmez la note et pouvez ajouter un commentaire.',
+      score: { '1': 'Très mal', '2': 'Mal', '3': 'Moyen', '4': 'Bien', '5': 'Très bien' },
     },
     digest: {
       subject: 'Quarantaine : {{count}} nouveaux messages retenus',

@@ -1,12 +1,14 @@
 import { requesterBounce } from '../../app/accounts/bounces.js';
 import { actorOf } from '../../app/actor.js';
+import { cannedForTicket } from '../../app/queries/canned-answers.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { assign, close, resolve, setPending } from '../../app/tickets/lifecycle.js';
 import { isAppError } from '../../domain/errors.js';
+import type { MailReason } from '../../domain/mail-reasons.js';
 import { formatReference } from '../../domain/reference.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { translator } from '../../i18n/i18n.js';
-import { type AgentCommand, agentCommands, commandWord } from '../commands.js';
+import { type AgentCommand, agentCommands, cannedWord, commandWord } from '../commands.js';
 import type { Sender } from '../lookups.js';
 import type { TicketMatch } from '../match.js';
 import { effect } from '../outcome.js';
@@ -21,8 +23,10 @@ const STATUS_COMMANDS: readonly AgentCommand[] = ['resolve', 'pending', 'close']
  * An agent's mail on a ticket, applied as one intent: at most one status command (`#resolve`, `#pending`,
  * `#close`), which carries the text; `#assign me` joins that change instead of moving the status itself, so the
  * customer gets one mail at most. `#note` (or a mail to the note address) makes the text a private note, which
- * no status command may carry. Without either the text is an answer (the first one takes a new ticket in
- * progress). All of it commits, or nothing does and the agent is told why.
+ * no status command may carry. Without a status command the text is an answer (the first one takes a new ticket
+ * in progress). `#respuesta nombre` puts the canned answer (rendered for the ticket, in the requester's language)
+ * before the agent's own text, and its action (pending or resolve) counts as that status command. All of it
+ * commits, or nothing does and the agent is told why.
  */
 export async function agentMail(
   ctx: DecideContext,
@@ -35,7 +39,7 @@ export async function agentMail(
 ): Promise<Outcome> {
   const actor = actorOf(agent);
   const parsed = agentCommands(reply);
-  const { rest } = parsed;
+  let rest = parsed.rest;
   const commands: AgentCommand[] =
     toNote && !parsed.commands.includes('note') ? [...parsed.commands, 'note'] : parsed.commands;
   const note = commands.includes('note');
@@ -45,31 +49,53 @@ export async function agentMail(
   const base = { source: 'email' as const, inboundMailId: ctx.recordId };
   const statuses = commands.filter((c) => STATUS_COMMANDS.includes(c));
   const take = commands.includes('assign_me');
-  const listed = commands.map((c) => commandWord(c, agent.language)).join(' ');
+  const listed = [
+    ...commands.map((c) => commandWord(c, agent.language)),
+    ...parsed.canned.map((n) => cannedWord(n, agent.language)),
+  ].join(' ');
+  const held = async (code: MailReason, params: Record<string, string>, detail: string): Promise<Outcome> => {
+    const answered = await tellAgent(ctx, m, agent, code, { ref, ...params }, ticketId);
+    return { effect: effect('held', code, `${listed} on ${ref}: ${detail}`, { answered }), text: rest };
+  };
+
+  if (parsed.canned.length > 1)
+    return held(
+      'conflicting_commands',
+      { commands: parsed.canned.map((n) => cannedWord(n, agent.language)).join(' + ') },
+      'more than one canned answer',
+    );
+  const cannedName = parsed.canned[0];
+  if (cannedName) {
+    const canned = await cannedForTicket(ctx.trx, {
+      ticketId,
+      ticketPrefix: ctx.config.TICKET_PREFIX,
+      agentId: agent.id,
+      name: cannedName,
+    });
+    if (!canned) return held('unknown_canned', { name: cannedName }, 'no such canned answer');
+    const action = canned.answer.action;
+    if (action !== 'none') {
+      const word = cannedWord(cannedName, agent.language);
+      if (statuses.some((c) => c !== action))
+        return held(
+          'conflicting_canned',
+          { commands: [word, ...statuses.map((c) => commandWord(c, agent.language))].join(' + ') },
+          `the canned answer's action ${action} and another status command`,
+        );
+      if (!statuses.includes(action)) statuses.push(action);
+    }
+    rest = [canned.text, rest].filter(Boolean).join('\n\n');
+  }
 
   if (statuses.length > 1 || (note && statuses.length)) {
     const words = [...statuses, ...(note ? (['note'] as const) : [])]
       .map((c) => commandWord(c, agent.language))
       .join(' + ');
-    const answered = await tellAgent(
-      ctx,
-      m,
-      agent,
+    return held(
       'conflicting_commands',
-      { ref, commands: words },
-      ticketId,
+      { commands: words },
+      note ? 'a private note with a status command' : 'more than one status command',
     );
-    return {
-      effect: effect(
-        'held',
-        'conflicting_commands',
-        `${listed} on ${ref}: ${note ? 'a private note with a status command' : 'more than one status command'}`,
-        {
-          answered,
-        },
-      ),
-      text: rest,
-    };
   }
   const status = statuses[0];
   let failed: { command: AgentCommand | null; key: string; params: Record<string, string | number> } | null =
@@ -145,8 +171,8 @@ export async function agentMail(
   return {
     effect: effect(
       'followup',
-      note ? 'agent_note' : commands.length ? 'agent_command' : 'agent_reply',
-      `${commands.length ? `${listed} on ${ref}` : `agent reply on ${ref}`}${bounced ? `; the requester's address ${bounced.email} bounces, the agent is told` : ''}`,
+      note ? 'agent_note' : listed ? 'agent_command' : 'agent_reply',
+      `${listed ? `${listed} on ${ref}` : `agent reply on ${ref}`}${bounced ? `; the requester's address ${bounced.email} bounces, the agent is told` : ''}`,
       { ticketId, followupId, answered: warned || tooBig },
     ),
     text: rest,

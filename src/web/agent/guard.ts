@@ -21,6 +21,13 @@ export const staffActor = (ctx: WebContext): Actor => {
   return ctx.state.actor;
 };
 
+/** The signed-in staff member's user id. */
+export const staffUserId = (ctx: WebContext): number => {
+  const a = staffActor(ctx);
+  if (a.kind !== 'user') throw new AppError('forbidden', 'errors.forbidden');
+  return a.id;
+};
+
 /**
  * A positive integer from a path or query parameter, else null. Routes read their input through the schemas
  * of ../input.ts (paramsInput with pathId); these two stay for routes written against them.

@@ -17,7 +17,8 @@ export type AgentSection =
   | 'sla'
   | 'teams'
   | 'routing'
-  | 'mailboxes';
+  | 'mailboxes'
+  | 'canned';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -40,6 +41,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   customers: '/agent/customers',
   quarantine: '/agent/quarantine',
   reports: '/agent/reports',
+  canned: '/agent/canned',
   staff: '/agent/admin/staff',
   import: '/agent/admin/import',
   sla: '/agent/admin/sla',

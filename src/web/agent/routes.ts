@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { WebState } from '../context.js';
 import { mountAdmin } from './admin-pages.js';
+import { mountCanned } from './canned-pages.js';
 import { mountCustomers } from './customers-pages.js';
 import { mountIncidents } from './incident-pages.js';
 import { mountMailboxes } from './mailboxes-pages.js';
@@ -22,6 +23,7 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountCustomers(r);
   mountQuarantine(r);
   mountReports(r);
+  mountCanned(r);
   mountAdmin(r);
   mountSla(r);
   mountTeams(r);

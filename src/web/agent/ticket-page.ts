@@ -1,4 +1,6 @@
 import type { AgentTicketView, TimelineEvent, TimelineFollowup } from '../../app/queries/agent-ticket.js';
+import { type RenderedCanned, usableCannedAnswers } from '../../app/queries/canned-answers.js';
+import { type TicketSatisfaction, ticketSatisfaction } from '../../app/queries/satisfaction.js';
 import { canTransition, type TicketStatus } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
 import {
@@ -15,6 +17,7 @@ import { icon } from '../icons.js';
 import { csrfField, csrfQuery } from '../layout.js';
 import { linkedTicketsSection } from '../linked-tickets.js';
 import type { Translate } from '../translate.js';
+import { type AnswerThen, cannedAnswerSection, THEN_OF } from './canned-picker.js';
 import { bytes, ref, when } from './format.js';
 import { incidentCard } from './incident-card.js';
 import { agentPage } from './page.js';
@@ -30,6 +33,8 @@ export const TICKET_ACTIONS = [
   'close',
   'reopen',
   'merge',
+  /** The answer box of canned answers: sent as reply, ask or solve. */
+  'answer',
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
@@ -83,6 +88,9 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
     text += ` — ${t('agent:event.majorIncident', { id: e.data.majorIncidentId })}`;
   if (e.event === 'bounced')
     text = t('agent:event.bouncedOn', { email: e.data.email, reason: e.data.reason });
+  if (e.event === 'survey_offered') text = t('survey:agentOffered');
+  if (e.event === 'satisfaction')
+    text = t(e.data.changed ? 'survey:agentChanged' : 'survey:agentAnswered', { score: e.data.score });
   const auto = e.data.autoClassified;
   if (auto === 'default') text += ` — ${t('agent:event.autoClassifiedDefault')}`;
   else if (auto && typeof auto === 'object' && 'keyword' in auto)
@@ -117,6 +125,22 @@ function routingNote(t: Translate, e: TimelineEvent): string {
   return '';
 }
 
+/** The customer's survey answer, on a closed ticket (or one reopened after an answer). */
+function satisfactionCard(
+  ctx: WebContext,
+  status: TicketStatus,
+  a: TicketSatisfaction | null,
+): SafeHtml | '' {
+  const { t } = ctx.state;
+  if (!a && status !== 'closed') return '';
+  return html`<section class="card satisfaction" aria-labelledby="satisfaction-title"><h2 id="satisfaction-title">${t('survey:agentTitle')}</h2>
+${
+  a
+    ? html`<p><strong class="score score-${a.score}">${t('survey:agentScore', { score: a.score })}</strong> · <time datetime="${a.updated_at.toISOString()}">${when(ctx, a.updated_at)}</time></p>${a.comment ? html`<blockquote class="body">${multiline(a.comment)}</blockquote>` : ''}`
+    : html`<p class="empty">${t('survey:agentNone')}</p>`
+}</section>`;
+}
+
 export async function renderAgentTicket(
   ctx: WebContext,
   v: AgentTicketView,
@@ -124,6 +148,8 @@ export async function renderAgentTicket(
   status = 200,
   /** The history page shown: events before this id (null: the newest). */
   before: number | null = null,
+  /** A canned answer chosen on the page (`?canned=ID`), rendered for this ticket. */
+  picked: RenderedCanned | null = null,
 ): Promise<void> {
   const { t, s, actor, user } = ctx.state;
   const tk = v.ticket;
@@ -253,9 +279,33 @@ ${textField(t, f('merge'), {
 })}
 <div class="actions"><button class="button danger" type="submit">${t('agent:actions.mergeSubmit')}</button></div></form></details>`
       : '';
+  const allowed: AnswerThen[] = [
+    'reply',
+    ...(can('set_pending') ? ['ask' as const] : []),
+    ...(can('resolve') ? ['solve' as const] : []),
+  ];
+  const answerForm = open
+    ? cannedAnswerSection(ctx, {
+        ticketId: tk.id,
+        requesterLanguage: v.requester.language,
+        answers: user ? await usableCannedAnswers(s.db, user.id, { activeOnly: true }) : [],
+        allowed,
+        form:
+          forms.answer ??
+          emptyForm(
+            picked ? { body: picked.text, sendAs: THEN_OF[picked.answer.action] } : { sendAs: 'reply' },
+          ),
+        open: Boolean(forms.answer || picked),
+        picked,
+        uploadCsrf,
+        maxBytes: max,
+        tooLarge: t('validation.attachmentTooLarge', { limit: bytes(max) }),
+      })
+    : '';
 
   const actions = html`<section class="action-forms" aria-label="${t('agent:actions.title')}">
 ${forms.close ? errorSummary(t, forms.close) : ''}
+${answerForm}
 ${open ? textForm('reply', t('agent:actions.reply'), true) : ''}
 ${open ? textForm('note', t('agent:actions.note'), true, 'note-form') : ''}
 ${can('set_pending') ? textForm('ask', t('agent:actions.ask'), true) : ''}
@@ -263,8 +313,10 @@ ${can('resolve') ? textForm('solve', t('agent:actions.solve'), false) : ''}
 ${assignForm}${classifyForm}${mergeForm}${reopenForm}
 </section>`;
 
+  const satisfaction = await ticketSatisfaction(s.db, tk.id);
   const side = html`<aside class="side">
 ${slaSection(ctx, tk, v.slaPolicy, new Date())}
+${satisfactionCard(ctx, tk.status, satisfaction)}
 <section class="card"><h2>${t('agent:ticket.customer')}</h2><dl>
   <dt>${t('agent:ticket.requester')}</dt><dd><a href="/agent?requester=${v.requester.id}&amp;status=all">${v.requester.name}</a>${v.requester.active ? '' : html` <em>(${t('agent:accounts.inactive')})</em>`}</dd>
   <dt>${t('agent:accounts.email')}</dt><dd><a href="mailto:${v.requester.email}">${v.requester.email}</a>${

@@ -4,6 +4,7 @@ import { requesterBounce } from '../../app/accounts/bounces.js';
 import { updateTicketClassification } from '../../app/agent/update-ticket.js';
 import { safeFilename } from '../../app/attachments.js';
 import { agentAttachment, agentTicket } from '../../app/queries/agent-ticket.js';
+import { cannedForTicket } from '../../app/queries/canned-answers.js';
 import { addFollowup } from '../../app/tickets/add-followup.js';
 import { assign, close, reopen, resolve, setPending } from '../../app/tickets/lifecycle.js';
 import { mergeTicket } from '../../app/tickets/merge.js';
@@ -26,7 +27,7 @@ import {
 } from '../input.js';
 import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
-import { staffActor, staffOnly } from './guard.js';
+import { staffActor, staffOnly, staffUserId } from './guard.js';
 import { renderAgentTicket, TICKET_ACTIONS, type TicketAction } from './ticket-page.js';
 
 /** The flash to show, and the ticket to go back to when it is not this one (a merge goes to its target). */
@@ -47,6 +48,7 @@ const FIELDS: Record<TicketAction, string[]> = {
   classify: ['type', 'category', 'urgency', 'serviceId', 'teamId'],
   close: [],
   merge: ['target'],
+  answer: ['body', 'sendAs'],
 };
 
 const BODY = { body: text };
@@ -69,7 +71,9 @@ const files = async (ctx: WebContext) => {
 };
 
 /** Actions that mail the customer. */
-const TO_CUSTOMER = new Set<TicketAction>(['reply', 'ask', 'solve']);
+const TO_CUSTOMER = new Set<TicketAction>(['reply', 'ask', 'solve', 'answer']);
+
+const answerThen = z.enum(['reply', 'ask', 'solve']);
 
 /** Every action goes through its use case; the flash names what happened. */
 const ACTIONS: Record<TicketAction, Handler> = {
@@ -111,6 +115,12 @@ const ACTIONS: Record<TicketAction, Handler> = {
     await assign(ctx.state.s.app, actor, id, assigneeId ?? undefined);
     return 'agent:flash.assigned';
   },
+  answer: async (ctx, actor, id) => {
+    const sendAs = answerThen.safeParse(formInput(ctx, { sendAs: text }).sendAs);
+    if (!sendAs.success)
+      throw new AppError('invalid', 'validation.fixFields', { fields: { sendAs: 'canned:actionInvalid' } });
+    return ACTIONS[sendAs.data](ctx, actor, id);
+  },
   classify: async (ctx, actor, id) => {
     const f = formInput(ctx, CLASSIFY);
     const out = await updateTicketClassification(ctx.state.s.app, actor, id, {
@@ -135,9 +145,19 @@ const ACTIONS: Record<TicketAction, Handler> = {
 export function mountTicket(r: Router<WebState>): void {
   r.get('/agent/tickets/:id', staffOnly, async (ctx) => {
     const { id } = paramsInput(ctx, { id: pathId });
-    const { before } = queryInput(ctx, { before: queryInt });
+    const { before, canned } = queryInput(ctx, { before: queryInt, canned: queryInt });
+    if (ctx.query.canned !== undefined && !canned) ctx.throw(400);
     const view = await agentTicket(ctx.state.s.db, id, before);
-    await renderAgentTicket(ctx, view, {}, 200, before);
+    const picked = canned
+      ? await cannedForTicket(ctx.state.s.db, {
+          ticketId: id,
+          ticketPrefix: ctx.state.s.config.TICKET_PREFIX,
+          agentId: staffUserId(ctx),
+          id: canned,
+        })
+      : null;
+    if (canned && !picked) throw new AppError('not_found', 'canned:notFound');
+    await renderAgentTicket(ctx, view, {}, 200, before, picked ?? null);
   });
 
   r.get('/agent/tickets/:id/attachments/:attachmentId', staffOnly, async (ctx) => {

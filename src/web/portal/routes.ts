@@ -5,6 +5,7 @@ import { mountApprovalRoutes } from './approval-routes.js';
 import { mountAuthRoutes } from './auth-routes.js';
 import { mountNewTicketRoutes } from './new-ticket-routes.js';
 import { mountProfileRoutes } from './profile-routes.js';
+import { mountSurveyRoutes } from './survey-routes.js';
 import { mountTicketListRoutes } from './ticket-list-routes.js';
 import { mountTicketRoutes } from './ticket-routes.js';
 
@@ -16,5 +17,6 @@ export function mountPortalRoutes(r: Router<WebState>): void {
   mountTicketListRoutes(r);
   mountTicketRoutes(r);
   mountApprovalRoutes(r);
+  mountSurveyRoutes(r);
   mountProfileRoutes(r);
 }

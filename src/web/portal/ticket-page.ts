@@ -1,3 +1,4 @@
+import { ticketSatisfaction } from '../../app/queries/satisfaction.js';
 import { linkedTickets } from '../../app/queries/ticket-links.js';
 import type { CustomerTicket, TimelineEntry, TimelineFile } from '../../app/queries/ticket-timeline.js';
 import { ticketTimeline } from '../../app/queries/ticket-timeline.js';
@@ -11,12 +12,15 @@ import { icon } from '../icons.js';
 import { csrfField, csrfQuery, renderPage } from '../layout.js';
 import { linkedTicketsSection } from '../linked-tickets.js';
 import { dateTime, reference, size, statusBadge } from './format.js';
+import { surveySection, surveyValues } from './survey-form.js';
 import { viewerOf } from './ticket-list-routes.js';
 
 export interface TicketPageForms {
   tab?: 'history' | 'followup';
   followup?: FormState;
   approval?: FormState;
+  /** The satisfaction survey of a closed ticket, as typed (after an error). */
+  survey?: FormState;
   status?: number;
   /** The history page: events before this id (the newest page when absent). */
   before?: number | null;
@@ -106,6 +110,17 @@ function answerBy(ctx: WebContext, ticket: CustomerTicket): SafeHtml | '' {
   return html`<p class="notice info answer-by"><time datetime="${due.toISOString()}">${ctx.state.t('portal:ticket.answerBy', { when: formatDue(ctx.state.lang, tz, due) })}</time></p>`;
 }
 
+/** A closed ticket's survey, for its requester (answered here or from the closing mail's link). */
+async function portalSurvey(ctx: WebContext, ticket: CustomerTicket, f?: FormState): Promise<SafeHtml | ''> {
+  if (ticket.status !== 'closed' || ctx.state.user?.id !== ticket.requester_id) return '';
+  const answer = await ticketSatisfaction(ctx.state.s.db, ticket.id);
+  return surveySection(ctx, {
+    action: `/tickets/${ticket.id}/survey`,
+    answer,
+    form: f ?? emptyForm(surveyValues(answer)),
+  });
+}
+
 /** The ticket page: header, solution to approve, related tickets, and the History / Follow-up tabs. */
 export async function renderTicketPage(
   ctx: WebContext,
@@ -174,6 +189,7 @@ export async function renderTicketPage(
 </section>
 ${linkedTicketsSection(ctx, await linkedTickets(s.db, ticket.id, viewerOf(ctx)), (id) => `/tickets/${id}`)}
 ${await approvalSection(ctx, ticket, o.approval ?? emptyForm())}
+${await portalSurvey(ctx, ticket, o.survey)}
 ${openRelatedSection(ctx, ticket)}
 <nav class="tabs" id="tabs" aria-label="${t('portal:ticket.tabs')}">
   ${tabLink('history', t('portal:ticket.timeline'))}

@@ -21,6 +21,7 @@ import {
 } from '../input.js';
 import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
+import { submitSurvey } from './survey-routes.js';
 import { viewerOf } from './ticket-list-routes.js';
 import { renderTicketPage } from './ticket-page.js';
 
@@ -96,6 +97,16 @@ export function mountTicketRoutes(r: Router<WebState>): void {
     }
     setFlash(ctx, 'portal:ticket.refused');
     seeOther(ctx, `/tickets/${ticket.id}`);
+  });
+
+  r.post('/tickets/:id/survey', requireUser, async (ctx) => {
+    const ticket = await loadTicket(ctx);
+    const done = await submitSurvey(ctx, ctx.state.actor!, ticket.id, (survey, status) =>
+      renderTicketPage(ctx, ticket, { survey, status }),
+    );
+    if (!done) return;
+    setFlash(ctx, done.changed ? 'survey:changed' : 'survey:thanks');
+    ctx.redirect(`/tickets/${ticket.id}`);
   });
 
   r.get('/tickets/:id/attachments/:attachmentId', requireUser, async (ctx) => {
