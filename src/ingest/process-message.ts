@@ -123,6 +123,10 @@ export async function ingestMessage(
   return report;
 }
 
+/** A database error in its own words: knex puts the whole statement, values and all, before them. */
+const withoutStatement = (message: string): string =>
+  message.replace(/^(?:insert|update|delete|select|with)\b[\s\S]* - /i, '');
+
 /**
  * The last resort for a message that broke the ingest: one insert of storable text (the reason as plain text,
  * the source as bytes, fixed details), no decision and no answer, so nothing in the message can make it fail.
@@ -134,7 +138,9 @@ async function quarantineAsIs(
   opts: { dryRun?: boolean },
   why: string,
 ): Promise<IngestReport> {
-  const e = effect('held', 'internal_error', pgText(why).slice(0, 300), { quarantine: true });
+  const e = effect('held', 'internal_error', pgText(withoutStatement(why)).slice(0, 300), {
+    quarantine: true,
+  });
   if (opts.dryRun) return reportOf(d, p, opts, e, null);
   return d.db.transaction(async (trx) => {
     const [row] = await trx('inbound_mails')

@@ -50,9 +50,14 @@ describe('automatic closing', () => {
     });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((j) => j.key).sort()).toEqual(['auto-close', 'quarantine-digest']);
+      expect(schedulers.map((j) => j.key).sort()).toEqual([
+        'auto-close',
+        'incident-sweep',
+        'quarantine-digest',
+        'sla-watch',
+      ]);
       const second = await startJobs(s);
-      expect(await queue.getJobSchedulersCount()).toBe(2);
+      expect(await queue.getJobSchedulersCount()).toBe(4);
       await second.stop();
     } finally {
       await part.stop();

@@ -173,7 +173,7 @@ describe('the portal and the agent page', { timeout: 60_000 }, () => {
       score: '5',
       comment: 'Todo perfecto <b>gracias</b>',
     });
-    expect(posted.status).toBe(302);
+    expect(posted.status).toBe(303);
     expect(must(await answer(id))).toMatchObject({ score: 5, comment: 'Todo perfecto <b>gracias</b>' });
     const after = await c.get(`/tickets/${id}`);
     expect(after.text).toContain('¡Gracias! Hemos guardado su opinión.');

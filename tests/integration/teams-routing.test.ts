@@ -52,7 +52,7 @@ async function openOnWeb(c: WebClient, customer: TestUser, title: string): Promi
     title: d.title,
     description: d.description,
   });
-  expect(res.status).toBe(302);
+  expect(res.status).toBe(303);
   return Number(/\/tickets\/(\d+)/.exec(res.location ?? '')?.[1]);
 }
 

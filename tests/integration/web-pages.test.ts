@@ -57,6 +57,10 @@ describe('menus and landing', () => {
       '/agent/reports Informes',
       '/agent/admin/staff Equipo *',
       '/agent/admin/import Importar CSV',
+      '/agent/admin/teams Equipos',
+      '/agent/admin/routing Reglas de reparto',
+      '/agent/admin/sla SLA',
+      '/agent/admin/mailboxes Buzones',
     ]);
   });
 

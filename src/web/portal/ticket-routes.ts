@@ -106,7 +106,7 @@ export function mountTicketRoutes(r: Router<WebState>): void {
     );
     if (!done) return;
     setFlash(ctx, done.changed ? 'survey:changed' : 'survey:thanks');
-    ctx.redirect(`/tickets/${ticket.id}`);
+    seeOther(ctx, `/tickets/${ticket.id}`);
   });
 
   r.get('/tickets/:id/attachments/:attachmentId', requireUser, async (ctx) => {
