@@ -16,7 +16,7 @@ const items = (v: unknown): HeldItem[] => (Array.isArray(v) ? (v as HeldItem[]) 
 
 /** The agents' quarantine digest: the team (AGENTS_ADDRESS, else every active agent), each in their language. */
 export const planQuarantineMails: FamilyPlanner = async (c) => {
-  const { config, row, link, base, senderName } = c;
+  const { row, link, base, senderName } = c;
   const held = items(row.payload.mails);
   if (!held.length) return [];
   const agents = await team(c);

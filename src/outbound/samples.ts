@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import { formatReference } from '../domain/reference.js';
 import { formatDue } from '../domain/sla-state.js';
 import { translator } from '../i18n/i18n.js';
-import { LABEL_STYLE, textToHtml, VALUE_STYLE } from './html.js';
+import { textToHtml } from './html.js';
 import { outageData } from './outage-wording.js';
 import { mailStrings, stringsFor } from './strings.js';
 import { surveyLinks } from './survey-links.js';

@@ -25,6 +25,7 @@ describe('the note address', () => {
     expect(agentCommands('#nota\n\nTexto').commands).toEqual(['note']);
     expect(agentCommands('#note\n#assign me\nText')).toEqual({
       commands: ['note', 'assign_me'],
+      canned: [],
       rest: 'Text',
     });
   });

@@ -150,7 +150,7 @@ const csvCell = (v: string | number) => {
   return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
-// A wide table scrolls inside its box on a phone: the box takes the keyboard focus, so it scrolls without a mouse.
+// On a phone a wide table scrolls sideways (agent.css): it takes the keyboard focus, so it scrolls without a mouse.
 function timesTable(
   ctx: WebContext,
   caption: string,
@@ -159,7 +159,7 @@ function timesTable(
 ): HtmlValue {
   const { t } = ctx.state;
   const cell = (d: Durations) => html`<td>${duration(t, d.median)}</td><td>${duration(t, d.p90)}</td>`;
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table class="data"><caption>${caption}</caption>
+  return html`<div class="table-wrap"><table class="data" tabindex="0"><caption>${caption}</caption>
 <thead><tr><th scope="col">${t('reports:group')}</th><th scope="col">${t('reports:tickets')}</th>
 <th scope="col">${t('reports:firstAnswer')} · ${t('reports:median')}</th><th scope="col">${t('reports:firstAnswer')} · ${t('reports:p90')}</th>
 <th scope="col">${t('reports:resolution')} · ${t('reports:median')}</th><th scope="col">${t('reports:resolution')} · ${t('reports:p90')}</th></tr></thead>
@@ -173,7 +173,7 @@ function backlogTable(ctx: WebContext, report: Report): HtmlValue {
   const teams = [...new Map(report.backlog.map((b) => [b.teamId, b.teamName])).entries()];
   const count = (team: number | null, st: TicketStatus) =>
     report.backlog.find((b) => b.teamId === team && b.status === st)?.count ?? 0;
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t('reports:backlog')}"><table class="data"><thead><tr><th scope="col">${t('reports:team')}</th>
+  return html`<div class="table-wrap"><table class="data" tabindex="0" aria-label="${t('reports:backlog')}"><thead><tr><th scope="col">${t('reports:team')}</th>
 ${statuses.map((st) => html`<th scope="col">${t(`status.${st}`)}</th>`)}<th scope="col">${t('reports:total')}</th></tr></thead>
 <tbody>${teams.map(
     ([team, name]) =>
@@ -249,7 +249,7 @@ ${form}
 </ul>
 <section class="report-section" aria-labelledby="h-daily"><h2 id="h-daily">${t('reports:daily')}</h2>
 ${daily}
-<details><summary>${t('reports:daily')}: ${t('reports:day')}</summary><div class="table-wrap" tabindex="0" role="region" aria-label="${t('reports:daily')}"><table class="data"><thead><tr><th scope="col">${t('reports:day')}</th><th scope="col">${t('reports:opened')}</th><th scope="col">${t('reports:closed')}</th></tr></thead>
+<details><summary>${t('reports:daily')}: ${t('reports:day')}</summary><div class="table-wrap"><table class="data" tabindex="0" aria-label="${t('reports:daily')}"><thead><tr><th scope="col">${t('reports:day')}</th><th scope="col">${t('reports:opened')}</th><th scope="col">${t('reports:closed')}</th></tr></thead>
 <tbody>${report.daily.map((d) => html`<tr><th scope="row">${d.day}</th><td>${number(ctx, d.opened)}</td><td>${number(ctx, d.closed)}</td></tr>`)}</tbody></table></div></details>
 ${csv('daily')}</section>
 <section class="report-section" aria-labelledby="h-backlog"><h2 id="h-backlog">${t('reports:backlog')}</h2>
