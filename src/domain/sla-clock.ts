@@ -4,6 +4,7 @@
  * read with Intl, so daylight-saving changes come from the zone data (a 09:00–18:00 day is 9 hours on both sides
  * of a change, and 24/7 counts the real elapsed time).
  */
+import { partsFormat } from './zoned-time.js';
 
 /** Opening hours: [from, to) in minutes since local midnight (to may be 1440, the end of the day). */
 export type OpeningSpan = readonly [number, number];
@@ -27,26 +28,6 @@ export interface Pause {
 const MINUTE = 60_000;
 /** A calendar with no opening at all would make the search endless: give up after this many days. */
 const MAX_DAYS = 3 * 366;
-
-const partsFormats = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = partsFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    partsFormats.set(timeZone, f);
-  }
-  return f;
-}
 
 interface LocalTime {
   year: number;

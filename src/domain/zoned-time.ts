@@ -1,15 +1,27 @@
+const partsFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A zone's formatter of numeric date and time parts (24 h), made once per zone: Intl formatters are costly. */
+export function partsFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = partsFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    partsFormats.set(timeZone, f);
+  }
+  return f;
+}
+
 /** The offset of `timeZone` from UTC at an instant, in milliseconds (positive east of Greenwich). */
 function offsetAt(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(ms);
+  const parts = partsFormat(timeZone).formatToParts(ms);
   const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return (
     Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - (ms - (ms % 1000))
