@@ -13,6 +13,7 @@ import { isAppError } from '../src/domain/errors.js';
 import { formatReference } from '../src/domain/reference.js';
 import { must } from '../tests/helpers/must.js';
 import { writeResult } from './lib/result.js';
+import { summarizeProfiles } from './soak/cpu-profile.js';
 import { driver, makeSoakUser, SOAK_PASSWORD, type SoakUser } from './soak/driver.js';
 import { type Form, fillForm } from './soak/forms.js';
 import { appendMail, type Mailbox, startMailbox } from './soak/mailbox.js';
@@ -41,11 +42,14 @@ const log = (msg: string) => process.stdout.write(`soak: ${msg}\n`);
 const timings: Timed[] = [];
 const errors: string[] = [];
 let conflicts = 0;
+let limited = 0;
 const record = (t: Timed) => {
   // Two agents on one ticket, or a customer answering a ticket just closed: the product says 409, as it should.
   if (t.conflict) conflicts++;
+  // A random customer who posts more than FOLLOWUPS_PER_MINUTE follow-ups in a minute is told to wait.
+  else if (t.limited) limited++;
   else timings.push(t);
-  if (!t.ok && !t.conflict) errors.push(`${t.op}: ${t.detail ?? 'failed'}`);
+  if (!t.ok && !t.conflict && !t.limited) errors.push(`${t.op}: ${t.detail ?? 'failed'}`);
 };
 const modes = new Map<string, Set<string>>(); // operation -> web | driver | email
 const used = (op: string, mode: string) => modes.set(op, (modes.get(op) ?? new Set()).add(mode));
@@ -129,6 +133,9 @@ const env: Record<string, string> = {
   SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   SUPPORT_ADDRESS: supportAddress,
   MAIL_OUTBOX_DIR: join(root, 'var', `soak-${run}`),
+  // Behind a reverse proxy, as an install is: each person comes from her own address (X-Forwarded-For), so the
+  // per-address limits (uploads in flight, sign-in attempts) see 200 customers, not one address for all.
+  TRUSTED_PROXIES: '127.0.0.1',
   ...(mailbox?.env ?? {}),
 };
 const base = `http://127.0.0.1:${port}`;
@@ -140,13 +147,20 @@ const logErrors: string[] = [];
 // SOAK_SPLIT=1: the web and the workers as separate processes (`serve` + `worker`), as a scaled-out install runs.
 if (split)
   execFileSync(process.execPath, ['bin/izardesk.js', 'migrate'], { cwd: root, env, stdio: 'ignore' });
-const child: ChildProcess = spawn(process.execPath, ['bin/izardesk.js', split ? 'serve' : 'start'], {
-  cwd: root,
-  env,
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+// SOAK_CPU_PROF=1: each process writes a CPU profile on exit; the report sums it (a few % of overhead).
+const profDir = process.env.SOAK_CPU_PROF === '1' ? join(root, 'out', 'soak-prof', run) : null;
+const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+const child: ChildProcess = spawn(
+  process.execPath,
+  [...nodeArgs, 'bin/izardesk.js', split ? 'serve' : 'start'],
+  {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
 const workerChild: ChildProcess | null = split
-  ? spawn(process.execPath, ['bin/izardesk.js', 'worker'], {
+  ? spawn(process.execPath, [...nodeArgs, 'bin/izardesk.js', 'worker'], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -198,7 +212,7 @@ async function sessionOf(u: SoakUser): Promise<WebSession | null> {
   if (!portal) return null;
   let s = sessions.get(u.id);
   if (s) return s;
-  s = new WebSession(base, record);
+  s = new WebSession(base, record, `10.0.${u.id >> 8}.${u.id & 255}`);
   const page = await s.forms('web GET /login', '/login');
   const form = page.forms.find((f) => f.method === 'post' && f.fields.some((x) => x.type === 'password'));
   if (!form) throw new Error('login form not found');
@@ -510,6 +524,7 @@ await mailbox?.stop();
 await new Promise<void>((r) => smtp.close(() => r()));
 
 // ---- report ------------------------------------------------------------------------------------------
+const profile = profDir && existsSync(profDir) ? summarizeProfiles(profDir, root) : null;
 const byOp = new Map<string, number[]>();
 for (const t of timings) if (t.ok) byOp.set(t.op, [...(byOp.get(t.op) ?? []), t.ms]);
 const latencyRows = [...byOp]
@@ -567,6 +582,7 @@ const figures = {
   agents: agentCount,
   operations: timings.length,
   conflicts,
+  limited,
   errors: allErrors.length,
   rssSlopeMbPerHour: Number(rssSlope.toFixed(2)),
   heapSlopeMbPerHour: Number(heapSlope.toFixed(2)),
@@ -584,6 +600,7 @@ const figures = {
   shutdownExitCode: shutdown?.code ?? null,
   eventLoopDelayP99Ms: Number(loopP99Ms.toFixed(1)),
   perRoute: latencyRows,
+  ...(profile ? { cpuProfile: profile } : {}),
   targets: {
     errorsZero: allErrors.length === 0,
     pagesAndActionsP99Under150ms: slowRoutes.filter((r) => !r.startsWith('web POST /login ')).length === 0,
@@ -638,6 +655,7 @@ and agents assigning, asking for information or resolving.
 |---|---|
 | Operations timed | ${timings.length} |
 | Expected conflicts (409: someone else moved the ticket first) | ${conflicts} |
+| Expected refusals (429 with Retry-After: more follow-ups in a minute than FOLLOWUPS_PER_MINUTE) | ${limited} |
 | Tickets | ${ticketCount} |
 | Follow-ups | ${followupCount} |
 | Outbox events (pending after drain) | ${outboxCount} (${pendingOutbox}) |
@@ -657,7 +675,21 @@ ${latencyRows.map((r) => `| ${r.op} | ${r.n} | ${r.p50} | ${r.p95} | ${r.p99} | 
 
 Server-side HTTP histogram at the end of the load: ${metricValue(lastMetrics, 'izardesk_http_request_duration_seconds_count')} requests timed.
 
-## Memory (izardesk start, sampled every 10 s from /metrics)
+${
+  profile
+    ? `## Where the time goes (CPU profile of the Izardesk processes, self time)
+
+| Package or file | ms | share |
+|---|---|---|
+${profile.byPlace.map((h) => `| ${h.where} | ${h.selfMs} | ${(h.share * 100).toFixed(1)} % |`).join('\n')}
+
+| Function | ms | share |
+|---|---|---|
+${profile.byFunction.map((h) => `| ${h.where.replace(/\|/g, '\\|')} | ${h.selfMs} | ${(h.share * 100).toFixed(1)} % |`).join('\n')}
+
+`
+    : ''
+}## Memory (izardesk start, sampled every 10 s from /metrics)
 
 | Minute | RSS MB | Heap used MB |
 |---|---|---|

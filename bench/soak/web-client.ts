@@ -6,6 +6,8 @@ export interface Timed {
   ok: boolean;
   /** A 409: the state moved under the user; expected under concurrent load, not an error. */
   conflict?: boolean;
+  /** A 429 with Retry-After: the product's flood rule refused a person going too fast, as it should. */
+  limited?: boolean;
   detail?: string;
 }
 
@@ -13,9 +15,11 @@ export interface Timed {
 export class WebSession {
   private cookies = new Map<string, string>();
 
+  /** `clientAddress`: sent as X-Forwarded-For, for a server behind a trusted proxy (one address per person). */
   constructor(
     readonly base: string,
     private readonly record: (t: Timed) => void,
+    private readonly clientAddress?: string,
   ) {}
 
   private cookieHeader(): string {
@@ -35,7 +39,11 @@ export class WebSession {
     const res = await fetch(new URL(path, this.base), {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() },
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: this.cookieHeader(),
+        ...(this.clientAddress ? { 'x-forwarded-for': this.clientAddress } : {}),
+      },
     });
     this.keepCookies(res);
     // The whole body counts in the latency, as for a browser.
@@ -45,7 +53,8 @@ export class WebSession {
     const detail = ok
       ? undefined
       : `${init.method ?? 'GET'} ${path} -> ${res.status}: ${body.replace(/\s+/g, ' ').slice(0, 200)}`;
-    this.record({ op, ms, ok, conflict: res.status === 409, detail });
+    const limited = res.status === 429 && res.headers.has('retry-after');
+    this.record({ op, ms, ok, conflict: res.status === 409, limited, detail });
     return new Response(body, { status: res.status, headers: res.headers });
   }
 
