@@ -60,11 +60,23 @@ function offsetAt(ms: number, timeZone: string): number {
   return wall - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
+/**
+ * Every clock of every ticket walks the same opening hours of the same days, and each instant costs four
+ * Intl calls: the answers are kept (exact keys, so nothing is approximated), a bounded number of them.
+ */
+const instants = new Map<string, number>();
+const MAX_INSTANTS = 20_000;
+
 /** The instant of a local date and minute of the day (a minute in a spring-forward gap lands after it). */
 export function zonedInstant(date: PlainDate, minuteOfDay: number, timeZone: string): number {
+  const key = `${timeZone}|${date.year}-${date.month}-${date.day}|${minuteOfDay}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
   const wall = Date.UTC(date.year, date.month - 1, date.day, 0, minuteOfDay);
   const first = wall - offsetAt(wall, timeZone);
   const second = offsetAt(first, timeZone);
+  if (instants.size >= MAX_INSTANTS) instants.clear();
+  instants.set(key, wall - second);
   return wall - second;
 }
 

@@ -38,8 +38,15 @@ export function startOfDay(day: string, timeZone: string): Date {
 }
 
 /** The calendar day (YYYY-MM-DD) of an instant in `timeZone`. */
-export const dayOf = (at: Date, timeZone: string): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone }).format(at);
+export function dayOf(at: Date, timeZone: string): string {
+  let f = dayFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone });
+    dayFormats.set(timeZone, f);
+  }
+  return f.format(at);
+}
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar day `n` days after `day` (negative: before). */
 export function addDays(day: string, n: number): string {

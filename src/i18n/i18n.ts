@@ -1,5 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
 import { LANGUAGES, type Lang } from '../config/config.js';
+import { admin } from './ns/admin.js';
 import { agent } from './ns/agent.js';
 import { canned } from './ns/canned.js';
 import { common } from './ns/common.js';
@@ -11,7 +12,18 @@ import { reports } from './ns/reports.js';
 import { survey } from './ns/survey.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
-const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey } as const;
+const NAMESPACES = {
+  common,
+  portal,
+  agent,
+  admin,
+  mail,
+  ingest,
+  reports,
+  mailboxes,
+  canned,
+  survey,
+} as const;
 
 const resources = Object.fromEntries(
   LANGUAGES.map((lang) => [

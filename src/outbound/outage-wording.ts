@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inLanguage, localizedSchema } from '../domain/incident-scope.js';
+import { formatDue } from '../domain/sla-state.js';
 import { textToHtml } from './html.js';
 
 /** payload.outage of ticket.created and ticket.outage_update (app/incidents): the texts in every language. */
@@ -21,10 +22,7 @@ export function outageData(
   const end = o.data.estimatedEndAt ? new Date(o.data.estimatedEndAt) : null;
   return {
     outageTitle: inLanguage(o.data.title, lang),
-    outageEstimate:
-      end && !Number.isNaN(end.getTime())
-        ? new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(end)
-        : '',
+    outageEstimate: end && !Number.isNaN(end.getTime()) ? formatDue(lang, timeZone, end) : '',
     outage_html: textToHtml(text),
     outage_text: text,
   };

@@ -73,6 +73,9 @@ export const pathId = z
   .transform(Number)
   .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
 
+/** The path of a page about one row: `/…/:id`. */
+export const idPath = { id: pathId };
+
 /** An optional positive integer in the query string (a page number): null when absent or malformed. */
 export const queryInt = pathId.nullable().catch(null);
 

@@ -32,15 +32,6 @@ export function menuOf(user: WebUser, t: Translate): NavLink[] {
     { href: '/agent/quarantine', label: t('agent:nav.quarantine') },
     { href: '/agent/canned', label: t('canned:nav') },
     { href: '/agent/reports', label: t('reports:nav') },
-    ...(user.role === 'admin'
-      ? [
-          { href: '/agent/admin/staff', label: t('agent:nav.staff') },
-          { href: '/agent/admin/import', label: t('agent:nav.import') },
-          { href: '/agent/admin/teams', label: t('agent:teams.title') },
-          { href: '/agent/admin/routing', label: t('agent:routing.title') },
-          { href: '/agent/admin/sla', label: t('agent:nav.sla') },
-          { href: '/agent/admin/mailboxes', label: t('mailboxes:nav') },
-        ]
-      : []),
+    ...(user.role === 'admin' ? [{ href: '/agent/admin', label: t('admin:nav') }] : []),
   ];
 }

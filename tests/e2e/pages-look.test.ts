@@ -242,6 +242,7 @@ describe('what the pages must show', () => {
     await look(a.page, '/profile', 'agent-profile', findings);
     await a.ctx.close();
     const ad = await signedIn(admin.email, findings);
+    await look(ad.page, '/agent/admin', 'admin-hub', findings);
     await look(ad.page, '/agent/admin/staff', 'admin-staff', findings);
     await look(ad.page, '/agent/admin/import', 'admin-import', findings);
     await ad.ctx.close();

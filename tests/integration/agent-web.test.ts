@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import type { Services } from '../../src/runtime/services.js';
+import { ADMIN_SECTIONS } from '../../src/web/agent/admin-hub.js';
 import { must, type TestDb, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
 import { waitUntil } from '../helpers/poll.js';
@@ -57,6 +58,7 @@ const paths = () => {
       `/agent/users/${customer.id}`,
       '/agent/quarantine',
       `/agent/quarantine/${heldId}`,
+      '/agent/admin',
       '/agent/admin/staff',
       '/agent/admin/import',
       '/agent/admin/import/0123456789abcdef01234567',
@@ -128,6 +130,23 @@ describe('agent area permissions', () => {
       (await web.post('/agent/admin/staff', { name: 'X', email: 'x@x.test', role: 'admin' })).status,
     ).toBe(403);
     expect((await web.get(`/agent/users/${admin.id}`)).status).toBe(403);
+  });
+
+  it('gives admins one Administración link in the header and a hub that reaches every admin page', async () => {
+    const web = new WebClient(base);
+    await web.login(admin.email);
+    const hub = await web.get('/agent/admin');
+    expect(hub.status).toBe(200);
+    const header = /<header[\s\S]*?<\/header>/.exec(hub.text)?.[0] ?? '';
+    expect(header).toContain('href="/agent/admin"');
+    expect(header).not.toContain('href="/agent/admin/');
+    for (const a of ADMIN_SECTIONS) {
+      expect(hub.text).toContain(`href="${a.href}"`);
+      expect((await web.get(a.href)).status).toBe(200);
+    }
+    const agentWeb = new WebClient(base);
+    await agentWeb.login(agent.email);
+    expect((await agentWeb.get('/agent')).text).not.toContain('href="/agent/admin"');
   });
 
   it('refuses a post without the CSRF token', async () => {

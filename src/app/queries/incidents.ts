@@ -139,3 +139,11 @@ export async function outagesOfCompany(
 export async function openIncidents(db: Db): Promise<Pick<MajorIncidentRow, 'id' | 'title'>[]> {
   return db('major_incidents').where({ status: 'open' }).orderBy('id', 'desc').select('id', 'title');
 }
+
+/** What a ticket's incident card and the update form need of one incident. */
+export async function incidentHead(
+  db: Db,
+  id: number,
+): Promise<Pick<MajorIncidentRow, 'id' | 'title' | 'status' | 'estimated_end_at'> | undefined> {
+  return db('major_incidents').where({ id }).first('id', 'title', 'status', 'estimated_end_at');
+}

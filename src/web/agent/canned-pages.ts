@@ -13,7 +13,6 @@ import {
 } from '../../app/queries/canned-answers.js';
 import { PLACEHOLDERS } from '../../domain/canned-answer.js';
 import { AppError, isAppError } from '../../domain/errors.js';
-import { field } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
 import {
   emptyForm,
@@ -25,10 +24,12 @@ import {
   textField,
 } from '../forms.js';
 import { html, multiline } from '../html.js';
+import { flag, formInput, formValues, idPath, paramsInput, text } from '../input.js';
 import { csrfField } from '../layout.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { checkbox, languageOptions } from './fields.js';
-import { idParam, staffActor, staffOnly, staffUserId } from './guard.js';
+import { staffActor, staffOnly, staffUserId } from './guard.js';
 import { agentPage } from './page.js';
 
 const FIELDS = ['name', 'language', 'title', 'body', 'action', 'shared', 'active'];
@@ -131,27 +132,26 @@ const formOf = (a: CannedAnswer): FormState =>
   });
 
 async function load(ctx: WebContext): Promise<CannedAnswer> {
-  const a = await usableCannedAnswer(ctx.state.s.db, staffUserId(ctx), idParam(ctx.params.id));
+  const a = await usableCannedAnswer(ctx.state.s.db, staffUserId(ctx), paramsInput(ctx, idPath).id);
   if (!a) throw new AppError('not_found', 'canned:notFound');
   return a;
 }
 
-const input = (ctx: WebContext) => ({
-  name: field(ctx, 'name'),
-  language: field(ctx, 'language'),
-  title: field(ctx, 'title'),
-  body: field(ctx, 'body'),
-  action: field(ctx, 'action'),
-  shared: field(ctx, 'shared') === '1',
-  active: field(ctx, 'active') === '1',
-});
-
-const values = (ctx: WebContext) => Object.fromEntries(FIELDS.map((n) => [n, field(ctx, n)]));
+/** The use case checks the language, the action and the lengths; the edge reads what the form sent. */
+const CANNED_FORM = {
+  name: text,
+  language: text,
+  title: text,
+  body: text,
+  action: text,
+  shared: flag,
+  active: flag,
+};
+const input = (ctx: WebContext) => formInput(ctx, CANNED_FORM);
 
 function done(ctx: WebContext, to: string, flash: string) {
   setFlash(ctx, flash);
-  ctx.redirect(to);
-  ctx.status = 303;
+  seeOther(ctx, to);
 }
 
 /** Expected errors re-render the form with what was typed; anything else is an error page. */
@@ -164,7 +164,7 @@ async function orForm(
     await run();
   } catch (err) {
     if (!isAppError(err) || !['invalid', 'conflict'].includes(err.code)) throw err;
-    await rerender(formFromError(err, values(ctx)), err.code === 'conflict' ? 409 : 422);
+    await rerender(formFromError(err, formValues(ctx, FIELDS)), err.code === 'conflict' ? 409 : 422);
   }
 }
 

@@ -15,9 +15,9 @@ import {
   flag,
   formInput,
   formValues,
+  idPath,
   optionalOneOf,
   paramsInput,
-  pathId,
   queryInput,
   queryInt,
   text,
@@ -67,7 +67,6 @@ const USER = {
   invite: flag,
 };
 const ROLE = optionalOneOf(ROLES, 'agent:validation.roleInvalid');
-const ID = { id: pathId };
 
 const COMPANY_FIELDS = Object.keys(COMPANY);
 const SERVICE_FIELDS = [...Object.keys(SERVICE), ...Object.keys(NETWORK)];
@@ -293,9 +292,9 @@ export function mountCustomers(r: Router<WebState>): void {
     ),
   );
 
-  r.get('/agent/customers/:id', staffOnly, (ctx) => renderDetail(ctx, paramsInput(ctx, ID).id));
+  r.get('/agent/customers/:id', staffOnly, (ctx) => renderDetail(ctx, paramsInput(ctx, idPath).id));
   r.post('/agent/customers/:id', staffOnly, (ctx) => {
-    const { id } = paramsInput(ctx, ID);
+    const { id } = paramsInput(ctx, idPath);
     return submit(
       ctx,
       async () => {
@@ -307,7 +306,7 @@ export function mountCustomers(r: Router<WebState>): void {
     );
   });
   r.post('/agent/customers/:id/services', staffOnly, (ctx) => {
-    const { id } = paramsInput(ctx, ID);
+    const { id } = paramsInput(ctx, idPath);
     return submit(
       ctx,
       async () => {
@@ -319,7 +318,7 @@ export function mountCustomers(r: Router<WebState>): void {
     );
   });
   r.post('/agent/customers/:id/users', staffOnly, (ctx) => {
-    const { id } = paramsInput(ctx, ID);
+    const { id } = paramsInput(ctx, idPath);
     return submit(
       ctx,
       async () => {
@@ -356,9 +355,9 @@ export function mountCustomers(r: Router<WebState>): void {
 <section class="card">${await serviceForm(ctx, f, `/agent/services/${id}`, t('agent:accounts.save'))}<p class="hint">${t('agent:accounts.serviceHint')}</p></section>`,
     });
   };
-  r.get('/agent/services/:id', staffOnly, (ctx) => renderService(ctx, paramsInput(ctx, ID).id));
+  r.get('/agent/services/:id', staffOnly, (ctx) => renderService(ctx, paramsInput(ctx, idPath).id));
   r.post('/agent/services/:id', staffOnly, (ctx) => {
-    const { id } = paramsInput(ctx, ID);
+    const { id } = paramsInput(ctx, idPath);
     return submit(
       ctx,
       async () => {
@@ -371,9 +370,9 @@ export function mountCustomers(r: Router<WebState>): void {
     );
   });
 
-  r.get('/agent/users/:id', staffOnly, (ctx) => renderUser(ctx, paramsInput(ctx, ID).id));
+  r.get('/agent/users/:id', staffOnly, (ctx) => renderUser(ctx, paramsInput(ctx, idPath).id));
   r.post('/agent/users/:id', staffOnly, (ctx) => {
-    const { id } = paramsInput(ctx, ID);
+    const { id } = paramsInput(ctx, idPath);
     return submit(
       ctx,
       async () => {
@@ -389,7 +388,7 @@ export function mountCustomers(r: Router<WebState>): void {
     );
   });
   r.post('/agent/users/:id/active', staffOnly, async (ctx) => {
-    const { id } = paramsInput(ctx, ID);
+    const { id } = paramsInput(ctx, idPath);
     const { active } = formInput(ctx, { active: flag });
     await setUserActive(ctx.state.s.app, staffActor(ctx), id, active);
     const u = await userById(ctx.state.s.db, id);
@@ -400,12 +399,12 @@ export function mountCustomers(r: Router<WebState>): void {
     );
   });
   r.post('/agent/users/:id/unbounce', staffOnly, async (ctx) => {
-    const { id } = paramsInput(ctx, ID);
+    const { id } = paramsInput(ctx, idPath);
     await clearBounce(ctx.state.s.app, staffActor(ctx), id);
     redirect(ctx, `/agent/users/${id}`, 'agent:flash.saved');
   });
   r.post('/agent/users/:id/invite', staffOnly, async (ctx) => {
-    const { id } = paramsInput(ctx, ID);
+    const { id } = paramsInput(ctx, idPath);
     await reinviteUser(ctx.state.s.app, staffActor(ctx), id);
     redirect(ctx, `/agent/users/${id}`, 'agent:flash.invited');
   });

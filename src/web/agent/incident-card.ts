@@ -1,4 +1,4 @@
-import { openIncidents } from '../../app/queries/incidents.js';
+import { incidentHead, openIncidents } from '../../app/queries/incidents.js';
 import type { TicketRow } from '../../db/tables.js';
 import { inLanguage } from '../../domain/incident-scope.js';
 import type { WebContext } from '../context.js';
@@ -9,9 +9,7 @@ import { csrfField } from '../layout.js';
 export async function incidentCard(ctx: WebContext, tk: TicketRow): Promise<SafeHtml | ''> {
   const { t, s, lang } = ctx.state;
   const open = await openIncidents(s.db);
-  const current = tk.major_incident_id
-    ? await s.db('major_incidents').where({ id: tk.major_incident_id }).first('id', 'title', 'status')
-    : undefined;
+  const current = tk.major_incident_id ? await incidentHead(s.db, tk.major_incident_id) : undefined;
   if (!current && (!open.length || tk.status === 'closed')) return '';
   const csrf = await csrfField(ctx);
   const action = `/agent/tickets/${tk.id}/incident`;

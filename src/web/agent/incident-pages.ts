@@ -2,7 +2,12 @@ import type Router from '@koa/router';
 import { declareIncident, postIncidentUpdate } from '../../app/incidents/declare.js';
 import { linkTicketToIncident, unlinkTicketFromIncident } from '../../app/incidents/link-tickets.js';
 import { resolveIncident } from '../../app/incidents/resolve-incident.js';
-import { type IncidentSummary, incidentDetail, listIncidents } from '../../app/queries/incidents.js';
+import {
+  type IncidentSummary,
+  incidentDetail,
+  incidentHead,
+  listIncidents,
+} from '../../app/queries/incidents.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import { inLanguage } from '../../domain/incident-scope.js';
 import { formatReference } from '../../domain/reference.js';
@@ -13,9 +18,10 @@ import { dateTime, dateTimeInputValue, timeZoneOf } from '../dates.js';
 import { HTTP_STATUS } from '../errors.js';
 import { emptyForm, errorSummary, type FormState, formFromError } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
+import { formInput, formValues, idPath, optionalId, paramsInput } from '../input.js';
 import { csrfField } from '../layout.js';
 import { setFlash } from '../session.js';
-import { idParam, intParam, staffActor, staffOnly } from './guard.js';
+import { staffActor, staffOnly } from './guard.js';
 import {
   DECLARE_FIELDS,
   dateField,
@@ -26,13 +32,14 @@ import {
 } from './incident-form.js';
 import { agentPage } from './page.js';
 
+const LINK_FORM = { incidentId: optionalId('validation.fixFields') };
+
+import { seeOther } from '../redirect.js';
+
 const redirect = (ctx: WebContext, to: string, flash: string) => {
   setFlash(ctx, flash);
-  ctx.redirect(to);
-  ctx.status = 303;
+  seeOther(ctx, to);
 };
-
-const kept = (ctx: WebContext, names: string[]) => Object.fromEntries(names.map((n) => [n, field(ctx, n)]));
 
 /** Runs a use case from a form; a fixable error re-renders the page with what was typed. */
 async function submit(
@@ -45,7 +52,7 @@ async function submit(
     await run();
   } catch (err) {
     if (!isAppError(err) || !['invalid', 'conflict'].includes(err.code)) throw err;
-    await rerender(formFromError(err, kept(ctx, names)), HTTP_STATUS[err.code]);
+    await rerender(formFromError(err, formValues(ctx, names)), HTTP_STATUS[err.code]);
   }
 }
 
@@ -191,9 +198,9 @@ export function mountIncidents(r: Router<WebState>): void {
       (f, st) => renderNew(ctx, f, st),
     ),
   );
-  r.get('/agent/incidents/:id', staffOnly, (ctx) => renderDetail(ctx, idParam(ctx.params.id)));
+  r.get('/agent/incidents/:id', staffOnly, (ctx) => renderDetail(ctx, paramsInput(ctx, idPath).id));
   r.post('/agent/incidents/:id/update', staffOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     return submit(
       ctx,
       ['bodyEs', 'bodyEn', 'bodyFr', 'estimatedEndAt', 'public'],
@@ -213,7 +220,7 @@ export function mountIncidents(r: Router<WebState>): void {
     );
   });
   r.post('/agent/incidents/:id/resolve', staffOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     return submit(
       ctx,
       ['solutionEs', 'solutionEn', 'solutionFr'],
@@ -232,8 +239,8 @@ export function mountIncidents(r: Router<WebState>): void {
     );
   });
   r.post('/agent/tickets/:id/incident', staffOnly, async (ctx) => {
-    const ticketId = idParam(ctx.params.id);
-    const incidentId = intParam(field(ctx, 'incidentId'));
+    const ticketId = paramsInput(ctx, idPath).id;
+    const { incidentId } = formInput(ctx, LINK_FORM);
     if (incidentId) await linkTicketToIncident(ctx.state.s.app, staffActor(ctx), ticketId, incidentId);
     else await unlinkTicketFromIncident(ctx.state.s.app, staffActor(ctx), ticketId);
     redirect(
@@ -245,6 +252,6 @@ export function mountIncidents(r: Router<WebState>): void {
 }
 
 async function currentEstimate(ctx: WebContext, id: number): Promise<string> {
-  const i = await ctx.state.s.db('major_incidents').where({ id }).first('estimated_end_at');
+  const i = await incidentHead(ctx.state.s.db, id);
   return i?.estimated_end_at ? dateTimeInputValue(i.estimated_end_at, timeZoneOf(ctx)) : '';
 }

@@ -8,9 +8,11 @@ import { probeImapAccount } from '../../runtime/mail-probes.js';
 import type { WebContext, WebState } from '../context.js';
 import { emptyForm, type FormState, formFromError } from '../forms.js';
 import { html } from '../html.js';
+import { idPath, paramsInput } from '../input.js';
 import { csrfField } from '../layout.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
-import { adminOnly, idParam, staffActor } from './guard.js';
+import { adminOnly, staffActor } from './guard.js';
 import { formValues, mailboxForm, parseMailboxForm, storedValues } from './mailbox-form.js';
 import { agentPage } from './page.js';
 
@@ -104,8 +106,7 @@ async function save(
   try {
     const to = await run();
     setFlash(ctx, 'agent:flash.saved');
-    ctx.redirect(to);
-    ctx.status = 303;
+    seeOther(ctx, to);
   } catch (err) {
     if (!isAppError(err) || !['invalid', 'conflict'].includes(err.code)) throw err;
     await rerender(formFromError(err, formValues(ctx)), err.code === 'conflict' ? 409 : 422);
@@ -127,9 +128,9 @@ export function mountMailboxes(r: Router<WebState>): void {
       (f, status) => renderNew(ctx, f, status),
     ),
   );
-  r.get(`${LIST}/:id`, adminOnly, (ctx) => renderEdit(ctx, idParam(ctx.params.id)));
+  r.get(`${LIST}/:id`, adminOnly, (ctx) => renderEdit(ctx, paramsInput(ctx, idPath).id));
   r.post(`${LIST}/:id`, adminOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     return save(
       ctx,
       async () => {
@@ -141,7 +142,7 @@ export function mountMailboxes(r: Router<WebState>): void {
   });
   r.post(`${LIST}/:id/test`, adminOnly, async (ctx) => {
     const { s } = ctx.state;
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     const m = await mailboxById(s.db, id);
     if (!m) throw new AppError('not_found', 'mailboxes:errors.notFound');
     const sealed = await mailboxSecret(s.db, id);

@@ -18,7 +18,8 @@ export type AgentSection =
   | 'teams'
   | 'routing'
   | 'mailboxes'
-  | 'canned';
+  | 'canned'
+  | 'admin';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -42,12 +43,14 @@ const SECTION_HREF: Record<AgentSection, string> = {
   quarantine: '/agent/quarantine',
   reports: '/agent/reports',
   canned: '/agent/canned',
-  staff: '/agent/admin/staff',
-  import: '/agent/admin/import',
-  sla: '/agent/admin/sla',
-  teams: '/agent/admin/teams',
-  routing: '/agent/admin/routing',
-  mailboxes: '/agent/admin/mailboxes',
+  // The admin pages light up the header's one Administración link.
+  admin: '/agent/admin',
+  staff: '/agent/admin',
+  import: '/agent/admin',
+  sla: '/agent/admin',
+  teams: '/agent/admin',
+  routing: '/agent/admin',
+  mailboxes: '/agent/admin',
 };
 
 /** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */

@@ -9,7 +9,7 @@ import { reasonLabelKey } from '../../i18n/reason-labels.js';
 import type { WebState } from '../context.js';
 import { emptyForm, textField } from '../forms.js';
 import { html } from '../html.js';
-import { formInput, paramsInput, pathId, queryInput, queryInt, text } from '../input.js';
+import { formInput, idPath, paramsInput, queryInput, queryInt, text } from '../input.js';
 import { csrfField } from '../layout.js';
 import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
@@ -44,8 +44,6 @@ const customerForm = z.object({ companyCode: z.string().trim().max(40) });
 /** Shown of a held message's source: enough to judge it, never rendered as HTML. */
 const SOURCE_PREVIEW_BYTES = 64 * 1024;
 
-const ID = { id: pathId };
-
 export function mountQuarantine(r: Router<WebState>): void {
   r.get('/agent/quarantine', staffOnly, async (ctx) => {
     const { t, s } = ctx.state;
@@ -74,7 +72,7 @@ ${rows.map(
 
   r.get('/agent/quarantine/:id', staffOnly, async (ctx) => {
     const { t, s } = ctx.state;
-    const m = await heldMailSource(s.db, paramsInput(ctx, ID).id);
+    const m = await heldMailSource(s.db, paramsInput(ctx, idPath).id);
     if (!m) throw new AppError('not_found', 'portal:errors.pageNotFound');
     const csrf = await csrfField(ctx);
     const source = m.raw ? m.raw.subarray(0, SOURCE_PREVIEW_BYTES).toString('utf8') : '';
@@ -107,13 +105,13 @@ ${
 
   r.post('/agent/quarantine/:id/release', staffOnly, async (ctx) => {
     const { s } = ctx.state;
-    const out = await releaseHeldMail(s.app, staffActor(ctx), paramsInput(ctx, ID).id);
+    const out = await releaseHeldMail(s.app, staffActor(ctx), paramsInput(ctx, idPath).id);
     setFlash(ctx, 'agent:flash.released');
     seeOther(ctx, out.ticketId ? `/agent/tickets/${out.ticketId}` : '/agent/quarantine');
   });
   r.post('/agent/quarantine/:id/customer', staffOnly, async (ctx) => {
     const { s } = ctx.state;
-    const { id } = paramsInput(ctx, { id: pathId });
+    const { id } = paramsInput(ctx, idPath);
     const form = customerForm.safeParse({ companyCode: formInput(ctx, { companyCode: text }).companyCode });
     if (!form.success)
       throw new AppError('invalid', 'agent:quarantine.companyCodeUnknown', {
@@ -127,7 +125,7 @@ ${
     seeOther(ctx, out.ticketId ? `/agent/tickets/${out.ticketId}` : `/agent/users/${out.userId}`);
   });
   r.post('/agent/quarantine/:id/discard', staffOnly, async (ctx) => {
-    await discardMail(ctx.state.s.app, staffActor(ctx), paramsInput(ctx, ID).id);
+    await discardMail(ctx.state.s.app, staffActor(ctx), paramsInput(ctx, idPath).id);
     setFlash(ctx, 'agent:flash.discarded');
     seeOther(ctx, '/agent/quarantine');
   });

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import type { WebState } from '../context.js';
+import { mountAdminHub } from './admin-hub.js';
 import { mountAdmin } from './admin-pages.js';
 import { mountCanned } from './canned-pages.js';
 import { mountCustomers } from './customers-pages.js';
@@ -24,6 +25,7 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountQuarantine(r);
   mountReports(r);
   mountCanned(r);
+  mountAdminHub(r);
   mountAdmin(r);
   mountSla(r);
   mountTeams(r);

@@ -22,12 +22,14 @@ import {
   textField,
 } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
+import { idPath, paramsInput } from '../input.js';
 import { csrfField } from '../layout.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import type { Translate } from '../translate.js';
 import { checkbox } from './fields.js';
 import { formBody, manyTexts, oneText, optionalId, ticked } from './form-body.js';
-import { adminOnly, idParam, staffActor } from './guard.js';
+import { adminOnly, staffActor } from './guard.js';
 import { agentPage } from './page.js';
 
 const list = (v: string) =>
@@ -242,8 +244,7 @@ async function save(ctx: WebContext, ruleId: number | null) {
     if (ruleId === null) await createRoutingRule(app, staffActor(ctx), input);
     else await updateRoutingRule(app, staffActor(ctx), ruleId, input);
     setFlash(ctx, 'agent:flash.saved');
-    ctx.redirect('/agent/admin/routing');
-    ctx.status = 303;
+    seeOther(ctx, '/agent/admin/routing');
   } catch (err) {
     if (!isAppError(err) || err.code !== 'invalid') throw err;
     await renderForm(ctx, ruleId, formFromError(err, typed(ctx)), 422);
@@ -258,16 +259,15 @@ export function mountRouting(r: Router<WebState>): void {
   );
   r.post('/agent/admin/routing', adminOnly, (ctx) => save(ctx, null));
   r.get('/agent/admin/routing/:id', adminOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     const [rule] = await listRoutingRules(ctx.state.s.db, id);
     if (!rule) throw new AppError('not_found', 'agent:routing.notFound');
     await renderForm(ctx, id, emptyForm(ruleValues(rule)));
   });
-  r.post('/agent/admin/routing/:id', adminOnly, (ctx) => save(ctx, idParam(ctx.params.id)));
+  r.post('/agent/admin/routing/:id', adminOnly, (ctx) => save(ctx, paramsInput(ctx, idPath).id));
   r.post('/agent/admin/routing/:id/move', adminOnly, async (ctx) => {
     const { direction } = formBody(ctx, z.object({ direction: z.enum(['up', 'down']) }));
-    await moveRoutingRule(ctx.state.s.app, staffActor(ctx), idParam(ctx.params.id), direction);
-    ctx.redirect('/agent/admin/routing');
-    ctx.status = 303;
+    await moveRoutingRule(ctx.state.s.app, staffActor(ctx), paramsInput(ctx, idPath).id, direction);
+    seeOther(ctx, '/agent/admin/routing');
   });
 }

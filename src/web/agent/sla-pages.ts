@@ -8,7 +8,6 @@ import {
   spansText,
 } from '../../app/sla/admin.js';
 import { AppError, isAppError } from '../../domain/errors.js';
-import { field } from '../body.js';
 import type { WebContext, WebState } from '../context.js';
 import {
   emptyForm,
@@ -20,10 +19,12 @@ import {
   textField,
 } from '../forms.js';
 import { html } from '../html.js';
+import { formValues, idPath, paramsInput } from '../input.js';
 import { csrfField } from '../layout.js';
+import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { checkbox } from './fields.js';
-import { adminOnly, idParam, staffActor } from './guard.js';
+import { adminOnly, staffActor } from './guard.js';
 import { agentPage } from './page.js';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -49,8 +50,6 @@ const POLICY_FIELDS = [
   'warnPercent',
   'active',
 ];
-
-const values = (ctx: WebContext, names: string[]) => Object.fromEntries(names.map((n) => [n, field(ctx, n)]));
 
 const calendarInput = (v: Record<string, string>): CalendarInput => ({
   name: v.name ?? '',
@@ -142,11 +141,10 @@ async function save(
   try {
     await run();
     setFlash(ctx, 'agent:flash.saved');
-    ctx.redirect('/agent/admin/sla');
-    ctx.status = 303;
+    seeOther(ctx, '/agent/admin/sla');
   } catch (err) {
     if (!isAppError(err) || !['invalid', 'conflict'].includes(err.code)) throw err;
-    await rerender(formFromError(err, values(ctx, names)), err.code === 'conflict' ? 409 : 422);
+    await rerender(formFromError(err, formValues(ctx, names)), err.code === 'conflict' ? 409 : 422);
   }
 }
 
@@ -206,7 +204,7 @@ ${st.calendars.map(
     ),
   );
   r.get('/agent/admin/sla/calendars/:id', adminOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     const c = (await slaSettings(ctx.state.s.db)).calendars.find((x) => x.id === id);
     if (!c) throw new AppError('not_found', 'portal:errors.pageNotFound');
     await calendarPage(
@@ -224,10 +222,11 @@ ${st.calendars.map(
     );
   });
   r.post('/agent/admin/sla/calendars/:id', adminOnly, async (ctx) => {
-    const id = ctx.params.id === 'new' ? null : idParam(ctx.params.id);
+    const id = ctx.params.id === 'new' ? null : paramsInput(ctx, idPath).id;
     await save(
       ctx,
-      () => saveCalendar(ctx.state.s.app, staffActor(ctx), id, calendarInput(values(ctx, CALENDAR_FIELDS))),
+      () =>
+        saveCalendar(ctx.state.s.app, staffActor(ctx), id, calendarInput(formValues(ctx, CALENDAR_FIELDS))),
       (f, status) => calendarPage(ctx, id, f, status),
       CALENDAR_FIELDS,
     );
@@ -237,7 +236,7 @@ ${st.calendars.map(
     policyPage(ctx, null, emptyForm({ warnPercent: '80', active: '1' })),
   );
   r.get('/agent/admin/sla/policies/:id', adminOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     const p = (await slaSettings(ctx.state.s.db)).policies.find((x) => x.id === id);
     if (!p) throw new AppError('not_found', 'portal:errors.pageNotFound');
     await policyPage(
@@ -259,10 +258,10 @@ ${st.calendars.map(
     );
   });
   r.post('/agent/admin/sla/policies/:id', adminOnly, async (ctx) => {
-    const id = ctx.params.id === 'new' ? null : idParam(ctx.params.id);
+    const id = ctx.params.id === 'new' ? null : paramsInput(ctx, idPath).id;
     await save(
       ctx,
-      () => savePolicy(ctx.state.s.app, staffActor(ctx), id, policyInput(values(ctx, POLICY_FIELDS))),
+      () => savePolicy(ctx.state.s.app, staffActor(ctx), id, policyInput(formValues(ctx, POLICY_FIELDS))),
       (f, status) => policyPage(ctx, id, f, status),
       POLICY_FIELDS,
     );

@@ -7,16 +7,21 @@ import { isAppError } from '../../domain/errors.js';
 import type { WebContext, WebState } from '../context.js';
 import { emptyForm, errorSummary, type FormState, formFromError, selectField, textField } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
+import { idPath, paramsInput, pathId } from '../input.js';
 import { csrfField } from '../layout.js';
 import { setFlash } from '../session.js';
 import { checkbox } from './fields.js';
 import { formBody, oneText, optionalId, ticked } from './form-body.js';
-import { adminOnly, idParam, staffActor } from './guard.js';
+import { adminOnly, staffActor } from './guard.js';
 import { agentPage } from './page.js';
+
+const MEMBER_PATH = { id: pathId, userId: pathId };
+
+import { seeOther } from '../redirect.js';
 
 const teamSchema = z.object({ name: oneText, active: ticked });
 const memberSchema = z.object({
-  userId: optionalId('validation.assigneeRequired').refine((v) => v !== null, 'validation.assigneeRequired'),
+  userId: optionalId('validation.assigneeRequired').pipe(z.number({ error: 'validation.assigneeRequired' })),
   lead: ticked,
 });
 
@@ -101,8 +106,7 @@ async function change(
   try {
     await run();
     setFlash(ctx, 'agent:flash.saved');
-    ctx.redirect(`/agent/admin/teams${anchor}`);
-    ctx.status = 303;
+    seeOther(ctx, `/agent/admin/teams${anchor}`);
   } catch (err) {
     if (!isAppError(err) || !['invalid', 'conflict'].includes(err.code)) throw err;
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
@@ -123,7 +127,7 @@ export function mountTeams(r: Router<WebState>): void {
     }),
   );
   r.post('/agent/admin/teams/:id', adminOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     return change(
       ctx,
       `team-${id}`,
@@ -135,14 +139,14 @@ export function mountTeams(r: Router<WebState>): void {
     );
   });
   r.post('/agent/admin/teams/:id/members', adminOnly, (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     return change(
       ctx,
       `member-${id}`,
       async () => {
         const v = formBody(ctx, memberSchema);
         await setTeamMember(ctx.state.s.app, staffActor(ctx), id, {
-          userId: v.userId as number,
+          userId: v.userId,
           isLead: v.lead,
         });
       },
@@ -150,10 +154,9 @@ export function mountTeams(r: Router<WebState>): void {
     );
   });
   r.post('/agent/admin/teams/:id/members/:userId/remove', adminOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
-    await removeTeamMember(ctx.state.s.app, staffActor(ctx), id, idParam(ctx.params.userId));
+    const { id, userId } = paramsInput(ctx, MEMBER_PATH);
+    await removeTeamMember(ctx.state.s.app, staffActor(ctx), id, userId);
     setFlash(ctx, 'agent:flash.saved');
-    ctx.redirect(`/agent/admin/teams#team-${id}`);
-    ctx.status = 303;
+    seeOther(ctx, `/agent/admin/teams#team-${id}`);
   });
 }
