@@ -11,6 +11,7 @@ import { createDb } from '../src/db/db.js';
 import { DEFAULT_CATALOG } from '../src/domain/catalog.js';
 import { isAppError } from '../src/domain/errors.js';
 import { formatReference } from '../src/domain/reference.js';
+import { ensureBuilt } from '../tests/helpers/build.js';
 import { must } from '../tests/helpers/must.js';
 import { writeResult } from './lib/result.js';
 import { summarizeProfiles } from './soak/cpu-profile.js';
@@ -144,6 +145,8 @@ mkdirSync(logDir, { recursive: true });
 
 let appLog = '';
 const logErrors: string[] = [];
+// The processes run dist/: compiled again first when a source is newer, so the report's commit is what ran.
+ensureBuilt();
 // SOAK_SPLIT=1: the web and the workers as separate processes (`serve` + `worker`), as a scaled-out install runs.
 if (split)
   execFileSync(process.execPath, ['bin/izardesk.js', 'migrate'], { cwd: root, env, stdio: 'ignore' });
