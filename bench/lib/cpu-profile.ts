@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 
 interface ProfileNode {
@@ -61,4 +62,28 @@ export function summarizeProfiles(
         share: +(us / Math.max(total, 1)).toFixed(3),
       }));
   return { byPlace: rank(places), byFunction: rank(functions) };
+}
+
+/**
+ * Profiles this process's main thread while `work` runs (BENCH_CPU_PROF=1 in a bench): the profile is written
+ * to `dir` and summed like the soak's. Worker threads (mail parsing) are not in it.
+ */
+export async function profiled<T>(
+  dir: string,
+  root: string,
+  work: () => Promise<T>,
+): Promise<{ value: T; profile: ReturnType<typeof summarizeProfiles> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    const value = await work();
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `bench-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    return { value, profile: summarizeProfiles(dir, root, 20) };
+  } finally {
+    session.disconnect();
+  }
 }
