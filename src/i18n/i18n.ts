@@ -8,10 +8,11 @@ import { mail } from './ns/mail.js';
 import { mailboxes } from './ns/mailboxes.js';
 import { portal } from './ns/portal.js';
 import { reports } from './ns/reports.js';
+import { sso } from './ns/sso.js';
 import { survey } from './ns/survey.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
-const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey } as const;
+const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey, sso } as const;
 
 const resources = Object.fromEntries(
   LANGUAGES.map((lang) => [
