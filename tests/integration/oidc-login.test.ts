@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import { must, useTestDb } from '../helpers/db.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/fixtures.js';
 import { startTestIdp } from '../helpers/oidc-provider.js';
+import { axeViolations } from '../helpers/page-checks.js';
 import { useTestServices } from '../helpers/services.js';
 import { freePort, startTestWeb, WebClient, type WebResponse } from '../helpers/web.js';
 
@@ -101,6 +103,20 @@ describe('single sign-on of the staff (OpenID Connect)', () => {
     const page = await new WebClient(base).get('/login');
     expect(page.text).toContain('Entrar con IzarLink ID');
     expect(page.text).toContain('href="/auth/oidc"');
+  });
+
+  it('keeps the login page and the refusal pages accessible (axe)', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/login`);
+      expect(await axeViolations(page)).toEqual([]);
+      const res = await page.goto(`${base}/auth/oidc/callback?code=x&state=y`);
+      expect(res?.status()).toBe(400);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('creates an agent on first sign-in and lands them on the agent queue', async () => {
