@@ -6,6 +6,18 @@ import { type Catalog, DEFAULT_CATALOG, parseCatalog } from '../domain/catalog.j
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'on' || v === 'true' || v === '1' || v === 'yes');
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  );
 const url = (protocols: string[]) =>
   z.string().refine(
     (v) => {
@@ -145,15 +157,51 @@ export const envSchema = z.object({
   FOLLOWUPS_PER_MINUTE: int(1).default(10),
   /** Customer follow-ups within this many seconds reach the agents as one mail. */
   AGENT_FOLLOWUP_MAIL_DELAY_SECONDS: int(0, 3600).default(60),
+  /** Single sign-on for staff (OpenID Connect): off while OIDC_ISSUER is unset (docs/sso.md). */
+  OIDC_ISSUER: url(['https:', 'http:']).optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  /** Unset: a public client (PKCE only). */
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  /** Unset: PUBLIC_URL + /auth/oidc/callback. */
+  OIDC_REDIRECT_URL: url(['https:', 'http:']).optional(),
+  OIDC_SCOPES: z
+    .string()
+    .default('openid email profile')
+    .refine((v) => v.split(/\s+/).includes('openid'), 'scopes separated by spaces, openid among them'),
+  /** The claim naming the person's groups or roles; a dotted path reaches into objects (realm_access.roles). */
+  OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
+  /** Values of that claim that make an agent, and an admin (an admin value wins). */
+  OIDC_AGENT_VALUES: commaList,
+  OIDC_ADMIN_VALUES: commaList,
+  /** The provider's name on the login button ("Entrar con <name>"); unset: the issuer's host. */
+  OIDC_BUTTON_LABEL: z.string().max(60, 'at most 60 characters').optional(),
+  /** `off`: agents and admins sign in only through single sign-on; customers keep their passwords. */
+  STAFF_PASSWORD_LOGIN: onOff.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Single sign-on settings, gathered once the OIDC_* variables are checked together. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | null;
+  redirectUrl: string;
+  scopes: string;
+  roleClaim: string;
+  agentValues: string[];
+  adminValues: string[];
+  /** The provider's name on the login button. */
+  label: string;
+}
 
 export interface Config extends Omit<Env, 'SECRET' | 'IMAP_MAILBOXES'> {
   SECRET: string;
   IMAP_MAILBOXES: string[];
   imapEnabled: boolean;
   catalog: Catalog;
+  /** Null: no single sign-on (OIDC_ISSUER unset). */
+  oidc: OidcSettings | null;
 }
 
 export class ConfigError extends Error {
@@ -201,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const imapEnabled = Boolean(e.IMAP_HOST && e.IMAP_USER);
   if (e.IMAP_HOST && !e.IMAP_USER)
     throw new ConfigError('invalid configuration: IMAP_USER: required with IMAP_HOST');
+  const oidc = oidcSettings(e);
   let catalog = DEFAULT_CATALOG;
   if (e.CATALOG_FILE) {
     try {
@@ -222,5 +271,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     imapEnabled,
     catalog,
+    oidc,
+  };
+}
+
+/** OIDC_* checked together: half a configuration stops start-up rather than leave a login that cannot work. */
+function oidcSettings(e: Env): OidcSettings | null {
+  const fail = (key: string, why: string) => new ConfigError(`invalid configuration: ${key}: ${why}`);
+  if (!e.OIDC_ISSUER) {
+    if (e.OIDC_CLIENT_ID) throw fail('OIDC_ISSUER', 'required with OIDC_CLIENT_ID');
+    if (!e.STAFF_PASSWORD_LOGIN)
+      throw fail('STAFF_PASSWORD_LOGIN', 'off needs OIDC_ISSUER (staff would have no way to sign in)');
+    return null;
+  }
+  if (!e.OIDC_CLIENT_ID) throw fail('OIDC_CLIENT_ID', 'required with OIDC_ISSUER');
+  if (e.NODE_ENV === 'production' && new URL(e.OIDC_ISSUER).protocol !== 'https:')
+    throw fail('OIDC_ISSUER', 'must start with https: in production');
+  if (e.OIDC_AGENT_VALUES.length === 0 && e.OIDC_ADMIN_VALUES.length === 0)
+    throw fail(
+      'OIDC_AGENT_VALUES',
+      `or OIDC_ADMIN_VALUES required with OIDC_ISSUER (values of ${e.OIDC_ROLE_CLAIM})`,
+    );
+  return {
+    issuer: e.OIDC_ISSUER,
+    clientId: e.OIDC_CLIENT_ID,
+    clientSecret: e.OIDC_CLIENT_SECRET ?? null,
+    redirectUrl: e.OIDC_REDIRECT_URL ?? new URL('/auth/oidc/callback', e.PUBLIC_URL).href,
+    scopes: e.OIDC_SCOPES.split(/\s+/).filter(Boolean).join(' '),
+    roleClaim: e.OIDC_ROLE_CLAIM,
+    agentValues: e.OIDC_AGENT_VALUES,
+    adminValues: e.OIDC_ADMIN_VALUES,
+    label: e.OIDC_BUTTON_LABEL ?? new URL(e.OIDC_ISSUER).host,
   };
 }

@@ -60,6 +60,9 @@ export interface UserRow {
   bounce_reason: string | null;
   /** A copy of one's own actions by mail; null: the role's default (on for customers, off for staff). */
   notify_self: boolean | null;
+  /** The single sign-on identity (issuer and `sub`) of a staff account that signed in with OpenID Connect. */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
   created_at: Date;
   updated_at: Date;
 }

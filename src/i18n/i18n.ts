@@ -9,6 +9,7 @@ import { mail } from './ns/mail.js';
 import { mailboxes } from './ns/mailboxes.js';
 import { portal } from './ns/portal.js';
 import { reports } from './ns/reports.js';
+import { sso } from './ns/sso.js';
 import { survey } from './ns/survey.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
@@ -23,6 +24,7 @@ const NAMESPACES = {
   mailboxes,
   canned,
   survey,
+  sso,
 } as const;
 
 const resources = Object.fromEntries(

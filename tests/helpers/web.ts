@@ -49,7 +49,9 @@ export class WebClient {
   }
 
   private async send(path: string, init: RequestInit): Promise<WebResponse> {
-    const res = await fetch(this.base + path, {
+    // An absolute URL reaches another server as the same browser (a sign-in provider's pages).
+    const url = /^https?:\/\//.test(path) ? path : this.base + path;
+    const res = await fetch(url, {
       ...init,
       redirect: 'manual',
       headers: { ...this.headers, ...(init.headers ?? {}), cookie: this.cookieHeader() },

@@ -7,9 +7,11 @@ import {
   resetPassword,
   resetTokenUser,
 } from '../../app/accounts/change-password.js';
-import { AppError } from '../../domain/errors.js';
+import { AppError, isAppError } from '../../domain/errors.js';
+import { isLang } from '../../i18n/i18n.js';
 import { PASSWORD_CHANGE_PATH, requireUser, safeNext } from '../auth.js';
 import type { WebContext, WebState } from '../context.js';
+import { HTTP_STATUS } from '../errors.js';
 import { formError } from '../form-error.js';
 import { emptyForm, errorSummary, type FormState, textField } from '../forms.js';
 import { html } from '../html.js';
@@ -18,7 +20,9 @@ import { csrfField, renderPage } from '../layout.js';
 import { mayMail } from '../mail-limits.js';
 import { seeOther } from '../redirect.js';
 import { endOtherSessions, endSession, setFlash, startUserSession } from '../session.js';
+import { pageTranslator } from '../translate.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-limiter.js';
+import { OIDC_START_PATH } from './oidc-routes.js';
 
 /** Where to go after the form (checked by safeNext). */
 const NEXT = { next: z.string().optional().catch(undefined) };
@@ -48,8 +52,31 @@ async function loginPage(ctx: WebContext, f: FormState, status = 200): Promise<v
     <div class="actions"><button class="button primary" type="submit">${t('portal:login.submit')}</button></div>
   </form>
   <p class="secondary-link"><a href="/password/forgot">${t('portal:login.forgot')}</a></p>
+  ${ssoButton(ctx, next)}
 </section>`,
   });
+}
+
+/** The way in for staff when single sign-on is configured. */
+function ssoButton(ctx: WebContext, next: string) {
+  const { t, s } = ctx.state;
+  if (!s.config.oidc) return '';
+  const href = next ? `${OIDC_START_PATH}?next=${encodeURIComponent(next)}` : OIDC_START_PATH;
+  return html`<div class="secondary-link">
+    <p>${t('sso:staffIntro')}</p>
+    <p><a class="button" href="${href}">${t('sso:button', { provider: s.config.oidc.label })}</a></p>
+  </div>`;
+}
+
+/** The refusal of a staff password when STAFF_PASSWORD_LOGIN=off: the form again, in the account's language. */
+function staffPasswordRefused(ctx: WebContext, err: AppError, values: Record<string, string>): FormState {
+  const language = err.params.language;
+  if (isLang(language)) {
+    ctx.state.lang = language;
+    ctx.state.t = pageTranslator(language);
+  }
+  const provider = ctx.state.s.config.oidc?.label ?? '';
+  return { values, errors: {}, message: { key: err.messageKey, params: { provider } } };
 }
 
 function passwordFields(ctx: WebContext, f: FormState, withCurrent: boolean) {
@@ -144,8 +171,12 @@ export function mountAuthRoutes(r: Router<WebState>): void {
     if (wait > 0) return limited(wait);
     let userId: number;
     try {
-      userId = await authenticate(s.app, email, password);
+      userId = await authenticate(s.app, email, password, {
+        staffPasswordLogin: s.config.STAFF_PASSWORD_LOGIN,
+      });
     } catch (err) {
+      if (isAppError(err) && err.code === 'forbidden')
+        return loginPage(ctx, staffPasswordRefused(ctx, err, values), HTTP_STATUS.forbidden);
       const { status, form } = formError(err, values, ['unauthorized']);
       const blockedFor = await recordLoginFailure(s, email, ctx.ip);
       if (blockedFor > 0) return limited(blockedFor);
