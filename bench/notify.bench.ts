@@ -2,21 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import mjml2html from 'mjml';
-import nodemailer from 'nodemailer';
 import { writeOutbox } from '../src/app/outbox.js';
 import { addFollowup } from '../src/app/tickets/add-followup.js';
-import { type Config, loadConfig } from '../src/config/config.js';
+import { loadConfig } from '../src/config/config.js';
 import { createDb, migrate } from '../src/db/db.js';
-import { signReplyToken } from '../src/domain/tokens.js';
 import { createLogger } from '../src/infra/logger.js';
-import { buildMessage, messageIdFor } from '../src/outbound/headers.js';
 import { startOutbound } from '../src/outbound/index.js';
-import { senderName } from '../src/outbound/plan.js';
 import { sampleData } from '../src/outbound/samples.js';
 import { compileTemplates, templatesDir } from '../src/outbound/templates.js';
 import { connectServices } from '../src/runtime/services.js';
 import { makeTicket, makeUser } from '../tests/helpers/fixtures.js';
 import { startCapturingSmtp } from '../tests/helpers/smtp.js';
+import { measured, type Round, rawSender } from './lib/raw-sender.js';
 
 /**
  * Notifications per second through the whole product (outbox row → relay → BullMQ → render → pooled SMTP →
@@ -25,21 +22,6 @@ import { startCapturingSmtp } from '../tests/helpers/smtp.js';
  */
 const MAILS = Number(process.env.BENCH_MAILS ?? 3000);
 const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const perSecond = (n: number, ms: number) => Math.round((n / ms) * 1000);
-
-/** Mails per second, and CPU time of this process per mail (SMTP server included; Postgres and Redis not). */
-interface Round {
-  perSecond: number;
-  cpuMsPerMail: number;
-}
-const measured = (n: number, t0: number, c0: NodeJS.CpuUsage): Round => {
-  const c = process.cpuUsage(c0);
-  return {
-    perSecond: perSecond(n, performance.now() - t0),
-    cpuMsPerMail: Number(((c.user + c.system) / 1000 / n).toFixed(2)),
-  };
-};
 
 async function timeRenders(): Promise<Record<string, number>> {
   const config = loadConfig({ NODE_ENV: 'test' });
@@ -75,50 +57,6 @@ const median = (xs: number[]) => {
   const m = Math.floor(v.length / 2);
   return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
 };
-
-/**
- * Raw nodemailer over the same pool settings, sending pre-rendered messages built exactly as the product builds
- * them (buildMessage: same headers, same encoding options, same size); only the per-message values differ.
- */
-function rawSender(config: Config, smtpUrl: string, html: string, text: string) {
-  const t = nodemailer.createTransport({
-    url: smtpUrl,
-    pool: true,
-    maxConnections: 5,
-    maxMessages: 500,
-    maxRequeues: 0,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
-  let seq = 0;
-  const send = () => {
-    const i = ++seq;
-    const to = `customer${i}@example.test`;
-    const token = signReplyToken(config.SECRET, { ticketId: 123, userId: 1000 + i });
-    return t.sendMail(
-      buildMessage(config, {
-        fromName: `Agente ${i} (${senderName(config, 'es')})`,
-        lang: 'es',
-        to: { name: `Cliente ${i}`, address: to },
-        replyToken: token,
-        subject: '[IZL-000123] Sin conexión en la sede',
-        html,
-        text,
-        messageId: messageIdFor(config, i, to, token),
-        ticketId: 123,
-        inReplyTo: null,
-        references: [],
-      }),
-    );
-  };
-  return {
-    async round(n: number): Promise<Round> {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: n }, send));
-      return measured(n, t0, c0);
-    },
-    close: () => t.close(),
-  };
-}
 
 /** The whole product on a database of its own: each round writes `n` outbox rows and waits until all are sent. */
 async function productSender(smtpUrl: string) {

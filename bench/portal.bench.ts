@@ -13,6 +13,7 @@ import {
   BENCH_CUSTOMER,
   BENCH_CUSTOMER_TICKETS,
   BENCH_PASSWORD,
+  BENCH_TICKETS,
   ensureMillionDb,
 } from './lib/seed-million.js';
 
@@ -263,7 +264,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const floorRatio = +(list.requestsPerSecond / floor.requestsPerSecond).toFixed(3);
     const p99VsFloor = +(list.p99Ms / floor.p99Ms).toFixed(2);
     return {
-      ticketsInDatabase: 1_000_000,
+      ticketsInDatabase: BENCH_TICKETS,
       customerTickets: BENCH_CUSTOMER_TICKETS,
       pageSize: 20,
       connections: CONNECTIONS,

@@ -3,7 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-/** Writes one benchmark's figures to bench/results/<name>.json with the machine, the date and the commit. */
+/**
+ * Writes one benchmark's figures to bench/results/<name>.json with the machine, the date and the commit.
+ * BENCH_RESULTS_DIR writes them elsewhere (a trial run at a small size must not replace the committed figures).
+ */
 export function writeResult(name: string, figures: Record<string, unknown>): string {
   let commit = 'unknown';
   try {
@@ -23,7 +26,7 @@ export function writeResult(name: string, figures: Record<string, unknown>): str
     },
     figures,
   };
-  const dir = join(import.meta.dirname, '..', 'results');
+  const dir = process.env.BENCH_RESULTS_DIR || join(import.meta.dirname, '..', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
