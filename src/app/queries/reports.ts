@@ -162,7 +162,8 @@ const breachedCount = (met: string, due: string) =>
  * latest resolution.
  */
 export function timesQuery(db: Db, f: ReportFilter) {
-  const minutes = (a: string, b: string) => `extract(epoch from (${a} - ${b})) / 60`;
+  // date_part is double precision: several times faster here than extract(), which is numeric.
+  const minutes = (a: string, b: string) => `date_part('epoch', ${a} - ${b}) / 60`;
   const base = narrowed(
     db('tickets as t')
       .leftJoin('teams as tm', 'tm.id', 't.team_id')
