@@ -18,6 +18,8 @@ export type OutboxEvent =
   | 'ticket.merged'
   /** A public update of the major incident the ticket is linked to (payload.outage). */
   | 'ticket.outage_update'
+  /** An agent linked the ticket to a public major incident: the requester's outage acknowledgement. */
+  | 'ticket.outage_linked'
   /** The satisfaction survey in a mail of its own, SURVEY_DELAY_MINUTES after the closing. */
   | 'ticket.survey'
   | 'account.invited'

@@ -49,8 +49,9 @@ export async function runTransition(
 ): Promise<TransitionResult> {
   return ctx.db.transaction(async (trx) => {
     const t = await lockTicket(trx, ticketId, actor);
+    const own: Record<string, unknown> = spec.patch?.(t) ?? {};
     const patch = {
-      ...(spec.patch?.(t) ?? {}),
+      ...own,
       ...(spec.assignTo != null ? { assignee_id: spec.assignTo } : {}),
     };
     const hasAssignee = (patch.assignee_id ?? t.assignee_id) != null;
@@ -76,11 +77,14 @@ export async function runTransition(
         ...(to === 'closed' ? { closed_at: now } : {}),
         ...(t.status === 'closed' && to !== 'closed' ? { closed_at: null } : {}),
       });
+    const incident = own.major_incident_id;
     const clocks = await followClocks(trx, {
       before: t,
       status: to,
       answeredBySupport: followupId !== null && isStaff(actor),
       now,
+      // A refusal takes the ticket out of its major incident: its clocks run again.
+      majorIncidentId: typeof incident === 'number' || incident === null ? incident : undefined,
     });
     await recordHistory(trx, {
       ticketId,

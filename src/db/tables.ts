@@ -105,6 +105,9 @@ export interface TicketRow {
   sla_paused_at: Date | null;
   /** Business minutes the clock was stopped, in total: the due instants were pushed by that much. */
   sla_paused_minutes: number;
+  /** Whether the first answer came in time, and the latest resolution (null: not yet, or no clock). */
+  first_answer_met: boolean | null;
+  resolution_met: boolean | null;
 }
 
 export interface SlaCalendarRow {

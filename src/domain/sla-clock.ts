@@ -208,3 +208,35 @@ export const businessMinutesBetween = (
   to: Date,
   pauses: readonly Pause[] = [],
 ): number => Math.floor(businessMsBetween(cal, from, to, pauses) / MINUTE);
+
+/** Business time from `at` to `due`: positive while the due instant is ahead, negative once it is past. */
+export const businessMsLeft = (cal: BusinessCalendar, at: Date, due: Date): number =>
+  at.getTime() <= due.getTime() ? businessMsBetween(cal, at, due) : -businessMsBetween(cal, due, at);
+
+/**
+ * An instant `ms` of business time before `end`: where a clock that has already overrun by that much was due.
+ * Business time is never more than wall-clock time, so the search widens back from `end - ms` until enough has
+ * run, then narrows to the second and finishes exactly inside the open span it lands in.
+ */
+export function subtractBusinessMs(cal: BusinessCalendar, end: Date, ms: number): Date {
+  const e = end.getTime();
+  const run = (from: number) => businessMsBetween(cal, new Date(from), end);
+  let hi = e - ms;
+  if (ms <= 0 || run(hi) >= ms) return new Date(hi);
+  let lo = hi;
+  for (let width = Math.max(ms, 3_600_000); run(lo) < ms; width *= 2) {
+    if (e - lo > MAX_DAYS * 86_400_000) return new Date(lo);
+    hi = lo;
+    lo = e - ms - width;
+  }
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (run(mid) >= ms) lo = mid;
+    else hi = mid;
+  }
+  return new Date(lo + (run(lo) - ms));
+}
+
+/** `ms` of business time after `at`, or before it when negative (null: a calendar that never opens again). */
+export const shiftBusinessMs = (cal: BusinessCalendar, at: Date, ms: number): Date | null =>
+  ms >= 0 ? addBusinessMs(cal, at, ms) : subtractBusinessMs(cal, at, -ms);

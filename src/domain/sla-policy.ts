@@ -47,3 +47,17 @@ export function choosePolicy<P extends SlaPolicyCriteria>(
 export const SLA_STOPPED_STATUSES: readonly string[] = ['pending', 'resolved', 'closed'];
 
 export const slaRuns = (status: string): boolean => !SLA_STOPPED_STATUSES.includes(status);
+
+/** The clock runs in a working status, unless the ticket waits for the major incident it is linked to. */
+export const clockRuns = (status: string, majorIncidentId: number | null): boolean =>
+  slaRuns(status) && majorIncidentId === null;
+
+/**
+ * Whether a clock was met when its goal came at `at`. A stopped clock cannot run late: it is judged at the
+ * instant it stopped (a ticket answered, or resolved, while it waited for the customer or for an outage).
+ */
+export const clockMet = (due: Date, at: Date, stoppedAt: Date | null): boolean =>
+  Math.min(at.getTime(), stoppedAt?.getTime() ?? Number.POSITIVE_INFINITY) <= due.getTime();
+
+/** Statuses that end the resolution clock: the latest one decides whether it was met. */
+export const SLA_RESOLVED_STATUSES: readonly string[] = ['resolved', 'closed'];

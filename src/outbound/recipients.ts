@@ -82,6 +82,8 @@ export const RULES: readonly Rule[] = [
     when: (f) => f.payload.routedTo == null && !ofIncident(f),
   },
   { event: 'ticket.outage_update', to: 'requester', template: 'ticket-outage-update' },
+  // Linked by hand: the same acknowledgement as a ticket linked when it was opened.
+  { event: 'ticket.outage_linked', to: 'requester', template: 'ticket-created-outage', when: namesOutage },
   // Before the plain follow-up rule: the requester gets this one mail instead.
   {
     event: 'ticket.followup',

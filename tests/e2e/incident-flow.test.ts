@@ -101,6 +101,13 @@ describe('a major outage, from both sides', () => {
     expect(await t.db('outbox').where({ event: 'ticket.outage_update', ticket_id: ticketId })).toHaveLength(
       1,
     );
+    // The customer's ticket shows the outage with its latest public news, not a due time.
+    await cust.goto(`${base}/tickets/${ticketId}`);
+    const news = cust.locator('.notice.outage');
+    expect(await news.textContent()).toContain('Los técnicos ya están empalmando la fibra.');
+    expect(await cust.locator('.answer-by').count()).toBe(0);
+    await noAxe(cust);
+    await screenshot(cust, 'outage-02b-customer-ticket-news');
 
     // Resolved: the customer's ticket carries the solution, to approve or refuse.
     await agent.locator('details summary', { hasText: 'Resolver la avería' }).click();

@@ -2,9 +2,10 @@ import { priorityOf } from '../../domain/catalog.js';
 import { AppError, type FieldErrors } from '../../domain/errors.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { actorId } from '../actor.js';
-import type { AppContext } from '../context.js';
+import { type AppContext, nowOf } from '../context.js';
 import { recordHistory } from '../history.js';
 import { writeOutbox } from '../outbox.js';
+import { reclassifyClocks } from '../sla/reclassify.js';
 import { lockTicket } from '../ticket-row.js';
 import { requireStaff } from './guards.js';
 
@@ -19,8 +20,9 @@ export interface TicketClassification {
 
 /**
  * Staff re-classifies a ticket (type, category, urgency, service) or hands it to another team. The catalog
- * rules apply as at creation; the priority follows the urgency. One history row and one 'ticket.updated' outbox
- * row list the changes; a team change also keeps both teams' names, as they were, for the history.
+ * rules apply as at creation; the priority follows the urgency, and the SLA policy is chosen again (the clocks
+ * keep the time already run, app/sla/reclassify.ts). One history row and one 'ticket.updated' outbox row list
+ * the changes; a team change also keeps both teams' names, as they were, for the history.
  */
 export async function updateTicketClassification(
   ctx: AppContext,
@@ -78,16 +80,32 @@ export async function updateTicketClassification(
     const changed = Object.keys(changes);
     if (changed.length === 0) return { changed };
     const by = actorId(actor);
+    const now = nowOf(ctx);
     await trx('tickets')
       .where({ id: t.id })
-      .update({ ...next, priority: priorityOf(urgency, t.impact), updated_at: new Date() });
+      .update({ ...next, priority: priorityOf(urgency, t.impact), updated_at: now });
+    const reclassified = changed.some((k) => k !== 'team_id');
+    const clocks = reclassified
+      ? await reclassifyClocks(
+          trx,
+          t,
+          {
+            type: input.type,
+            category: input.category,
+            urgency,
+            companyId: t.company_id,
+            serviceId: input.serviceId,
+          },
+          now,
+        )
+      : {};
     const nameOf = (id: number | null) => teams.find((x) => x.id === id)?.name ?? null;
     const teamNames = changes.team_id ? { teamNames: [nameOf(t.team_id), nameOf(teamId)] } : {};
     await recordHistory(trx, {
       ticketId: t.id,
       actorId: by,
       kind: 'updated',
-      data: { changes, ...teamNames },
+      data: { changes, ...teamNames, ...clocks },
     });
     // The status at the event: the mail tells it even if the ticket moved on before it is sent.
     await writeOutbox(trx, [

@@ -97,7 +97,10 @@ export async function matchOutages(
   });
 }
 
-function outageLink(inc: OpenIncident): OutageLink {
+/** The link to an incident, and the outage as its acknowledgement names it (a public incident only). */
+export function outageLink(
+  inc: Pick<MajorIncidentRow, 'id' | 'title' | 'description' | 'public' | 'estimated_end_at'>,
+): OutageLink {
   return {
     incidentId: inc.id,
     history: { majorIncidentId: inc.id },

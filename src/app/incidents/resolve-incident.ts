@@ -2,8 +2,9 @@ import { AppError, type FieldErrors, isAppError } from '../../domain/errors.js';
 import { inLanguage, type Localized } from '../../domain/incident-scope.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { actorId, actorOf } from '../actor.js';
-import type { AppContext } from '../context.js';
+import { type AppContext, nowOf } from '../context.js';
 import { recordHistory } from '../history.js';
+import { followClocks } from '../sla/clocks.js';
 import { resolve } from '../tickets/lifecycle.js';
 import { affectedCounts } from './affected.js';
 import { requireIncidentManager } from './declare.js';
@@ -107,15 +108,23 @@ export async function resolveLinkedTickets(
           done.resolved++;
         } catch (err) {
           if (!isAppError(err)) throw err;
-          // Never taken again: it would stop the job for good. An agent sees it in the queue.
-          await trx('tickets')
-            .where({ id: t.id })
-            .update({ major_incident_id: null, updated_at: new Date() });
+          // Never taken again: it would stop the job for good. An agent sees it in the queue, its clocks running.
+          const before = await trx('tickets').where({ id: t.id }).first();
+          if (!before) throw err;
+          const now = nowOf(ctx);
+          await trx('tickets').where({ id: t.id }).update({ major_incident_id: null, updated_at: now });
+          const clocks = await followClocks(trx, {
+            before,
+            status: before.status,
+            answeredBySupport: false,
+            now,
+            majorIncidentId: null,
+          });
           await recordHistory(trx, {
             ticketId: t.id,
             actorId: null,
             kind: 'incident_unlinked',
-            data: { majorIncidentId: incidentId, reason: err.messageKey },
+            data: { majorIncidentId: incidentId, reason: err.messageKey, ...clocks },
           });
           done.unlinked++;
         }

@@ -147,3 +147,31 @@ export async function incidentHead(
 ): Promise<Pick<MajorIncidentRow, 'id' | 'title' | 'status' | 'estimated_end_at'> | undefined> {
   return db('major_incidents').where({ id }).first('id', 'title', 'status', 'estimated_end_at');
 }
+
+/** The open public incident a customer's ticket is linked to, with its latest public news, for her ticket page. */
+export interface TicketOutage {
+  id: number;
+  title: MajorIncidentRow['title'];
+  estimatedEndAt: Date | null;
+  /** The latest public update (the description when none was posted yet). */
+  latest: { body: IncidentUpdateRow['body']; at: Date };
+}
+
+export async function ticketOutage(db: Db, incidentId: number | null): Promise<TicketOutage | null> {
+  if (incidentId === null) return null;
+  const inc = await db('major_incidents')
+    .where({ id: incidentId, status: 'open', public: true })
+    .first('id', 'title', 'estimated_end_at');
+  if (!inc) return null;
+  const latest = await db('incident_updates')
+    .where({ incident_id: incidentId, public: true })
+    .orderBy('id', 'desc')
+    .first('body', 'created_at');
+  if (!latest) return null;
+  return {
+    id: inc.id,
+    title: inc.title,
+    estimatedEndAt: inc.estimated_end_at,
+    latest: { body: latest.body, at: latest.created_at },
+  };
+}

@@ -21,10 +21,11 @@ export interface SatisfactionFilter {
   to: Date;
   teamId?: number | null;
   companyId?: number | null;
+  serviceId?: number | null;
 }
 
 export interface SatisfactionFigure {
-  /** The period's start (by: day, week, month), or the team / company id (null: none). */
+  /** The period's start (by: day, week, month), or the team / company id (null: none, or by: all). */
   key: string | null;
   count: number;
   /** Mean score, two decimals. */
@@ -33,20 +34,23 @@ export interface SatisfactionFigure {
 
 /**
  * Survey answers for the reports: count and average score per period (of the first answer's time, in the
- * given time zone), per team or per company, within [from, to) and the filters.
+ * given time zone), per team or per company, or all together (no row when there is none), within [from, to)
+ * and the filters.
  */
 export async function satisfactionFigures(
   db: Db,
   f: SatisfactionFilter,
-  by: 'day' | 'week' | 'month' | 'team' | 'company',
+  by: 'day' | 'week' | 'month' | 'team' | 'company' | 'all',
   timeZone = 'Europe/Madrid',
 ): Promise<SatisfactionFigure[]> {
   const key =
-    by === 'team'
-      ? db.raw('t.team_id::text')
-      : by === 'company'
-        ? db.raw('t.company_id::text')
-        : db.raw("to_char(date_trunc(?, s.answered_at at time zone ?), 'YYYY-MM-DD')", [by, timeZone]);
+    by === 'all'
+      ? db.raw('null::text')
+      : by === 'team'
+        ? db.raw('t.team_id::text')
+        : by === 'company'
+          ? db.raw('t.company_id::text')
+          : db.raw("to_char(date_trunc(?, s.answered_at at time zone ?), 'YYYY-MM-DD')", [by, timeZone]);
   const rows = await db('satisfaction as s')
     .join('tickets as t', 't.id', 's.ticket_id')
     .where('s.answered_at', '>=', f.from)
@@ -54,6 +58,7 @@ export async function satisfactionFigures(
     .modify((q) => {
       if (f.teamId != null) q.where('t.team_id', f.teamId);
       if (f.companyId != null) q.where('t.company_id', f.companyId);
+      if (f.serviceId != null) q.where('t.service_id', f.serviceId);
     })
     .groupByRaw('1')
     .orderByRaw('1')

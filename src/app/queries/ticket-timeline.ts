@@ -26,6 +26,8 @@ export interface CustomerTicket {
   first_answer_due_at: Date | null;
   first_answered_at: Date | null;
   sla_paused_at: Date | null;
+  /** The major incident it waits for, if any (the page shows the outage's news instead of a due time). */
+  major_incident_id: number | null;
 }
 
 /** The ticket if the viewer may see it; null otherwise (callers answer 404 either way). */
@@ -61,6 +63,7 @@ export async function customerTicket(
       't.first_answer_due_at',
       't.first_answered_at',
       't.sla_paused_at',
+      't.major_incident_id',
     );
   whereViewerMaySee(q, viewer);
   return (await q) ?? null;

@@ -1,7 +1,13 @@
 import type { Tx } from '../../db/db.js';
 import type { SlaCalendarRow, SlaPolicyRow, TicketRow } from '../../db/tables.js';
 import { addBusinessMs, type BusinessCalendar, businessMsBetween } from '../../domain/sla-clock.js';
-import { choosePolicy, type SlaTicketFacts, slaRuns } from '../../domain/sla-policy.js';
+import {
+  choosePolicy,
+  clockMet,
+  clockRuns,
+  SLA_RESOLVED_STATUSES,
+  type SlaTicketFacts,
+} from '../../domain/sla-policy.js';
 import { calendarOf, policyCalendar } from './calendars.js';
 
 const MINUTE = 60_000;
@@ -13,7 +19,9 @@ export interface StartedClocks {
   first_answer_warn_at: Date;
   resolution_due_at: Date;
   resolution_warn_at: Date;
-  sla_due_at: Date;
+  sla_due_at: Date | null;
+  /** Set when the clocks start stopped. */
+  sla_paused_at?: Date;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -53,14 +61,22 @@ export async function startClocks(
   });
 }
 
+/** A new ticket linked to a major incident: its clocks start stopped, and run once it leaves the incident. */
+export const stoppedAtBirth = (c: StartedClocks, now: Date): StartedClocks => ({
+  ...c,
+  sla_due_at: null,
+  sla_paused_at: now,
+});
+
 /** What the history of a new ticket records of its clocks. */
-export const startedData = (c: StartedClocks | null) =>
+export const startedData = (c: StartedClocks | null, paused = false) =>
   c
     ? {
         sla: {
           policyId: c.sla_policy_id,
           firstAnswerDueAt: iso(c.first_answer_due_at),
           resolutionDueAt: iso(c.resolution_due_at),
+          ...(paused ? { paused: true } : {}),
         },
       }
     : {};
@@ -72,6 +88,8 @@ export interface ClockChange {
   /** Support wrote to the customer (a public follow-up, question or solution). */
   answeredBySupport: boolean;
   now: Date;
+  /** The major incident the ticket is linked to after the change, when the change sets it. */
+  majorIncidentId?: number | null;
 }
 
 /** What the change's history row records of the clocks (under `sla`), so the figures are auditable. */
@@ -79,8 +97,10 @@ export type ClockData = { sla?: Record<string, unknown> };
 
 /**
  * Follows a change of a ticket on its SLA clocks, in the caller's transaction: the first public answer of
- * support stops the first-answer clock; entering pending, resolved or closed stops the clocks, leaving them
- * restarts them with the due instants pushed by the business time stopped. Returns what the change's own
+ * support stops the first-answer clock; entering pending, resolved or closed, or being linked to a major
+ * incident, stops the clocks, and leaving them restarts them with the due instants pushed by the business time
+ * stopped. Whether each clock was met is kept when its goal comes (judged at the stop, for a stopped clock);
+ * a ticket back at work after its resolution has its resolution undecided again. Returns what the change's own
  * history row is to say about it (one history row per use case, as ever).
  */
 export async function followClocks(trx: Tx, c: ClockChange): Promise<ClockData> {
@@ -90,15 +110,25 @@ export async function followClocks(trx: Tx, c: ClockChange): Promise<ClockData> 
   const answered = t.first_answered_at === null && c.answeredBySupport;
   if (answered) {
     patch.first_answered_at = c.now;
-    if (t.first_answer_due_at)
-      data.firstAnswer = {
-        dueAt: iso(t.first_answer_due_at),
-        met: c.now.getTime() <= t.first_answer_due_at.getTime(),
-      };
+    if (t.first_answer_due_at) {
+      const met = clockMet(t.first_answer_due_at, c.now, t.sla_paused_at);
+      patch.first_answer_met = met;
+      data.firstAnswer = { dueAt: iso(t.first_answer_due_at), met };
+    }
   }
+  const wasResolved = SLA_RESOLVED_STATUSES.includes(t.status);
+  const isResolved = SLA_RESOLVED_STATUSES.includes(c.status);
+  if (isResolved && !wasResolved && t.resolution_due_at) {
+    const met = clockMet(t.resolution_due_at, c.now, t.sla_paused_at);
+    patch.resolution_met = met;
+    data.resolution = { dueAt: iso(t.resolution_due_at), met };
+  } else if (!isResolved && wasResolved && t.resolution_met !== null) patch.resolution_met = null;
   if (t.sla_policy_id !== null) {
     const wasRunning = t.sla_paused_at === null;
-    const runs = slaRuns(c.status);
+    const runs = clockRuns(
+      c.status,
+      c.majorIncidentId === undefined ? t.major_incident_id : c.majorIncidentId,
+    );
     if (wasRunning && !runs) {
       patch.sla_paused_at = c.now;
       patch.sla_due_at = null;

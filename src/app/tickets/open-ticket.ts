@@ -11,7 +11,7 @@ import { type HistoryRow, recordHistories } from '../history.js';
 import { matchOutages } from '../incidents/linked.js';
 import { type OutboxRow, writeOutbox } from '../outbox.js';
 import { type RoutedTicket, routeNewTickets } from '../routing.js';
-import { startClocks, startedData } from '../sla/clocks.js';
+import { startClocks, startedData, stoppedAtBirth } from '../sla/clocks.js';
 import { linkTickets } from '../ticket-links.js';
 
 export interface OpenTicketInput {
@@ -227,16 +227,18 @@ async function writeTickets(
     const k = toRoute.indexOf(i);
     return k < 0 ? null : (routedSome[k] ?? null);
   });
-  // The SLA policy is chosen with the urgency the routing left.
-  const clocks = await startClocks(
+  // The SLA policy is chosen with the urgency the routing left; a ticket of a major incident waits for it.
+  const now = nowOf(ctx);
+  const started = await startClocks(
     trx,
     accepted.map(({ valid, requester }, i) => ({
       ...valid,
       urgency: routes[i]?.urgency ?? valid.urgency,
       companyId: requester.company_id,
     })),
-    nowOf(ctx),
+    now,
   );
+  const clocks = started.map((c, i) => (c && outages[i] ? stoppedAtBirth(c, now) : c));
   await trx('tickets').insert(
     accepted.map(({ valid, requester, source, mailbox }, i) => {
       const routed = routes[i];
@@ -300,7 +302,7 @@ async function writeTickets(
       kind: 'created' as const,
       toStatus: o.routed?.assigneeId ? 'in_progress' : 'new',
       data: {
-        ...startedData(clocks[i] ?? null),
+        ...startedData(clocks[i] ?? null, Boolean(o.outage)),
         ...(o.routed ? { routed: o.routed } : {}),
         source: o.source,
         inboundMailId: o.request.input.inboundMailId ?? null,
@@ -335,8 +337,8 @@ async function writeTickets(
       payload: {
         source: o.source,
         ...(follows.has(o.request) ? { follows: follows.get(o.request) } : {}),
-        // The acknowledgement promises the answer by the due instant of this event.
-        ...(o.clock ? { firstAnswerDueAt: o.clock.first_answer_due_at.toISOString() } : {}),
+        // The acknowledgement promises the answer by the due instant of this event (an outage's: its estimate).
+        ...(o.clock && !o.outage ? { firstAnswerDueAt: o.clock.first_answer_due_at.toISOString() } : {}),
         ...(o.routed?.assigneeId ? { toStatus: 'in_progress', routedTo: o.routed.assigneeId } : {}),
         ...o.outage?.payload,
       },

@@ -6,6 +6,10 @@ export const portal = {
       estimate: 'Estimación de restablecimiento: {{when}}.',
       noNeed:
         'Ya estamos trabajando en ella: si su problema es este, no hace falta que abra un ticket. Si lo abre, lo vincularemos a la avería y le avisaremos de cada novedad.',
+      linked: 'Su ticket se debe a una avería conocida en su zona: {{title}}.',
+      latest: 'Última novedad',
+      linkedHint:
+        'Nuestros técnicos ya la están reparando: le avisaremos de cada novedad y, cuando el servicio esté restablecido, le enviaremos la solución.',
     },
     layout: {
       support: 'Soporte',
@@ -245,6 +249,10 @@ export const portal = {
       estimate: 'Estimated restoration: {{when}}.',
       noNeed:
         'We are already working on it: if this is your problem, there is no need to open a ticket. If you do, we will link it to the outage and keep you posted.',
+      linked: 'Your ticket is caused by a known outage in your area: {{title}}.',
+      latest: 'Latest news',
+      linkedHint:
+        'Our technicians are already repairing it: we will keep you posted, and send you the solution once service is restored.',
     },
     layout: {
       support: 'Support',
@@ -479,6 +487,10 @@ export const portal = {
       estimate: 'Rétablissement estimé : {{when}}.',
       noNeed:
         "Nous y travaillons déjà : si c'est votre problème, inutile d'ouvrir un ticket. Si vous en ouvrez un, nous le rattacherons à la panne et vous tiendrons informé.",
+      linked: 'Votre ticket est dû à une panne connue dans votre secteur : {{title}}.',
+      latest: 'Dernières nouvelles',
+      linkedHint:
+        'Nos techniciens sont déjà en train de la réparer : nous vous tiendrons informé et vous enverrons la solution dès le rétablissement du service.',
     },
     layout: {
       support: 'Assistance',

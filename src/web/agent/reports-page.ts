@@ -1,7 +1,9 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { CUSTOMER_LIST_MAX } from '../../app/queries/agent-accounts.js';
+import { type IncidentSummary, incidentReport } from '../../app/queries/incidents.js';
 import {
+  type Compliance,
   type Durations,
   type Report,
   type ReportFilter,
@@ -9,10 +11,13 @@ import {
   type TimesRow,
   ticketReport,
 } from '../../app/queries/reports.js';
+import type { Db } from '../../db/db.js';
+import { inLanguage } from '../../domain/incident-scope.js';
 import { TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.js';
 import { addDays, dayOf, startOfDay } from '../../domain/zoned-time.js';
 import { barChart } from '../bar-chart.js';
 import type { WebContext, WebState } from '../context.js';
+import { dateTime } from '../dates.js';
 import { type HtmlValue, html } from '../html.js';
 import type { Translate } from '../translate.js';
 import { number } from './format.js';
@@ -37,7 +42,7 @@ const QUERY = z.object({
   company: id,
   service: id,
 });
-const DATASETS = ['daily', 'backlog', 'category', 'urgency', 'team'] as const;
+const DATASETS = ['daily', 'backlog', 'category', 'urgency', 'team', 'satisfaction', 'incidents'] as const;
 const MAX_DAYS = 366;
 
 interface ReportInput {
@@ -86,6 +91,27 @@ function duration(t: Translate, minutes: number | null): string {
   return `${Math.floor(minutes / 1440)} d ${Math.floor((minutes % 1440) / 60)} h`;
 }
 
+/** The ticket report and the major incidents started in the period (not narrowed: an outage is everyone's). */
+type PageReport = Report & { incidents: IncidentSummary[] };
+
+const loadReport = async (db: Db, f: ReportFilter): Promise<PageReport> => {
+  const [report, incidents] = await Promise.all([ticketReport(db, f), incidentReport(db, f.from, f.to)]);
+  return { ...report, incidents };
+};
+
+/** "83,3 %" in the reader's language; the empty mark when nothing was decided. */
+const percent = (ctx: WebContext, c: Compliance): string =>
+  c.percent === null
+    ? ctx.state.t('reports:none')
+    : new Intl.NumberFormat(ctx.state.lang, { style: 'percent', maximumFractionDigits: 1 }).format(
+        c.percent / 100,
+      );
+
+const average = (ctx: WebContext, v: number | null): string =>
+  v === null
+    ? ctx.state.t('reports:none')
+    : `${new Intl.NumberFormat(ctx.state.lang, { maximumFractionDigits: 2 }).format(v)} / 5`;
+
 const queryOf = (values: ReportInput['values']) => {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(values)) if (v) p.set(k, v);
@@ -100,7 +126,18 @@ function groupLabel(t: Translate, kind: 'category' | 'urgency' | 'team', r: Time
 }
 
 /** The rows of each dataset, as the CSV gives them (and as the page's tables show them). */
-function csvRows(t: Translate, report: Report, dataset: (typeof DATASETS)[number]): (string | number)[][] {
+function csvRows(
+  t: Translate,
+  lang: string,
+  report: PageReport,
+  dataset: (typeof DATASETS)[number],
+): (string | number)[][] {
+  const sla = (clock: 'slaFirstAnswer' | 'slaResolution') => [
+    `${t(`reports:${clock}`)} ${t('reports:met')}`,
+    `${t(`reports:${clock}`)} ${t('reports:breached')}`,
+    `${t(`reports:${clock}`)} (%)`,
+  ];
+  const slaCells = (c: Compliance) => [c.met, c.breached, c.percent ?? ''];
   const times = (kind: 'category' | 'urgency' | 'team', rows: TimesRow[]) => [
     [
       t('reports:group'),
@@ -111,6 +148,8 @@ function csvRows(t: Translate, report: Report, dataset: (typeof DATASETS)[number
       `${t('reports:resolution')} ${t('reports:median')} (min)`,
       `${t('reports:resolution')} p90 (min)`,
       t('reports:resolved'),
+      ...sla('slaFirstAnswer'),
+      ...sla('slaResolution'),
     ],
     ...rows.map((r) => [
       groupLabel(t, kind, r),
@@ -121,6 +160,8 @@ function csvRows(t: Translate, report: Report, dataset: (typeof DATASETS)[number
       r.resolution.median ?? '',
       r.resolution.p90 ?? '',
       r.resolution.count,
+      ...slaCells(r.sla.firstAnswer),
+      ...slaCells(r.sla.resolution),
     ]),
   ];
   switch (dataset) {
@@ -140,6 +181,33 @@ function csvRows(t: Translate, report: Report, dataset: (typeof DATASETS)[number
       return times('urgency', report.byUrgency);
     case 'team':
       return times('team', report.byTeam);
+    case 'satisfaction':
+      return [
+        [t('reports:team'), t('reports:answers'), t('reports:average')],
+        ...report.satisfaction.map((r) => [r.teamName ?? t('reports:noTeam'), r.count, r.average ?? '']),
+        [t('reports:total'), report.totals.satisfaction.count, report.totals.satisfaction.average ?? ''],
+      ];
+    case 'incidents':
+      return [
+        [
+          t('agent:incidents.titleField'),
+          t('agent:incidents.state'),
+          t('agent:incidents.startedAt'),
+          t('agent:incidents.customersAffected'),
+          t('agent:incidents.ticketsLinked'),
+          `${t('agent:incidents.firstUpdate')} (min)`,
+          `${t('agent:incidents.lasted')} (min)`,
+        ],
+        ...report.incidents.map((i) => [
+          inLanguage(i.title, lang),
+          t(`agent:incidents.status_${i.status}`),
+          i.started_at.toISOString(),
+          i.figures.customersAffected,
+          i.figures.ticketsLinked,
+          i.figures.minutesToFirstUpdate ?? '',
+          i.figures.durationMinutes,
+        ]),
+      ];
   }
 }
 
@@ -159,11 +227,35 @@ function timesTable(
 ): HtmlValue {
   const { t } = ctx.state;
   const cell = (d: Durations) => html`<td>${duration(t, d.median)}</td><td>${duration(t, d.p90)}</td>`;
+  const sla = (c: Compliance) =>
+    html`<td>${percent(ctx, c)}${c.percent === null ? '' : html` <span class="hint">(${number(ctx, c.met)}/${number(ctx, c.met + c.breached)})</span>`}</td>`;
   return html`<div class="table-wrap"><table class="data" tabindex="0"><caption>${caption}</caption>
 <thead><tr><th scope="col">${t('reports:group')}</th><th scope="col">${t('reports:tickets')}</th>
 <th scope="col">${t('reports:firstAnswer')} · ${t('reports:median')}</th><th scope="col">${t('reports:firstAnswer')} · ${t('reports:p90')}</th>
-<th scope="col">${t('reports:resolution')} · ${t('reports:median')}</th><th scope="col">${t('reports:resolution')} · ${t('reports:p90')}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr><th scope="row">${groupLabel(t, kind, r)}</th><td>${number(ctx, r.tickets)}</td>${cell(r.firstAnswer)}${cell(r.resolution)}</tr>`)}</tbody></table></div>`;
+<th scope="col">${t('reports:resolution')} · ${t('reports:median')}</th><th scope="col">${t('reports:resolution')} · ${t('reports:p90')}</th>
+<th scope="col">${t('reports:slaFirstAnswer')}</th><th scope="col">${t('reports:slaResolution')}</th></tr></thead>
+<tbody>${rows.map((r) => html`<tr><th scope="row">${groupLabel(t, kind, r)}</th><td>${number(ctx, r.tickets)}</td>${cell(r.firstAnswer)}${cell(r.resolution)}${sla(r.sla.firstAnswer)}${sla(r.sla.resolution)}</tr>`)}</tbody></table></div>`;
+}
+
+function satisfactionTable(ctx: WebContext, report: Report): HtmlValue {
+  const { t } = ctx.state;
+  if (!report.satisfaction.length) return html`<p>${t('reports:satisfactionEmpty')}</p>`;
+  const total = report.totals.satisfaction;
+  return html`<div class="table-wrap"><table class="data" tabindex="0" aria-label="${t('reports:satisfaction')}"><thead><tr><th scope="col">${t('reports:team')}</th><th scope="col">${t('reports:answers')}</th><th scope="col">${t('reports:average')}</th></tr></thead>
+<tbody>${report.satisfaction.map((r) => html`<tr><th scope="row">${r.teamName ?? t('reports:noTeam')}</th><td>${number(ctx, r.count)}</td><td>${average(ctx, r.average)}</td></tr>`)}</tbody>
+<tfoot><tr><th scope="row">${t('reports:total')}</th><td>${number(ctx, total.count)}</td><td>${average(ctx, total.average)}</td></tr></tfoot></table></div>`;
+}
+
+function incidentsTable(ctx: WebContext, incidents: IncidentSummary[]): HtmlValue {
+  const { t, lang } = ctx.state;
+  if (!incidents.length) return html`<p>${t('reports:incidentsEmpty')}</p>`;
+  return html`<div class="table-wrap"><table class="data" tabindex="0" aria-label="${t('reports:incidents')}"><thead><tr><th scope="col">${t('agent:incidents.titleField')}</th><th scope="col">${t('agent:incidents.state')}</th><th scope="col">${t('agent:incidents.startedAt')}</th>
+<th scope="col">${t('agent:incidents.customersAffected')}</th><th scope="col">${t('agent:incidents.ticketsLinked')}</th><th scope="col">${t('agent:incidents.firstUpdate')}</th><th scope="col">${t('agent:incidents.lasted')}</th></tr></thead>
+<tbody>${incidents.map(
+    (i) =>
+      html`<tr><th scope="row"><a href="/agent/incidents/${i.id}">${inLanguage(i.title, lang)}</a></th><td>${t(`agent:incidents.status_${i.status}`)}</td><td>${dateTime(ctx, i.started_at)}</td>
+<td>${number(ctx, i.figures.customersAffected)}</td><td>${number(ctx, i.figures.ticketsLinked)}</td><td>${duration(t, i.figures.minutesToFirstUpdate)}</td><td>${duration(t, i.figures.durationMinutes)}</td></tr>`,
+  )}</tbody></table></div>`;
 }
 
 function backlogTable(ctx: WebContext, report: Report): HtmlValue {
@@ -190,11 +282,11 @@ export function mountReports(r: Router<WebState>): void {
     const dataset = DATASETS.find((d) => d === ctx.query.dataset);
     if (!dataset) return ctx.throw(400);
     const { filter, values } = readInput(ctx);
-    const report = await ticketReport(ctx.state.s.db, filter);
+    const report = await loadReport(ctx.state.s.db, filter);
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`izardesk-${dataset}-${values.from}-${values.to}.csv`);
     // A byte order mark, so that a spreadsheet opens the accents as UTF-8.
-    ctx.body = `\ufeff${csvRows(ctx.state.t, report, dataset)
+    ctx.body = `\ufeff${csvRows(ctx.state.t, ctx.state.lang, report, dataset)
       .map((row) => row.map(csvCell).join(','))
       .join('\r\n')}\r\n`;
   });
@@ -203,7 +295,7 @@ export function mountReports(r: Router<WebState>): void {
     const { t, s } = ctx.state;
     const { filter, values } = readInput(ctx);
     const [report, options] = await Promise.all([
-      ticketReport(s.db, filter),
+      loadReport(s.db, filter),
       reportOptions(s.db, filter.companyId, CUSTOMER_LIST_MAX),
     ]);
     const query = queryOf(values);
@@ -246,6 +338,9 @@ ${form}
 <li>${t('reports:closed')}<span class="n">${number(ctx, totals.closed)}</span></li>
 <li>${t('reports:firstAnswerMedian')}<span class="n">${duration(t, totals.firstAnswer.median)}</span></li>
 <li>${t('reports:resolutionMedian')}<span class="n">${duration(t, totals.resolution.median)}</span></li>
+<li>${t('reports:slaFirstAnswer')}<span class="n">${percent(ctx, totals.sla.firstAnswer)}</span></li>
+<li>${t('reports:slaResolution')}<span class="n">${percent(ctx, totals.sla.resolution)}</span></li>
+<li>${t('reports:average')}<span class="n">${average(ctx, totals.satisfaction.average)}</span>${t('reports:answersCount', { count: totals.satisfaction.count })}</li>
 </ul>
 <section class="report-section" aria-labelledby="h-daily"><h2 id="h-daily">${t('reports:daily')}</h2>
 ${daily}
@@ -254,10 +349,14 @@ ${daily}
 ${csv('daily')}</section>
 <section class="report-section" aria-labelledby="h-backlog"><h2 id="h-backlog">${t('reports:backlog')}</h2>
 ${backlogTable(ctx, report)}${csv('backlog')}</section>
-<section class="report-section" aria-labelledby="h-times"><h2 id="h-times">${t('reports:times')}</h2><p>${t('reports:timesNote')}</p>
+<section class="report-section" aria-labelledby="h-times"><h2 id="h-times">${t('reports:times')}</h2><p>${t('reports:timesNote')}</p><p>${t('reports:slaNote')}</p>
 ${timesTable(ctx, t('reports:byCategory'), 'category', report.byCategory)}${csv('category')}
 ${timesTable(ctx, t('reports:byUrgency'), 'urgency', report.byUrgency)}${csv('urgency')}
-${timesTable(ctx, t('reports:byTeam'), 'team', report.byTeam)}${csv('team')}</section>`,
+${timesTable(ctx, t('reports:byTeam'), 'team', report.byTeam)}${csv('team')}</section>
+<section class="report-section" aria-labelledby="h-satisfaction"><h2 id="h-satisfaction">${t('reports:satisfaction')}</h2><p>${t('reports:satisfactionNote')}</p>
+${satisfactionTable(ctx, report)}${csv('satisfaction')}</section>
+<section class="report-section" aria-labelledby="h-incidents"><h2 id="h-incidents">${t('reports:incidents')}</h2><p>${t('reports:incidentsNote')}</p>
+${incidentsTable(ctx, report.incidents)}${csv('incidents')}</section>`,
     });
   });
 }

@@ -91,6 +91,21 @@ export function slaEventText(ctx: WebContext, e: TimelineEvent): string {
   const first = s.firstAnswer as { met?: boolean } | undefined;
   if (first)
     parts.push(t(first.met ? 'agent:sla.event_firstAnswer_met' : 'agent:sla.event_firstAnswer_missed'));
+  const resolution = s.resolution as { met?: boolean } | undefined;
+  if (resolution)
+    parts.push(t(resolution.met ? 'agent:sla.event_resolution_met' : 'agent:sla.event_resolution_missed'));
+  const reclassified = s.reclassified as
+    | { toPolicyId?: number | null; spentMinutes?: number; resolutionDueAt?: string }
+    | undefined;
+  if (reclassified)
+    parts.push(
+      reclassified.toPolicyId == null
+        ? t('agent:sla.event_noPolicy')
+        : t('agent:sla.event_reclassified', {
+            minutes: reclassified.spentMinutes ?? 0,
+            when: isoText(ctx, reclassified.resolutionDueAt),
+          }),
+    );
   if (s.paused) parts.push(t('agent:sla.event_paused'));
   const resumed = s.resumed as { pausedMinutes?: number; resolutionDueAt?: string } | undefined;
   if (resumed)

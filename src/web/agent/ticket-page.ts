@@ -86,6 +86,7 @@ function eventItem(ctx: WebContext, e: TimelineEvent): SafeHtml {
   else if (sla) text += ` — ${sla}`;
   if (typeof e.data.majorIncidentId === 'number')
     text += ` — ${t('agent:event.majorIncident', { id: e.data.majorIncidentId })}`;
+  if (e.data.acknowledged === true) text += ` — ${t('agent:event.outageAcknowledged')}`;
   if (e.event === 'bounced')
     text = t('agent:event.bouncedOn', { email: e.data.email, reason: e.data.reason });
   if (e.event === 'survey_offered') text = t('survey:agentOffered');

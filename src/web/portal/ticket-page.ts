@@ -1,8 +1,10 @@
+import { ticketOutage } from '../../app/queries/incidents.js';
 import { ticketSatisfaction } from '../../app/queries/satisfaction.js';
 import { linkedTickets } from '../../app/queries/ticket-links.js';
 import type { CustomerTicket, TimelineEntry, TimelineFile } from '../../app/queries/ticket-timeline.js';
 import { ticketTimeline } from '../../app/queries/ticket-timeline.js';
 import { formatBytes } from '../../domain/catalog.js';
+import { inLanguage } from '../../domain/incident-scope.js';
 import { formatDue } from '../../domain/sla-state.js';
 import { acceptsFollowups } from '../../domain/ticket-status.js';
 import type { WebContext } from '../context.js';
@@ -106,8 +108,25 @@ function openRelatedSection(ctx: WebContext, ticket: CustomerTicket): SafeHtml |
 function answerBy(ctx: WebContext, ticket: CustomerTicket): SafeHtml | '' {
   const due = ticket.first_answer_due_at;
   if (!due || ticket.first_answered_at || ticket.sla_paused_at || due.getTime() <= Date.now()) return '';
+  if (ticket.major_incident_id !== null) return '';
   const tz = ctx.state.user?.time_zone ?? ctx.state.s.config.DEFAULT_TIME_ZONE;
   return html`<p class="notice info answer-by"><time datetime="${due.toISOString()}">${ctx.state.t('portal:ticket.answerBy', { when: formatDue(ctx.state.lang, tz, due) })}</time></p>`;
+}
+
+/**
+ * A ticket waiting for a known public outage: the outage, its estimate (what the customer can expect, instead
+ * of a due time) and its latest public news, in her language.
+ */
+async function outageNotice(ctx: WebContext, ticket: CustomerTicket): Promise<SafeHtml | ''> {
+  const { t, lang, s } = ctx.state;
+  const o = await ticketOutage(s.db, ticket.major_incident_id);
+  if (!o) return '';
+  return html`<section class="notice outage" role="status" aria-labelledby="ticket-outage">
+<p id="ticket-outage"><strong>${t('portal:outage.linked', { title: inLanguage(o.title, lang) })}</strong>${o.estimatedEndAt ? html` ${t('portal:outage.estimate', { when: dateTime(ctx, o.estimatedEndAt) })}` : ''}</p>
+<p><strong>${t('portal:outage.latest')}</strong> · <time datetime="${o.latest.at.toISOString()}">${dateTime(ctx, o.latest.at)}</time></p>
+<div class="body">${multiline(inLanguage(o.latest.body, lang))}</div>
+<p class="hint">${t('portal:outage.linkedHint')}</p>
+</section>`;
 }
 
 /** A closed ticket's survey, for its requester (answered here or from the closing mail's link). */
@@ -187,6 +206,7 @@ export async function renderTicketPage(
   </dl>
   ${answerBy(ctx, ticket)}
 </section>
+${await outageNotice(ctx, ticket)}
 ${linkedTicketsSection(ctx, await linkedTickets(s.db, ticket.id, viewerOf(ctx)), (id) => `/tickets/${id}`)}
 ${await approvalSection(ctx, ticket, o.approval ?? emptyForm())}
 ${await portalSurvey(ctx, ticket, o.survey)}
