@@ -34,7 +34,9 @@ export type OutboxEvent =
   /** An SLA clock nears its due instant (app/sla/notices.ts). */
   | 'sla.warning'
   /** An SLA clock passed its due instant: escalated to the team's leads. */
-  | 'sla.breach';
+  | 'sla.breach'
+  /** An admin's "send me a test" of a mail's texts (payload: template, language, texts). */
+  | 'texts.test';
 
 export interface OutboxRow {
   event: OutboxEvent;

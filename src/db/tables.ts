@@ -391,6 +391,25 @@ export interface IngestCheckpointRow {
   updated_at: Date;
 }
 
+/** An admin's wording of one text of a notification mail in one language (the default is in src/i18n). */
+export interface NotificationTextRow {
+  /** The mail: a template name of src/outbound/templates.ts. */
+  template: string;
+  language: string;
+  /** The key of the text in the mail namespace (`resolved.approve`); see src/domain/notification-texts.ts. */
+  key: string;
+  /** Plain text with the key's placeholders (`{{ref}}`), escaped where a mail shows it. */
+  value: string;
+  updated_by: number | null;
+  updated_at: Date;
+}
+
+/** One row: bumped by every change of notification_texts, so each process knows when to reload them. */
+export interface NotificationTextsVersionRow {
+  id: number;
+  version: number;
+}
+
 declare module 'knex/types/tables.js' {
   interface Tables {
     companies: CompanyRow;
@@ -418,5 +437,7 @@ declare module 'knex/types/tables.js' {
     ticket_links: TicketLinkRow;
     major_incidents: WithJson<MajorIncidentRow, 'title' | 'description' | 'scope' | 'solution'>;
     incident_updates: WithJson<IncidentUpdateRow, 'body'>;
+    notification_texts: NotificationTextRow;
+    notification_texts_version: NotificationTextsVersionRow;
   }
 }

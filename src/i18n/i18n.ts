@@ -11,6 +11,7 @@ import { portal } from './ns/portal.js';
 import { reports } from './ns/reports.js';
 import { sso } from './ns/sso.js';
 import { survey } from './ns/survey.js';
+import { texts } from './ns/texts.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
 const NAMESPACES = {
@@ -25,6 +26,7 @@ const NAMESPACES = {
   canned,
   survey,
   sso,
+  texts,
 } as const;
 
 const resources = Object.fromEntries(

@@ -14,6 +14,7 @@ import type { OutboxRecord } from './outbox-load.js';
 import type { PlannedMail } from './plan.js';
 import type { Templates } from './templates.js';
 import { TemporaryFailure } from './temporary-failure.js';
+import type { NotificationTexts } from './text-overrides.js';
 import { isPermanent, type MailTransport, mailKey } from './transport.js';
 
 export interface DeliverDeps {
@@ -25,6 +26,8 @@ export interface DeliverDeps {
   config: Config;
   logger: Logger;
   templates: Templates;
+  /** The admins' texts, cached (text-overrides.ts). */
+  texts: NotificationTexts;
   transport: MailTransport;
 }
 
@@ -75,7 +78,7 @@ export async function deliverBatch(d: DeliverDeps, batch: number, lastAttempt: b
  */
 async function deliverOutbox(d: DeliverDeps, row: OutboxRecord, lastAttempt: boolean): Promise<void> {
   const outboxId = row.id;
-  const mails = await planMails(d.db, d.config, row);
+  const mails = await planMails(d.db, d.config, row, d.texts);
   let temporary: unknown = null;
   let finished = false;
   for (const [i, mail] of mails.entries()) {

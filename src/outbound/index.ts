@@ -10,6 +10,7 @@ import { createDeliveryStore } from './delivery-store.js';
 import { type OutboxRelay, type RelayOptions, startOutboxRelay } from './relay.js';
 import { rateLimited } from './sending-rate.js';
 import { compileTemplates } from './templates.js';
+import { notificationTexts } from './text-overrides.js';
 import { createMailTransport } from './transport.js';
 
 export interface OutboundTuning extends RelayOptions {
@@ -17,6 +18,8 @@ export interface OutboundTuning extends RelayOptions {
   retryBaseMs: number;
   attempts: number;
   concurrency: number;
+  /** How stale this worker's copy of the admins' mail texts may get (text-overrides.ts). */
+  textsMaxAgeMs: number;
 }
 
 /** About 17 hours of retries for a relay that stays down: 5 s, 10 s, 20 s... */
@@ -28,6 +31,7 @@ const DEFAULTS: OutboundTuning = {
   retryBaseMs: 5000,
   attempts: 15,
   concurrency: 8,
+  textsMaxAgeMs: 1000,
 };
 
 /** A job queued before batches carries its outbox row, whose batch it is (migration 20261201_501). */
@@ -75,7 +79,8 @@ export async function startOutbound(
   queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
   const fences = createStatementPool(config.DATABASE_URL, logger, o.concurrency);
   const store = createDeliveryStore(s.db, s.pg);
-  const deps = { db: s.db, store, fences, config, logger, templates, transport };
+  const texts = notificationTexts(s.db, o.textsMaxAgeMs);
+  const deps = { db: s.db, store, fences, config, logger, templates, texts, transport };
   const worker = new Worker<NotifyJob>(
     NOTIFICATIONS_QUEUE,
     (job) => deliverBatch(deps, batchOf(job.data), job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),

@@ -2,10 +2,18 @@ import { issueInvitationPassword } from '../app/accounts/invitation.js';
 import { emailChangeToken, emailUndoToken, resetToken } from '../app/links.js';
 import { type FamilyPlanner, num, person, str } from './plan.js';
 import { type Person, resolveRecipients } from './recipients.js';
-import { stringsFor } from './strings.js';
 
 /** account.*: the invitation, the password reset link, the email-change confirmation and its notice. */
-export const planAccountMails: FamilyPlanner = async ({ db, config, row, link, users, base, senderName }) => {
+export const planAccountMails: FamilyPlanner = async ({
+  db,
+  config,
+  row,
+  link,
+  users,
+  strings,
+  base,
+  senderName,
+}) => {
   const p = row.payload;
   const userId = num(p.userId);
   const byId = await users([userId, row.actor_id]);
@@ -27,8 +35,8 @@ export const planAccountMails: FamilyPlanner = async ({ db, config, row, link, u
     recipient: r,
     replyToken: null,
     async plan() {
-      const tr = stringsFor(r.language);
-      const data: Record<string, unknown> = { ...base(r.language), name: u.name, email: u.email };
+      const tr = await strings(r.template, r.language);
+      const data: Record<string, unknown> = { ...base(r.language, tr), name: u.name, email: u.email };
       let subjectKey = 'invited.subject';
       if (r.template === 'account-invited') {
         data.password = await issueInvitationPassword(db, u.id);

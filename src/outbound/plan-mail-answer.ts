@@ -2,11 +2,18 @@ import { formatReference, stripSubjectPrefixes } from '../domain/reference.js';
 import { formatBytes } from './format.js';
 import { bracketed, type FamilyPlanner, num, str } from './plan.js';
 import { type Person, resolveRecipients } from './recipients.js';
-import { stringsFor } from './strings.js';
 import { filesList } from './ticket-wording.js';
 
 /** mail.*: automatic answers to the sender of a mail we could not take as it came, in its thread. */
-export const planMailAnswers: FamilyPlanner = async ({ config, row, link, users, base, senderName }) => {
+export const planMailAnswers: FamilyPlanner = async ({
+  config,
+  row,
+  link,
+  users,
+  strings,
+  base,
+  senderName,
+}) => {
   const p = row.payload;
   const ticket = row.ticket;
   const to = str(p.to);
@@ -33,7 +40,7 @@ export const planMailAnswers: FamilyPlanner = async ({ config, row, link, users,
     recipient: r,
     replyToken: ticket && u ? { ticketId: ticket.id, userId: u.id } : null,
     async plan() {
-      const tr = stringsFor(r.language);
+      const tr = await strings(r.template, r.language);
       const original = stripSubjectPrefixes(str(p.subject)) || tr('mail:noSubject');
       const ref = ticket ? formatReference(config.TICKET_PREFIX, ticket.id) : '';
       const subject = ticket ? `[${ref}] ${ticket.title}` : `Re: ${original}`;
@@ -54,7 +61,7 @@ export const planMailAnswers: FamilyPlanner = async ({ config, row, link, users,
         inReplyTo: inbound,
         references: inbound ? [inbound] : [],
         data: {
-          ...base(r.language),
+          ...base(r.language, tr),
           subject,
           preview: subject,
           name: r.name,

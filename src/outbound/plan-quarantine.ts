@@ -3,7 +3,6 @@ import { reasonLabelKey } from '../i18n/reason-labels.js';
 import { escapeHtml } from '../infra/escape-html.js';
 import { type FamilyPlanner, team } from './plan.js';
 import { resolveRecipients } from './recipients.js';
-import { stringsFor } from './strings.js';
 
 interface HeldItem {
   id: number;
@@ -16,7 +15,7 @@ const items = (v: unknown): HeldItem[] => (Array.isArray(v) ? (v as HeldItem[]) 
 
 /** The agents' quarantine digest: the team (AGENTS_ADDRESS, else every active agent), each in their language. */
 export const planQuarantineMails: FamilyPlanner = async (c) => {
-  const { row, link, base, senderName } = c;
+  const { row, link, strings, base, senderName } = c;
   const held = items(row.payload.mails);
   if (!held.length) return [];
   const agents = await team(c);
@@ -29,7 +28,7 @@ export const planQuarantineMails: FamilyPlanner = async (c) => {
     recipient: r,
     replyToken: null,
     async plan() {
-      const tr = stringsFor(r.language);
+      const tr = await strings(r.template, r.language);
       // The reasons' labels live with the quarantine page's strings (agent namespace), not the mail ones.
       const reasons = translator(r.language);
       const lines = held.map((m) => ({
@@ -48,7 +47,7 @@ export const planQuarantineMails: FamilyPlanner = async (c) => {
         inReplyTo: null,
         references: [],
         data: {
-          ...base(r.language),
+          ...base(r.language, tr),
           subject,
           preview: subject,
           name: r.name,

@@ -3,7 +3,6 @@ import { formatDue } from '../domain/sla-state.js';
 import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
 import { type FamilyPlanner, type PlanContext, person, str, team } from './plan.js';
 import { type Audience, type Person, resolveRecipients } from './recipients.js';
-import { stringsFor } from './strings.js';
 import { slaWording, summary } from './ticket-wording.js';
 
 const STAFF = ['agent', 'admin'];
@@ -38,7 +37,7 @@ async function admins(c: PlanContext): Promise<Person[]> {
  * agents) and a clock past it (escalated to the team's leads, else the admins, and to whoever works it).
  */
 export const planSlaMails: FamilyPlanner = async (c) => {
-  const { config, row, link, base, senderName } = c;
+  const { config, row, link, strings, base, senderName } = c;
   const ticket = row.ticket;
   if (!ticket) return [];
   const p = row.payload;
@@ -65,7 +64,7 @@ export const planSlaMails: FamilyPlanner = async (c) => {
     replyToken: null,
     async plan() {
       const lang = r.language;
-      const tr = stringsFor(lang);
+      const tr = await strings(r.template, lang);
       const template = r.template === 'sla-warning' ? 'sla-warning' : 'sla-breach';
       const when = formatDue(lang, r.timeZone ?? config.DEFAULT_TIME_ZONE, due);
       const w = slaWording(tr, { template, clock: str(p.clock), ref, title: ticket.title, when });
@@ -78,7 +77,7 @@ export const planSlaMails: FamilyPlanner = async (c) => {
         inReplyTo: null,
         references: [],
         data: {
-          ...base(lang),
+          ...base(lang, tr),
           subject: w.subject,
           preview: w.intro,
           name: r.name,

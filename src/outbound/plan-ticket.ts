@@ -6,7 +6,6 @@ import { textToHtml } from './html.js';
 import { outageData } from './outage-wording.js';
 import { bracketed, type FamilyPlanner, person, str, ticketTeam } from './plan.js';
 import { type Audience, audiencesOf, type Person, resolveRecipients } from './recipients.js';
-import { stringsFor } from './strings.js';
 import { surveyLinks } from './survey-links.js';
 import type { TemplateName } from './templates.js';
 import { filesList, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
@@ -73,7 +72,7 @@ export const planTicketMails: FamilyPlanner = async (c) => {
     replyToken: r.userId !== null ? { ticketId: ticket.id, userId: r.userId } : null,
     async plan() {
       const lang = r.language;
-      const tr = stringsFor(lang);
+      const tr = await c.strings(r.template, lang);
       const customer = r.role === 'customer' || r.role === 'external';
       const status = (s: string) => (s ? tr(`status.${s}`) : '');
       const wording = {
@@ -124,7 +123,7 @@ export const planTicketMails: FamilyPlanner = async (c) => {
         inReplyTo: answered,
         references,
         data: {
-          ...c.base(lang),
+          ...c.base(lang, tr),
           subject,
           preview: intro,
           name: r.name,

@@ -4,8 +4,9 @@ import type { Db } from '../db/db.js';
 import type { ReplyToken } from '../domain/tokens.js';
 import { type OutboxRecord, type PersonRow, USER_COLUMNS } from './outbox-load.js';
 import type { Person, Recipient } from './recipients.js';
-import { mailStrings, stringsFor } from './strings.js';
+import { mailBound, type Strings, stringsFor } from './strings.js';
 import type { TemplateName } from './templates.js';
+import type { NotificationTexts } from './text-overrides.js';
 
 /** Everything needed to render and address one recipient's mail. */
 export interface MailPlan {
@@ -37,8 +38,10 @@ export interface PlanContext {
   link: ReturnType<typeof urls>;
   /** Users by id, read in one query. */
   users(ids: (number | null | undefined)[]): Promise<Map<number, PersonRow>>;
-  /** The data every template uses, in the recipient's language. */
-  base(lang: string): Record<string, unknown>;
+  /** The strings of a mail in a language: the admins' texts of that mail over the defaults. */
+  strings(template: TemplateName, lang: string): Promise<Strings>;
+  /** The data every template uses, in the recipient's language, with the mail's strings. */
+  base(lang: string, tr: Strings): Record<string, unknown>;
   /**
    * The sender's display name in a language: the ticket's mailbox's, else SUPPORT_NAME_<LANG>, SUPPORT_NAME,
    * else "Soporte IzarLink"...
@@ -72,13 +75,19 @@ export function senderName(config: Config, lang: string): string {
   return own || config.SUPPORT_NAME || stringsFor(lang)('mail:senderName', { company: config.COMPANY_NAME });
 }
 
-export function planContext(db: Db, config: Config, row: OutboxRecord): PlanContext {
+export function planContext(
+  db: Db,
+  config: Config,
+  row: OutboxRecord,
+  texts: NotificationTexts,
+): PlanContext {
   const link = urls(config.PUBLIC_URL);
   return {
     db,
     config,
     row,
     link,
+    strings: async (template, lang) => stringsFor(lang, await texts.of(template, lang)),
     async users(ids) {
       const wanted = [...new Set(ids.filter((i): i is number => typeof i === 'number'))];
       const rows: PersonRow[] = wanted.length
@@ -86,8 +95,8 @@ export function planContext(db: Db, config: Config, row: OutboxRecord): PlanCont
         : [];
       return new Map(rows.map((u) => [u.id, u]));
     },
-    base: (lang) => ({
-      t: mailStrings(lang),
+    base: (lang, tr) => ({
+      t: mailBound(tr),
       lang,
       company: config.COMPANY_NAME,
       supportAddress: row.sender?.address ?? config.SUPPORT_ADDRESS,

@@ -5,7 +5,7 @@ import { formatDue } from '../domain/sla-state.js';
 import { translator } from '../i18n/i18n.js';
 import { textToHtml } from './html.js';
 import { outageData } from './outage-wording.js';
-import { mailStrings, stringsFor } from './strings.js';
+import { mailBound, stringsFor, type TextOverrides } from './strings.js';
 import { surveyLinks } from './survey-links.js';
 import type { TemplateName } from './templates.js';
 import { filesList, slaWording, summary, ticketIntro, ticketSubject } from './ticket-wording.js';
@@ -53,9 +53,17 @@ const ACCOUNT_SUBJECTS: Partial<Record<TemplateName, string>> = {
   'email-change': 'emailChange.subject',
 };
 
-/** Realistic data for a template, as a customer gets it, for the preview gallery, screenshots and the benchmark. */
-export function sampleData(config: Config, name: TemplateName, lang: string): Record<string, unknown> {
-  const tr = stringsFor(lang);
+/**
+ * Realistic data for a template, as a customer gets it, for the preview gallery, screenshots, the benchmark and
+ * the admins' preview and test of their texts (`overrides`).
+ */
+export function sampleData(
+  config: Config,
+  name: TemplateName,
+  lang: string,
+  overrides?: TextOverrides,
+): Record<string, unknown> {
+  const tr = stringsFor(lang, overrides);
   const link = urls(config.PUBLIC_URL);
   const ref = formatReference(config.TICKET_PREFIX, 123);
   const title = 'Sin conexión en la sede de Valladolid';
@@ -93,7 +101,7 @@ export function sampleData(config: Config, name: TemplateName, lang: string): Re
   const intro = sla ? sla.intro : ticketMail ? ticketIntro(tr, wording) : '';
   const withFiles = name === 'ticket-followup' || name === 'ticket-created';
   return {
-    t: mailStrings(lang),
+    t: mailBound(tr),
     lang,
     company: config.COMPANY_NAME,
     supportAddress: config.SUPPORT_ADDRESS,

@@ -1,5 +1,7 @@
 import { LANGUAGES } from '../config/config.js';
+import { PLACEHOLDER } from '../domain/notification-texts.js';
 import { isLang } from '../i18n/i18n.js';
+import { flattenStrings, type StringTree } from '../i18n/mail-texts.js';
 import { common } from '../i18n/ns/common.js';
 import { mail } from '../i18n/ns/mail.js';
 
@@ -10,33 +12,27 @@ import { mail } from '../i18n/ns/mail.js';
  */
 export type Strings = (key: string, values?: Record<string, unknown>) => string;
 
-type Tree = { [k: string]: string | Tree };
-
-function flatten(tree: Tree, prefix: string, out: Map<string, string>): Map<string, string> {
-  for (const [k, v] of Object.entries(tree)) {
-    if (typeof v === 'string') out.set(`${prefix}${k}`, v);
-    else flatten(v, `${prefix}${k}.`, out);
-  }
-  return out;
-}
+/** An admin's wording of a mail's texts, by full key (`mail:resolved.approve`); see text-overrides.ts. */
+export type TextOverrides = ReadonlyMap<string, string>;
 
 const tables = new Map(
   LANGUAGES.map((lang) => {
-    const m = flatten(mail[lang] as Tree, 'mail:', new Map());
-    flatten(common[lang] as Tree, '', m);
+    const m = flattenStrings(mail[lang] as StringTree, 'mail:', new Map());
+    flattenStrings(common[lang] as StringTree, '', m);
     return [lang, m] as const;
   }),
 );
 const fallback = tables.get('es') as Map<string, string>;
 const plurals = new Map(LANGUAGES.map((lang) => [lang, new Intl.PluralRules(lang)] as const));
 
-const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+const NONE: TextOverrides = new Map();
 
-export function stringsFor(language: string): Strings {
+/** The strings of a language; `overrides` (one mail's, in this language) come before the defaults. */
+export function stringsFor(language: string, overrides: TextOverrides = NONE): Strings {
   const lang = isLang(language) ? language : 'es';
   const table = tables.get(lang) as Map<string, string>;
   const plural = plurals.get(lang) as Intl.PluralRules;
-  const find = (key: string) => table.get(key) ?? fallback.get(key);
+  const find = (key: string) => overrides.get(key) ?? table.get(key) ?? fallback.get(key);
   return (key, values) => {
     const count = values?.count;
     const raw =
@@ -49,8 +45,8 @@ export function stringsFor(language: string): Strings {
   };
 }
 
-/** The same, bound to the mail namespace, as the templates call it: it.t('created.intro', { ref }). */
-export const mailStrings = (language: string): Strings => {
-  const s = stringsFor(language);
-  return (key, values) => s(`mail:${key}`, values);
-};
+/** Strings bound to the mail namespace, as the templates call them: it.t('created.intro', { ref }). */
+export const mailBound =
+  (tr: Strings): Strings =>
+  (key, values) =>
+    tr(`mail:${key}`, values);

@@ -8,6 +8,7 @@ import { startOutbound } from '../../src/outbound/index.js';
 import { startOutboxRelay } from '../../src/outbound/relay.js';
 import { compileTemplates } from '../../src/outbound/templates.js';
 import { TemporaryFailure } from '../../src/outbound/temporary-failure.js';
+import { notificationTexts } from '../../src/outbound/text-overrides.js';
 import { createMailTransport } from '../../src/outbound/transport.js';
 import { must, useTestDb } from '../helpers/db.js';
 import { makeTicket, makeUser, type TestUser } from '../helpers/fixtures.js';
@@ -160,6 +161,7 @@ describe('outbound faults', () => {
     config: s.config,
     logger: s.logger,
     templates: await compileTemplates(s.config),
+    texts: notificationTexts(s.db),
     transport: createMailTransport(s.config),
   });
 

@@ -11,6 +11,7 @@ export const admin = {
       routing: 'Reglas ordenadas que asignan equipo, agente o urgencia a cada ticket nuevo.',
       sla: 'Calendarios laborables, festivos y objetivos de primera respuesta y resolución.',
       mailboxes: 'Direcciones de soporte, su remitente, su cuenta IMAP y su equipo.',
+      notifications: 'El texto de cada correo que envía el servicio, en cada idioma, con vista previa.',
     },
   },
   en: {
@@ -24,6 +25,7 @@ export const admin = {
       routing: 'Ordered rules that give each new ticket its team, agent or urgency.',
       sla: 'Business calendars, holidays and first-answer and resolution targets.',
       mailboxes: 'Support addresses, their sender name, IMAP account and team.',
+      notifications: 'The wording of every mail the desk sends, in each language, with a preview.',
     },
   },
   fr: {
@@ -37,6 +39,7 @@ export const admin = {
       routing: 'Règles ordonnées qui donnent à chaque nouveau ticket son équipe, son agent ou son urgence.',
       sla: 'Calendriers ouvrés, jours fériés et objectifs de première réponse et de résolution.',
       mailboxes: 'Adresses de support, leur expéditeur, leur compte IMAP et leur équipe.',
+      notifications: 'Le texte de chaque courriel envoyé par le support, dans chaque langue, avec aperçu.',
     },
   },
 } as const;

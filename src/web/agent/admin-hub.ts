@@ -14,6 +14,7 @@ export const ADMIN_SECTIONS = [
   { key: 'routing', href: '/agent/admin/routing', label: 'agent:routing.title' },
   { key: 'sla', href: '/agent/admin/sla', label: 'agent:nav.sla' },
   { key: 'mailboxes', href: '/agent/admin/mailboxes', label: 'mailboxes:nav' },
+  { key: 'notifications', href: '/agent/admin/notifications', label: 'texts:nav' },
   { key: 'import', href: '/agent/admin/import', label: 'agent:nav.import' },
 ] as const;
 

@@ -19,7 +19,8 @@ export type AgentSection =
   | 'routing'
   | 'mailboxes'
   | 'canned'
-  | 'admin';
+  | 'admin'
+  | 'notifications';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -51,6 +52,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   teams: '/agent/admin',
   routing: '/agent/admin',
   mailboxes: '/agent/admin',
+  notifications: '/agent/admin',
 };
 
 /** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */

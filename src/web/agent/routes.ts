@@ -6,6 +6,7 @@ import { mountCanned } from './canned-pages.js';
 import { mountCustomers } from './customers-pages.js';
 import { mountIncidents } from './incident-pages.js';
 import { mountMailboxes } from './mailboxes-pages.js';
+import { mountNotificationTexts } from './notification-texts-pages.js';
 import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
 import { mountQuarantine } from './quarantine-pages.js';
 import { mountQueue } from './queue-page.js';
@@ -31,4 +32,5 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountTeams(r);
   mountRouting(r);
   mountMailboxes(r);
+  mountNotificationTexts(r);
 }
