@@ -3,6 +3,7 @@ import { LANGUAGES, type Lang } from '../config/config.js';
 import { agent } from './ns/agent.js';
 import { canned } from './ns/canned.js';
 import { common } from './ns/common.js';
+import { gdpr } from './ns/gdpr.js';
 import { ingest } from './ns/ingest.js';
 import { mail } from './ns/mail.js';
 import { mailboxes } from './ns/mailboxes.js';
@@ -11,7 +12,7 @@ import { reports } from './ns/reports.js';
 import { survey } from './ns/survey.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
-const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey } as const;
+const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey, gdpr } as const;
 
 const resources = Object.fromEntries(
   LANGUAGES.map((lang) => [

@@ -18,7 +18,8 @@ export type AgentSection =
   | 'teams'
   | 'routing'
   | 'mailboxes'
-  | 'canned';
+  | 'canned'
+  | 'audit';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -48,6 +49,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   teams: '/agent/admin/teams',
   routing: '/agent/admin/routing',
   mailboxes: '/agent/admin/mailboxes',
+  audit: '/agent/admin/audit',
 };
 
 /** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */
