@@ -4,6 +4,7 @@ import { mountAdmin } from './admin-pages.js';
 import { mountAudit } from './audit-pages.js';
 import { mountCanned } from './canned-pages.js';
 import { mountCustomers } from './customers-pages.js';
+import { mountGdpr } from './gdpr-pages.js';
 import { mountIncidents } from './incident-pages.js';
 import { mountMailboxes } from './mailboxes-pages.js';
 import { AGENT_CSS_PATH, serveAgentCss } from './page.js';
@@ -31,4 +32,5 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountRouting(r);
   mountMailboxes(r);
   mountAudit(r);
+  mountGdpr(r);
 }
