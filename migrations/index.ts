@@ -24,6 +24,7 @@ import * as serviceNetwork from './20261203_200_service_network.js';
 import * as majorIncidents from './20261203_201_major_incidents.js';
 import * as reportIndexes from './20261203_240_report_indexes.js';
 import * as auditLog from './20261204_160_audit_log.js';
+import * as rawMailRetention from './20261204_161_raw_mail_retention.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -52,4 +53,5 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261203_201_major_incidents': majorIncidents,
   '20261203_240_report_indexes': reportIndexes,
   '20261204_160_audit_log': auditLog,
+  '20261204_161_raw_mail_retention': rawMailRetention,
 };

@@ -7,6 +7,7 @@ import { actorOf } from '../../src/app/actor.js';
 import { createCompany, createService } from '../../src/app/agent/companies.js';
 import { eraseCustomer } from '../../src/app/gdpr/erase-customer.js';
 import { exportCustomerData } from '../../src/app/gdpr/export-customer.js';
+import { purgeOldRawMail } from '../../src/app/gdpr/raw-mail-retention.js';
 import { addFollowup } from '../../src/app/tickets/add-followup.js';
 import { resolve } from '../../src/app/tickets/lifecycle.js';
 import { openTicket } from '../../src/app/tickets/open-ticket.js';
@@ -345,5 +346,42 @@ describe('erasure of a customer', () => {
     await expect(
       eraseCustomer(s.app, admin.actor, zoraida.id, { confirmEmail: u.email }),
     ).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
+
+describe('raw mail retention', () => {
+  it('deletes only the bytes of mail older than the limit, and keeps held mail and every record', async () => {
+    const day = 86_400_000;
+    const now = new Date();
+    const mail = async (ageDays: number, held = false) =>
+      (
+        await t
+          .db('inbound_mails')
+          .insert({
+            mailbox: 'INBOX',
+            message_id: `<${randomBytes(6).toString('hex')}@retention.test>`,
+            from_address: 'someone@retention.test',
+            subject: 'Hola',
+            outcome: held ? 'rejected' : 'new_ticket',
+            quarantine_state: held ? 'held' : null,
+            raw: Buffer.from('Subject: Hola\r\n\r\nHola\r\n'),
+            created_at: new Date(now.getTime() - ageDays * day),
+          })
+          .returning('id')
+      )[0].id as number;
+    const old = await mail(40);
+    const recent = await mail(10);
+    const oldHeld = await mail(40, true);
+    expect(await purgeOldRawMail(s.app, 30, now)).toEqual({ purged: 1 });
+    const raw = async (id: number) => must(await t.db('inbound_mails').where({ id }).first()).raw;
+    expect(await raw(old)).toBeNull();
+    expect(await raw(recent)).not.toBeNull();
+    expect(await raw(oldHeld)).not.toBeNull();
+    expect(must(await t.db('inbound_mails').where({ id: old }).first()).subject).toBe('Hola');
+    expect(must(await t.db('audit_log').where({ action: 'mail.raw_purged' }).first())).toMatchObject({
+      actor_id: null,
+      details: { purged: 1, days: 30 },
+    });
+    expect(await purgeOldRawMail(s.app, 30, now)).toEqual({ purged: 0 });
   });
 });
