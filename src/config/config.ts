@@ -122,6 +122,8 @@ export const envSchema = z.object({
   QUARANTINE_DIGEST_MINUTES: int(0).default(60),
   /** Minutes between two looks for SLA clocks to warn about or escalate; 0 = no SLA mails. */
   SLA_CHECK_MINUTES: int(0).default(1),
+  /** Raw inbound mail older than this many days loses its bytes (the record stays); unset: kept for ever. */
+  RAW_MAIL_RETENTION_DAYS: int(1).optional(),
   /**
    * Reverse proxies whose X-Forwarded-* headers are believed (comma-separated addresses, CIDR ranges, or
    * `loopback`, `linklocal`, `uniquelocal`). Unset: none, the client address is the connection's.

@@ -384,6 +384,20 @@ export interface TicketLinkRow {
   created_at: Date;
 }
 
+/** One admin action (src/app/audit.ts): never a person's name or address in target or details. */
+export interface AuditLogRow {
+  id: number;
+  at: Date;
+  actor_id: number | null;
+  /** The actor's name when they acted; null for the system. */
+  actor_name: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: Json;
+  client_address: string | null;
+}
+
 export interface IngestCheckpointRow {
   mailbox: string;
   uidvalidity: number;
@@ -439,5 +453,6 @@ declare module 'knex/types/tables.js' {
     incident_updates: WithJson<IncidentUpdateRow, 'body'>;
     notification_texts: NotificationTextRow;
     notification_texts_version: NotificationTextsVersionRow;
+    audit_log: WithJson<AuditLogRow, 'details'>;
   }
 }

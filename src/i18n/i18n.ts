@@ -4,6 +4,7 @@ import { admin } from './ns/admin.js';
 import { agent } from './ns/agent.js';
 import { canned } from './ns/canned.js';
 import { common } from './ns/common.js';
+import { gdpr } from './ns/gdpr.js';
 import { ingest } from './ns/ingest.js';
 import { mail } from './ns/mail.js';
 import { mailboxes } from './ns/mailboxes.js';
@@ -28,6 +29,7 @@ const NAMESPACES = {
   sso,
   texts,
 } as const;
+const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey, gdpr } as const;
 
 const resources = Object.fromEntries(
   LANGUAGES.map((lang) => [

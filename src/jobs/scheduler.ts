@@ -5,6 +5,11 @@ import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
 import { autoCloseResolved } from './auto-close.js';
 import { INCIDENT_SWEEP_EVERY_MS, INCIDENT_SWEEP_JOB, runIncidentJob } from './incident-resolve.js';
+import {
+  RAW_MAIL_RETENTION_EVERY_MS,
+  RAW_MAIL_RETENTION_JOB,
+  rawMailRetention,
+} from './raw-mail-retention.js';
 import { slaWatch } from './sla-watch.js';
 
 /** How often the automatic closing runs; it closes what has waited AUTO_CLOSE_DAYS, so hourly is plenty. */
@@ -47,6 +52,16 @@ export async function startJobs(s: Services): Promise<RunningPart> {
   } else {
     await queue.removeJobScheduler('sla-watch');
   }
+  const retentionDays = s.config.RAW_MAIL_RETENTION_DAYS;
+  if (retentionDays !== undefined) {
+    await queue.upsertJobScheduler(
+      RAW_MAIL_RETENTION_JOB,
+      { every: RAW_MAIL_RETENTION_EVERY_MS },
+      { name: RAW_MAIL_RETENTION_JOB, opts: { removeOnComplete: 50, removeOnFail: 200 } },
+    );
+  } else {
+    await queue.removeJobScheduler(RAW_MAIL_RETENTION_JOB);
+  }
   await queue.upsertJobScheduler(
     INCIDENT_SWEEP_JOB,
     { every: INCIDENT_SWEEP_EVERY_MS },
@@ -60,6 +75,11 @@ export async function startJobs(s: Services): Promise<RunningPart> {
       if (job.name === 'sla-watch') {
         const out = await slaWatch(s.app);
         if (out.notices) s.logger.info(out, 'SLA warnings and escalations queued');
+        return out;
+      }
+      if (job.name === RAW_MAIL_RETENTION_JOB && retentionDays !== undefined) {
+        const out = await rawMailRetention(s.app, retentionDays);
+        if (out.purged) s.logger.info(out, 'raw inbound mail past its retention deleted');
         return out;
       }
       if (job.name === 'quarantine-digest') {
@@ -76,7 +96,7 @@ export async function startJobs(s: Services): Promise<RunningPart> {
   );
   worker.on('failed', (job, err) => s.logger.error({ err, job: job?.name }, 'scheduled job failed'));
   s.logger.info(
-    { autoCloseDays: s.config.AUTO_CLOSE_DAYS, digestMinutes, slaMinutes },
+    { autoCloseDays: s.config.AUTO_CLOSE_DAYS, digestMinutes, slaMinutes, retentionDays },
     'scheduled jobs started',
   );
   return {

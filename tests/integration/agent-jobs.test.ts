@@ -42,7 +42,7 @@ describe('automatic closing', () => {
   });
 
   it('registers one job scheduler the workers share', async () => {
-    const s = await useTestServices(t, { AUTO_CLOSE_DAYS: '3' });
+    const s = await useTestServices(t, { AUTO_CLOSE_DAYS: '3', RAW_MAIL_RETENTION_DAYS: '90' });
     const part = await startJobs(s);
     const queue = new Queue(JOBS_QUEUE, {
       connection: { url: s.config.REDIS_URL, maxRetriesPerRequest: null },
@@ -54,10 +54,11 @@ describe('automatic closing', () => {
         'auto-close',
         'incident-sweep',
         'quarantine-digest',
+        'raw-mail-retention',
         'sla-watch',
       ]);
       const second = await startJobs(s);
-      expect(await queue.getJobSchedulersCount()).toBe(4);
+      expect(await queue.getJobSchedulersCount()).toBe(5);
       await second.stop();
     } finally {
       await part.stop();

@@ -3,6 +3,7 @@ import { AppError } from '../../domain/errors.js';
 import { canManageAccounts, isAdmin } from '../../domain/permissions.js';
 import { oneLine } from '../../domain/single-line.js';
 import type { Actor, Role } from '../../domain/ticket-status.js';
+import { recordAudit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { writeOutbox } from '../outbox.js';
 import { generatePassword, hashPassword, passwordProblems } from './passwords.js';
@@ -89,6 +90,12 @@ export async function createUser(
         })
         .returning('id');
       const userId = row.id as number;
+      await recordAudit(trx, {
+        actor,
+        action: 'user.create',
+        target: { type: 'user', id: userId },
+        details: { role: input.role, companyId, invite: input.invite ?? false },
+      });
       if (input.invite) {
         // The mail is rendered by the outbound worker; it issues a fresh password (or link) at send time.
         await writeOutbox(trx, [

@@ -4,6 +4,7 @@ import { type NetworkAttributes, TECHNOLOGIES } from '../../domain/incident-scop
 import { canEditNetwork } from '../../domain/permissions.js';
 import { oneLine } from '../../domain/single-line.js';
 import type { Actor } from '../../domain/ticket-status.js';
+import { recordAudit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { requireAccountManager } from './guards.js';
 
@@ -41,6 +42,7 @@ export async function createCompany(ctx: AppContext, actor: Actor, input: Compan
     const [row] = await trx('companies')
       .insert({ name: v.name, code: v.code, active: input.active ?? true })
       .returning('id');
+    await recordAudit(trx, { actor, action: 'company.create', target: { type: 'company', id: row.id } });
     return row.id as number;
   });
 }
@@ -61,6 +63,12 @@ export async function updateCompany(
     await trx('companies')
       .where({ id: companyId })
       .update({ name: v.name, code: v.code, active: input.active ?? true, updated_at: new Date() });
+    await recordAudit(trx, {
+      actor,
+      action: 'company.update',
+      target: { type: 'company', id: companyId },
+      details: { active: input.active ?? true },
+    });
   });
 }
 
@@ -131,6 +139,12 @@ export async function createService(
     const [row] = await trx('services')
       .insert({ company_id: companyId, ...v })
       .returning('id');
+    await recordAudit(trx, {
+      actor,
+      action: 'service.create',
+      target: { type: 'service', id: row.id },
+      details: { companyId },
+    });
     return row.id as number;
   });
 }
@@ -144,11 +158,18 @@ export async function updateService(
 ): Promise<void> {
   requireAccountManager(actor);
   const v = checkService(actor, input);
-  const n = await ctx
-    .db('services')
-    .where({ id: serviceId })
-    .update({ ...v, updated_at: new Date() });
-  if (!n) throw new AppError('not_found', 'agent:errors.serviceNotFound');
+  await ctx.db.transaction(async (trx) => {
+    const n = await trx('services')
+      .where({ id: serviceId })
+      .update({ ...v, updated_at: new Date() });
+    if (!n) throw new AppError('not_found', 'agent:errors.serviceNotFound');
+    await recordAudit(trx, {
+      actor,
+      action: 'service.update',
+      target: { type: 'service', id: serviceId },
+      details: { active: v.active },
+    });
+  });
 }
 
 /** Sets where an existing service runs (a CSV of network attributes for services already known). */
@@ -162,9 +183,15 @@ export async function updateServiceNetwork(
   const fields: FieldErrors = {};
   const v = checkNetwork(actor, network, fields);
   if (Object.keys(fields).length) throw new AppError('invalid', 'validation.fixFields', { fields });
-  const n = await ctx
-    .db('services')
-    .where({ id: serviceId })
-    .update({ ...v, updated_at: new Date() });
-  if (!n) throw new AppError('not_found', 'agent:errors.serviceNotFound');
+  await ctx.db.transaction(async (trx) => {
+    const n = await trx('services')
+      .where({ id: serviceId })
+      .update({ ...v, updated_at: new Date() });
+    if (!n) throw new AppError('not_found', 'agent:errors.serviceNotFound');
+    await recordAudit(trx, {
+      actor,
+      action: 'service.network_update',
+      target: { type: 'service', id: serviceId },
+    });
+  });
 }

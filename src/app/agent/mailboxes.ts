@@ -3,6 +3,7 @@ import type { Tx } from '../../db/db.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { seal } from '../../infra/secret-box.js';
+import { recordAudit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { requireAdmin } from './guards.js';
 
@@ -77,6 +78,12 @@ export async function createMailbox(
         imap_password: input.imap && input.password ? seal(o.secret, input.password) : null,
       })
       .returning('id');
+    await recordAudit(trx, {
+      actor,
+      action: 'mailbox.create',
+      target: { type: 'mailbox', id: row.id },
+      details: { address: input.address, active: input.active },
+    });
     return row.id as number;
   });
 }
@@ -105,5 +112,16 @@ export async function updateMailbox(
     await trx('mailboxes')
       .where({ id })
       .update({ ...columns(input), imap_password: password, updated_at: new Date() });
+    // Whether the password changed, never the password.
+    await recordAudit(trx, {
+      actor,
+      action: 'mailbox.update',
+      target: { type: 'mailbox', id },
+      details: {
+        address: input.address,
+        active: input.active,
+        passwordChanged: password !== row.imap_password,
+      },
+    });
   });
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { createUser } from '../accounts/create-user.js';
+import { recordAudit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { requireAccountManager } from './guards.js';
 import { releaseMail } from './quarantine.js';
@@ -56,6 +57,15 @@ export async function createCustomerFromHeld(
       invite: true,
     });
     userId = created.userId;
+    // tx.db is the release's transaction; this nests in it (a savepoint), so it goes or stays with the release.
+    await tx.db.transaction((trx) =>
+      recordAudit(trx, {
+        actor,
+        action: 'quarantine.customer_create',
+        target: { type: 'inbound_mail', id: mail.id },
+        details: { userId: created.userId, companyId },
+      }),
+    );
     return process(tx, mail);
   });
   return { ticketId: out.ticketId, userId };

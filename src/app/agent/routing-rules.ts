@@ -10,6 +10,7 @@ import {
 import { oneLine } from '../../domain/single-line.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { actorId } from '../actor.js';
+import { recordAudit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { requireAdmin } from './guards.js';
 
@@ -133,6 +134,12 @@ export async function createRoutingRule(ctx: AppContext, actor: Actor, input: Ru
         updated_by: actorId(actor),
       })
       .returning('id');
+    await recordAudit(trx, {
+      actor,
+      action: 'routing_rule.create',
+      target: { type: 'routing_rule', id: row.id },
+      details: { name: v.name, active: input.active },
+    });
     return row.id as number;
   });
 }
@@ -158,6 +165,12 @@ export async function updateRoutingRule(
         updated_by: actorId(actor),
         updated_at: new Date(),
       });
+    await recordAudit(trx, {
+      actor,
+      action: 'routing_rule.update',
+      target: { type: 'routing_rule', id: ruleId },
+      details: { name: v.name, active: input.active },
+    });
   });
 }
 
@@ -187,5 +200,11 @@ export async function moveRoutingRule(
       await trx('routing_rules')
         .where({ id })
         .update({ position: k + 1, updated_by: actorId(actor) });
+    await recordAudit(trx, {
+      actor,
+      action: 'routing_rule.move',
+      target: { type: 'routing_rule', id: ruleId },
+      details: { direction },
+    });
   });
 }

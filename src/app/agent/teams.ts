@@ -2,6 +2,7 @@ import type { Db, Tx } from '../../db/db.js';
 import { AppError } from '../../domain/errors.js';
 import { oneLine } from '../../domain/single-line.js';
 import type { Actor } from '../../domain/ticket-status.js';
+import { recordAudit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { requireAdmin } from './guards.js';
 
@@ -32,6 +33,12 @@ export async function createTeam(ctx: AppContext, actor: Actor, input: { name: s
   return ctx.db.transaction(async (trx) => {
     await checkNameFree(trx, name, null);
     const [row] = await trx('teams').insert({ name }).returning('id');
+    await recordAudit(trx, {
+      actor,
+      action: 'team.create',
+      target: { type: 'team', id: row.id },
+      details: { name },
+    });
     return row.id as number;
   });
 }
@@ -52,6 +59,12 @@ export async function updateTeam(
     await lockTeam(trx, teamId);
     await checkNameFree(trx, name, teamId);
     await trx('teams').where({ id: teamId }).update({ name, active: input.active, updated_at: new Date() });
+    await recordAudit(trx, {
+      actor,
+      action: 'team.update',
+      target: { type: 'team', id: teamId },
+      details: { name, active: input.active },
+    });
   });
 }
 
@@ -78,6 +91,12 @@ export async function setTeamMember(
       .insert({ team_id: teamId, user_id: input.userId, is_lead: input.isLead })
       .onConflict(['team_id', 'user_id'])
       .merge({ is_lead: input.isLead });
+    await recordAudit(trx, {
+      actor,
+      action: 'team.member_set',
+      target: { type: 'team', id: teamId },
+      details: { userId: input.userId, isLead: input.isLead },
+    });
   });
 }
 
@@ -92,5 +111,11 @@ export async function removeTeamMember(
   await ctx.db.transaction(async (trx) => {
     await lockTeam(trx, teamId);
     await trx('team_members').where({ team_id: teamId, user_id: userId }).delete();
+    await recordAudit(trx, {
+      actor,
+      action: 'team.member_remove',
+      target: { type: 'team', id: teamId },
+      details: { userId },
+    });
   });
 }

@@ -4,6 +4,7 @@ import { AppError, type FieldErrors } from '../../domain/errors.js';
 import { isAdmin } from '../../domain/permissions.js';
 import { oneLine } from '../../domain/single-line.js';
 import type { Actor, Role } from '../../domain/ticket-status.js';
+import { recordAudit } from '../audit.js';
 import type { AppContext } from '../context.js';
 import { writeOutbox } from '../outbox.js';
 import { requireAccountManager } from './guards.js';
@@ -19,6 +20,9 @@ export interface UserEdit {
 }
 
 const emailSchema = z.string().trim().toLowerCase().email();
+
+/** The columns an edit writes (the audit log names those that changed). */
+const EDITED = ['name', 'email', 'phone', 'language', 'role', 'company_id', 'is_company_manager'] as const;
 
 /** Staff accounts (and making someone staff) are for admins; agents manage customers. */
 function checkMayEdit(actor: Actor, currentRole: Role, nextRole: Role): void {
@@ -44,7 +48,7 @@ export async function updateUser(
   if (Object.keys(fields).length || !email.success)
     throw new AppError('invalid', 'validation.fixFields', { fields });
   await ctx.db.transaction(async (trx) => {
-    const u = await trx('users').where({ id: userId }).forUpdate().first('id', 'role');
+    const u = await trx('users').where({ id: userId }).forUpdate().first();
     if (!u) throw new AppError('not_found', 'agent:errors.userNotFound');
     checkMayEdit(actor, u.role, input.role);
     if (actor.kind === 'user' && actor.id === userId && input.role !== u.role)
@@ -59,21 +63,32 @@ export async function updateUser(
       throw new AppError('invalid', 'validation.fixFields', {
         fields: { company: 'validation.companyRequired' },
       });
-    const before = await trx('users').where({ id: userId }).first('email');
-    const newAddress = before?.email.toLowerCase() !== email.data;
+    const newAddress = u.email.toLowerCase() !== email.data;
+    const next = {
+      name,
+      email: email.data,
+      phone: input.phone?.trim() || null,
+      language: input.language,
+      role: input.role,
+      company_id: input.role === 'customer' ? input.companyId : null,
+      is_company_manager: input.role === 'customer' && input.isCompanyManager,
+    };
     await trx('users')
       .where({ id: userId })
       .update({
         // A new address gets its chance: the bounce was the old one's.
         ...(newAddress ? { bounced_at: null, bounce_reason: null } : {}),
-        name,
-        email: email.data,
-        phone: input.phone?.trim() || null,
-        language: input.language,
-        role: input.role,
-        company_id: input.role === 'customer' ? input.companyId : null,
-        is_company_manager: input.role === 'customer' && input.isCompanyManager,
+        ...next,
         updated_at: new Date(),
+      });
+    // Which fields changed, not their values: a name or an address has no place in the audit log.
+    const changed = EDITED.filter((k) => next[k] !== u[k]);
+    if (changed.length)
+      await recordAudit(trx, {
+        actor,
+        action: input.role !== u.role ? 'user.role_change' : 'user.update',
+        target: { type: 'user', id: userId },
+        details: { changed, ...(input.role !== u.role ? { from: u.role, to: input.role } : {}) },
       });
   });
 }
@@ -96,6 +111,11 @@ export async function setUserActive(
       throw new AppError('conflict', 'agent:errors.notYourself');
     await trx('users').where({ id: userId }).update({ active, updated_at: new Date() });
     if (!active) await trx('sessions').where({ user_id: userId }).delete();
+    await recordAudit(trx, {
+      actor,
+      action: active ? 'user.enable' : 'user.disable',
+      target: { type: 'user', id: userId },
+    });
   });
 }
 
@@ -109,6 +129,8 @@ export async function reinviteUser(ctx: AppContext, actor: Actor, userId: number
     await writeOutbox(trx, [
       { event: 'account.invited', actorId: actor.kind === 'user' ? actor.id : null, payload: { userId } },
     ]);
+    // The invitation mail sets a new temporary password: staff's way of resetting one.
+    await recordAudit(trx, { actor, action: 'user.password_reset', target: { type: 'user', id: userId } });
   });
 }
 
@@ -121,5 +143,6 @@ export async function clearBounce(ctx: AppContext, actor: Actor, userId: number)
     await trx('users')
       .where({ id: userId })
       .update({ bounced_at: null, bounce_reason: null, updated_at: new Date() });
+    await recordAudit(trx, { actor, action: 'user.bounce_cleared', target: { type: 'user', id: userId } });
   });
 }

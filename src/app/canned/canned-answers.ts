@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../config/config.js';
+import type { Tx } from '../../db/db.js';
 import type { CannedAction } from '../../db/tables.js';
 import { unknownPlaceholders } from '../../domain/canned-answer.js';
 import { AppError, type FieldErrors } from '../../domain/errors.js';
 import { isAdmin } from '../../domain/permissions.js';
 import { singleLine } from '../../domain/single-line.js';
 import { type Actor, isStaff } from '../../domain/ticket-status.js';
+import { recordAudit } from '../audit.js';
 import type { AppContext } from '../context.js';
 
 export const CANNED_ACTIONS: readonly CannedAction[] = ['none', 'pending', 'resolve'];
@@ -78,6 +80,21 @@ async function write<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Shared answers are the admins' (an agent's own are not audited). */
+const auditShared = (
+  trx: Tx,
+  actor: Actor,
+  action: string,
+  id: number,
+  v: { name: string; language: string } | null,
+) =>
+  recordAudit(trx, {
+    actor,
+    action,
+    target: { type: 'canned_answer', id },
+    details: v ? { name: v.name, language: v.language } : {},
+  });
+
 export async function createCannedAnswer(
   ctx: AppContext,
   actor: Actor,
@@ -86,21 +103,23 @@ export async function createCannedAnswer(
   const userId = requireStaff(actor);
   const v = check(input);
   if (v.shared && !isAdmin(actor)) throw new AppError('forbidden', 'errors.forbidden');
-  return write(async () => {
-    const [row] = await ctx
-      .db('canned_answers')
-      .insert({
-        name: v.name,
-        language: v.language,
-        title: v.title,
-        body: v.body,
-        action: v.action,
-        owner_id: v.shared ? null : userId,
-        active: v.active,
-      })
-      .returning('id');
-    return row.id as number;
-  });
+  return write(() =>
+    ctx.db.transaction(async (trx) => {
+      const [row] = await trx('canned_answers')
+        .insert({
+          name: v.name,
+          language: v.language,
+          title: v.title,
+          body: v.body,
+          action: v.action,
+          owner_id: v.shared ? null : userId,
+          active: v.active,
+        })
+        .returning('id');
+      if (v.shared) await auditShared(trx, actor, 'canned.create', row.id, v);
+      return row.id as number;
+    }),
+  );
 }
 
 export async function updateCannedAnswer(
@@ -126,6 +145,7 @@ export async function updateCannedAnswer(
         active: v.active,
         updated_at: new Date(),
       });
+      if (row.owner_id === null) await auditShared(trx, actor, 'canned.update', id, v);
     }),
   );
 }
@@ -138,5 +158,6 @@ export async function deleteCannedAnswer(ctx: AppContext, actor: Actor, id: numb
       throw new AppError('not_found', 'canned:notFound');
     if (!mayEditCannedAnswer(actor, row.owner_id)) throw new AppError('forbidden', 'errors.forbidden');
     await trx('canned_answers').where({ id }).delete();
+    if (row.owner_id === null) await auditShared(trx, actor, 'canned.delete', id, null);
   });
 }

@@ -5,6 +5,7 @@ import type { OpeningSpan } from '../../domain/sla-clock.js';
 import { knownHolidayPlace } from '../../domain/sla-holidays.js';
 import type { Actor } from '../../domain/ticket-status.js';
 import { requireAdmin } from '../agent/guards.js';
+import { recordAudit } from '../audit.js';
 import type { AppContext } from '../context.js';
 
 /** A calendar as the admin form sends it: one text of opening spans per ISO weekday ("09:00-14:00, 16:00-19:00"). */
@@ -131,12 +132,21 @@ export async function saveCalendar(
       })
       .first('id');
     if (clash) throw nameTaken();
-    if (id === null) return (await trx('sla_calendars').insert(row).returning('id'))[0].id as number;
-    const n = await trx('sla_calendars')
-      .where({ id })
-      .update({ ...row, updated_at: new Date() });
-    if (!n) throw new AppError('not_found', 'portal:errors.pageNotFound');
-    return id;
+    const saved = id ?? ((await trx('sla_calendars').insert(row).returning('id'))[0].id as number);
+    if (
+      id !== null &&
+      !(await trx('sla_calendars')
+        .where({ id })
+        .update({ ...row, updated_at: new Date() }))
+    )
+      throw new AppError('not_found', 'portal:errors.pageNotFound');
+    await recordAudit(trx, {
+      actor,
+      action: id === null ? 'sla_calendar.create' : 'sla_calendar.update',
+      target: { type: 'sla_calendar', id: saved },
+      details: { name: row.name },
+    });
+    return saved;
   });
 }
 
@@ -201,11 +211,20 @@ export async function savePolicy(
       })
       .first('id');
     if (clash) throw nameTaken();
-    if (id === null) return (await trx('sla_policies').insert(row).returning('id'))[0].id as number;
-    const n = await trx('sla_policies')
-      .where({ id })
-      .update({ ...row, updated_at: new Date() });
-    if (!n) throw new AppError('not_found', 'portal:errors.pageNotFound');
-    return id;
+    const saved = id ?? ((await trx('sla_policies').insert(row).returning('id'))[0].id as number);
+    if (
+      id !== null &&
+      !(await trx('sla_policies')
+        .where({ id })
+        .update({ ...row, updated_at: new Date() }))
+    )
+      throw new AppError('not_found', 'portal:errors.pageNotFound');
+    await recordAudit(trx, {
+      actor,
+      action: id === null ? 'sla_policy.create' : 'sla_policy.update',
+      target: { type: 'sla_policy', id: saved },
+      details: { name, active: row.active },
+    });
+    return saved;
   });
 }

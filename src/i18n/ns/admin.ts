@@ -12,6 +12,7 @@ export const admin = {
       sla: 'Calendarios laborables, festivos y objetivos de primera respuesta y resolución.',
       mailboxes: 'Direcciones de soporte, su remitente, su cuenta IMAP y su equipo.',
       notifications: 'El texto de cada correo que envía el servicio, en cada idioma, con vista previa.',
+      audit: 'Quién cambió cuentas, roles, reglas, buzones y exportó o borró datos personales, y cuándo.',
     },
   },
   en: {
@@ -26,6 +27,7 @@ export const admin = {
       sla: 'Business calendars, holidays and first-answer and resolution targets.',
       mailboxes: 'Support addresses, their sender name, IMAP account and team.',
       notifications: 'The wording of every mail the desk sends, in each language, with a preview.',
+      audit: 'Who changed accounts, roles, rules and mailboxes, or exported or erased personal data, and when.',
     },
   },
   fr: {
@@ -40,6 +42,7 @@ export const admin = {
       sla: 'Calendriers ouvrés, jours fériés et objectifs de première réponse et de résolution.',
       mailboxes: 'Adresses de support, leur expéditeur, leur compte IMAP et leur équipe.',
       notifications: 'Le texte de chaque courriel envoyé par le support, dans chaque langue, avec aperçu.',
+      audit: 'Qui a modifié comptes, rôles, règles et boîtes, ou exporté ou effacé des données personnelles, et quand.',
     },
   },
 } as const;

@@ -16,6 +16,7 @@ export const ADMIN_SECTIONS = [
   { key: 'mailboxes', href: '/agent/admin/mailboxes', label: 'mailboxes:nav' },
   { key: 'notifications', href: '/agent/admin/notifications', label: 'texts:nav' },
   { key: 'import', href: '/agent/admin/import', label: 'agent:nav.import' },
+  { key: 'audit', href: '/agent/admin/audit', label: 'gdpr:audit.nav' },
 ] as const;
 
 async function renderHub(ctx: WebContext) {

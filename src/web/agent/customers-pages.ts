@@ -27,6 +27,7 @@ import { loginFailuresOf } from '../portal/login-limiter.js';
 import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { checkbox, languageInput, languageOptions } from './fields.js';
+import { personalDataCard } from './gdpr-pages.js';
 import { staffActor, staffOnly } from './guard.js';
 import { agentPage } from './page.js';
 
@@ -259,7 +260,8 @@ ${loginFailures > 0 ? html`<p class="notice error" role="status">${t('agent:secu
 <section class="card"><div class="quick-actions">
 <form method="post" action="/agent/users/${id}/active">${csrf}<input type="hidden" name="active" value="${u.active ? '0' : '1'}"><button class="button${u.active ? ' danger' : ''}" type="submit">${u.active ? t('agent:accounts.deactivate') : t('agent:accounts.reactivate')}</button></form>
 ${u.active ? html`<form method="post" action="/agent/users/${id}/invite">${csrf}<button class="button" type="submit">${t('agent:accounts.reinvite')}</button></form>` : ''}
-</div><p class="hint">${t('agent:accounts.deactivateHint')}</p></section>`,
+</div><p class="hint">${t('agent:accounts.deactivateHint')}</p></section>
+${me?.role === 'admin' && u.role === 'customer' ? await personalDataCard(ctx, u) : ''}`,
   });
 }
 

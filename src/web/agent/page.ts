@@ -20,7 +20,8 @@ export type AgentSection =
   | 'mailboxes'
   | 'canned'
   | 'admin'
-  | 'notifications';
+  | 'notifications'
+  | 'audit';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -53,6 +54,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   routing: '/agent/admin',
   mailboxes: '/agent/admin',
   notifications: '/agent/admin',
+  audit: '/agent/admin',
 };
 
 /** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */

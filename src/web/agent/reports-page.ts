@@ -18,6 +18,7 @@ import { addDays, dayOf, startOfDay } from '../../domain/zoned-time.js';
 import { barChart } from '../bar-chart.js';
 import type { WebContext, WebState } from '../context.js';
 import { dateTime } from '../dates.js';
+import { csvCell } from '../csv-cell.js';
 import { type HtmlValue, html } from '../html.js';
 import type { Translate } from '../translate.js';
 import { number } from './format.js';
@@ -210,13 +211,6 @@ function csvRows(
       ];
   }
 }
-
-const csvCell = (v: string | number) => {
-  const s = String(v);
-  // A leading = + - @ would be run as a formula by a spreadsheet: quoted with a tick, as OWASP advises.
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
-  return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 // On a phone a wide table scrolls sideways (agent.css): it takes the keyboard focus, so it scrolls without a mouse.
 function timesTable(

@@ -2,8 +2,10 @@ import type Router from '@koa/router';
 import type { WebState } from '../context.js';
 import { mountAdminHub } from './admin-hub.js';
 import { mountAdmin } from './admin-pages.js';
+import { mountAudit } from './audit-pages.js';
 import { mountCanned } from './canned-pages.js';
 import { mountCustomers } from './customers-pages.js';
+import { mountGdpr } from './gdpr-pages.js';
 import { mountIncidents } from './incident-pages.js';
 import { mountMailboxes } from './mailboxes-pages.js';
 import { mountNotificationTexts } from './notification-texts-pages.js';
@@ -33,4 +35,6 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountRouting(r);
   mountMailboxes(r);
   mountNotificationTexts(r);
+  mountAudit(r);
+  mountGdpr(r);
 }
