@@ -28,8 +28,8 @@ const NAMESPACES = {
   survey,
   sso,
   texts,
+  gdpr,
 } as const;
-const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey, gdpr } as const;
 
 const resources = Object.fromEntries(
   LANGUAGES.map((lang) => [
