@@ -32,7 +32,11 @@ export type OutboxEvent =
   /** An SLA clock nears its due instant (app/sla/notices.ts). */
   | 'sla.warning'
   /** An SLA clock passed its due instant: escalated to the team's leads. */
-  | 'sla.breach';
+  | 'sla.breach'
+  /** The admin's test of a webhook endpoint (payload.endpointId): delivered to that endpoint only, no mail. */
+  | 'webhook.test'
+  /** A webhook endpoint disabled after failing WEBHOOK_DISABLE_AFTER_DAYS: mailed to the admins. */
+  | 'webhook.disabled';
 
 export interface OutboxRow {
   event: OutboxEvent;
