@@ -7,9 +7,10 @@ import { planMailAnswers } from './plan-mail-answer.js';
 import { planQuarantineMails } from './plan-quarantine.js';
 import { planSlaMails } from './plan-sla.js';
 import { planTicketMails } from './plan-ticket.js';
+import { planWebhookMails } from './plan-webhook.js';
 
 /**
- * The planner of each family of events (`ticket.*`, `account.*`, `mail.*`, `quarantine.*`, `sla.*`). A new event of a family needs its
+ * The planner of each family of events (`ticket.*`, `account.*`, `mail.*`, `quarantine.*`, `sla.*`, `webhook.*`). A new event of a family needs its
  * rules in recipients.ts and its template; a new family needs a planner here.
  */
 const FAMILIES: Record<string, FamilyPlanner> = {
@@ -18,6 +19,7 @@ const FAMILIES: Record<string, FamilyPlanner> = {
   mail: planMailAnswers,
   quarantine: planQuarantineMails,
   sla: planSlaMails,
+  webhook: planWebhookMails,
 };
 
 /**
