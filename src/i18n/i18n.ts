@@ -9,9 +9,21 @@ import { mailboxes } from './ns/mailboxes.js';
 import { portal } from './ns/portal.js';
 import { reports } from './ns/reports.js';
 import { survey } from './ns/survey.js';
+import { webhooks } from './ns/webhooks.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
-const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey } as const;
+const NAMESPACES = {
+  common,
+  portal,
+  agent,
+  mail,
+  ingest,
+  reports,
+  mailboxes,
+  canned,
+  survey,
+  webhooks,
+} as const;
 
 const resources = Object.fromEntries(
   LANGUAGES.map((lang) => [

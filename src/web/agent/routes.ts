@@ -13,6 +13,7 @@ import { mountRouting } from './routing-pages.js';
 import { mountSla } from './sla-pages.js';
 import { mountTeams } from './teams-pages.js';
 import { mountTicket } from './ticket-routes.js';
+import { mountWebhooks } from './webhooks-pages.js';
 
 /** Every page of the agent area, under /agent, for agents and admins (customers get 404, agents 403 on admin pages). */
 export function mountAgentRoutes(r: Router<WebState>): void {
@@ -29,4 +30,5 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountTeams(r);
   mountRouting(r);
   mountMailboxes(r);
+  mountWebhooks(r);
 }
