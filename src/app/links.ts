@@ -139,5 +139,6 @@ export const urls = (publicUrl: string) => {
     undoEmail: (token: string) => `${base}/profile/email/undo/${token}`,
     agentTicket: (id: number) => `${base}/agent/tickets/${id}`,
     heldMail: (id: number) => `${base}/agent/quarantine/${id}`,
+    webhook: (id: number) => `${base}/agent/admin/webhooks/${id}`,
   };
 };

@@ -36,7 +36,11 @@ export type OutboxEvent =
   /** An SLA clock passed its due instant: escalated to the team's leads. */
   | 'sla.breach'
   /** An admin's "send me a test" of a mail's texts (payload: template, language, texts). */
-  | 'texts.test';
+  | 'texts.test'
+  /** The admin's test of a webhook endpoint (payload.endpointId): delivered to that endpoint only, no mail. */
+  | 'webhook.test'
+  /** A webhook endpoint disabled after failing WEBHOOK_DISABLE_AFTER_DAYS: mailed to the admins. */
+  | 'webhook.disabled';
 
 export interface OutboxRow {
   event: OutboxEvent;

@@ -120,6 +120,8 @@ export const envSchema = z.object({
   MAIL_GALLERY: bool.optional(),
   /** Minutes between two mails to agents listing newly held messages; 0 = no digest. */
   QUARANTINE_DIGEST_MINUTES: int(0).default(60),
+  /** A webhook endpoint failing this many days on end (no success in between) is disabled and the admins mailed. */
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(3),
   /** Minutes between two looks for SLA clocks to warn about or escalate; 0 = no SLA mails. */
   SLA_CHECK_MINUTES: int(0).default(1),
   /** Raw inbound mail older than this many days loses its bytes (the record stays); unset: kept for ever. */

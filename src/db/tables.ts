@@ -341,6 +341,43 @@ export interface OutboxTableRow {
   batch: number | null;
   /** Not sent before this time: the agents' mail about a burst of follow-ups waits for the rest of the burst. */
   not_before: Date | null;
+  /** Fanned out to the webhook endpoints (null: not yet). */
+  webhooks_at: Date | null;
+}
+
+export interface WebhookEndpointRow {
+  id: number;
+  url: string;
+  /** The events it wants (domain/webhooks.ts WEBHOOK_EVENTS). */
+  events: string[];
+  /** The signing secret, sealed under SECRET (infra/secret-box.ts). */
+  secret: string;
+  active: boolean;
+  /** Set when it was disabled for failing WEBHOOK_DISABLE_AFTER_DAYS on end. */
+  disabled_at: Date | null;
+  /** The first failure since its last success; null while it answers. */
+  failing_since: Date | null;
+  created_by: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface WebhookDeliveryRow {
+  id: number;
+  endpoint_id: number;
+  outbox_id: number;
+  event: string;
+  /** The JSON body sent, byte for byte the same on every attempt. */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  attempts: number;
+  response_code: number | null;
+  duration_ms: number | null;
+  error: string | null;
+  created_at: Date;
+  enqueued_at: Date | null;
+  attempted_at: Date | null;
+  delivered_at: Date | null;
 }
 
 export interface DeliveryRow {
@@ -445,6 +482,8 @@ declare module 'knex/types/tables.js' {
     inbound_mails: WithJson<InboundMailRow, 'details'>;
     outbox: WithJson<OutboxTableRow, 'payload'>;
     deliveries: DeliveryRow;
+    webhook_endpoints: WebhookEndpointRow;
+    webhook_deliveries: WebhookDeliveryRow;
     sessions: WithJson<SessionTableRow, 'data'>;
     auth_tokens: WithJson<AuthTokenRow, 'data'>;
     ingest_checkpoints: IngestCheckpointRow;

@@ -13,6 +13,7 @@ import { reports } from './ns/reports.js';
 import { sso } from './ns/sso.js';
 import { survey } from './ns/survey.js';
 import { texts } from './ns/texts.js';
+import { webhooks } from './ns/webhooks.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
 const NAMESPACES = {
@@ -29,6 +30,7 @@ const NAMESPACES = {
   sso,
   texts,
   gdpr,
+  webhooks,
 } as const;
 
 const resources = Object.fromEntries(

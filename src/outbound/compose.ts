@@ -8,10 +8,11 @@ import { planQuarantineMails } from './plan-quarantine.js';
 import { planSlaMails } from './plan-sla.js';
 import { planTextTest } from './plan-text-test.js';
 import { planTicketMails } from './plan-ticket.js';
+import { planWebhookMails } from './plan-webhook.js';
 import { type NotificationTexts, notificationTexts } from './text-overrides.js';
 
 /**
- * The planner of each family of events (`ticket.*`, `account.*`, `mail.*`, `quarantine.*`, `sla.*`, `texts.*`). A new event of a family needs its
+ * The planner of each family of events (`ticket.*`, `account.*`, `mail.*`, `quarantine.*`, `sla.*`, `texts.*`, `webhook.*`). A new event of a family needs its
  * rules in recipients.ts and its template; a new family needs a planner here.
  */
 const FAMILIES: Record<string, FamilyPlanner> = {
@@ -21,6 +22,7 @@ const FAMILIES: Record<string, FamilyPlanner> = {
   quarantine: planQuarantineMails,
   sla: planSlaMails,
   texts: planTextTest,
+  webhook: planWebhookMails,
 };
 
 /**

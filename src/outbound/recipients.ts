@@ -19,7 +19,9 @@ export type Audience =
   /** Who works an SLA clock: the assignee; without one, the ticket's team; without a team, as 'agents'. */
   | 'sla-watchers'
   /** The leads of the ticket's team; without any, the admins. */
-  | 'team-leads';
+  | 'team-leads'
+  /** Every active admin. */
+  | 'admins';
 
 export interface EventFacts {
   payload: Record<string, unknown>;
@@ -164,6 +166,7 @@ export const RULES: readonly Rule[] = [
   // The escalation: the leads, and whoever works the ticket, who should know it went up.
   { event: 'sla.breach', to: 'team-leads', template: 'sla-breach' },
   { event: 'sla.breach', to: 'sla-watchers', template: 'sla-breach' },
+  { event: 'webhook.disabled', to: 'admins', template: 'webhook-disabled' },
 ];
 
 export interface Person {

@@ -1,9 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import pg from 'pg';
-import { OUTBOX_CHANNEL } from '../app/outbox.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../infra/logger.js';
+import { listenOutbox } from './outbox-listener.js';
 
 export interface RelayOptions {
   /** Periodic sweep besides LISTEN (a missed NOTIFY, Redis back after an outage). */
@@ -116,37 +115,10 @@ export function startOutboxRelay(
     return running;
   };
 
-  let listener: pg.Client | null = null;
-  let reconnectTimer: NodeJS.Timeout | null = null;
-  const listen = async () => {
-    if (stopped) return;
-    const client = new pg.Client({ connectionString: deps.databaseUrl });
-    const retry = () => {
-      if (stopped || reconnectTimer) return;
-      client.end().catch(() => {});
-      if (listener === client) listener = null;
-      reconnectTimer = setTimeout(() => {
-        reconnectTimer = null;
-        void listen();
-      }, 2000);
-    };
-    client.on('error', (err) => {
-      logger.warn({ err: err.message }, 'outbox relay: LISTEN connection lost');
-      retry();
-    });
-    client.on('notification', () => void drain());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      listener = client;
-      if (stopped) await client.end();
-      else void drain();
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'outbox relay: cannot LISTEN yet');
-      retry();
-    }
-  };
-  void listen();
+  const listener = listenOutbox(
+    { databaseUrl: deps.databaseUrl, logger, name: 'outbox relay' },
+    () => void drain(),
+  );
   // Redis coming back is the moment to move what waited.
   queueRedis.on('ready', () => void drain());
   const sweep = setInterval(() => void drain(), opts.sweepMs);
@@ -156,9 +128,7 @@ export function startOutboxRelay(
     async stop() {
       stopped = true;
       clearInterval(sweep);
-      if (reconnectTimer) clearTimeout(reconnectTimer);
-      await listener?.end().catch(() => {});
-      listener = null;
+      await listener.stop();
       if (running) await Promise.race([running, new Promise((r) => setTimeout(r, 2000))]);
     },
   };

@@ -91,13 +91,16 @@ export function sampleData(
     name === 'sla-warning' || name === 'sla-breach'
       ? slaWording(tr, { template: name, clock: 'first_answer', ref, title, when: due })
       : null;
+  const webhookUrl = 'https://crm.izarlink.example/hooks/izardesk';
   const subject = sla
     ? sla.subject
-    : ticketMail
-      ? ticketSubject(tr, wording)
-      : accountSubject
-        ? tr(`mail:${accountSubject}`, { company: config.COMPANY_NAME })
-        : 'Re: Fotos del router';
+    : name === 'webhook-disabled'
+      ? tr('mail:webhookDisabled.subject', { url: webhookUrl })
+      : ticketMail
+        ? ticketSubject(tr, wording)
+        : accountSubject
+          ? tr(`mail:${accountSubject}`, { company: config.COMPANY_NAME })
+          : 'Re: Fotos del router';
   const intro = sla ? sla.intro : ticketMail ? ticketIntro(tr, wording) : '';
   const withFiles = name === 'ticket-followup' || name === 'ticket-created';
   return {
@@ -164,6 +167,10 @@ export function sampleData(
           })
         : 'unreadable',
     limit: '2 MB',
+    webhookUrl,
+    days: config.WEBHOOK_DISABLE_AFTER_DAYS,
+    failingSince: due,
+    webhookAdminUrl: link.webhook(1),
     ...outageData(name.includes('outage') ? SAMPLE_OUTAGE : null, lang, config.DEFAULT_TIME_ZONE),
     ...(name === 'mail-attachment-too-big'
       ? filesList(

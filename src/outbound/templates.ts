@@ -36,6 +36,7 @@ export const TEMPLATE_NAMES = [
   'ticket-created-outage',
   'ticket-outage-update',
   'ticket-survey',
+  'webhook-disabled',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

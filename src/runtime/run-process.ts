@@ -4,6 +4,7 @@ import { createLogger } from '../infra/logger.js';
 import { startIngest } from '../ingest/index.js';
 import { startJobs } from '../jobs/scheduler.js';
 import { startOutbound } from '../outbound/index.js';
+import { startWebhooks } from '../outbound/webhooks.js';
 import { startWeb } from '../web/server.js';
 import type { HealthCheck } from './health.js';
 import { startOpsServer } from './ops-server.js';
@@ -36,7 +37,12 @@ export async function runProcess(
     process: async () => (stopping ? { ok: false, detail: 'shutting down' } : { ok: true }),
   };
   if (roles.worker) {
-    for (const part of [await startOutbound(s), await startIngest(s), await startJobs(s)]) {
+    for (const part of [
+      await startOutbound(s),
+      await startWebhooks(s),
+      await startIngest(s),
+      await startJobs(s),
+    ]) {
       parts.push(part);
       if (part.health) health[`worker:${part.name}`] = part.health;
     }

@@ -13,6 +13,7 @@ export const admin = {
       mailboxes: 'Direcciones de soporte, su remitente, su cuenta IMAP y su equipo.',
       notifications: 'El texto de cada correo que envía el servicio, en cada idioma, con vista previa.',
       audit: 'Quién cambió cuentas, roles, reglas, buzones y exportó o borró datos personales, y cuándo.',
+      webhooks: 'Avisos firmados a otros sistemas (facturación, aprovisionamiento) cuando cambia un ticket.',
     },
   },
   en: {
@@ -28,6 +29,7 @@ export const admin = {
       mailboxes: 'Support addresses, their sender name, IMAP account and team.',
       notifications: 'The wording of every mail the desk sends, in each language, with a preview.',
       audit: 'Who changed accounts, roles, rules and mailboxes, or exported or erased personal data, and when.',
+      webhooks: 'Signed notices to other systems (billing, provisioning) when a ticket changes.',
     },
   },
   fr: {
@@ -43,6 +45,7 @@ export const admin = {
       mailboxes: 'Adresses de support, leur expéditeur, leur compte IMAP et leur équipe.',
       notifications: 'Le texte de chaque courriel envoyé par le support, dans chaque langue, avec aperçu.',
       audit: 'Qui a modifié comptes, rôles, règles et boîtes, ou exporté ou effacé des données personnelles, et quand.',
+      webhooks: 'Avis signés vers d’autres systèmes (facturation, provisionnement) quand un ticket change.',
     },
   },
 } as const;

@@ -219,6 +219,14 @@ export const mail = {
         'Desde el último aviso se han retenido {{count}} mensajes. Revíselos: puede liberarlos o descartarlos.',
       button: 'Abrir la cuarentena',
     },
+    webhookDisabled: {
+      subject: 'Webhook desactivado: {{url}}',
+      intro:
+        'El webhook {{url}} lleva fallando desde el {{since}} sin ninguna entrega correcta (más de {{days}} días), así que lo hemos desactivado.',
+      effect:
+        'Mientras esté desactivado no se le envía ningún evento. Cuando el receptor vuelva a responder, actívelo de nuevo en la administración de webhooks y pruébelo con un evento de prueba.',
+      button: 'Abrir los webhooks',
+    },
   },
   en: {
     gallery: {
@@ -436,6 +444,14 @@ export const mail = {
       intro:
         '{{count}} messages were held since the last notice. Please review them: you can release or discard each.',
       button: 'Open the quarantine',
+    },
+    webhookDisabled: {
+      subject: 'Webhook disabled: {{url}}',
+      intro:
+        'The webhook {{url}} has been failing since {{since}} without a single successful delivery (more than {{days}} days), so it has been disabled.',
+      effect:
+        'While it is disabled, it gets no events. Once the receiver answers again, enable it in the webhooks admin and check it with a test event.',
+      button: 'Open the webhooks',
     },
   },
   fr: {
@@ -657,6 +673,14 @@ export const mail = {
       intro:
         '{{count}} messages ont été retenus depuis le dernier avis. Merci de les examiner : vous pouvez libérer ou écarter chacun.',
       button: 'Ouvrir la quarantaine',
+    },
+    webhookDisabled: {
+      subject: 'Webhook désactivé : {{url}}',
+      intro:
+        'Le webhook {{url}} échoue depuis le {{since}} sans aucune livraison réussie (plus de {{days}} jours) : nous l’avons donc désactivé.',
+      effect:
+        'Tant qu’il est désactivé, aucun événement ne lui est envoyé. Quand le récepteur répondra de nouveau, réactivez-le dans l’administration des webhooks et vérifiez-le avec un événement de test.',
+      button: 'Ouvrir les webhooks',
     },
   },
 };

@@ -17,6 +17,7 @@ export const ADMIN_SECTIONS = [
   { key: 'notifications', href: '/agent/admin/notifications', label: 'texts:nav' },
   { key: 'import', href: '/agent/admin/import', label: 'agent:nav.import' },
   { key: 'audit', href: '/agent/admin/audit', label: 'gdpr:audit.nav' },
+  { key: 'webhooks', href: '/agent/admin/webhooks', label: 'webhooks:nav' },
 ] as const;
 
 async function renderHub(ctx: WebContext) {

@@ -18,3 +18,21 @@ export const languageInput = z
   .default('')
   .transform((v) => v || 'es')
   .pipe(oneOf(LANGUAGES, 'agent:validation.languageInvalid'));
+
+/** Checkboxes sharing one name, one per option; the form state holds the ticked values one per line. */
+export function checkGroup(
+  t: Translate,
+  f: FormState,
+  name: string,
+  legend: string,
+  options: { value: string; label: string }[],
+): SafeHtml {
+  const chosen = new Set((f.values[name] ?? '').split('\n'));
+  const err = f.errors[name];
+  return html`<fieldset class="field checks${err ? ' has-error' : ''}"${err ? html` aria-describedby="f-${name}-error"` : ''}><legend>${legend}</legend>
+${options.map(
+  (o, i) =>
+    html`<label class="radio"><input type="checkbox" name="${name}" value="${o.value}"${i === 0 ? html` id="f-${name}"` : ''}${chosen.has(o.value) ? html` checked` : ''}> ${o.label}</label>`,
+)}
+${err ? html`<p class="field-error" id="f-${name}-error">${t(err)}</p>` : ''}</fieldset>`;
+}

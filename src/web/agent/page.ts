@@ -21,7 +21,8 @@ export type AgentSection =
   | 'canned'
   | 'admin'
   | 'notifications'
-  | 'audit';
+  | 'audit'
+  | 'webhooks';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -55,6 +56,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   mailboxes: '/agent/admin',
   notifications: '/agent/admin',
   audit: '/agent/admin',
+  webhooks: '/agent/admin',
 };
 
 /** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */

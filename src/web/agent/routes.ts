@@ -17,6 +17,7 @@ import { mountRouting } from './routing-pages.js';
 import { mountSla } from './sla-pages.js';
 import { mountTeams } from './teams-pages.js';
 import { mountTicket } from './ticket-routes.js';
+import { mountWebhooks } from './webhooks-pages.js';
 
 /** Every page of the agent area, under /agent, for agents and admins (customers get 404, agents 403 on admin pages). */
 export function mountAgentRoutes(r: Router<WebState>): void {
@@ -37,4 +38,5 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountNotificationTexts(r);
   mountAudit(r);
   mountGdpr(r);
+  mountWebhooks(r);
 }

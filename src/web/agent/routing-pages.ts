@@ -27,7 +27,7 @@ import { csrfField } from '../layout.js';
 import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import type { Translate } from '../translate.js';
-import { checkbox } from './fields.js';
+import { checkbox, checkGroup } from './fields.js';
 import { formBody, manyTexts, oneText, optionalId, ticked } from './form-body.js';
 import { adminOnly, staffActor } from './guard.js';
 import { agentPage } from './page.js';
@@ -82,23 +82,6 @@ function ruleValues(r: RuleView): Record<string, string> {
     agentId: a.assign?.kind === 'agent' ? String(a.assign.agentId) : '',
     setUrgency: a.urgency ?? '',
   };
-}
-
-function checkGroup(
-  t: Translate,
-  f: FormState,
-  name: string,
-  legend: string,
-  options: { value: string; label: string }[],
-): SafeHtml {
-  const chosen = new Set((f.values[name] ?? '').split('\n'));
-  const err = f.errors[name];
-  return html`<fieldset class="field checks${err ? ' has-error' : ''}"${err ? html` aria-describedby="f-${name}-error"` : ''}><legend>${legend}</legend>
-${options.map(
-  (o, i) =>
-    html`<label class="radio"><input type="checkbox" name="${name}" value="${o.value}"${i === 0 ? html` id="f-${name}"` : ''}${chosen.has(o.value) ? html` checked` : ''}> ${o.label}</label>`,
-)}
-${err ? html`<p class="field-error" id="f-${name}-error">${t(err)}</p>` : ''}</fieldset>`;
 }
 
 async function renderForm(ctx: WebContext, ruleId: number | null, f: FormState, status = 200) {
