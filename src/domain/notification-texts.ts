@@ -290,6 +290,14 @@ export const EDITABLE_TEXTS: Readonly<Record<string, readonly EditableText[]>> =
     button('viewTicket'),
     footer('footer'),
   ],
+  'webhook-disabled': [
+    subject('webhookDisabled.subject'),
+    hello,
+    paragraph('webhookDisabled.intro'),
+    paragraph('webhookDisabled.effect'),
+    button('webhookDisabled.button'),
+    footer('footer'),
+  ],
 };
 
 export const NOTIFICATIONS = Object.keys(EDITABLE_TEXTS);

@@ -2,11 +2,10 @@ import { formatDue } from '../domain/sla-state.js';
 import { type PersonRow, USER_COLUMNS } from './outbox-load.js';
 import { type FamilyPlanner, num, person, str } from './plan.js';
 import { resolveRecipients } from './recipients.js';
-import { stringsFor } from './strings.js';
 
 /** webhook.disabled: every active admin hears that an endpoint was disabled; a webhook.test mails nobody. */
 export const planWebhookMails: FamilyPlanner = async (c) => {
-  const { config, row, link, base, senderName } = c;
+  const { config, row, link, base, senderName, strings } = c;
   const endpointId = num(row.payload.endpointId);
   const since = new Date(str(row.payload.failingSince));
   if (row.event !== 'webhook.disabled' || endpointId === null || Number.isNaN(since.getTime())) return [];
@@ -27,7 +26,7 @@ export const planWebhookMails: FamilyPlanner = async (c) => {
     replyToken: null,
     async plan() {
       const lang = r.language;
-      const tr = stringsFor(lang);
+      const tr = await strings(r.template, lang);
       const subject = tr('mail:webhookDisabled.subject', { url });
       return {
         template: r.template,
@@ -38,7 +37,7 @@ export const planWebhookMails: FamilyPlanner = async (c) => {
         inReplyTo: null,
         references: [],
         data: {
-          ...base(lang),
+          ...base(lang, tr),
           subject,
           preview: subject,
           name: r.name,

@@ -101,6 +101,7 @@ export const texts = {
       'quarantine-digest': 'Resumen de la cuarentena',
       'sla-warning': 'Aviso de SLA',
       'sla-breach': 'SLA vencido (escalado)',
+      'webhook-disabled': 'Webhook desactivado (a los administradores)',
     },
   },
   en: {
@@ -203,6 +204,7 @@ export const texts = {
       'quarantine-digest': 'Quarantine digest',
       'sla-warning': 'SLA warning',
       'sla-breach': 'SLA breached (escalated)',
+      'webhook-disabled': 'Webhook disabled (to the admins)',
     },
   },
   fr: {
@@ -306,6 +308,7 @@ export const texts = {
       'quarantine-digest': 'Récapitulatif de la quarantaine',
       'sla-warning': 'Alerte SLA',
       'sla-breach': 'SLA dépassé (escalade)',
+      'webhook-disabled': 'Webhook désactivé (aux administrateurs)',
     },
   },
 };

@@ -18,13 +18,14 @@ import type { WebContext, WebState } from '../context.js';
 import { formError } from '../form-error.js';
 import { emptyForm, errorSummary, type FormState, textField } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
+import { idPath, paramsInput } from '../input.js';
 import { csrfField } from '../layout.js';
 import { seeOther } from '../redirect.js';
 import { setFlash } from '../session.js';
 import { checkbox, checkGroup } from './fields.js';
 import { formBody, manyTexts, oneText, ticked } from './form-body.js';
 import { when } from './format.js';
-import { adminOnly, idParam, staffActor } from './guard.js';
+import { adminOnly, staffActor } from './guard.js';
 import { agentPage } from './page.js';
 
 const LIST = '/agent/admin/webhooks';
@@ -159,9 +160,9 @@ export function mountWebhooks(r: Router<WebState>): void {
       await renderList(ctx, failed.form, failed.status);
     }
   });
-  r.get(`${LIST}/:id`, adminOnly, (ctx) => renderEndpoint(ctx, idParam(ctx.params.id)));
+  r.get(`${LIST}/:id`, adminOnly, (ctx) => renderEndpoint(ctx, paramsInput(ctx, idPath).id));
   r.post(`${LIST}/:id`, adminOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     try {
       await updateWebhookEndpoint(ctx.state.s.app, staffActor(ctx), id, input(ctx));
       setFlash(ctx, 'webhooks:flash.saved');
@@ -172,13 +173,13 @@ export function mountWebhooks(r: Router<WebState>): void {
     }
   });
   r.post(`${LIST}/:id/rotate`, adminOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     const secret = await rotateWebhookSecret(ctx.state.s.app, staffActor(ctx), id, ctx.state.s.config.SECRET);
     setFlash(ctx, 'webhooks:secret.rotated', { secret });
     seeOther(ctx, `${LIST}/${id}`);
   });
   r.post(`${LIST}/:id/test`, adminOnly, async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = paramsInput(ctx, idPath).id;
     await sendWebhookTest(ctx.state.s.app, staffActor(ctx), id);
     setFlash(ctx, 'webhooks:test.queued');
     seeOther(ctx, `${LIST}/${id}#log`);
