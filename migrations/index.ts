@@ -23,6 +23,7 @@ import * as satisfaction from './20261203_181_satisfaction.js';
 import * as serviceNetwork from './20261203_200_service_network.js';
 import * as majorIncidents from './20261203_201_major_incidents.js';
 import * as reportIndexes from './20261203_240_report_indexes.js';
+import * as apiTokens from './20261204_100_api_tokens.js';
 
 /** Every migration, in order. Listed here (not discovered on disk) so they run the same under tsx and compiled. */
 export const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -50,4 +51,5 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261203_200_service_network': serviceNetwork,
   '20261203_201_major_incidents': majorIncidents,
   '20261203_240_report_indexes': reportIndexes,
+  '20261204_100_api_tokens': apiTokens,
 };

@@ -1,6 +1,7 @@
 import i18next, { type TFunction } from 'i18next';
 import { LANGUAGES, type Lang } from '../config/config.js';
 import { agent } from './ns/agent.js';
+import { api } from './ns/api.js';
 import { canned } from './ns/canned.js';
 import { common } from './ns/common.js';
 import { ingest } from './ns/ingest.js';
@@ -11,7 +12,7 @@ import { reports } from './ns/reports.js';
 import { survey } from './ns/survey.js';
 
 /** The one catalogue of pages and mails (es, en, fr). Keys: `key` in common, `ns:key` elsewhere. */
-const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey } as const;
+const NAMESPACES = { common, portal, agent, mail, ingest, reports, mailboxes, canned, survey, api } as const;
 
 const resources = Object.fromEntries(
   LANGUAGES.map((lang) => [

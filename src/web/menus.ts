@@ -40,6 +40,7 @@ export function menuOf(user: WebUser, t: Translate): NavLink[] {
           { href: '/agent/admin/routing', label: t('agent:routing.title') },
           { href: '/agent/admin/sla', label: t('agent:nav.sla') },
           { href: '/agent/admin/mailboxes', label: t('mailboxes:nav') },
+          { href: '/agent/admin/api-tokens', label: t('api:nav') },
         ]
       : []),
   ];

@@ -61,6 +61,7 @@ describe('menus and landing', () => {
       '/agent/admin/routing Reglas de reparto',
       '/agent/admin/sla SLA',
       '/agent/admin/mailboxes Buzones',
+      '/agent/admin/api-tokens API',
     ]);
   });
 

@@ -18,6 +18,7 @@ export type AgentSection =
   | 'teams'
   | 'routing'
   | 'mailboxes'
+  | 'apiTokens'
   | 'canned';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
@@ -48,6 +49,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   teams: '/agent/admin/teams',
   routing: '/agent/admin/routing',
   mailboxes: '/agent/admin/mailboxes',
+  apiTokens: '/agent/admin/api-tokens',
 };
 
 /** A page of the agent area: the portal's layout (its header carries the area's menu) and the area's stylesheet. */

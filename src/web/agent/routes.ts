@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { WebState } from '../context.js';
 import { mountAdmin } from './admin-pages.js';
+import { mountApiTokens } from './api-tokens-pages.js';
 import { mountCanned } from './canned-pages.js';
 import { mountCustomers } from './customers-pages.js';
 import { mountIncidents } from './incident-pages.js';
@@ -29,4 +30,5 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountTeams(r);
   mountRouting(r);
   mountMailboxes(r);
+  mountApiTokens(r);
 }
