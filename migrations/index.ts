@@ -23,6 +23,7 @@ import * as satisfaction from './20261203_181_satisfaction.js';
 import * as serviceNetwork from './20261203_200_service_network.js';
 import * as majorIncidents from './20261203_201_major_incidents.js';
 import * as reportIndexes from './20261203_240_report_indexes.js';
+import * as apiTokens from './20261204_100_api_tokens.js';
 import * as webhooks from './20261204_120_webhooks.js';
 import * as oidcIdentity from './20261204_140_oidc_identity.js';
 import * as auditLog from './20261204_160_audit_log.js';
@@ -56,6 +57,7 @@ export const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261203_200_service_network': serviceNetwork,
   '20261203_201_major_incidents': majorIncidents,
   '20261203_240_report_indexes': reportIndexes,
+  '20261204_100_api_tokens': apiTokens,
   '20261204_120_webhooks': webhooks,
   '20261204_140_oidc_identity': oidcIdentity,
   '20261204_160_audit_log': auditLog,

@@ -159,6 +159,8 @@ export const envSchema = z.object({
   UPLOADS_PER_IP: int(1).default(4),
   /** Follow-ups one user may add per minute on the web. */
   FOLLOWUPS_PER_MINUTE: int(1).default(10),
+  /** Requests one REST API token may make per minute (a fixed window, counted in Redis); more get 429. */
+  API_RATE_PER_MINUTE: int(1).default(600),
   /** Customer follow-ups within this many seconds reach the agents as one mail. */
   AGENT_FOLLOWUP_MAIL_DELAY_SECONDS: int(0, 3600).default(60),
   /** Single sign-on for staff (OpenID Connect): off while OIDC_ISSUER is unset (docs/sso.md). */

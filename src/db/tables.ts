@@ -412,6 +412,30 @@ export interface AuthTokenRow {
   created_at: Date;
 }
 
+export interface ApiTokenRow {
+  id: number;
+  name: string;
+  /** Among API_SCOPES (src/domain/api-token.ts). */
+  scopes: string[];
+  token_hash: string;
+  token_prefix: string;
+  /** The admin the token acts as. */
+  created_by: number;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface ApiIdempotencyRow {
+  token_id: number;
+  key: string;
+  request_hash: string;
+  /** Null only inside the transaction that claimed the key. */
+  status: number | null;
+  body: Json | null;
+  created_at: Date;
+}
+
 export interface TicketLinkRow {
   id: number;
   /** This ticket follows, was merged into, mentions or is related to the other one. */
@@ -488,6 +512,8 @@ declare module 'knex/types/tables.js' {
     auth_tokens: WithJson<AuthTokenRow, 'data'>;
     ingest_checkpoints: IngestCheckpointRow;
     ticket_links: TicketLinkRow;
+    api_tokens: ApiTokenRow;
+    api_idempotency: WithJson<ApiIdempotencyRow, 'body'>;
     major_incidents: WithJson<MajorIncidentRow, 'title' | 'description' | 'scope' | 'solution'>;
     incident_updates: WithJson<IncidentUpdateRow, 'body'>;
     notification_texts: NotificationTextRow;

@@ -2,6 +2,7 @@ import i18next, { type TFunction } from 'i18next';
 import { LANGUAGES, type Lang } from '../config/config.js';
 import { admin } from './ns/admin.js';
 import { agent } from './ns/agent.js';
+import { api } from './ns/api.js';
 import { canned } from './ns/canned.js';
 import { common } from './ns/common.js';
 import { gdpr } from './ns/gdpr.js';
@@ -31,6 +32,7 @@ const NAMESPACES = {
   texts,
   gdpr,
   webhooks,
+  api,
 } as const;
 
 const resources = Object.fromEntries(

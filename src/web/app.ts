@@ -19,6 +19,7 @@ import Koa, { type Middleware } from 'koa';
 import type { HealthCheck } from '../runtime/health.js';
 import type { Services } from '../runtime/services.js';
 import { mountAgentRoutes } from './agent/routes.js';
+import { apiMiddleware } from './api/routes.js';
 import { requireRole } from './auth.js';
 import { clientAddress } from './client-address.js';
 import type { WebState } from './context.js';
@@ -53,6 +54,8 @@ export function createWebApp(s: Services, options: WebOptions): Koa<WebState> {
   app.use(securityHeaders);
   app.use(ops.routes());
   app.use(serveStatic);
+  // The REST API has its own stack (bearer tokens, problem answers): it never reaches the pages' session or CSRF.
+  app.use(apiMiddleware(s));
 
   const pages = new Router<WebState>();
   mountPortalRoutes(pages);

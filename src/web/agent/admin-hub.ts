@@ -18,6 +18,7 @@ export const ADMIN_SECTIONS = [
   { key: 'import', href: '/agent/admin/import', label: 'agent:nav.import' },
   { key: 'audit', href: '/agent/admin/audit', label: 'gdpr:audit.nav' },
   { key: 'webhooks', href: '/agent/admin/webhooks', label: 'webhooks:nav' },
+  { key: 'apiTokens', href: '/agent/admin/api-tokens', label: 'api:nav' },
 ] as const;
 
 async function renderHub(ctx: WebContext) {

@@ -22,7 +22,8 @@ export type AgentSection =
   | 'admin'
   | 'notifications'
   | 'audit'
-  | 'webhooks';
+  | 'webhooks'
+  | 'apiTokens';
 
 // Next to this module, in src/ and in dist/ alike (the build copies it).
 const css = readFileSync(join(import.meta.dirname, 'agent.css'));
@@ -56,6 +57,7 @@ const SECTION_HREF: Record<AgentSection, string> = {
   mailboxes: '/agent/admin',
   notifications: '/agent/admin',
   audit: '/agent/admin',
+  apiTokens: '/agent/admin',
   webhooks: '/agent/admin',
 };
 

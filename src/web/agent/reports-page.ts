@@ -17,8 +17,8 @@ import { TICKET_STATUSES, type TicketStatus } from '../../domain/ticket-status.j
 import { addDays, dayOf, startOfDay } from '../../domain/zoned-time.js';
 import { barChart } from '../bar-chart.js';
 import type { WebContext, WebState } from '../context.js';
-import { dateTime } from '../dates.js';
 import { csvCell } from '../csv-cell.js';
+import { dateTime } from '../dates.js';
 import { type HtmlValue, html } from '../html.js';
 import type { Translate } from '../translate.js';
 import { number } from './format.js';

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { WebState } from '../context.js';
 import { mountAdminHub } from './admin-hub.js';
 import { mountAdmin } from './admin-pages.js';
+import { mountApiTokens } from './api-tokens-pages.js';
 import { mountAudit } from './audit-pages.js';
 import { mountCanned } from './canned-pages.js';
 import { mountCustomers } from './customers-pages.js';
@@ -39,4 +40,5 @@ export function mountAgentRoutes(r: Router<WebState>): void {
   mountAudit(r);
   mountGdpr(r);
   mountWebhooks(r);
+  mountApiTokens(r);
 }

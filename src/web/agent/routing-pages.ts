@@ -21,7 +21,7 @@ import {
   selectField,
   textField,
 } from '../forms.js';
-import { html, type SafeHtml } from '../html.js';
+import { html } from '../html.js';
 import { idPath, paramsInput } from '../input.js';
 import { csrfField } from '../layout.js';
 import { seeOther } from '../redirect.js';
