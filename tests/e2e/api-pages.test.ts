@@ -54,8 +54,11 @@ describe('API pages', () => {
     await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Entrar' }).click()]);
 
-    await page.getByRole('link', { name: 'API', exact: true }).click();
-    await page.waitForLoadState();
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('link', { name: 'Administración', exact: true }).click(),
+    ]);
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'API', exact: true }).click()]);
     expect(page.url()).toBe(`${base}/agent/admin/api-tokens`);
     await look(page, 'tokens-empty', failures);
     await page.getByLabel('Nombre').fill('Monitorización de red');

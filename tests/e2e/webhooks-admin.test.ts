@@ -67,7 +67,9 @@ describe('webhooks admin', () => {
     const problems = pageProblems(page);
     const findings: string[] = [];
 
-    expect(await page.locator(`header a[href="${LIST}"]`).count()).toBeGreaterThan(0);
+    // Reached from the header's Administración link, through the hub.
+    await page.goto(`${base}/agent/admin`);
+    expect(await page.locator(`main a[href="${LIST}"]`).count()).toBeGreaterThan(0);
     await page.goto(`${base}${LIST}`);
     findings.push(...(await checked(page, 'list-es')));
     // No event ticked: refused, with the field named.

@@ -176,7 +176,8 @@ describe('the API tokens admin page', () => {
     await web.login(admin.email);
     const page = await web.get('/agent/admin/api-tokens');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('href="/agent/admin/api-tokens" aria-current="page"');
+    expect(page.text).toContain('href="/agent/admin" aria-current="page"');
+    expect((await web.get('/agent/admin')).text).toContain('href="/agent/admin/api-tokens"');
 
     const refused = await web.post('/agent/admin/api-tokens', { name: 'Sin permisos' });
     expect(refused.status).toBe(422);

@@ -245,7 +245,9 @@ describe('webhooks', () => {
     await web.login(admin.email);
     const list = await web.get('/agent/admin/webhooks');
     expect(list.status).toBe(200);
-    expect(list.text).toContain('href="/agent/admin/webhooks"');
+    // The header's one Administración link is lit on every admin page; the hub links here.
+    expect(list.text).toContain('href="/agent/admin" aria-current="page"');
+    expect((await web.get('/agent/admin')).text).toContain('href="/agent/admin/webhooks"');
     const bad = await web.post('/agent/admin/webhooks', {
       url: 'ftp://example.test/x',
       events: 'ticket.closed',
