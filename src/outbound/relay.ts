@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../infra/logger.js';
-import { listenOutbox } from './outbox-listener.js';
+import { type OutboxWaker, wakeOnOutbox } from './outbox-listener.js';
 
 export interface RelayOptions {
   /** Periodic sweep besides LISTEN (a missed NOTIFY, Redis back after an outage). */
@@ -15,11 +15,8 @@ export interface RelayOptions {
   rowsPerJob: number;
 }
 
-export interface OutboxRelay {
-  /** Moves waiting rows to the queue now; concurrent calls share one run. */
-  drain(): Promise<number>;
-  stop(): Promise<void>;
-}
+/** Moves waiting rows to the queue now (`drain`); concurrent calls share one run. */
+export type OutboxRelay = OutboxWaker;
 
 /**
  * Marks the rows to enqueue (those due: a row waits until its not_before) and returns them with their batch:
@@ -54,10 +51,6 @@ export function startOutboxRelay(
   opts: RelayOptions,
 ): OutboxRelay {
   const { db, queue, queueRedis, logger } = deps;
-  let running: Promise<number> | null = null;
-  let again = false;
-  let stopped = false;
-
   const runOnce = async (): Promise<number> => {
     let moved = 0;
     for (;;) {
@@ -92,46 +85,10 @@ export function startOutboxRelay(
     }
   };
 
-  const drain = (): Promise<number> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let total = 0;
-      do {
-        again = false;
-        total += await runOnce();
-      } while (again && !stopped);
-      return total;
-    })()
-      .catch((err: unknown) => {
-        logger.warn({ err: (err as Error).message }, 'outbox relay: will try again');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-
-  const listener = listenOutbox(
-    { databaseUrl: deps.databaseUrl, logger, name: 'outbox relay' },
-    () => void drain(),
+  return wakeOnOutbox(
+    { databaseUrl: deps.databaseUrl, logger, name: 'outbox relay', queueRedis, sweepMs: opts.sweepMs },
+    runOnce,
   );
-  // Redis coming back is the moment to move what waited.
-  queueRedis.on('ready', () => void drain());
-  const sweep = setInterval(() => void drain(), opts.sweepMs);
-
-  return {
-    drain,
-    async stop() {
-      stopped = true;
-      clearInterval(sweep);
-      await listener.stop();
-      if (running) await Promise.race([running, new Promise((r) => setTimeout(r, 2000))]);
-    },
-  };
 }
 
 /** The job id of a batch of outbox rows (BullMQ refuses integer-like custom ids). */

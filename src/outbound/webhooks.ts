@@ -7,7 +7,7 @@ import { SecretBoxError, unseal } from '../infra/secret-box.js';
 import { WEBHOOKS_QUEUE } from '../metrics/queues.js';
 import type { RunningPart } from '../runtime/part.js';
 import type { Services } from '../runtime/services.js';
-import { listenOutbox } from './outbox-listener.js';
+import { wakeOnOutbox } from './outbox-listener.js';
 import { postWebhook } from './webhook-post.js';
 
 export interface WebhookTuning {
@@ -135,9 +135,6 @@ export async function startWebhooks(
       logger.warn({ delivery: job?.data.deliveryId, err: err.message }, 'webhook attempt failed');
   });
 
-  let running: Promise<number> | null = null;
-  let again = false;
-  let stopped = false;
   const runOnce = async (): Promise<number> => {
     let moved = 0;
     let fanned: number;
@@ -159,45 +156,18 @@ export async function startWebhooks(
       if (claimed.length < o.batch) return moved;
     }
   };
-  const drain = (): Promise<number> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let total = 0;
-      do {
-        again = false;
-        total += await runOnce();
-      } while (again && !stopped);
-      return total;
-    })()
-      .catch((err: unknown) => {
-        logger.warn({ err: (err as Error).message }, 'webhooks relay: will try again');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  const listener = listenOutbox(
-    { databaseUrl: config.DATABASE_URL, logger, name: 'webhooks relay' },
-    () => void drain(),
+  const waker = wakeOnOutbox(
+    { databaseUrl: config.DATABASE_URL, logger, name: 'webhooks relay', queueRedis, sweepMs: o.sweepMs },
+    runOnce,
   );
-  queueRedis.on('ready', () => void drain());
-  const sweep = setInterval(() => void drain(), o.sweepMs);
   logger.info('webhooks worker started');
 
   return {
     name: 'webhooks',
     queue,
-    drain,
+    drain: waker.drain,
     async stop() {
-      stopped = true;
-      clearInterval(sweep);
-      await listener.stop();
-      if (running) await Promise.race([running, new Promise((r) => setTimeout(r, 2000))]);
+      await waker.stop();
       // close() lets the POSTs in hand finish and record their outcome.
       await worker.close();
       await queue.close();
