@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ServiceRow } from '../../db/tables.js';
 import { AppError, type FieldErrors } from '../../domain/errors.js';
 import { type NetworkAttributes, TECHNOLOGIES } from '../../domain/incident-scope.js';
 import { canEditNetwork } from '../../domain/permissions.js';
@@ -158,18 +159,7 @@ export async function updateService(
 ): Promise<void> {
   requireAccountManager(actor);
   const v = checkService(actor, input);
-  await ctx.db.transaction(async (trx) => {
-    const n = await trx('services')
-      .where({ id: serviceId })
-      .update({ ...v, updated_at: new Date() });
-    if (!n) throw new AppError('not_found', 'agent:errors.serviceNotFound');
-    await recordAudit(trx, {
-      actor,
-      action: 'service.update',
-      target: { type: 'service', id: serviceId },
-      details: { active: v.active },
-    });
-  });
+  await writeService(ctx, actor, serviceId, v, 'service.update', { active: v.active });
 }
 
 /** Sets where an existing service runs (a CSV of network attributes for services already known). */
@@ -183,15 +173,28 @@ export async function updateServiceNetwork(
   const fields: FieldErrors = {};
   const v = checkNetwork(actor, network, fields);
   if (Object.keys(fields).length) throw new AppError('invalid', 'validation.fixFields', { fields });
-  await ctx.db.transaction(async (trx) => {
+  await writeService(ctx, actor, serviceId, v, 'service.network_update');
+}
+
+/** One service's columns changed, with its audit row, in one transaction. */
+function writeService(
+  ctx: AppContext,
+  actor: Actor,
+  serviceId: number,
+  columns: Partial<ServiceRow>,
+  action: 'service.update' | 'service.network_update',
+  details?: Record<string, unknown>,
+): Promise<void> {
+  return ctx.db.transaction(async (trx) => {
     const n = await trx('services')
       .where({ id: serviceId })
-      .update({ ...v, updated_at: new Date() });
+      .update({ ...columns, updated_at: new Date() });
     if (!n) throw new AppError('not_found', 'agent:errors.serviceNotFound');
     await recordAudit(trx, {
       actor,
-      action: 'service.network_update',
+      action,
       target: { type: 'service', id: serviceId },
+      ...(details ? { details } : {}),
     });
   });
 }
