@@ -1,14 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { screenshot, useBrowser } from '../helpers/browser.js';
+import { useBrowser } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/db.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/fixtures.js';
-import {
-  axeViolations,
-  pageProblems,
-  recordForeignRequests,
-  sidewaysOverflow,
-} from '../helpers/page-checks.js';
+import { checkWidths, pageProblems, recordForeignRequests } from '../helpers/page-checks.js';
 import { useTestServices } from '../helpers/services.js';
 import { startTestWeb } from '../helpers/web.js';
 
@@ -26,15 +21,7 @@ async function look(page: Page, name: string, failures: string[]) {
   const text = (await page.textContent('body')) ?? '';
   const raw = /\b(api|agent|common):[a-zA-Z]+\./.exec(text);
   if (raw) failures.push(`${name}: untranslated key ${raw[0]}`);
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    await screenshot(page, `api-${name}-${width}`);
-    const over = await sidewaysOverflow(page);
-    if (over > 1) failures.push(`${name} @${width}: scrolls ${over}px sideways`);
-    for (const v of await axeViolations(page))
-      failures.push(`${name} @${width}: axe ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
+  await checkWidths(page, `api-${name}`, name, failures);
 }
 
 describe('API pages', () => {
@@ -58,7 +45,10 @@ describe('API pages', () => {
       page.waitForNavigation(),
       page.getByRole('link', { name: 'Administración', exact: true }).click(),
     ]);
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'API', exact: true }).click()]);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('link', { name: 'API', exact: true }).click(),
+    ]);
     expect(page.url()).toBe(`${base}/agent/admin/api-tokens`);
     await look(page, 'tokens-empty', failures);
     await page.getByLabel('Nombre').fill('Monitorización de red');

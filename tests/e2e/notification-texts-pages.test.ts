@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { saveNotificationTexts } from '../../src/app/agent/notification-texts.js';
-import { screenshot, useBrowser } from '../helpers/browser.js';
+import { useBrowser } from '../helpers/browser.js';
 import { useTestDb } from '../helpers/db.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/fixtures.js';
-import { axeViolations, pageProblems, sidewaysOverflow } from '../helpers/page-checks.js';
+import { checkWidths, pageProblems } from '../helpers/page-checks.js';
 import { useTestServices } from '../helpers/services.js';
 import { startTestWeb } from '../helpers/web.js';
 
@@ -22,15 +22,7 @@ async function look(page: Page, name: string, failures: string[]) {
   const text = (await page.textContent('body')) ?? '';
   const raw = /\b(portal|agent|common|mail|texts):[a-zA-Z]+\.|\bvalidation\.[a-zA-Z]+\b/.exec(text);
   if (raw) failures.push(`${name}: untranslated key ${raw[0]}`);
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    await screenshot(page, `texts-${name}-${width}`);
-    const over = await sidewaysOverflow(page);
-    if (over > 1) failures.push(`${name} @${width}: scrolls ${over}px sideways`);
-    for (const v of await axeViolations(page))
-      failures.push(`${name} @${width}: axe ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
+  await checkWidths(page, `texts-${name}`, name, failures);
 }
 
 describe('mail texts pages', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
+import { screenshot } from './browser.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -66,3 +67,19 @@ export function pageProblems(page: Page): string[] {
 /** How far the page is wider than its viewport (0 when nothing scrolls sideways). */
 export const sidewaysOverflow = (page: Page): Promise<number> =>
   page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+
+/**
+ * At 1280 and 390 px: a screenshot `<shot>-<width>`, sideways scroll and axe findings, each pushed to `failures`
+ * under `name`; the page is left at 1280 px.
+ */
+export async function checkWidths(page: Page, shot: string, name: string, failures: string[]): Promise<void> {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await screenshot(page, `${shot}-${width}`);
+    const over = await sidewaysOverflow(page);
+    if (over > 1) failures.push(`${name} @${width}: scrolls ${over}px sideways`);
+    for (const v of await axeViolations(page))
+      failures.push(`${name} @${width}: axe ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
