@@ -222,7 +222,7 @@ export const mail = {
     webhookDisabled: {
       subject: 'Webhook desactivado: {{url}}',
       intro:
-        'El webhook {{url}} lleva fallando desde el {{since}} sin ninguna entrega correcta (más de {{days}} días), así que lo hemos desactivado.',
+        'El webhook {{url}} lleva fallando desde el {{since}}, sin ninguna entrega correcta (más de {{days}} días), así que lo hemos desactivado.',
       effect:
         'Mientras esté desactivado no se le envía ningún evento. Cuando el receptor vuelva a responder, actívelo de nuevo en la administración de webhooks y pruébelo con un evento de prueba.',
       button: 'Abrir los webhooks',
